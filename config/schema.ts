@@ -1,0 +1,79 @@
+/**
+ * The one typed configuration object. Defaults are the embedded mode: PGlite under DATA_DIR,
+ * a private redis-server, mail written to files. Every key can come from the optional config
+ * file or from the environment variable named in ENV_KEYS (environment wins).
+ */
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const urlWithProtocols = (protocols: readonly string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')} (e.g. ${example})`);
+
+const byteSize = z
+  .union([z.number().int().positive(), z.string().trim().regex(/^\d+\s*(b|kb|mb)?$/i, 'must be a byte count such as 1048576, 512kb or 1mb')])
+  .transform((value) => (typeof value === 'number' ? value : toBytes(value)));
+
+function toBytes(text: string): number {
+  const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(text)!;
+  const unit = (match[2] ?? 'b').toLowerCase();
+  return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+}
+
+const port = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535');
+const positiveMs = z.coerce.number({ error: 'must be a number of milliseconds' }).int().positive('must be a positive number of milliseconds');
+
+export const configSchema = z.object({
+  port: port.default(3000),
+  host: z.string().trim().min(1).default('127.0.0.1'),
+  /** Base URL partners use to reach this server (ISO 18626 endpoint, links in e-mail). */
+  publicUrl: urlWithProtocols(['http:', 'https:'], 'https://ill.example.org').optional(),
+  dataDir: z.string().trim().min(1, 'must not be empty').default('./data'),
+  /** PostgreSQL server; without it the embedded PGlite database under DATA_DIR is used. */
+  databaseUrl: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:pass@localhost:5432/ill').optional(),
+  /** Redis server; without it a private redis-server is started under DATA_DIR/redis. */
+  redisUrl: urlWithProtocols(['redis:', 'rediss:'], 'redis://localhost:6379').optional(),
+  redisServerBin: z.string().trim().min(1).default('redis-server'),
+  /** SMTP server for patron mail; without it mail is written as .eml files under DATA_DIR/mail. */
+  smtpUrl: urlWithProtocols(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.org:587').optional(),
+  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  /** Largest accepted request body (XML or JSON). */
+  bodyLimit: byteSize.default(1024 * 1024),
+  /** Where the queue workers run: inside the server process, or only in `npm run workers`. */
+  workers: z.enum(['inprocess', 'separate'], { error: 'must be "inprocess" or "separate"' }).default('inprocess'),
+  workerConcurrency: z.coerce.number({ error: 'must be a number' }).int().min(1).max(64).default(4),
+  /** How often the outbox relay looks for committed rows when not woken explicitly. */
+  relayIntervalMs: positiveMs.default(500),
+  /** Longest a graceful shutdown waits for running jobs and open requests. */
+  shutdownTimeoutMs: positiveMs.default(30_000),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Environment variable for each key (documented in the README's config table). */
+export const ENV_KEYS: Readonly<Record<keyof Config, string>> = {
+  port: 'PORT',
+  host: 'HOST',
+  publicUrl: 'PUBLIC_URL',
+  dataDir: 'DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  redisUrl: 'REDIS_URL',
+  redisServerBin: 'REDIS_SERVER_BIN',
+  smtpUrl: 'SMTP_URL',
+  logLevel: 'LOG_LEVEL',
+  bodyLimit: 'BODY_LIMIT',
+  workers: 'WORKERS',
+  workerConcurrency: 'WORKER_CONCURRENCY',
+  relayIntervalMs: 'RELAY_INTERVAL_MS',
+  shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
+};

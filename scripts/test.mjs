@@ -1,0 +1,17 @@
+// `npm test`: install what is missing, then run Jest. Jest's global setup starts a private
+// Redis for the run; the database is in-memory PGlite, or PostgreSQL when TEST_DATABASE_URL is set.
+// Extra arguments go to Jest (e.g. `npm test -- test/unit`).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureDependencies, ensureRedisServer, root } from './setup.mjs';
+
+ensureDependencies();
+ensureRedisServer();
+
+const result = spawnSync(process.execPath, [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  cwd: root,
+  // PGlite loads its WASM through a dynamic import, which Jest's module sandbox allows only with this flag.
+  env: { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' ') },
+});
+process.exit(result.status ?? 1);

@@ -1,0 +1,57 @@
+/**
+ * createApp(deps): the Express application, without listening (tests drive it with supertest,
+ * main.ts puts it on a port). Routers stay thin: they translate HTTP to use cases and back.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { Registry } from 'prom-client';
+import { healthRouter, type HealthCheck } from './health';
+import { notFoundHandler, problemHandler } from './problem';
+
+export interface AppDeps {
+  readonly log: Logger;
+  /** Largest accepted request body in bytes. */
+  readonly bodyLimit: number;
+  readonly health: Readonly<Record<string, HealthCheck>>;
+  readonly metrics?: Registry;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      // Reuse the caller's id when it looks like one, so a partner's logs and ours line up.
+      genReqId: (req: IncomingMessage, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url?.startsWith('/health/') ?? false },
+    }),
+  );
+
+  app.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  app.use(express.text({ limit: deps.bodyLimit, type: ['application/xml', 'text/xml', 'application/*+xml'] }));
+
+  app.use(healthRouter(deps.health));
+  if (deps.metrics) {
+    const registry = deps.metrics;
+    app.get('/metrics', async (_req, res) => {
+      res.type(registry.contentType).send(await registry.metrics());
+    });
+  }
+
+  app.use(notFoundHandler);
+  app.use(problemHandler());
+  return app;
+}

@@ -1,0 +1,89 @@
+/**
+ * Process entry: `node dist/src/main.js` runs the server (with in-process workers by default);
+ * `--workers` runs only the queue workers, as their own process.
+ */
+import { ConfigError, loadConfig, type Config } from '../config/load';
+import { RedisBinaryMissing } from '../workers/redis-server';
+import { createLogger } from './log';
+import { startService, type ServiceRole } from './server';
+
+export const EXIT_CONFIG = 2;
+
+interface Io {
+  readonly env: NodeJS.ProcessEnv;
+  readonly argv: readonly string[];
+  readonly stderr: (line: string) => void;
+  readonly stdout: (line: string) => void;
+}
+
+/** Validates what the process was given; returns the exit code for a refusal. */
+export function checkStart(io: Io): { config: Config; role: ServiceRole } | { exitCode: number } {
+  let config: Config;
+  try {
+    config = loadConfig({ env: io.env });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr(err.message);
+      return { exitCode: EXIT_CONFIG };
+    }
+    throw err;
+  }
+  const role: ServiceRole = io.argv.includes('--workers') ? 'workers' : 'server';
+  if (role === 'workers' && !config.databaseUrl) {
+    io.stderr(
+      'Invalid configuration:\n  - DATABASE_URL: a separate worker process needs a PostgreSQL server; the embedded ' +
+        'PGlite database can be opened by one process only (keep WORKERS=inprocess for the embedded mode)',
+    );
+    return { exitCode: EXIT_CONFIG };
+  }
+  return { config, role };
+}
+
+async function main(): Promise<void> {
+  const io: Io = {
+    env: process.env,
+    argv: process.argv.slice(2),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+    stdout: (line) => process.stdout.write(`${line}\n`),
+  };
+  const checked = checkStart(io);
+  if ('exitCode' in checked) {
+    process.exitCode = checked.exitCode;
+    return;
+  }
+  const { config, role } = checked;
+  const log = createLogger(config.logLevel);
+  let service;
+  try {
+    service = await startService(config, { role, log });
+  } catch (err) {
+    if (err instanceof RedisBinaryMissing) io.stderr(err.message);
+    else log.fatal({ err }, 'could not start');
+    process.exitCode = 1;
+    return;
+  }
+  if (service.url) {
+    log.info({ url: service.url, publicUrl: config.publicUrl }, 'ILL broker listening');
+    io.stdout(`ILL broker listening on ${service.url} (health: ${service.url}/health/ready)`);
+  }
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    signalled = true;
+    log.info({ signal }, 'signal received; finishing running work');
+    service.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,131 @@
+/**
+ * Wires config -> store -> queues -> http -> workers, and takes them down again in order.
+ * `startService` is what main.ts runs; tests run it too, with their own data folder and port.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { Config } from '../config/load';
+import { openQueues, type QueueSetup } from '../workers/queues';
+import { startRelay, type Relay } from '../workers/relay';
+import { startWorkers, type JobHandlers, type WorkerPool } from '../workers/runner';
+import { jobHandlers } from '../workers/handlers';
+import { createApp } from './http/app';
+import { openRuntime, type Runtime } from './runtime';
+import { countByStatus } from './store/outbox';
+
+export type ServiceRole = 'server' | 'workers';
+
+export interface StartOptions {
+  readonly role: ServiceRole;
+  readonly log: Logger;
+  /** Replace the job handlers (tests). */
+  readonly handlers?: JobHandlers;
+  /** Redis key prefix for the queues (tests isolate themselves with their own). */
+  readonly queuePrefix?: string;
+  readonly now?: () => Date;
+  readonly newId?: () => string;
+}
+
+export interface RunningService {
+  /** Base URL the HTTP server listens on (server role only). */
+  readonly url?: string;
+  readonly runtime: Runtime;
+  readonly queues: QueueSetup;
+  readonly relay: Relay;
+  /** Graceful: stop taking HTTP requests, let running jobs finish, close Redis and the database. */
+  stop(): Promise<void>;
+}
+
+export async function startService(config: Config, options: StartOptions): Promise<RunningService> {
+  const { log, role } = options;
+  const now = options.now ?? (() => new Date());
+  const runtime = await openRuntime(config, log);
+  const queues = openQueues(runtime.redisUrl, options.queuePrefix ?? 'ill');
+  const relay = startRelay({ db: runtime.database.db, queues: queues.queues, now, log }, config.relayIntervalMs);
+  const runWorkers = role === 'workers' || config.workers === 'inprocess';
+  const workers: WorkerPool | undefined = runWorkers
+    ? startWorkers({
+        db: runtime.database.db,
+        redisUrl: runtime.redisUrl,
+        prefix: queues.prefix,
+        handlers: options.handlers ?? jobHandlers({ db: runtime.database.db, config, now, newId: options.newId ?? randomUUID }),
+        concurrency: config.workerConcurrency,
+        now,
+        log,
+      })
+    : undefined;
+  if (runWorkers) log.info({ concurrency: config.workerConcurrency, inProcess: role === 'server' }, 'queue workers started');
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (role === 'server') {
+    const app = createApp({
+      log,
+      bodyLimit: config.bodyLimit,
+      metrics: metricsRegistry(runtime),
+      health: {
+        database: () => runtime.database.ping(),
+        redis: async () => {
+          // With BullMQ's settings a command waits forever for a reconnect; ask only a ready connection.
+          if (queues.connection.status !== 'ready') throw new Error(`connection is ${queues.connection.status}`);
+          await queues.connection.ping();
+        },
+      },
+    });
+    server = await listen(app, config.port, config.host);
+    const address = server.address() as AddressInfo;
+    url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info('shutting down');
+      if (server) await closeServer(server, config.shutdownTimeoutMs);
+      await relay.stop();
+      await workers?.close();
+      await queues.close();
+      await runtime.close();
+      log.info('stopped');
+    })());
+
+  return { ...(url ? { url } : {}), runtime, queues, relay, stop };
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
+    server.once('error', reject);
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish, then cuts whatever is left at the deadline. */
+function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    server.close(() => {
+      clearTimeout(deadline);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function metricsRegistry(runtime: Runtime): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'ill_outbox_rows',
+    help: 'Outbox rows by status (dead rows need staff attention)',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const counts = await countByStatus(runtime.database.db);
+      for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+    },
+  });
+  return registry;
+}

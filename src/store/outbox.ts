@@ -1,0 +1,85 @@
+/**
+ * Outbox rows: effects committed with the decision that caused them, waiting for a worker.
+ * Lifecycle: pending (committed) -> queued (a BullMQ job exists with id = row id) -> done, or
+ * dead when retries are exhausted or the work was refused (the request then needs attention).
+ */
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { QueueName } from '../jobs';
+import type { Db } from './db';
+import { outbox, requests } from './schema';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+export interface OutboxEffect {
+  readonly queue: QueueName;
+  readonly jobName: string;
+  readonly payload?: Record<string, unknown>;
+  readonly requestId?: string;
+}
+
+export async function addToOutbox(tx: Db, effects: readonly OutboxEffect[], newId: () => string): Promise<string[]> {
+  if (effects.length === 0) return [];
+  const rows = effects.map((e) => ({ id: newId(), queue: e.queue, jobName: e.jobName, payload: e.payload ?? {}, requestId: e.requestId ?? null }));
+  await tx.insert(outbox).values(rows);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Locks up to `limit` committed pending rows for the caller's transaction, oldest first.
+ * SKIP LOCKED lets several relays (server and a separate worker process) share the work.
+ */
+export async function lockPendingRows(tx: Db, limit: number): Promise<Pick<OutboxRow, 'id' | 'queue' | 'jobName'>[]> {
+  return tx
+    .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName })
+    .from(outbox)
+    .where(eq(outbox.status, 'pending'))
+    .orderBy(asc(outbox.createdAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+export async function markQueued(tx: Db, ids: readonly string[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.update(outbox).set({ status: 'queued', queuedAt: at }).where(and(inArray(outbox.id, [...ids]), eq(outbox.status, 'pending')));
+}
+
+export async function getOutboxRow(db: Db, id: string): Promise<OutboxRow | undefined> {
+  const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
+  return row;
+}
+
+/** Returns false when the row was already done (a replayed job): the caller did nothing new. */
+export async function markDone(db: Db, id: string, at: Date): Promise<boolean> {
+  const updated = await db
+    .update(outbox)
+    .set({ status: 'done', completedAt: at, attempts: sql`${outbox.attempts} + 1`, lastError: null })
+    .where(and(eq(outbox.id, id), ne(outbox.status, 'done')))
+    .returning({ id: outbox.id });
+  return updated.length === 1;
+}
+
+export async function recordFailedAttempt(db: Db, id: string, error: string): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ attempts: sql`${outbox.attempts} + 1`, lastError: error })
+    .where(and(eq(outbox.id, id), ne(outbox.status, 'done')));
+}
+
+/** Gives up on a row: it stays as evidence and its request is flagged for staff. */
+export async function markDead(db: Db, id: string, error: string, at: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(outbox)
+      .set({ status: 'dead', lastError: error, completedAt: at })
+      .where(and(eq(outbox.id, id), ne(outbox.status, 'done')))
+      .returning({ requestId: outbox.requestId });
+    if (row?.requestId) await tx.update(requests).set({ needsAttention: true, updatedAt: at }).where(eq(requests.id, row.requestId));
+  });
+}
+
+export async function countByStatus(db: Db): Promise<Record<OutboxRow['status'], number>> {
+  const rows = await db.select({ status: outbox.status, n: sql<number>`count(*)::int` }).from(outbox).groupBy(outbox.status);
+  const counts = { pending: 0, queued: 0, done: 0, dead: 0 };
+  for (const r of rows) counts[r.status] = Number(r.n);
+  return counts;
+}

@@ -1,0 +1,135 @@
+/**
+ * The database schema (Drizzle). Migrations under ./migrations are generated from this file
+ * with `npm run db:generate` and committed; never edit a generated migration by hand.
+ *
+ * SQL must also run on PostgreSQL 15 (CI) as well as PGlite (PostgreSQL 17+ in WASM).
+ */
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+/** Member libraries served by this instance. */
+export const libraries = pgTable('libraries', {
+  id: uuid('id').primaryKey(),
+  /** Agency symbol as `TYPE:VALUE`, upper-cased type (e.g. `ISIL:DK-123`). */
+  symbol: text('symbol').notNull().unique(),
+  name: text('name').notNull(),
+  /** NCIP endpoint and credentials, mail sender, pickup locations: shaped by later modules. */
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** The partner directory: libraries and brokers this instance exchanges ISO 18626 with. */
+export const partners = pgTable('partners', {
+  id: uuid('id').primaryKey(),
+  symbol: text('symbol').notNull().unique(),
+  name: text('name').notNull(),
+  /** Where ISO 18626 messages to this partner are POSTed. */
+  iso18626Url: text('iso18626_url'),
+  /** Shared secret / HTTP credentials; never returned by the API in clear. */
+  auth: jsonb('auth').$type<Record<string, unknown>>().notNull().default({}),
+  policies: jsonb('policies').$type<Record<string, unknown>>().notNull().default({}),
+  vendor: text('vendor'),
+  contactEmail: text('contact_email'),
+  status: text('status').$type<'active' | 'suspended' | 'inactive'>().notNull().default('active'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** One row per role per transaction (a loan between two members here is two rows). */
+export const requests = pgTable(
+  'requests',
+  {
+    id: uuid('id').primaryKey(),
+    libraryId: uuid('library_id').references(() => libraries.id),
+    role: text('role').$type<'requester' | 'supplier' | 'broker'>().notNull(),
+    state: text('state').notNull(),
+    serviceType: text('service_type').$type<'Loan' | 'Copy' | 'CopyOrLoan'>().notNull(),
+    requestingAgencyId: text('requesting_agency_id').notNull(),
+    requestingAgencyRequestId: text('requesting_agency_request_id').notNull(),
+    supplyingAgencyId: text('supplying_agency_id'),
+    supplyingAgencyRequestId: text('supplying_agency_request_id'),
+    /** Bibliographic data, patron and the rest of the request as the lifecycle shapes it. */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    needsAttention: boolean('needs_attention').notNull().default(false),
+    /** Optimistic lock: every update must name the version it read. */
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('requests_transaction_idx').on(t.requestingAgencyId, t.requestingAgencyRequestId),
+    index('requests_library_state_idx').on(t.libraryId, t.state),
+  ],
+);
+
+/** Append-only audit of every state change (a trigger refuses UPDATE and DELETE). */
+export const requestEvents = pgTable(
+  'request_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    event: text('event').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    /** Who caused it: `staff:<key id>`, `partner:<symbol>`, `system`. */
+    actor: text('actor').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('request_events_request_idx').on(t.requestId, t.id)],
+);
+
+/** Every protocol message in and out, raw, with what we made of it. */
+export const protocolMessages = pgTable(
+  'protocol_messages',
+  {
+    id: uuid('id').primaryKey(),
+    protocol: text('protocol').$type<'iso18626' | 'ncip'>().notNull(),
+    direction: text('direction').$type<'in' | 'out'>().notNull(),
+    /** The other side: an agency symbol, or an NCIP endpoint. */
+    peer: text('peer'),
+    messageType: text('message_type'),
+    /** in: received | answered | rejected; out: sent | confirmed | failed. */
+    status: text('status').notNull(),
+    requestId: uuid('request_id').references(() => requests.id),
+    rawXml: text('raw_xml').notNull(),
+    /** The answer: our confirmation for inbound messages, the peer's for outbound ones. */
+    responseXml: text('response_xml'),
+    httpStatus: integer('http_status'),
+    parsed: jsonb('parsed').$type<unknown>(),
+    error: text('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('protocol_messages_request_idx').on(t.requestId, t.createdAt), index('protocol_messages_created_idx').on(t.createdAt)],
+);
+
+/**
+ * Effects waiting to reach the outside world. Written in the same transaction as the decision
+ * that caused them; the relay turns committed rows into BullMQ jobs whose id is the row id.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey(),
+    queue: text('queue').notNull(),
+    jobName: text('job_name').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    requestId: uuid('request_id').references(() => requests.id),
+    /** pending -> queued -> done | dead (retries exhausted or refused: needs attention). */
+    status: text('status').$type<'pending' | 'queued' | 'done' | 'dead'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    queuedAt: timestamp('queued_at', { withTimezone: true, mode: 'date' }),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('outbox_pending_idx').on(t.createdAt).where(sql`${t.status} = 'pending'`)],
+);
+
+export const schema = { libraries, partners, requests, requestEvents, protocolMessages, outbox };

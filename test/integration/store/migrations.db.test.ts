@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from '../../../src/store/db';
+import { appendEvent, listEvents } from '../../../src/store/events';
+import { insertRequest } from '../../../src/store/requests';
+import { requestEvents } from '../../../src/store/schema';
+import { freshDatabase, onPostgres, type TestDatabase } from '../../helpers/db';
+
+describe(`store on ${onPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await freshDatabase();
+  });
+  afterAll(() => database.close());
+
+  it('creates every core table through the committed migrations', async () => {
+    const result = await database.db.execute<{ table_name: string }>(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    const names = rowsOf(result).map((r) => r.table_name);
+    expect(names).toEqual(expect.arrayContaining(['libraries', 'outbox', 'partners', 'protocol_messages', 'request_events', 'requests']));
+  });
+
+  it('keeps the audit trail append-only: an event cannot be rewritten or deleted', async () => {
+    const at = new Date('2026-11-26T10:00:00Z');
+    const request = await insertRequest(
+      database.db,
+      { id: randomUUID(), role: 'requester', state: 'new', serviceType: 'Loan', requestingAgencyId: 'ISIL:DK-1', requestingAgencyRequestId: 'r-1' },
+      at,
+    );
+    await appendEvent(database.db, { requestId: request.id, event: 'created', toState: 'new', actor: 'system', at });
+    // Drizzle wraps the driver's error; the database's own refusal is its cause.
+    const refusedByTrigger = { cause: expect.objectContaining({ message: expect.stringMatching(/append-only/) }) };
+    await expect(database.db.update(requestEvents).set({ toState: 'forged' })).rejects.toMatchObject(refusedByTrigger);
+    await expect(database.db.delete(requestEvents)).rejects.toMatchObject(refusedByTrigger);
+    expect((await listEvents(database.db, request.id)).map((e) => e.toState)).toEqual(['new']);
+  });
+
+  it('running the migrations again on a migrated database changes nothing', async () => {
+    if (onPostgres) {
+      const again = await openDatabase({ driver: 'postgres', url: database.url!, poolSize: 1 });
+      await again.close();
+    }
+    const count = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from requests`);
+    expect(Number(rowsOf(count)[0]!.n)).toBe(1);
+  });
+});
+
+describe('embedded PGlite data directory', () => {
+  it('keeps its data across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ill-pglite-'));
+    try {
+      const first = await openDatabase({ driver: 'pglite', dataDir: dir });
+      await first.db.execute(sql`insert into libraries (id, symbol, name) values (${randomUUID()}, 'ISIL:DK-2', 'Second Library')`);
+      await first.close();
+      const second = await openDatabase({ driver: 'pglite', dataDir: dir });
+      const result = await second.db.execute<{ name: string }>(sql`select name from libraries`);
+      expect(rowsOf(result).map((r) => r.name)).toEqual(['Second Library']);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** PGlite answers `{ rows }`, node-postgres a QueryResult with `rows` as well. */
+function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}

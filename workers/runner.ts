@@ -1,0 +1,96 @@
+/**
+ * BullMQ workers that execute outbox rows. A job carries only `{ outboxId }`; the handler for
+ * the row's job name does the work, and the row records the outcome. Processing is idempotent:
+ * a row already done is skipped, so a job delivered twice acts once.
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { PermanentJobFailure, QUEUE_NAMES, type QueueName } from '../src/jobs';
+import type { Db } from '../src/store/db';
+import { getOutboxRow, markDead, markDone, recordFailedAttempt, type OutboxRow } from '../src/store/outbox';
+import { redisConnection } from './queues';
+
+export interface JobContext {
+  readonly row: OutboxRow;
+  /** 1 for the first try. */
+  readonly attempt: number;
+  readonly log: Logger;
+}
+
+export type JobHandler = (ctx: JobContext) => Promise<void>;
+export type JobHandlers = Partial<Record<QueueName, Readonly<Record<string, JobHandler>>>>;
+
+export interface WorkerDeps {
+  readonly db: Db;
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly handlers: JobHandlers;
+  readonly concurrency: number;
+  readonly now: () => Date;
+  readonly log: Logger;
+}
+
+export interface WorkerPool {
+  /** Stops taking jobs and waits for the running ones to finish. */
+  close(): Promise<void>;
+}
+
+export function startWorkers(deps: WorkerDeps): WorkerPool {
+  const connections = QUEUE_NAMES.map(() => redisConnection(deps.redisUrl));
+  const workers = QUEUE_NAMES.map((queue, i) => {
+    const worker = new Worker<{ outboxId: string }>(queue, (job) => processJob(deps, queue, job), {
+      connection: connections[i]!,
+      prefix: deps.prefix,
+      concurrency: deps.concurrency,
+    });
+    worker.on('failed', (job, err) => {
+      if (job) void onFailed(deps, job, err);
+    });
+    worker.on('error', (err) => deps.log.error({ err, queue }, 'worker error'));
+    return worker;
+  });
+  return {
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+      // BullMQ leaves connections it was given open; they are ours to close.
+      for (const c of connections) c.disconnect();
+    },
+  };
+}
+
+async function processJob(deps: WorkerDeps, queue: QueueName, job: Job<{ outboxId: string }>): Promise<void> {
+  const id = job.data.outboxId;
+  const log = deps.log.child({ queue, job: job.name, outboxId: id });
+  const row = await getOutboxRow(deps.db, id);
+  if (!row) throw new UnrecoverableError(`outbox row ${id} does not exist`);
+  if (row.status === 'done' || row.status === 'dead') {
+    log.debug({ status: row.status }, 'outbox row already settled; job replay ignored');
+    return;
+  }
+  const handler = deps.handlers[queue]?.[row.jobName];
+  if (!handler) throw new UnrecoverableError(`no handler for job "${row.jobName}" on queue "${queue}"`);
+  try {
+    await handler({ row, attempt: job.attemptsMade + 1, log });
+  } catch (err) {
+    if (err instanceof PermanentJobFailure) throw new UnrecoverableError(err.message);
+    throw err;
+  }
+  await markDone(deps.db, id, deps.now());
+  log.info('job done');
+}
+
+async function onFailed(deps: WorkerDeps, job: Job<{ outboxId: string }>, err: Error): Promise<void> {
+  const id = job.data.outboxId;
+  const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+  try {
+    if (final) {
+      await markDead(deps.db, id, err.message, deps.now());
+      deps.log.warn({ outboxId: id, job: job.name, err: err.message }, 'job gave up; request needs attention');
+    } else {
+      await recordFailedAttempt(deps.db, id, err.message);
+      deps.log.info({ outboxId: id, job: job.name, attempt: job.attemptsMade, err: err.message }, 'job failed; will retry');
+    }
+  } catch (storeErr) {
+    deps.log.error({ err: storeErr, outboxId: id }, 'could not record job failure');
+  }
+}
