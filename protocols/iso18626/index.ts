@@ -1,0 +1,23 @@
+/**
+ * ISO 18626 v1.2 codec: pure, no I/O.
+ *
+ *   parseIso18626(xml)        -> { kind, message, version, warnings, unknownElements }  (throws Iso18626Error only)
+ *   tryParseIso18626(xml)     -> { ok: true, result } | { ok: false, error }           (never throws)
+ *   buildIso18626(message)    -> schema-valid XML                                        (throws Iso18626Error only)
+ *   confirmInbound(x, now)    -> the confirmation to answer any inbound body with
+ *   confirmationFor(m, now, errorData?) -> OK or business-ERROR confirmation of a parsed message
+ *
+ * The model (types.ts) keeps xs:dateTime and xs:decimal as strings; dates.ts converts to Date.
+ */
+export { parseIso18626, tryParseIso18626 } from './parse';
+export type { ParseOptions, ParseOutcome, ParseResult, UnknownElement } from './parse';
+export { buildIso18626 } from './build';
+export type { BuildOptions } from './build';
+export { confirmInbound, confirmationFor, rejection } from './confirm';
+export type { InboundReply } from './confirm';
+export { Iso18626Error, isIso18626Error } from './errors';
+export type { SalvagedHeader } from './errors';
+export { WARNING_CODES } from './shims';
+export type { Iso18626Warning, WarningCode } from './shims';
+export { dateTimeToDate, dateToDateTime, isValidDateTime } from './dates';
+export * from './types';
