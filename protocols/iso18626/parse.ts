@@ -94,7 +94,8 @@ class Walk {
 }
 
 function parseDocument(xml: string | Buffer, options: ParseOptions): ParseResult {
-  const read = readXml(xml, { maxBytes: options.maxBytes ?? DEFAULT_MAX_XML_BYTES });
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_XML_BYTES;
+  const read = readXml(withoutLeadingSpace(xml, maxBytes), { maxBytes });
   if (!read.ok) {
     throw new Iso18626Error({ errorType: 'BadlyFormedMessage', element: ROOT, problem: read.error.detail, xmlFailure: read.error.kind });
   }
@@ -136,6 +137,16 @@ function parseDocument(xml: string | Buffer, options: ParseOptions): ParseResult
     throw err;
   }
   return { kind, message, version, warnings: walk.warnings, unknownElements: walk.unknown } as ParseResult;
+}
+
+/**
+ * Whitespace before `<?xml` makes a document ill-formed, but it is only transport noise (a
+ * template's indentation, a proxy's newline): drop it. Oversized input is left for readXml to refuse.
+ */
+function withoutLeadingSpace(xml: string | Buffer, maxBytes: number): string | Buffer {
+  if (typeof xml !== 'string' && xml.length > maxBytes) return xml;
+  const text = typeof xml === 'string' ? xml : xml.toString('utf8');
+  return text.replace(/^\uFEFF?\s+/, '');
 }
 
 function isMessageKind(name: string): name is MessageKind {
