@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Config } from '../config/load';
-import { openQueues, type QueueSetup } from '../workers/queues';
+import { connectionReady, openQueues, type QueueSetup } from '../workers/queues';
 import { startRelay, type Relay } from '../workers/relay';
 import { startWorkers, type JobHandlers, type WorkerPool } from '../workers/runner';
 import { jobHandlers } from '../workers/handlers';
@@ -44,6 +44,13 @@ export async function startService(config: Config, options: StartOptions): Promi
   const now = options.now ?? (() => new Date());
   const runtime = await openRuntime(config, log);
   const queues = openQueues(runtime.redisUrl, options.queuePrefix ?? 'ill');
+  try {
+    await connectionReady(queues.connection);
+  } catch (err) {
+    await queues.close();
+    await runtime.close();
+    throw err;
+  }
   const relay = startRelay({ db: runtime.database.db, queues: queues.queues, now, log }, config.relayIntervalMs);
   const runWorkers = role === 'workers' || config.workers === 'inprocess';
   const workers: WorkerPool | undefined = runWorkers

@@ -44,3 +44,19 @@ export function openQueues(redisUrl: string, prefix = 'ill', jobOptions: Default
     },
   };
 }
+
+/** Resolves once the connection is ready; rejects with a readable error after `timeoutMs`. */
+export function connectionReady(connection: Redis, timeoutMs = 10_000): Promise<void> {
+  if (connection.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      connection.off('ready', onReady);
+      reject(new Error(`Redis did not answer within ${timeoutMs} ms (status: ${connection.status})`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    connection.once('ready', onReady);
+  });
+}

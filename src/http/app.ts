@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Registry } from 'prom-client';
@@ -17,6 +17,8 @@ export interface AppDeps {
   readonly bodyLimit: number;
   readonly health: Readonly<Record<string, HealthCheck>>;
   readonly metrics?: Registry;
+  /** Protocol and API routers (ISO 18626, NCIP, staff API), mounted before the 404 handler. */
+  readonly routers?: readonly Router[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -50,6 +52,8 @@ export function createApp(deps: AppDeps): Express {
       res.type(registry.contentType).send(await registry.metrics());
     });
   }
+
+  for (const router of deps.routers ?? []) app.use(router);
 
   app.use(notFoundHandler);
   app.use(problemHandler());

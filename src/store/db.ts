@@ -11,7 +11,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { schema } from './schema';
 
 export type Schema = typeof schema;
@@ -65,14 +65,15 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 const MIGRATION_LOCK = 1_862_601_826;
 
 /** The server and a separate worker process may start together; only one migrates at a time. */
-async function withAdvisoryLock<T>(pool: Pool, key: number, work: () => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+/** The lock lives on a connection of its own, so even a pool of one can run the migrations. */
+async function withAdvisoryLock<T>(url: string, key: number, work: () => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
   try {
     await client.query('select pg_advisory_lock($1)', [key]);
     return await work();
   } finally {
-    await client.query('select pg_advisory_unlock($1)', [key]).catch(() => {});
-    client.release();
+    await client.end(); // ending the session releases the lock
   }
 }
 
@@ -82,7 +83,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   pool.on('error', () => {});
   const db = drizzlePg({ client: pool, schema });
   try {
-    await withAdvisoryLock(pool, MIGRATION_LOCK, () => migratePg(db, { migrationsFolder: migrationsFolder() }));
+    await withAdvisoryLock(url, MIGRATION_LOCK, () => migratePg(db, { migrationsFolder: migrationsFolder() }));
   } catch (err) {
     await pool.end();
     throw err;

@@ -70,7 +70,7 @@ export async function markDead(db: Db, id: string, error: string, at: Date): Pro
   await db.transaction(async (tx) => {
     const [row] = await tx
       .update(outbox)
-      .set({ status: 'dead', lastError: error, completedAt: at })
+      .set({ status: 'dead', lastError: error, completedAt: at, attempts: sql`${outbox.attempts} + 1` })
       .where(and(eq(outbox.id, id), ne(outbox.status, 'done')))
       .returning({ requestId: outbox.requestId });
     if (row?.requestId) await tx.update(requests).set({ needsAttention: true, updatedAt: at }).where(eq(requests.id, row.requestId));

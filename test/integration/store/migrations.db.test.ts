@@ -20,7 +20,7 @@ describe(`store on ${onPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
     const result = await database.db.execute<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
-    const names = rowsOf(result).map((r) => r.table_name);
+    const names = rowsOf<{ table_name: string }>(result).map((r) => r.table_name);
     expect(names).toEqual(expect.arrayContaining(['libraries', 'outbox', 'partners', 'protocol_messages', 'request_events', 'requests']));
   });
 
@@ -45,7 +45,7 @@ describe(`store on ${onPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
       await again.close();
     }
     const count = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from requests`);
-    expect(Number(rowsOf(count)[0]!.n)).toBe(1);
+    expect(Number(rowsOf<{ n: number }>(count)[0]!.n)).toBe(1);
   });
 });
 
@@ -58,7 +58,7 @@ describe('embedded PGlite data directory', () => {
       await first.close();
       const second = await openDatabase({ driver: 'pglite', dataDir: dir });
       const result = await second.db.execute<{ name: string }>(sql`select name from libraries`);
-      expect(rowsOf(result).map((r) => r.name)).toEqual(['Second Library']);
+      expect(rowsOf<{ name: string }>(result).map((r) => r.name)).toEqual(['Second Library']);
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

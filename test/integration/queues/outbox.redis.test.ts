@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { PermanentJobFailure, type QUEUES } from '../../../src/jobs';
+import { addToOutbox, getOutboxRow } from '../../../src/store/outbox';
+import { getRequest, insertRequest } from '../../../src/store/requests';
+import { relayOnce } from '../../../workers/relay';
+import { startWorkers, type JobHandler } from '../../../workers/runner';
+import { freshDatabase, type TestDatabase } from '../../helpers/db';
+import { eventually, testQueues } from '../../helpers/queues';
+
+const log = pino({ level: 'silent' });
+const now = () => new Date();
+
+describe('outbox to BullMQ', () => {
+  let database: TestDatabase;
+  let setup: ReturnType<typeof testQueues>;
+  beforeAll(async () => {
+    database = await freshDatabase();
+  });
+  afterAll(() => database.close());
+  // Each test gets queues of its own (a fresh Redis prefix), so jobs never leak between tests.
+  beforeEach(() => {
+    setup = testQueues();
+  });
+  afterEach(() => setup.close());
+
+  const relayDeps = () => ({ db: database.db, queues: setup.queues, now, log });
+  const jobsIn = async (queue: keyof typeof QUEUES) => setup.queues[queue].getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'paused', 'prioritized']);
+
+  it('turns a committed outbox row into exactly one job, even when the relay runs twice', async () => {
+    const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail', payload: { event: 'shipped' } }], randomUUID));
+    await relayOnce(relayDeps());
+    await relayOnce(relayDeps());
+    await Promise.all([relayOnce(relayDeps()), relayOnce(relayDeps())]);
+    const jobs = await jobsIn('notify');
+    expect(jobs.map((j) => [j.id, j.name, j.data])).toEqual([[id, 'patron-mail', { outboxId: id }]]);
+    expect((await getOutboxRow(database.db, id!))?.status).toBe('queued');
+  });
+
+  it('adds no second job when a relay died after adding the job but before marking the row', async () => {
+    const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'delivery', jobName: 'send' }], randomUUID));
+    await setup.queues.delivery.add('send', { outboxId: id }, { jobId: id }); // the job the crashed relay added
+    await relayOnce(relayDeps());
+    expect((await jobsIn('delivery')).map((j) => j.id)).toEqual([id]);
+  });
+
+  it('produces no job for a transaction that rolled back', async () => {
+    await expect(
+      database.db.transaction(async (tx) => {
+        await addToOutbox(tx, [{ queue: 'ncip', jobName: 'CheckOutItem' }], randomUUID);
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+    expect(await relayOnce(relayDeps())).toBe(0);
+    expect(await jobsIn('ncip')).toEqual([]);
+  });
+
+  describe('workers', () => {
+    const runWith = (handler: JobHandler) =>
+      startWorkers({ db: database.db, redisUrl: process.env.REDIS_URL!, prefix: setup.prefix, handlers: { notify: { 'patron-mail': handler } }, concurrency: 2, now, log });
+
+    it('runs the handler once per row even when the same job is delivered twice', async () => {
+      const seen: string[] = [];
+      const pool = runWith(async ({ row }) => {
+        seen.push(row.id);
+      });
+      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail' }], randomUUID));
+      await relayOnce(relayDeps());
+      await eventually(async () => (await getOutboxRow(database.db, id!))?.status === 'done');
+      // A second job for the same row (e.g. re-added after its completed record expired).
+      await setup.queues.notify.add('patron-mail', { outboxId: id }, { jobId: `${id}-again` });
+      await eventually(async () => (await setup.queues.notify.getJobState(`${id}-again`)) === 'completed');
+      await pool.close();
+      expect(seen).toEqual([id]);
+      expect(await getOutboxRow(database.db, id!)).toMatchObject({ status: 'done', attempts: 1 });
+    });
+
+    it('retries a transient failure and records the attempts', async () => {
+      let calls = 0;
+      const pool = runWith(async () => {
+        calls += 1;
+        if (calls < 2) throw new Error('SMTP 421 try again later');
+      });
+      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail' }], randomUUID));
+      await relayOnce(relayDeps());
+      await eventually(async () => (await getOutboxRow(database.db, id!))?.status === 'done');
+      await pool.close();
+      expect(await getOutboxRow(database.db, id!)).toMatchObject({ status: 'done', attempts: 2, lastError: null });
+    });
+
+    it('gives up on a definite refusal at once and flags the request for staff', async () => {
+      const at = now();
+      const request = await insertRequest(
+        database.db,
+        { id: randomUUID(), role: 'requester', state: 'shipped', serviceType: 'Loan', requestingAgencyId: 'ISIL:DK-1', requestingAgencyRequestId: 'r-9' },
+        at,
+      );
+      let calls = 0;
+      const pool = runWith(async () => {
+        calls += 1;
+        throw new PermanentJobFailure('patron address bounced: no such mailbox');
+      });
+      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail', requestId: request.id }], randomUUID));
+      await relayOnce(relayDeps());
+      await eventually(async () => (await getOutboxRow(database.db, id!))?.status === 'dead');
+      await pool.close();
+      expect(calls).toBe(1);
+      expect(await getOutboxRow(database.db, id!)).toMatchObject({ status: 'dead', attempts: 1, lastError: 'patron address bounced: no such mailbox' });
+      expect((await getRequest(database.db, request.id))?.needsAttention).toBe(true);
+    });
+
+    it('marks a row dead when its retries are exhausted', async () => {
+      const pool = runWith(async () => {
+        throw new Error('connection refused');
+      });
+      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail' }], randomUUID));
+      await relayOnce(relayDeps());
+      await eventually(async () => (await getOutboxRow(database.db, id!))?.status === 'dead');
+      await pool.close();
+      expect(await getOutboxRow(database.db, id!)).toMatchObject({ status: 'dead', attempts: 3, lastError: 'connection refused' });
+    });
+
+    it('settles a job whose name has no handler as dead instead of retrying it', async () => {
+      const pool = runWith(async () => {});
+      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'no-such-job' }], randomUUID));
+      await relayOnce(relayDeps());
+      await eventually(async () => (await getOutboxRow(database.db, id!))?.status === 'dead');
+      await pool.close();
+      expect((await getOutboxRow(database.db, id!))?.lastError).toMatch(/no handler for job "no-such-job"/);
+    });
+  });
+});
