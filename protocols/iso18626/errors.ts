@@ -54,7 +54,7 @@ export class Iso18626Error extends Error {
   header: SalvagedHeader | undefined;
 
   constructor(init: Iso18626ErrorInit) {
-    const detail = `${init.element}: ${init.problem}`;
+    const detail = sendable(`${init.element}: ${init.problem}`);
     super(detail);
     this.errorType = init.errorType;
     this.element = init.element;
@@ -64,6 +64,15 @@ export class Iso18626Error extends Error {
     this.kind = undefined;
     this.header = undefined;
   }
+}
+
+const NOT_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const MAX_DETAIL = 500;
+
+/** The detail goes back to the peer in errorValue: it must be writable as XML whatever the input held. */
+function sendable(detail: string): string {
+  const clean = detail.replace(NOT_XML_CHARS, '\uFFFD');
+  return clean.length > MAX_DETAIL ? `${clean.slice(0, MAX_DETAIL - 1)}…` : clean;
 }
 
 export function isIso18626Error(value: unknown): value is Iso18626Error {

@@ -95,7 +95,9 @@ class Walk {
 
 function parseDocument(xml: string | Buffer, options: ParseOptions): ParseResult {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_XML_BYTES;
-  const read = readXml(withoutLeadingSpace(xml, maxBytes), { maxBytes });
+  const input = withoutLeadingSpace(xml, maxBytes);
+  if (typeof input === 'string') refuseNonXmlCharacters(input);
+  const read = readXml(input, { maxBytes });
   if (!read.ok) {
     throw new Iso18626Error({ errorType: 'BadlyFormedMessage', element: ROOT, problem: read.error.detail, xmlFailure: read.error.kind });
   }
@@ -147,6 +149,30 @@ function withoutLeadingSpace(xml: string | Buffer, maxBytes: number): string | B
   if (typeof xml !== 'string' && xml.length > maxBytes) return xml;
   const text = typeof xml === 'string' ? xml : xml.toString('utf8');
   return text.replace(/^\uFEFF?\s+/, '');
+}
+
+const NON_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const CHAR_REFERENCE = /&#(x[0-9a-fA-F]+|[0-9]+);/g;
+
+/**
+ * XML 1.0 (section 2.2) forbids NUL and most control characters, written or referenced
+ * (`&#1;`); the shared reader's validator lets them through, and they could never be written
+ * back, so the document is refused here.
+ */
+function refuseNonXmlCharacters(text: string): void {
+  const bad = NON_XML_CHAR.exec(text);
+  if (bad) fail('BadlyFormedMessage', ROOT, `not well-formed XML: character U+${codePoint(bad[0])} at offset ${bad.index} is not allowed`);
+  for (const ref of text.matchAll(CHAR_REFERENCE)) {
+    const body = ref[1]!;
+    const code = body.startsWith('x') || body.startsWith('X') ? parseInt(body.slice(1), 16) : parseInt(body, 10);
+    if (!(code <= 0x10ffff) || NON_XML_CHAR.test(String.fromCodePoint(code))) {
+      fail('BadlyFormedMessage', ROOT, `not well-formed XML: character reference ${ref[0]} names a character XML does not allow`);
+    }
+  }
+}
+
+function codePoint(char: string): string {
+  return (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
 }
 
 function isMessageKind(name: string): name is MessageKind {

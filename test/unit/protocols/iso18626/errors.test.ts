@@ -133,6 +133,13 @@ describe('refusing what must not be accepted', () => {
       expect(parseError(input)).toMatchObject({ errorType: 'BadlyFormedMessage', element: 'ISO18626Message', kind: undefined });
     });
 
+    it('refuses characters XML does not allow, written or referenced, as BadlyFormedMessage', () => {
+      expect(parseError(ram('Cancel').replace('req-1', 'req\u0000-1'))).toMatchObject({ errorType: 'BadlyFormedMessage', element: 'ISO18626Message' });
+      expect(parseError(ram('Cancel').replace('req-1', 'req&#1;-1'))).toMatchObject({ errorType: 'BadlyFormedMessage' });
+      expect(parseError(ram('Cancel').replace('req-1', 'req&#xD800;-1'))).toMatchObject({ errorType: 'BadlyFormedMessage' });
+      expect(parseIso18626(ram('Cancel').replace('req-1', 'req&#x1F642;&#233;-1')).message).toMatchObject({ header: { requestingAgencyRequestId: 'req🙂é-1' } });
+    });
+
     it('throws nothing but Iso18626Error from the throwing parser', () => {
       expect(() => parseIso18626('<<<')).toThrow(Iso18626Error);
       expect(() => parseIso18626(undefined as unknown as string)).toThrow(Iso18626Error);
