@@ -6,7 +6,6 @@
 import type { XmlElement } from '../xml';
 import { DEFAULT_MAX_XML_BYTES, readXml } from '../xml';
 import { Iso18626Error } from './errors';
-import type { SalvagedHeader } from './errors';
 import type { Iso18626Warning, Warn } from './shims';
 import {
   checkVersion,
@@ -23,9 +22,9 @@ import {
 } from './shims';
 import { MESSAGE_FIELDS, STATUS_FIELD } from './spec';
 import type { Field, Fields } from './spec';
-import { normaliseDateTime } from './dates';
-import { ACTIONS, DECIMAL, ISO18626_NS, MESSAGE_KINDS, REASONS_FOR_MESSAGE } from './types';
-import type { AgencyId, ErrorType, Iso18626Message, MessageKind, MessageOfKind } from './types';
+import { withContext } from './salvage';
+import { DECIMAL, ISO18626_NS, MESSAGE_KINDS } from './types';
+import type { ErrorType, Iso18626Message, MessageKind, MessageOfKind } from './types';
 
 export interface ParseOptions {
   /** Largest document accepted, in UTF-8 bytes (default: xml.ts DEFAULT_MAX_XML_BYTES, 1 MiB). */
@@ -299,45 +298,4 @@ function readChoice(el: XmlElement, fields: Fields, path: string, walk: Walk): u
   if (extra !== undefined) fail('BadlyFormedMessage', path, `carries ${chosen.map((c) => c.name).join(' and ')}; the schema allows one`);
   const field = fields[only.name]!;
   return { [only.name]: readField(only, { ...field, required: true }, `${path}.${only.name}`, walk) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Best-effort context for an ERROR confirmation: never throws, never validates.
-
-function withContext(error: Iso18626Error, messageEl: XmlElement): Iso18626Error {
-  error.kind = messageEl.name as MessageKind;
-  try {
-    error.header = salvageHeader(messageEl);
-  } catch {
-    error.header = undefined;
-  }
-  return error;
-}
-
-function salvageHeader(messageEl: XmlElement): SalvagedHeader {
-  const child = (el: XmlElement | undefined, name: string) => el?.children.find((c) => c.name === name);
-  const header = child(messageEl, 'header') ?? child(messageEl, 'confirmationHeader');
-  const agency = (name: string): AgencyId | undefined => {
-    const id = child(header, name);
-    const type = child(id, 'agencyIdType');
-    const value = child(id, 'agencyIdValue');
-    if (type === undefined || value === undefined) return undefined;
-    const scheme = type.attrs.scheme?.value;
-    return { agencyIdType: scheme ? { value: type.text, scheme } : { value: type.text }, agencyIdValue: value.text };
-  };
-  const noWarn: Warn = () => undefined;
-  const closedValue = (el: XmlElement | undefined, values: readonly string[]) => (el === undefined ? undefined : matchClosedValue(el.text, values, '', noWarn));
-  const timestamp = child(header, 'timestamp');
-  const out: Record<string, unknown> = {
-    supplyingAgencyId: agency('supplyingAgencyId'),
-    requestingAgencyId: agency('requestingAgencyId'),
-    multipleItemRequestId: child(header, 'multipleItemRequestId')?.text,
-    timestamp: timestamp === undefined ? undefined : normaliseDateTime(timestamp.text)?.value,
-    requestingAgencyRequestId: child(header, 'requestingAgencyRequestId')?.text,
-    supplyingAgencyRequestId: child(header, 'supplyingAgencyRequestId')?.text,
-    action: closedValue(child(messageEl, 'action'), ACTIONS),
-    reasonForMessage: closedValue(child(child(messageEl, 'messageInfo'), 'reasonForMessage') ?? child(messageEl, 'reasonForMessage'), REASONS_FOR_MESSAGE),
-  };
-  for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
-  return out as SalvagedHeader;
 }

@@ -2,7 +2,7 @@
  * The ISO 18626 v1.2 (ISO 18626:2017) message model: one zod schema per element, which is both
  * the TypeScript type and the runtime check `buildIso18626` runs before writing.
  *
- * Representation choices (see README of the codec in index.ts):
+ * Representation choices (README.md beside this file says why):
  * - A message is flat and tagged: `{ kind: 'request', header, bibliographicInfo, ... }`.
  * - Keys follow the schema's element names; an absent optional element is an absent key.
  * - schemeValuePair is `{ value, scheme? }` for every open code list.
