@@ -13,6 +13,7 @@ import { startRelay, type Relay } from '../workers/relay';
 import { startWorkers, type JobHandlers, type WorkerPool } from '../workers/runner';
 import { jobHandlers } from '../workers/handlers';
 import { createApp } from './http/app';
+import { ncipRouter } from './http/ncip';
 import { openRuntime, type Runtime } from './runtime';
 import { countByStatus } from './store/outbox';
 
@@ -42,6 +43,7 @@ export interface RunningService {
 export async function startService(config: Config, options: StartOptions): Promise<RunningService> {
   const { log, role } = options;
   const now = options.now ?? (() => new Date());
+  const newId = options.newId ?? randomUUID;
   const runtime = await openRuntime(config, log);
   const queues = openQueues(runtime.redisUrl, options.queuePrefix ?? 'ill');
   try {
@@ -58,7 +60,7 @@ export async function startService(config: Config, options: StartOptions): Promi
         db: runtime.database.db,
         redisUrl: runtime.redisUrl,
         prefix: queues.prefix,
-        handlers: options.handlers ?? jobHandlers({ db: runtime.database.db, config, now, newId: options.newId ?? randomUUID }),
+        handlers: options.handlers ?? jobHandlers({ db: runtime.database.db, config, now, newId }),
         concurrency: config.workerConcurrency,
         now,
         log,
@@ -73,6 +75,7 @@ export async function startService(config: Config, options: StartOptions): Promi
       log,
       bodyLimit: config.bodyLimit,
       metrics: metricsRegistry(runtime),
+      protocolRouters: [ncipRouter({ db: runtime.database.db, now, newId }, config.bodyLimit)],
       health: {
         database: () => runtime.database.ping(),
         redis: async () => {

@@ -17,7 +17,12 @@ export interface AppDeps {
   readonly bodyLimit: number;
   readonly health: Readonly<Record<string, HealthCheck>>;
   readonly metrics?: Registry;
-  /** Protocol and API routers (ISO 18626, NCIP, staff API), mounted before the 404 handler. */
+  /**
+   * Protocol routers (ISO 18626, NCIP) read their own bodies, so that even an unreadable one
+   * is answered in the protocol's vocabulary; they are mounted before the shared body parsers.
+   */
+  readonly protocolRouters?: readonly Router[];
+  /** JSON routers (staff API), mounted after the body parsers and before the 404 handler. */
   readonly routers?: readonly Router[];
 }
 
@@ -41,6 +46,8 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url?.startsWith('/health/') ?? false },
     }),
   );
+
+  for (const router of deps.protocolRouters ?? []) app.use(router);
 
   app.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use(express.text({ limit: deps.bodyLimit, type: ['application/xml', 'text/xml', 'application/*+xml'] }));

@@ -1,5 +1,5 @@
 /** Member libraries served by this instance. */
-import { eq } from 'drizzle-orm';
+import { eq, or, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { libraries } from './schema';
 
@@ -18,4 +18,21 @@ export async function findLibraryBySymbol(db: Db, symbol: string): Promise<Libra
 
 export async function listLibraries(db: Db): Promise<LibraryRow[]> {
   return db.select().from(libraries).orderBy(libraries.symbol);
+}
+
+export async function findLibraryById(db: Db, id: string): Promise<LibraryRow | undefined> {
+  const [row] = await db.select().from(libraries).where(eq(libraries.id, id));
+  return row;
+}
+
+/**
+ * Member libraries an NCIP or ISO 18626 agency code can mean: the whole symbol (`ISIL:DK-123`)
+ * or only its value (`DK-123`, as NCIP peers send it), compared without case.
+ */
+export async function findLibrariesByAgencyCode(db: Db, code: string): Promise<LibraryRow[]> {
+  const wanted = code.trim().toLowerCase();
+  return db
+    .select()
+    .from(libraries)
+    .where(or(sql`lower(${libraries.symbol}) = ${wanted}`, sql`lower(split_part(${libraries.symbol}, ':', 2)) = ${wanted}`));
 }

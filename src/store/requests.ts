@@ -1,5 +1,5 @@
 /** Request rows: one per role per transaction, updated only under their optimistic lock. */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { requests } from './schema';
 
@@ -46,4 +46,27 @@ export async function updateRequest(tx: Db, id: string, expectedVersion: number,
     .where(and(eq(requests.id, id), eq(requests.version, expectedVersion)))
     .returning();
   return row;
+}
+
+/**
+ * A library's borrowing request by any id an outside system may hold for it: ours, the id the
+ * system gave when it created the request (`data.source.externalId`), or the ILS item id of
+ * the temporary item (`data.ncip.itemId`).
+ */
+export async function findBorrowingRequestByAnyId(db: Db, libraryId: string, id: string): Promise<RequestRow[]> {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+  return db
+    .select()
+    .from(requests)
+    .where(
+      and(
+        eq(requests.libraryId, libraryId),
+        eq(requests.role, 'requester'),
+        or(
+          ...(isUuid ? [eq(requests.id, id)] : []),
+          sql`${requests.data}->'source'->>'externalId' = ${id}`,
+          sql`${requests.data}->'ncip'->>'itemId' = ${id}`,
+        ),
+      ),
+    );
 }
