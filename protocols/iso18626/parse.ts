@@ -15,7 +15,7 @@ import {
   lenientDateTime,
   matchClosedValue,
   missingMultipleItemRequestId,
-  qualifiedAttribute,
+  lenientScheme,
   requestReceivedOnNotification,
   REVISION_2021,
   revision2021Status,
@@ -251,7 +251,7 @@ function readField(el: XmlElement, field: Field, path: string, walk: Walk): unkn
   const raw = el.text;
   if (field.t === 'text') return raw === '' && !field.required ? undefined : raw;
   if (field.t === 'svp') {
-    const scheme = qualifiedAttribute(el, 'scheme', path, walk.warn);
+    const scheme = lenientScheme(el, path, walk.warn);
     if (raw === '' && !scheme && !field.required) return undefined;
     return scheme ? { value: raw, scheme } : { value: raw };
   }

@@ -4,6 +4,7 @@
  * needs to be writable (a timestamp is kept only when it is a usable xs:dateTime).
  */
 import type { XmlElement } from '../xml';
+import { isAnyUri } from './anyuri';
 import { normaliseDateTime } from './dates';
 import type { Iso18626Error, SalvagedHeader } from './errors';
 import type { Warn } from './shims';
@@ -30,7 +31,7 @@ function salvageHeader(messageEl: XmlElement): SalvagedHeader {
     const value = child(id, 'agencyIdValue');
     if (type === undefined || value === undefined) return undefined;
     const scheme = type.attrs.scheme?.value;
-    return { agencyIdType: scheme ? { value: type.text, scheme } : { value: type.text }, agencyIdValue: value.text };
+    return { agencyIdType: scheme && isAnyUri(scheme) ? { value: type.text, scheme } : { value: type.text }, agencyIdValue: value.text };
   };
   const noWarn: Warn = () => undefined;
   const closedValue = (el: XmlElement | undefined, values: readonly string[]) => (el === undefined ? undefined : matchClosedValue(el.text, values, '', noWarn));

@@ -4,6 +4,7 @@
  * parse.ts stays a plain schema walk. Nothing here is used when building: build is strict.
  */
 import type { XmlElement } from '../xml';
+import { isAnyUri } from './anyuri';
 import { normaliseDateTime } from './dates';
 import { ISO18626_NS, ISO18626_VERSION } from './types';
 
@@ -13,6 +14,7 @@ export const WARNING_CODES = [
   'missing-version',
   'unexpected-version',
   'unqualified-attribute',
+  'invalid-scheme',
   'compact-offset',
   'missing-timezone',
   'closed-value-case',
@@ -45,6 +47,17 @@ export function qualifiedAttribute(el: XmlElement, name: string, path: string, w
     warn('unqualified-attribute', path, `attribute ${name} is not in the ISO 18626 namespace (expected ill:${name})`);
   }
   return attr.value;
+}
+
+/**
+ * `ill:scheme` is an xs:anyURI. A value libxml2 would refuse (`%%`, `::`) names no code list we
+ * could use, and forwarding it would make our message schema-invalid: it is dropped.
+ */
+export function lenientScheme(el: XmlElement, path: string, warn: Warn): string | undefined {
+  const scheme = qualifiedAttribute(el, 'scheme', path, warn);
+  if (scheme === undefined || scheme === '' || isAnyUri(scheme)) return scheme || undefined;
+  warn('invalid-scheme', path, `scheme ${JSON.stringify(scheme)} is not an xs:anyURI; dropped`);
+  return undefined;
 }
 
 /** The envelope's version: mod-rs and CrossLink send 1.2; anything else is read as 1.2 anyway. */

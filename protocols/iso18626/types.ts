@@ -15,6 +15,7 @@
  *   `<status/>` ("no status change"). Build refuses to write a message without one.
  */
 import { z } from 'zod';
+import { isAnyUri } from './anyuri';
 import { isValidDateTime } from './dates';
 
 export const ISO18626_NS = 'http://illtransactions.org/2013/iso18626';
@@ -124,7 +125,7 @@ export const DecimalSchema = z.string().regex(DECIMAL, 'not an xs:decimal');
 export const IntegerSchema = z.number().int().refine(Number.isSafeInteger, 'not a safe integer');
 
 /** type_schemeValuePair: an open code, optionally naming its code list in `ill:scheme`. */
-export const SchemeValueSchema = z.strictObject({ value: XmlStringSchema, scheme: XmlStringSchema.optional() });
+export const SchemeValueSchema = z.strictObject({ value: XmlStringSchema, scheme: XmlStringSchema.refine(isAnyUri, 'not an xs:anyURI').optional() });
 export type SchemeValue = z.infer<typeof SchemeValueSchema>;
 
 const text = XmlStringSchema;

@@ -88,6 +88,13 @@ describe('building ISO 18626 v1.2', () => {
     expect(catchError(() => buildIso18626(null as unknown as Iso18626Message))).toBeInstanceOf(Iso18626Error);
   });
 
+  it('refuses a scheme libxml2 would not take as an xs:anyURI', () => {
+    for (const scheme of ['%%', '::', 'http://x/[y]']) {
+      const bad = { ...fullRequestingAgencyMessage, header: { ...fullRequestingAgencyMessage.header, requestingAgencyId: { agencyIdType: { value: 'ISIL', scheme }, agencyIdValue: 'x' } } };
+      expect(catchError(() => buildIso18626(bad))).toMatchObject({ errorType: 'UnrecognisedDataValue', element: 'requestingAgencyMessage.header.requestingAgencyId.agencyIdType.scheme' });
+    }
+  });
+
   it('refuses more than three requestSubType values', () => {
     const bad = { ...fullRequest, serviceInfo: { serviceType: 'Loan', requestSubType: ['PatronRequest', 'PatronRequest', 'PatronRequest', 'PatronRequest'] } } as Iso18626Message;
     expect(catchError(() => buildIso18626(bad))).toMatchObject({ element: 'request.serviceInfo.requestSubType' });

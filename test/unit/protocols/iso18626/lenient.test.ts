@@ -59,6 +59,13 @@ describe('reading what real peers send', () => {
     ]);
   });
 
+  it('drops a scheme that is no xs:anyURI, with a warning, so the message can still be sent on', () => {
+    const xml = ram('Cancel').replace('<agencyIdType>ISIL</agencyIdType><agencyIdValue>SUP', '<agencyIdType ill:scheme="::">ISIL</agencyIdType><agencyIdValue>SUP');
+    const result = parseIso18626(xml);
+    expect(result.message).toStrictEqual(reference);
+    expect(result.warnings).toEqual([expect.objectContaining({ code: 'invalid-scheme', path: 'requestingAgencyMessage.header.supplyingAgencyId.agencyIdType' })]);
+  });
+
   it('reads a +0000 offset as +00:00 with a warning', () => {
     const result = parseIso18626(ram('Cancel').replace('2024-12-12T20:12:00.62959771Z', '2024-12-12T20:12:00+0000'));
     expect(result.message.kind === 'requestingAgencyMessage' && result.message.header.timestamp).toBe('2024-12-12T20:12:00+00:00');
