@@ -1,0 +1,44 @@
+/**
+ * Small builders the two machines share: decisions, effects, and the typed refusal.
+ */
+import { IllegalTransition } from './types';
+import type { Decision, Effect, Lifecycle, NcipCall, OutboundMessage, PatronNotice, ProtocolErrorType, RequesterAction } from './types';
+
+export function decision<S extends string>(state: S, changes: Partial<Lifecycle> = {}, effects: readonly Effect[] = [], note?: string): Decision<S> {
+  return note === undefined ? { state, changes, effects } : { state, changes, effects, note };
+}
+
+/**
+ * True when a decision changes nothing: same state, no lifecycle change, no effect. Stale timers,
+ * repeated statuses, backward statuses and plain notifications decide this way; the service may
+ * skip the save (and keep the note, if any, for the audit trail).
+ */
+export function isNoChange(current: { readonly state: string }, d: Decision<string>): boolean {
+  return d.state === current.state && Object.keys(d.changes).length === 0 && d.effects.length === 0;
+}
+
+export function refuse(state: string, event: string, reason: string, protocolError?: ProtocolErrorType): never {
+  throw new IllegalTransition(state, event, reason, protocolError);
+}
+
+export const send = (message: OutboundMessage): Effect => ({ kind: 'send', message });
+export const ncip = (call: NcipCall): Effect => ({ kind: 'ncip', call });
+export const notify = (notice: PatronNotice): Effect => ({ kind: 'notify', notice });
+
+export function ram(action: RequesterAction, note?: string): Effect {
+  return send(note === undefined ? { kind: 'requestingAgencyMessage', action } : { kind: 'requestingAgencyMessage', action, note });
+}
+
+type SamFields = Omit<Extract<OutboundMessage, { kind: 'supplyingAgencyMessage' }>, 'kind'>;
+
+/** A supplyingAgencyMessage effect; undefined optional fields are left out. */
+export function sam(fields: SamFields): Effect {
+  const message = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as SamFields;
+  return send({ kind: 'supplyingAgencyMessage', ...message });
+}
+
+/** A due date staff give (ship, approve a renewal): an ISO 8601 date after the decision's time. */
+export function isValidDueDate(dueDate: string, at: Date): boolean {
+  const t = Date.parse(dueDate);
+  return Number.isFinite(t) && t > at.getTime();
+}

@@ -1,0 +1,126 @@
+/**
+ * The vocabulary of the request lifecycle, shared by the requester and supplier machines and by
+ * the services that load, decide and save. Pure data: no I/O, nothing from outside src/domain.
+ *
+ * A machine is `(request, event, at) -> Decision`. A decision names the new state, the changes to
+ * the request's lifecycle fields, and the effects to carry out (as outbox rows, after commit).
+ */
+
+export type ServiceType = 'Loan' | 'Copy' | 'CopyOrLoan';
+
+/** ISO 18626 statuses (type_status) and reasons (type_reasonForMessage), as the domain uses them. */
+export type SupplierStatus =
+  | 'RequestReceived'
+  | 'ExpectToSupply'
+  | 'WillSupply'
+  | 'Loaned'
+  | 'Overdue'
+  | 'Recalled'
+  | 'RetryPossible'
+  | 'Unfilled'
+  | 'CopyCompleted'
+  | 'LoanCompleted'
+  | 'CompletedWithoutReturn'
+  | 'Cancelled';
+export type ReasonForMessage = 'RequestResponse' | 'StatusRequestResponse' | 'RenewResponse' | 'CancelResponse' | 'StatusChange' | 'Notification';
+export type RequesterAction = 'StatusRequest' | 'Received' | 'Cancel' | 'Renew' | 'ShippedReturn' | 'ShippedForward' | 'Notification';
+
+/** A supplier in a borrowing request's rota. */
+export interface RotaEntry {
+  /** Agency symbol `TYPE:VALUE`. */
+  readonly symbol: string;
+  readonly localId?: string;
+  readonly callNumber?: string;
+}
+
+/**
+ * What the machines read and change of a request, beyond its state. The services keep these
+ * in `requests.data.lifecycle` (and the state in `requests.state`).
+ */
+export interface Lifecycle {
+  readonly serviceType: ServiceType;
+  /** Requester: the ordered suppliers to try, and which one is being tried (0-based). */
+  readonly rota?: readonly RotaEntry[];
+  readonly rotaIndex?: number;
+  /** The loan's due date (ISO 8601), once the supplier has shipped. */
+  readonly dueDate?: string;
+  /** Loan conditions the supplier attached (ISO 18626 loanCondition values). */
+  readonly loanConditions?: readonly string[];
+  /** The state to return to when a cancel or renewal is refused (mod-rs saveRestoreState). */
+  readonly resumeState?: string;
+  /** The last ISO 18626 status exchanged (supplier: sent; requester: received). */
+  readonly lastStatus?: SupplierStatus;
+  readonly renewals?: number;
+  /** Why the request ended unfilled, was refused, or needs staff. */
+  readonly reason?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Effects: what a decision asks the outside world to do, as data.
+
+/** A message for the other party of the transaction; the service fills in header and ids. */
+export type OutboundMessage =
+  | { readonly kind: 'request'; readonly rotaIndex: number }
+  | { readonly kind: 'requestingAgencyMessage'; readonly action: RequesterAction; readonly note?: string }
+  | {
+      readonly kind: 'supplyingAgencyMessage';
+      readonly reasonForMessage: ReasonForMessage;
+      readonly status: SupplierStatus;
+      readonly answerYesNo?: 'Y' | 'N';
+      readonly reasonUnfilled?: string;
+      readonly reasonRetry?: string;
+      readonly dueDate?: string;
+      readonly loanConditions?: readonly string[];
+      readonly note?: string;
+      /** Loaned / CopyCompleted carry deliveryInfo (dateSent = the decision's time). */
+      readonly delivered?: boolean;
+    };
+
+export type NcipCall = 'LookupUser' | 'AcceptItem' | 'CheckOutItem' | 'CheckInItem' | 'DeleteItem' | 'CancelRequestItem';
+
+/** Patron notifications (issue: patron e-mail); the notify worker renders and sends them. */
+export type PatronNotice =
+  | 'request_received'
+  | 'shipped'
+  | 'ready_for_pickup'
+  | 'due_soon'
+  | 'overdue'
+  | 'recalled'
+  | 'renewed'
+  | 'renew_refused'
+  | 'cancelled'
+  | 'unfilled'
+  | 'delivered';
+
+export type Effect =
+  | { readonly kind: 'send'; readonly message: OutboundMessage }
+  | { readonly kind: 'ncip'; readonly call: NcipCall }
+  | { readonly kind: 'notify'; readonly notice: PatronNotice }
+  /** Fire `timer` after `afterMs` unless the request has moved on (the timer carries the rota index). */
+  | { readonly kind: 'timer'; readonly timer: 'supplier_answer'; readonly afterMs: number; readonly rotaIndex: number };
+
+export interface Decision<S extends string> {
+  readonly state: S;
+  /** Lifecycle fields to change (absent keys stay as they are; `undefined` values clear). */
+  readonly changes: Partial<Lifecycle>;
+  readonly effects: readonly Effect[];
+  /** One line for the audit trail ("moved to the second supplier: ISIL:DK-2 answered Unfilled"). */
+  readonly note?: string;
+}
+
+/** The ISO 18626 error a refused inbound message is answered with. */
+export type ProtocolErrorType = 'UnsupportedActionType' | 'UnsupportedReasonForMessageType' | 'UnrecognisedDataValue';
+
+/** An event that the current state does not accept: never silently ignored. */
+export class IllegalTransition extends Error {
+  constructor(
+    readonly state: string,
+    readonly event: string,
+    readonly reason: string,
+    /** Set when the event came from a partner: how to answer it. */
+    readonly protocolError?: ProtocolErrorType,
+  ) {
+    super(`${event} is not allowed in state ${state}: ${reason}`);
+    this.name = 'IllegalTransition';
+  }
+}

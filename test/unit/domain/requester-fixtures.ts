@@ -1,0 +1,86 @@
+/**
+ * A borrowing request in each state (as it would look after the usual path there), and a catalog
+ * of every kind of event the requester machine can meet, for the table-driven tests.
+ */
+import type { RequesterEvent, RequesterState, SupplierMessageEvent } from '../../../src/domain/requester';
+import { REQUESTER_STAFF_ACTIONS } from '../../../src/domain/requester';
+import type { Effect, Lifecycle, NcipCall, PatronNotice, RequesterAction, SupplierStatus } from '../../../src/domain/types';
+
+export const A = { symbol: 'ISIL:DK-A' };
+export const B = { symbol: 'ISIL:DK-B' };
+export const ROTA = [A, B];
+export const DUE = '2026-10-01T00:00:00Z';
+export const NEW_DUE = '2026-11-01T00:00:00Z';
+export const DAY = 86_400_000;
+export const ctx = { at: new Date('2026-09-01T10:00:00Z'), supplierTimeoutMs: 3 * DAY };
+
+const sent: Lifecycle = { serviceType: 'Loan', rota: ROTA, rotaIndex: 0 };
+const loaned: Lifecycle = { ...sent, lastStatus: 'Loaned', dueDate: DUE };
+
+/** The request in each state: the first of two suppliers, a Loan, item checked out where it matters. */
+export const AT: Record<RequesterState, Lifecycle> = {
+  new: { serviceType: 'Loan', rota: ROTA },
+  validated: { serviceType: 'Loan' },
+  error: { serviceType: 'Loan', rota: ROTA, reason: 'patron blocked' },
+  sent_to_supplier: sent,
+  expect_to_supply: { ...sent, lastStatus: 'ExpectToSupply' },
+  will_supply: { ...sent, lastStatus: 'WillSupply' },
+  conditional: { ...sent, lastStatus: 'WillSupply', loanConditions: ['LibraryUseOnly'] },
+  cancel_pending: { ...sent, lastStatus: 'WillSupply', resumeState: 'will_supply' },
+  shipped: loaned,
+  received: loaned,
+  checked_out: loaned,
+  returned_by_patron: loaned,
+  shipped_return: loaned,
+  overdue: { ...loaned, lastStatus: 'Overdue', resumeState: 'checked_out' },
+  recalled: { ...loaned, lastStatus: 'Recalled', resumeState: 'checked_out' },
+  renew_pending: { ...loaned, resumeState: 'checked_out' },
+  complete: { ...loaned, lastStatus: 'LoanCompleted' },
+  cancelled: { ...sent, lastStatus: 'Cancelled' },
+  unfilled: { ...sent, rotaIndex: 1, lastStatus: 'Unfilled' },
+  closed: { ...sent, lastStatus: 'WillSupply' },
+};
+
+export function sam(reasonForMessage: SupplierMessageEvent['reasonForMessage'], status?: SupplierStatus, more: Partial<SupplierMessageEvent> = {}): SupplierMessageEvent {
+  return { type: 'supplier_message', reasonForMessage, ...(status ? { status } : {}), ...more };
+}
+
+const STATUSES: SupplierStatus[] = [
+  'RequestReceived',
+  'ExpectToSupply',
+  'WillSupply',
+  'Loaned',
+  'Overdue',
+  'Recalled',
+  'RetryPossible',
+  'Unfilled',
+  'CopyCompleted',
+  'LoanCompleted',
+  'CompletedWithoutReturn',
+  'Cancelled',
+];
+
+/** Every event kind, named as the tables name them. */
+export const EVENTS: Record<string, RequesterEvent> = {
+  validate: { type: 'validate' },
+  validation_failed: { type: 'validation_failed', reason: 'patron blocked' },
+  request_refused: { type: 'request_refused', reason: 'UnrecognisedDataValue: unknown requester', rotaIndex: 0 },
+  supplier_timeout: { type: 'supplier_timeout', rotaIndex: 0 },
+  ...Object.fromEntries(STATUSES.map((s) => [`StatusChange ${s}`, sam('StatusChange', s, s === 'Loaned' ? { dueDate: DUE } : {})])),
+  'StatusChange WillSupply with conditions': sam('StatusChange', 'WillSupply', { loanConditions: ['LibraryUseOnly'] }),
+  'StatusChange Loaned with a new due date': sam('StatusChange', 'Loaned', { dueDate: NEW_DUE }),
+  'StatusChange without status': sam('StatusChange', undefined, { note: 'Alma says hello' }),
+  'Notification with a note': sam('Notification', undefined, { note: 'pulled from the shelf' }),
+  'Notification Unfilled': sam('Notification', 'Unfilled', { note: 'Supplier: ISIL:X' }),
+  'CancelResponse Y': sam('CancelResponse', 'Cancelled', { answerYesNo: 'Y' }),
+  'CancelResponse N': sam('CancelResponse', undefined, { answerYesNo: 'N' }),
+  'RenewResponse Y': sam('RenewResponse', 'Loaned', { answerYesNo: 'Y', dueDate: NEW_DUE }),
+  'RenewResponse N': sam('RenewResponse', undefined, { answerYesNo: 'N' }),
+  ...Object.fromEntries(REQUESTER_STAFF_ACTIONS.map((a) => [`staff ${a}`, a === 'send' ? { type: 'staff', action: a, rota: ROTA } : { type: 'staff', action: a }])),
+};
+
+export const request = (rotaIndex: number): Effect => ({ kind: 'send', message: { kind: 'request', rotaIndex } });
+export const timer = (rotaIndex: number): Effect => ({ kind: 'timer', timer: 'supplier_answer', afterMs: 3 * DAY, rotaIndex });
+export const ram = (action: RequesterAction, note?: string): Effect => ({ kind: 'send', message: note ? { kind: 'requestingAgencyMessage', action, note } : { kind: 'requestingAgencyMessage', action } });
+export const notice = (n: PatronNotice): Effect => ({ kind: 'notify', notice: n });
+export const call = (c: NcipCall): Effect => ({ kind: 'ncip', call: c });
