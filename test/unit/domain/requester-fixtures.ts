@@ -3,8 +3,9 @@
  * of every kind of event the requester machine can meet, for the table-driven tests.
  */
 import type { RequesterEvent, RequesterState, SupplierMessageEvent } from '../../../src/domain/requester';
-import { REQUESTER_STAFF_ACTIONS } from '../../../src/domain/requester';
-import type { Effect, Lifecycle, NcipCall, PatronNotice, RequesterAction, SupplierStatus } from '../../../src/domain/types';
+import { decideRequester, REQUESTER_STAFF_ACTIONS } from '../../../src/domain/requester';
+import { IllegalTransition } from '../../../src/domain/types';
+import type { Decision, Effect, Lifecycle, NcipCall, PatronNotice, RequesterAction, SupplierStatus } from '../../../src/domain/types';
 
 export const A = { symbol: 'ISIL:DK-A' };
 export const B = { symbol: 'ISIL:DK-B' };
@@ -84,3 +85,32 @@ export const timer = (rotaIndex: number): Effect => ({ kind: 'timer', timer: 'su
 export const ram = (action: RequesterAction, note?: string): Effect => ({ kind: 'send', message: note ? { kind: 'requestingAgencyMessage', action, note } : { kind: 'requestingAgencyMessage', action } });
 export const notice = (n: PatronNotice): Effect => ({ kind: 'notify', notice: n });
 export const call = (c: NcipCall): Effect => ({ kind: 'ncip', call: c });
+
+export interface Req {
+  state: RequesterState;
+  lifecycle: Lifecycle;
+}
+
+/** Apply a decision the way the service saves it: absent keys stay, undefined clears. */
+export function apply(req: Req, d: Decision<RequesterState>): Req {
+  const lifecycle = { ...req.lifecycle, ...d.changes } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(d.changes)) if (v === undefined) delete lifecycle[k];
+  return { state: d.state, lifecycle: lifecycle as unknown as Lifecycle };
+}
+
+export function run(req: Req, ...events: RequesterEvent[]): Req {
+  return events.reduce((r, e) => apply(r, decideRequester(r, e, ctx)), req);
+}
+
+export const at = (state: RequesterState, more: Partial<Lifecycle> = {}): Req => ({ state, lifecycle: { ...AT[state], ...more } });
+export const staff = (action: Extract<RequesterEvent, { type: 'staff' }>['action'], note?: string): RequesterEvent => ({ type: 'staff', action, ...(note ? { note } : {}) });
+
+export function refusal(fn: () => unknown): IllegalTransition {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof IllegalTransition) return e;
+    throw e;
+  }
+  throw new Error('expected an IllegalTransition');
+}
