@@ -55,6 +55,14 @@ export const configSchema = z.object({
   relayIntervalMs: positiveMs.default(500),
   /** Longest a graceful shutdown waits for running jobs and open requests. */
   shutdownTimeoutMs: positiveMs.default(30_000),
+  /** How long a supplier has to answer a request before the rota moves on (3 days). */
+  supplierAnswerTimeoutMs: positiveMs.default(3 * 24 * 3600 * 1000),
+  /** Timeout of one ISO 18626 POST to a partner (mod-rs uses 30 s). */
+  deliveryTimeoutMs: positiveMs.default(30_000),
+  /** First retry delay of a failed delivery; it doubles (with jitter) up to an hour. */
+  deliveryRetryMs: positiveMs.default(5_000),
+  /** Tries before a delivery gives up and the request needs attention (about a day with the defaults). */
+  deliveryAttempts: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(30),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -76,4 +84,8 @@ export const ENV_KEYS: Readonly<Record<keyof Config, string>> = {
   workerConcurrency: 'WORKER_CONCURRENCY',
   relayIntervalMs: 'RELAY_INTERVAL_MS',
   shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
+  supplierAnswerTimeoutMs: 'SUPPLIER_ANSWER_TIMEOUT_MS',
+  deliveryTimeoutMs: 'DELIVERY_TIMEOUT_MS',
+  deliveryRetryMs: 'DELIVERY_RETRY_MS',
+  deliveryAttempts: 'DELIVERY_ATTEMPTS',
 };

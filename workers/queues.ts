@@ -27,12 +27,33 @@ export function redisConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
 }
 
-export function openQueues(redisUrl: string, prefix = 'ill', jobOptions: DefaultJobOptions = DEFAULT_JOB_OPTIONS): QueueSetup {
+/** Retry policy of ISO 18626 deliveries: partners can be down for hours, so retries go on for about a day. */
+export function deliveryJobOptions(attempts: number, firstRetryMs: number): DefaultJobOptions {
+  return { ...DEFAULT_JOB_OPTIONS, attempts, backoff: { type: CAPPED_EXPONENTIAL, delay: firstRetryMs } };
+}
+
+export const CAPPED_EXPONENTIAL = 'capped-exponential';
+const MAX_RETRY_DELAY_MS = 3600_000;
+
+/**
+ * Worker-side backoff for CAPPED_EXPONENTIAL jobs: doubles from the first delay up to an hour,
+ * with ±25% jitter so that retries after a partner's outage do not all arrive at once.
+ */
+export function cappedExponentialBackoff(attemptsMade: number, type: string | undefined, delay: number | undefined): number {
+  if (type !== CAPPED_EXPONENTIAL) return -1; // not ours: BullMQ treats -1 as "do not retry"
+  const base = Math.min((delay ?? 1000) * 2 ** Math.max(0, attemptsMade - 1), MAX_RETRY_DELAY_MS);
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+export type JobOptionsFor = (queue: QueueName) => DefaultJobOptions;
+
+export function openQueues(redisUrl: string, prefix = 'ill', jobOptions: JobOptionsFor | DefaultJobOptions = DEFAULT_JOB_OPTIONS): QueueSetup {
+  const optionsFor: JobOptionsFor = typeof jobOptions === 'function' ? jobOptions : () => jobOptions;
   const connection = redisConnection(redisUrl);
   // Reconnection errors are reported by readiness; an unhandled 'error' event would crash.
   connection.on('error', () => {});
   const queues = Object.fromEntries(
-    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: connection as ConnectionOptions, prefix, defaultJobOptions: jobOptions })]),
+    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: connection as ConnectionOptions, prefix, defaultJobOptions: optionsFor(name) })]),
   ) as Record<QueueName, Queue>;
   return {
     connection,

@@ -27,7 +27,8 @@ export async function relayOnce(deps: RelayDeps, batchSize = BATCH_SIZE): Promis
     for (const row of rows) {
       const queue = deps.queues[row.queue as QueueName];
       if (!queue) throw new Error(`outbox row ${row.id} names unknown queue "${row.queue}"`);
-      await queue.add(row.jobName, { outboxId: row.id }, { jobId: row.id });
+      const delay = row.notBefore ? Math.max(0, row.notBefore.getTime() - deps.now().getTime()) : 0;
+      await queue.add(row.jobName, { outboxId: row.id }, { jobId: row.id, ...(delay > 0 ? { delay } : {}) });
     }
     await markQueued(
       tx,

@@ -3,12 +3,12 @@
  * the row's job name does the work, and the row records the outcome. Processing is idempotent:
  * a row already done is skipped, so a job delivered twice acts once.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type MinimalJob } from 'bullmq';
 import type { Logger } from 'pino';
 import { PermanentJobFailure, QUEUE_NAMES, type QueueName } from '../src/jobs';
 import type { Db } from '../src/store/db';
 import { getOutboxRow, markDead, markDone, recordFailedAttempt, type OutboxRow } from '../src/store/outbox';
-import { redisConnection } from './queues';
+import { cappedExponentialBackoff, redisConnection } from './queues';
 
 export interface JobContext {
   readonly row: OutboxRow;
@@ -28,6 +28,8 @@ export interface WorkerDeps {
   readonly concurrency: number;
   readonly now: () => Date;
   readonly log: Logger;
+  /** Called when a row is settled (done or dead): the next message of its request may go. */
+  readonly onSettled?: (row: { id: string; queue: QueueName }) => void;
 }
 
 export interface WorkerPool {
@@ -42,6 +44,10 @@ export function startWorkers(deps: WorkerDeps): WorkerPool {
       connection: connections[i]!,
       prefix: deps.prefix,
       concurrency: deps.concurrency,
+      settings: {
+        backoffStrategy: (attemptsMade: number, type?: string, _err?: Error, job?: MinimalJob) =>
+          cappedExponentialBackoff(attemptsMade, type, (job?.opts.backoff as { delay?: number } | undefined)?.delay),
+      },
     });
     worker.on('failed', (job, err) => {
       if (job) void onFailed(deps, job, err);
@@ -76,6 +82,7 @@ async function processJob(deps: WorkerDeps, queue: QueueName, job: Job<{ outboxI
     throw err;
   }
   await markDone(deps.db, id, deps.now());
+  deps.onSettled?.({ id, queue });
   log.info('job done');
 }
 
@@ -85,6 +92,7 @@ async function onFailed(deps: WorkerDeps, job: Job<{ outboxId: string }>, err: E
   try {
     if (final) {
       await markDead(deps.db, id, err.message, deps.now());
+      deps.onSettled?.({ id, queue: job.queueName as QueueName });
       deps.log.warn({ outboxId: id, job: job.name, err: err.message }, 'job gave up; request needs attention');
     } else {
       await recordFailedAttempt(deps.db, id, err.message);

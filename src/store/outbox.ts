@@ -4,7 +4,7 @@
  * dead when retries are exhausted or the work was refused (the request then needs attention).
  */
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
-import type { QueueName } from '../jobs';
+import { QUEUES, type QueueName } from '../jobs';
 import type { Db } from './db';
 import { outbox, requests } from './schema';
 
@@ -15,11 +15,20 @@ export interface OutboxEffect {
   readonly jobName: string;
   readonly payload?: Record<string, unknown>;
   readonly requestId?: string;
+  /** Run no earlier than this (a timer). */
+  readonly notBefore?: Date;
 }
 
 export async function addToOutbox(tx: Db, effects: readonly OutboxEffect[], newId: () => string): Promise<string[]> {
   if (effects.length === 0) return [];
-  const rows = effects.map((e) => ({ id: newId(), queue: e.queue, jobName: e.jobName, payload: e.payload ?? {}, requestId: e.requestId ?? null }));
+  const rows = effects.map((e) => ({
+    id: newId(),
+    queue: e.queue,
+    jobName: e.jobName,
+    payload: e.payload ?? {},
+    requestId: e.requestId ?? null,
+    notBefore: e.notBefore ?? null,
+  }));
   await tx.insert(outbox).values(rows);
   return rows.map((r) => r.id);
 }
@@ -27,15 +36,27 @@ export async function addToOutbox(tx: Db, effects: readonly OutboxEffect[], newI
 /**
  * Locks up to `limit` committed pending rows for the caller's transaction, oldest first.
  * SKIP LOCKED lets several relays (server and a separate worker process) share the work.
+ *
+ * Messages to partners leave one at a time per request, in commit order: a delivery row waits
+ * while an earlier delivery row of the same request is still pending or queued, so a partner
+ * never sees ShippedReturn before Received however the retries fall.
  */
-export async function lockPendingRows(tx: Db, limit: number): Promise<Pick<OutboxRow, 'id' | 'queue' | 'jobName'>[]> {
+export async function lockPendingRows(tx: Db, limit: number): Promise<Pick<OutboxRow, 'id' | 'queue' | 'jobName' | 'notBefore'>[]> {
   return tx
-    .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName })
+    .select({ id: outbox.id, queue: outbox.queue, jobName: outbox.jobName, notBefore: outbox.notBefore })
     .from(outbox)
-    .where(eq(outbox.status, 'pending'))
-    .orderBy(asc(outbox.createdAt))
+    .where(
+      and(
+        eq(outbox.status, 'pending'),
+        sql`not (${outbox.queue} = ${QUEUES.delivery} and exists (
+          select 1 from outbox earlier
+          where earlier.request_id = ${outbox.requestId} and earlier.queue = ${QUEUES.delivery}
+            and earlier.seq < ${outbox.seq} and earlier.status in ('pending', 'queued')))`,
+      ),
+    )
+    .orderBy(asc(outbox.seq))
     .limit(limit)
-    .for('update', { skipLocked: true });
+    .for('update', { of: outbox, skipLocked: true });
 }
 
 export async function markQueued(tx: Db, ids: readonly string[], at: Date): Promise<void> {

@@ -5,7 +5,7 @@
  * SQL must also run on PostgreSQL 15 (CI) as well as PGlite (PostgreSQL 17+ in WASM).
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -63,6 +63,10 @@ export const requests = pgTable(
   (t) => [
     index('requests_transaction_idx').on(t.requestingAgencyId, t.requestingAgencyRequestId),
     index('requests_library_state_idx').on(t.libraryId, t.state),
+    // A requester id names one borrowing request of its agency (CrossLink makes it globally unique).
+    uniqueIndex('requests_requester_key').on(t.requestingAgencyId, t.requestingAgencyRequestId).where(sql`${t.role} = 'requester'`),
+    // A supplier sees one request per requester id: a second delivery of the same request is a duplicate.
+    uniqueIndex('requests_supplier_key').on(t.supplyingAgencyId, t.requestingAgencyId, t.requestingAgencyRequestId).where(sql`${t.role} = 'supplier'`),
   ],
 );
 
@@ -104,9 +108,20 @@ export const protocolMessages = pgTable(
     httpStatus: integer('http_status'),
     parsed: jsonb('parsed').$type<unknown>(),
     error: text('error'),
+    /**
+     * Inbound only: a digest of what the message says. A second delivery of the same message is
+     * answered with the first answer and changes nothing (the unique index settles races).
+     */
+    dedupeKey: text('dedupe_key'),
+    /** Outbound only: the outbox row that sent it. */
+    outboxId: uuid('outbox_id'),
     createdAt: createdAt(),
   },
-  (t) => [index('protocol_messages_request_idx').on(t.requestId, t.createdAt), index('protocol_messages_created_idx').on(t.createdAt)],
+  (t) => [
+    index('protocol_messages_request_idx').on(t.requestId, t.createdAt),
+    index('protocol_messages_created_idx').on(t.createdAt),
+    uniqueIndex('protocol_messages_dedupe_key').on(t.protocol, t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
+  ],
 );
 
 /**
@@ -117,6 +132,8 @@ export const outbox = pgTable(
   'outbox',
   {
     id: uuid('id').primaryKey(),
+    /** Commit order: messages of one transaction leave in this order. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     queue: text('queue').notNull(),
     jobName: text('job_name').notNull(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
@@ -125,11 +142,13 @@ export const outbox = pgTable(
     status: text('status').$type<'pending' | 'queued' | 'done' | 'dead'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** Not to run before this time (timers such as "no answer from the supplier"). */
+    notBefore: timestamp('not_before', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     queuedAt: timestamp('queued_at', { withTimezone: true, mode: 'date' }),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [index('outbox_pending_idx').on(t.createdAt).where(sql`${t.status} = 'pending'`)],
+  (t) => [index('outbox_pending_idx').on(t.seq).where(sql`${t.status} = 'pending'`), index('outbox_request_idx').on(t.requestId, t.seq)],
 );
 
 export const schema = { libraries, partners, requests, requestEvents, protocolMessages, outbox };

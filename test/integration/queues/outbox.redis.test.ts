@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { PermanentJobFailure, type QUEUES } from '../../../src/jobs';
-import { addToOutbox, getOutboxRow } from '../../../src/store/outbox';
+import { addToOutbox, getOutboxRow, markDone } from '../../../src/store/outbox';
 import { getRequest, insertRequest } from '../../../src/store/requests';
 import { relayOnce } from '../../../workers/relay';
 import { startWorkers, type JobHandler } from '../../../workers/runner';
@@ -53,6 +53,30 @@ describe('outbox to BullMQ', () => {
     ).rejects.toThrow('the state change failed');
     expect(await relayOnce(relayDeps())).toBe(0);
     expect(await jobsIn('ncip')).toEqual([]);
+  });
+
+  it('lets the messages of one request leave one at a time, in the order they were committed', async () => {
+    const request = await insertRequest(
+      database.db,
+      { id: randomUUID(), role: 'requester', state: 'shipped', serviceType: 'Loan', requestingAgencyId: 'ISIL:DK-1', requestingAgencyRequestId: `order-${randomUUID()}` },
+      now(),
+    );
+    const send = (action: string) => ({ queue: 'delivery' as const, jobName: 'iso18626.send', requestId: request.id, payload: { action } });
+    const [received, shippedReturn] = await database.db.transaction((tx) => addToOutbox(tx, [send('Received'), send('ShippedReturn')], randomUUID));
+    await relayOnce(relayDeps());
+    expect((await jobsIn('delivery')).map((j) => j.id)).toEqual([received]);
+    expect((await getOutboxRow(database.db, shippedReturn!))?.status).toBe('pending');
+    await markDone(database.db, received!, now());
+    await relayOnce(relayDeps());
+    expect((await jobsIn('delivery')).map((j) => j.id).sort()).toEqual([received, shippedReturn].sort());
+  });
+
+  it('queues a timer to fire at its time, not before', async () => {
+    const [id] = await database.db.transaction((tx) =>
+      addToOutbox(tx, [{ queue: 'timers', jobName: 'supplier_answer', notBefore: new Date(Date.now() + 60_000) }], randomUUID),
+    );
+    await relayOnce(relayDeps());
+    expect(await setup.queues.timers.getJobState(id!)).toBe('delayed');
   });
 
   describe('workers', () => {
