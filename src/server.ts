@@ -8,12 +8,15 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Config } from '../config/load';
-import { connectionReady, openQueues, type QueueSetup } from '../workers/queues';
+import { connectionReady, DEFAULT_JOB_OPTIONS, deliveryJobOptions, openQueues, type QueueSetup } from '../workers/queues';
 import { startRelay, type Relay } from '../workers/relay';
 import { startWorkers, type JobHandlers, type WorkerPool } from '../workers/runner';
 import { jobHandlers } from '../workers/handlers';
 import { createApp } from './http/app';
+import { iso18626Router } from './http/iso18626';
 import { ncipRouter } from './http/ncip';
+import { QUEUES } from './jobs';
+import type { DeliveryDeps } from './services/iso18626-delivery';
 import { openRuntime, type Runtime } from './runtime';
 import { countByStatus } from './store/outbox';
 
@@ -33,6 +36,8 @@ export interface StartOptions {
 export interface RunningService {
   /** Base URL the HTTP server listens on (server role only). */
   readonly url?: string;
+  /** The use cases' dependencies, as the HTTP layer and the workers get them. */
+  readonly lifecycle: DeliveryDeps;
   readonly runtime: Runtime;
   readonly queues: QueueSetup;
   readonly relay: Relay;
@@ -45,7 +50,9 @@ export async function startService(config: Config, options: StartOptions): Promi
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? randomUUID;
   const runtime = await openRuntime(config, log);
-  const queues = openQueues(runtime.redisUrl, options.queuePrefix ?? 'ill');
+  const queues = openQueues(runtime.redisUrl, options.queuePrefix ?? 'ill', (queue) =>
+    queue === QUEUES.delivery ? deliveryJobOptions(config.deliveryAttempts, config.deliveryRetryMs) : DEFAULT_JOB_OPTIONS,
+  );
   try {
     await connectionReady(queues.connection);
   } catch (err) {
@@ -54,13 +61,22 @@ export async function startService(config: Config, options: StartOptions): Promi
     throw err;
   }
   const relay = startRelay({ db: runtime.database.db, queues: queues.queues, now, log }, config.relayIntervalMs);
+  const lifecycle: DeliveryDeps = {
+    db: runtime.database.db,
+    now,
+    newId,
+    supplierTimeoutMs: config.supplierAnswerTimeoutMs,
+    timeoutMs: config.deliveryTimeoutMs,
+    wake: () => relay.wake(),
+  };
   const runWorkers = role === 'workers' || config.workers === 'inprocess';
   const workers: WorkerPool | undefined = runWorkers
     ? startWorkers({
         db: runtime.database.db,
         redisUrl: runtime.redisUrl,
         prefix: queues.prefix,
-        handlers: options.handlers ?? jobHandlers({ db: runtime.database.db, config, now, newId }),
+        handlers: options.handlers ?? jobHandlers(lifecycle),
+        onSettled: () => relay.wake(),
         concurrency: config.workerConcurrency,
         now,
         log,
@@ -75,7 +91,7 @@ export async function startService(config: Config, options: StartOptions): Promi
       log,
       bodyLimit: config.bodyLimit,
       metrics: metricsRegistry(runtime),
-      protocolRouters: [ncipRouter({ db: runtime.database.db, now, newId }, config.bodyLimit)],
+      protocolRouters: [iso18626Router(lifecycle, config.bodyLimit), ncipRouter(lifecycle, config.bodyLimit)],
       health: {
         database: () => runtime.database.ping(),
         redis: async () => {
@@ -102,7 +118,7 @@ export async function startService(config: Config, options: StartOptions): Promi
       log.info('stopped');
     })());
 
-  return { ...(url ? { url } : {}), runtime, queues, relay, stop };
+  return { ...(url ? { url } : {}), lifecycle, runtime, queues, relay, stop };
 }
 
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {

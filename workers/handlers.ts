@@ -1,19 +1,26 @@
 /**
  * The job handlers of this installation, by queue and job name. Each feature that produces
- * outbox rows registers its consumer here (ISO 18626 delivery, NCIP calls, patron mail, timers).
- * A row whose job name has no handler goes dead at once, visible to staff, rather than waiting.
+ * outbox rows registers its consumer here. A row whose job name has no handler goes dead at
+ * once, visible to staff, rather than waiting.
  */
-import type { Config } from '../config/load';
-import type { Db } from '../src/store/db';
+import { JOBS } from '../src/services/effects';
+import { deliverOutboxRow, type DeliveryDeps } from '../src/services/iso18626-delivery';
+import { applyEvent } from '../src/services/lifecycle';
 import type { JobHandlers } from './runner';
 
-export interface HandlerDeps {
-  readonly db: Db;
-  readonly config: Config;
-  readonly now: () => Date;
-  readonly newId: () => string;
-}
+export type HandlerDeps = DeliveryDeps;
 
-export function jobHandlers(_deps: HandlerDeps): JobHandlers {
-  return {};
+export function jobHandlers(deps: HandlerDeps): JobHandlers {
+  return {
+    delivery: {
+      [JOBS.send]: ({ row }) => deliverOutboxRow(deps, row),
+    },
+    timers: {
+      // A stale timer (the request moved on) is a no-op decision in the machine.
+      [JOBS.supplierAnswer]: async ({ row }) => {
+        const { rotaIndex } = row.payload as { rotaIndex: number };
+        await applyEvent(deps, row.requestId!, { role: 'requester', event: { type: 'supplier_timeout', rotaIndex } }, { actor: 'system:timer' });
+      },
+    },
+  };
 }

@@ -4,10 +4,10 @@
  */
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { NcipProblem, buildProblemResponse } from '../../protocols/ncip';
-import type { ServiceDeps } from '../services/deps';
+import type { LifecycleDeps } from '../services/lifecycle';
 import { answerNcip } from '../services/ncip-responder';
 
-export function ncipRouter(deps: ServiceDeps, bodyLimit: number): Router {
+export function ncipRouter(deps: LifecycleDeps, bodyLimit: number): Router {
   const router = Router();
   // Any content type: ILS send application/xml, text/xml, and sometimes nothing at all.
   const body = express.text({ type: () => true, limit: bodyLimit });

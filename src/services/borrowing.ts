@@ -3,11 +3,13 @@
  * responder (discovery layers, ILS) share, so a request looks the same whoever made it.
  */
 import { z } from 'zod';
-import { appendEvent } from '../store/events';
+import { startRequester, type RequesterEvent } from '../domain/requester';
+import { canonicalSymbol } from '../domain/symbols';
+import { IllegalTransition, type Lifecycle } from '../domain/types';
 import { findLibraryById } from '../store/libraries';
-import { getRequest, insertRequest, updateRequest, type RequestRow } from '../store/requests';
-import type { ServiceDeps } from './deps';
+import { getRequest, insertRequest, type RequestRow } from '../store/requests';
 import { Conflict, NotFound, ValidationFailed } from './errors';
+import { applyEvent, decide, saveDecision, type LifecycleDeps } from './lifecycle';
 
 const trimmed = z.string().trim().min(1);
 const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}/, 'must be a date such as 2026-12-31');
@@ -74,11 +76,8 @@ export type NewBorrowingRequest = z.input<typeof newBorrowingRequestSchema>;
 export type BorrowingRequestData = z.output<typeof newBorrowingRequestSchema> & { source: RequestSource };
 export type RequestSource = { readonly channel: 'staff' | 'ncip'; readonly externalId?: string };
 
-/** States in which a borrowing request has not reached any partner yet, so it can simply stop. */
-const LOCALLY_CANCELLABLE = new Set(['new']);
-
 export async function createBorrowingRequest(
-  deps: ServiceDeps,
+  deps: LifecycleDeps,
   libraryId: string,
   input: unknown,
   actor: string,
@@ -92,52 +91,61 @@ export async function createBorrowingRequest(
   if (!library) throw new NotFound('library', libraryId);
   const at = deps.now();
   const id = deps.newId();
-  const data: BorrowingRequestData = { ...parsed.data, source };
-  return deps.db.transaction(async (tx) => {
+  const { candidates, ...rest } = parsed.data;
+  const lifecycle: Lifecycle = { serviceType: parsed.data.serviceType, rota: candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) };
+  const start = startRequester(lifecycle);
+  const data: BorrowingRequestData = { ...rest, candidates, source };
+  const created = await deps.db.transaction(async (tx) => {
     const request = await insertRequest(
       tx,
       {
         id,
         libraryId: library.id,
         role: 'requester',
-        state: 'new',
+        state: start.state,
         serviceType: parsed.data.serviceType,
         requestingAgencyId: library.symbol,
         // Our own id doubles as the ISO 18626 requestingAgencyRequestId: unique, and stable.
         requestingAgencyRequestId: id,
-        data,
+        data: { ...data, lifecycle },
       },
       at,
     );
-    await appendEvent(tx, { requestId: id, event: 'created', fromState: null, toState: 'new', actor, data: { channel: source.channel }, at });
-    return request;
+    await saveDecision(tx, request, start, { event: 'created', actor, at, newId: deps.newId, initial: true });
+    // Patron validation against the ILS (NCIP LookupUser) belongs to the library's NCIP settings;
+    // without it the request is valid as entered and goes out at once.
+    const validated = decide(request, { role: 'requester', event: { type: 'validate' } }, at, deps.supplierTimeoutMs);
+    return saveDecision(tx, request, validated, { event: 'validate', actor: 'system', at, newId: deps.newId });
   });
+  deps.wake?.();
+  return created;
 }
 
 /**
- * Cancels a borrowing request that has not yet gone to a partner. Once a supplier is involved,
- * cancelling is a conversation with it (ISO 18626 Cancel), which the request lifecycle owns.
+ * Cancels a borrowing request for its patron (NCIP CancelRequestItem, staff). Before a supplier
+ * has it, it just ends; while a supplier works on it, the supplier is asked (ISO 18626 Cancel).
+ * Returns the request after the decision; Conflict when the state no longer allows it.
  */
-export async function cancelBorrowingRequest(deps: ServiceDeps, requestId: string, actor: string, reason?: string): Promise<RequestRow> {
+export async function cancelBorrowingRequest(deps: LifecycleDeps, requestId: string, actor: string, note?: string): Promise<RequestRow> {
   const request = await getRequest(deps.db, requestId);
   if (!request || request.role !== 'requester') throw new NotFound('request', requestId);
-  if (request.state === 'cancelled') return request;
-  if (!LOCALLY_CANCELLABLE.has(request.state)) {
-    throw new Conflict(`request ${requestId} is ${request.state}; it can no longer be cancelled here`, { state: request.state, version: request.version });
-  }
-  const at = deps.now();
-  return deps.db.transaction(async (tx) => {
-    const updated = await updateRequest(tx, request.id, request.version, { state: 'cancelled' }, at);
-    if (!updated) throw new Conflict(`request ${requestId} changed while it was being cancelled`);
-    await appendEvent(tx, { requestId, event: 'cancelled', fromState: request.state, toState: 'cancelled', actor, data: reason ? { reason } : {}, at });
-    return updated;
-  });
+  if (request.state === 'cancelled' || request.state === 'cancel_pending') return request;
+  return staffAction(deps, request, { type: 'staff', action: 'cancel', ...(note ? { note } : {}) }, actor);
 }
 
-/** Records that a patron or ILS asked for a renewal; the loan's lifecycle acts on it. */
-export async function recordRenewalRequest(deps: ServiceDeps, requestId: string, actor: string, data: Record<string, unknown>): Promise<RequestRow> {
+/** Asks the supplier to renew the loan (ISO 18626 Renew); its answer comes later. */
+export async function requestRenewal(deps: LifecycleDeps, requestId: string, actor: string): Promise<RequestRow> {
   const request = await getRequest(deps.db, requestId);
   if (!request || request.role !== 'requester') throw new NotFound('request', requestId);
-  await appendEvent(deps.db, { requestId, event: 'renew-asked', fromState: request.state, toState: request.state, actor, data, at: deps.now() });
-  return request;
+  if (request.state === 'renew_pending') return request;
+  return staffAction(deps, request, { type: 'staff', action: 'renew' }, actor);
+}
+
+async function staffAction(deps: LifecycleDeps, request: RequestRow, event: RequesterEvent, actor: string): Promise<RequestRow> {
+  try {
+    return (await applyEvent(deps, request.id, { role: 'requester', event }, { actor, staff: true })).request;
+  } catch (err) {
+    if (err instanceof IllegalTransition) throw new Conflict(`request ${request.id} is ${request.state}: ${err.reason}`, { state: request.state, version: request.version });
+    throw err;
+  }
 }

@@ -26,8 +26,8 @@ import {
 import { findLibrariesByAgencyCode, type LibraryRow } from '../store/libraries';
 import { recordMessage } from '../store/messages';
 import { findBorrowingRequestByAnyId, type RequestRow } from '../store/requests';
-import { cancelBorrowingRequest, createBorrowingRequest, recordRenewalRequest, type BorrowingRequestData, type NewBorrowingRequest } from './borrowing';
-import type { ServiceDeps } from './deps';
+import { cancelBorrowingRequest, createBorrowingRequest, requestRenewal, type BorrowingRequestData, type NewBorrowingRequest } from './borrowing';
+import type { LifecycleDeps } from './lifecycle';
 import { Conflict, ValidationFailed } from './errors';
 import { bibliographicFromNcip } from './ncip-bibliographic';
 import { ncipRequestStatus } from './ncip-status';
@@ -57,7 +57,7 @@ export interface InboundMeta {
   readonly transportProblem?: NcipProblem;
 }
 
-export async function answerNcip(deps: ServiceDeps, body: string, meta: InboundMeta = {}): Promise<NcipAnswer> {
+export async function answerNcip(deps: LifecycleDeps, body: string, meta: InboundMeta = {}): Promise<NcipAnswer> {
   let message: NcipMessage | undefined;
   let answer: NcipAnswer;
   try {
@@ -98,7 +98,7 @@ function peerOf(message: NcipMessage | undefined): string | undefined {
   return header?.fromAgencyId.value;
 }
 
-async function dispatch(deps: ServiceDeps, message: NcipMessage): Promise<NcipAnswer> {
+async function dispatch(deps: LifecycleDeps, message: NcipMessage): Promise<NcipAnswer> {
   switch (message.messageType) {
     case 'LookupVersion':
       return reply({
@@ -139,7 +139,7 @@ interface Caller {
   readonly actor: string;
 }
 
-async function identifyCaller(deps: ServiceDeps, service: string, header: InitiationHeader | undefined, userId: UserId | undefined): Promise<Caller> {
+async function identifyCaller(deps: LifecycleDeps, service: string, header: InitiationHeader | undefined, userId: UserId | undefined): Promise<Caller> {
   // The library is the agency addressed; without a header, the patron's own agency.
   const agency = header?.toAgencyId ?? userId?.agencyId;
   if (!agency?.value) {
@@ -178,7 +178,7 @@ function agencyCode(library: LibraryRow): string {
   return library.symbol.includes(':') ? library.symbol.slice(library.symbol.indexOf(':') + 1) : library.symbol;
 }
 
-async function findRequest(deps: ServiceDeps, caller: Caller, service: string, id: string | undefined, element: string, problem: 'Unknown Request' | 'Unknown Item', userId?: UserId): Promise<RequestRow> {
+async function findRequest(deps: LifecycleDeps, caller: Caller, service: string, id: string | undefined, element: string, problem: 'Unknown Request' | 'Unknown Item', userId?: UserId): Promise<RequestRow> {
   if (!id) throw new NcipProblem('Needed Data Missing', `${element} is required`, { element: `${service}/${element}`, service });
   const found = await findBorrowingRequestByAnyId(deps.db, caller.library.id, id);
   const request = found.length === 1 ? found[0] : undefined;
@@ -196,7 +196,7 @@ async function findRequest(deps: ServiceDeps, caller: Caller, service: string, i
 /** NCIP RequestType -> ISO 18626 serviceType. Estimate and Stack Retrieval are not ILL requests. */
 const SERVICE_TYPE_FOR: Readonly<Record<string, 'Loan' | 'Copy'>> = { loan: 'Loan', hold: 'Loan', 'non-returnable copy': 'Copy' };
 
-async function requestItem(deps: ServiceDeps, message: NcipMessageOf<'RequestItem'>): Promise<NcipAnswer> {
+async function requestItem(deps: LifecycleDeps, message: NcipMessageOf<'RequestItem'>): Promise<NcipAnswer> {
   const service = 'RequestItem';
   const caller = await identifyCaller(deps, service, message.initiationHeader, message.userId);
   if (!message.userId?.userIdentifierValue) {
@@ -247,12 +247,12 @@ async function requestItem(deps: ServiceDeps, message: NcipMessageOf<'RequestIte
   );
 }
 
-async function cancelRequestItem(deps: ServiceDeps, message: NcipMessageOf<'CancelRequestItem'>): Promise<NcipAnswer> {
+async function cancelRequestItem(deps: LifecycleDeps, message: NcipMessageOf<'CancelRequestItem'>): Promise<NcipAnswer> {
   const service = 'CancelRequestItem';
   const caller = await identifyCaller(deps, service, message.initiationHeader, message.userId);
   const request = await findRequest(deps, caller, service, message.requestId?.requestIdentifierValue, 'RequestId', 'Unknown Request', message.userId);
   try {
-    await cancelBorrowingRequest(deps, request.id, caller.actor, 'cancelled through NCIP');
+    await cancelBorrowingRequest(deps, request.id, caller.actor, 'Cancelled by the patron');
   } catch (err) {
     if (err instanceof Conflict) throw new NcipProblem('Request Already Processed', err.message, { element: `${service}/RequestId`, value: request.id, service });
     throw err;
@@ -269,7 +269,7 @@ async function cancelRequestItem(deps: ServiceDeps, message: NcipMessageOf<'Canc
   );
 }
 
-async function lookupRequest(deps: ServiceDeps, message: NcipMessageOf<'LookupRequest'>): Promise<NcipAnswer> {
+async function lookupRequest(deps: LifecycleDeps, message: NcipMessageOf<'LookupRequest'>): Promise<NcipAnswer> {
   const service = 'LookupRequest';
   const caller = await identifyCaller(deps, service, message.initiationHeader, message.userId);
   const request = await findRequest(deps, caller, service, message.requestId?.requestIdentifierValue, 'RequestId', 'Unknown Request', message.userId);
@@ -295,14 +295,16 @@ function requestTypeFor(request: RequestRow): SchemeValue {
   return schemeValue('requestType', request.serviceType === 'Copy' ? 'Non-returnable Copy' : 'Loan');
 }
 
-async function renewItem(deps: ServiceDeps, message: NcipMessageOf<'RenewItem'>): Promise<NcipAnswer> {
+async function renewItem(deps: LifecycleDeps, message: NcipMessageOf<'RenewItem'>): Promise<NcipAnswer> {
   const service = 'RenewItem';
   const caller = await identifyCaller(deps, service, message.initiationHeader, message.userId);
   const request = await findRequest(deps, caller, service, message.itemId.itemIdentifierValue, 'ItemId', 'Unknown Item', message.userId);
-  await recordRenewalRequest(deps, request.id, caller.actor, {
-    channel: 'ncip',
-    ...(message.desiredDateDue ? { desiredDateDue: message.desiredDateDue } : {}),
-  });
+  try {
+    await requestRenewal(deps, request.id, caller.actor);
+  } catch (err) {
+    if (err instanceof Conflict) throw new NcipProblem('Item Not Renewable', err.message, { element: `${service}/ItemId`, value: message.itemId.itemIdentifierValue, service });
+    throw err;
+  }
   // The lending library decides (ISO 18626 Renew); until it answers, the renewal is pending.
   return reply(
     {

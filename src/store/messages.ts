@@ -21,3 +21,12 @@ export async function listMessagesByPeer(db: Db, protocol: ProtocolMessageRow['p
     .where(and(eq(protocolMessages.protocol, protocol), eq(protocolMessages.peer, peer)))
     .orderBy(asc(protocolMessages.createdAt));
 }
+
+/** The first record of an inbound message with this digest (its answer is reused for duplicates). */
+export async function findMessageByDedupeKey(db: Db, protocol: ProtocolMessageRow['protocol'], dedupeKey: string): Promise<ProtocolMessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(protocolMessages)
+    .where(and(eq(protocolMessages.protocol, protocol), eq(protocolMessages.dedupeKey, dedupeKey)));
+  return row;
+}

@@ -33,6 +33,22 @@ export async function findRequestByTransaction(
   return row;
 }
 
+/** A supplier-side request: our library, the requesting agency, and the requester's id. */
+export async function findSupplierRequest(db: Db, supplyingAgencyId: string, requestingAgencyId: string, requestingAgencyRequestId: string): Promise<RequestRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(requests)
+    .where(
+      and(
+        eq(requests.role, 'supplier'),
+        eq(requests.supplyingAgencyId, supplyingAgencyId),
+        eq(requests.requestingAgencyId, requestingAgencyId),
+        eq(requests.requestingAgencyRequestId, requestingAgencyRequestId),
+      ),
+    );
+  return row;
+}
+
 export type RequestChanges = Partial<Pick<RequestRow, 'state' | 'data' | 'needsAttention' | 'supplyingAgencyId' | 'supplyingAgencyRequestId'>>;
 
 /**

@@ -8,7 +8,7 @@ import { ncipRouter } from '../../src/http/ncip';
 import { listEvents } from '../../src/store/events';
 import { insertLibrary } from '../../src/store/libraries';
 import { getRequest, updateRequest } from '../../src/store/requests';
-import { protocolMessages, requests } from '../../src/store/schema';
+import { outbox, protocolMessages, requests } from '../../src/store/schema';
 import { freshDatabase, type TestDatabase } from '../helpers/db';
 import { validateAgainst } from '../helpers/xsd';
 
@@ -21,7 +21,7 @@ describe('the NCIP responder (POST /ncip)', () => {
   let libraryId: string;
   beforeAll(async () => {
     database = await freshDatabase();
-    const deps = { db: database.db, now: () => new Date(), newId: randomUUID };
+    const deps = { db: database.db, now: () => new Date(), newId: randomUUID, supplierTimeoutMs: 3600_000 };
     app = createApp({ log, bodyLimit: LIMIT, health: {}, protocolRouters: [ncipRouter(deps, LIMIT)] });
     libraryId = randomUUID();
     await insertLibrary(database.db, { id: libraryId, symbol: 'ISIL:DK-100', name: 'Main Library', settings: {} });
@@ -67,6 +67,15 @@ describe('the NCIP responder (POST /ncip)', () => {
     };
   }
 
+  /** A request whose item the patron has, lent by ISIL:DK-900 (as the lifecycle would leave it). */
+  async function onLoan(): Promise<string> {
+    const id = await createdRequestId();
+    const row = (await getRequest(database.db, id))!;
+    const lifecycle = { serviceType: 'Loan', rota: [{ symbol: 'ISIL:DK-900' }], rotaIndex: 0, dueDate: '2027-02-01T00:00:00.000Z', lastStatus: 'Loaned' };
+    await updateRequest(database.db, id, row.version, { state: 'checked_out', data: { ...row.data, lifecycle } }, new Date());
+    return id;
+  }
+
   async function createdRequestId(overrides: Partial<NcipMessageOf<'RequestItem'>> = {}): Promise<string> {
     const { message } = await send(requestItem(overrides));
     expect(message.messageType).toBe('RequestItemResponse');
@@ -94,7 +103,8 @@ describe('the NCIP responder (POST /ncip)', () => {
       });
       const id = (message as NcipMessageOf<'RequestItemResponse'>).requestId!.requestIdentifierValue;
       const stored = await getRequest(database.db, id);
-      expect(stored).toMatchObject({ libraryId, role: 'requester', state: 'new', serviceType: 'Loan', requestingAgencyId: 'ISIL:DK-100', requestingAgencyRequestId: id });
+      // No candidate suppliers came with it: validated, waiting for staff to route it.
+      expect(stored).toMatchObject({ libraryId, role: 'requester', state: 'validated', serviceType: 'Loan', requestingAgencyId: 'ISIL:DK-100', requestingAgencyRequestId: id });
       expect(stored?.data).toMatchObject({
         patron: { id: 'P-1001' },
         bibliographic: { title: 'The Left Hand of Darkness', author: 'Le Guin, Ursula K.', isbn: '9780441478125' },
@@ -102,7 +112,10 @@ describe('the NCIP responder (POST /ncip)', () => {
         neededBy: '2027-01-31',
         source: { channel: 'ncip', externalId: 'vufind-1' },
       });
-      expect((await listEvents(database.db, id)).map((e) => [e.event, e.toState, e.actor])).toEqual([['created', 'new', 'ncip:VUFIND']]);
+      expect((await listEvents(database.db, id)).map((e) => [e.event, e.toState, e.actor])).toEqual([
+        ['created', 'new', 'ncip:VUFIND'],
+        ['validate', 'validated', 'system'],
+      ]);
     });
 
     it('keeps the message and the answer, linked to the new request', async () => {
@@ -190,7 +203,7 @@ describe('the NCIP responder (POST /ncip)', () => {
       const { message } = await send(cancel(id));
       expect(message).toMatchObject({ messageType: 'CancelRequestItemResponse', requestId: { requestIdentifierValue: id }, userId: patron });
       expect((await getRequest(database.db, id))?.state).toBe('cancelled');
-      expect((await listEvents(database.db, id)).map((e) => e.event)).toEqual(['created', 'cancelled']);
+      expect((await listEvents(database.db, id)).map((e) => e.event)).toEqual(['created', 'validate', 'staff:cancel']);
     });
 
     it('finds the request by the id the caller gave it', async () => {
@@ -203,16 +216,14 @@ describe('the NCIP responder (POST /ncip)', () => {
       expect(problemType((await send(cancel('no-such-request'))).message)).toBe('Unknown Request');
       const id = await createdRequestId();
       expect(problemType((await send(cancel(id, { userIdentifierValue: 'P-OTHER' }))).message)).toBe('Unknown Request');
-      expect((await getRequest(database.db, id))?.state).toBe('new');
+      expect((await getRequest(database.db, id))?.state).toBe('validated');
     });
 
-    it('answers Request Already Processed once a supplier is working on it', async () => {
-      const id = await createdRequestId();
-      const row = (await getRequest(database.db, id))!;
-      await updateRequest(database.db, id, row.version, { state: 'sent_to_supplier' }, new Date());
+    it('answers Request Already Processed once the item has been shipped', async () => {
+      const id = await onLoan();
       const { message } = await send(cancel(id));
       expect(problemsOf(message)[0]).toMatchObject({ problemType: { value: 'Request Already Processed' } });
-      expect((await getRequest(database.db, id))?.state).toBe('sent_to_supplier');
+      expect((await getRequest(database.db, id))?.state).toBe('checked_out');
     });
   });
 
@@ -240,12 +251,20 @@ describe('the NCIP responder (POST /ncip)', () => {
   });
 
   describe('RenewItem', () => {
-    it('records the renewal for the loan to act on and answers that it is pending', async () => {
-      const id = await createdRequestId();
+    it('asks the lending library to renew and answers that the renewal is pending', async () => {
+      const id = await onLoan();
       const { message } = await send({ messageType: 'RenewItem', initiationHeader: header(), userId: patron, itemId: { itemIdentifierValue: id }, desiredDateDue: '2027-03-01T00:00:00Z' });
       expect(message).toMatchObject({ messageType: 'RenewItemResponse', pending: {} });
-      const events = await listEvents(database.db, id);
-      expect(events.at(-1)).toMatchObject({ event: 'renew-asked', fromState: 'new', toState: 'new', data: { channel: 'ncip', desiredDateDue: '2027-03-01T00:00:00Z' } });
+      expect((await getRequest(database.db, id))?.state).toBe('renew_pending');
+      const renewal = await database.db.select().from(outbox).where(eq(outbox.requestId, id));
+      expect(renewal.map((r) => r.payload)).toEqual([{ to: 'ISIL:DK-900', message: { kind: 'requestingAgencyMessage', action: 'Renew' } }]);
+    });
+
+    it('answers Item Not Renewable when the request is not on loan', async () => {
+      const id = await createdRequestId();
+      const { message } = await send({ messageType: 'RenewItem', initiationHeader: header(), userId: patron, itemId: { itemIdentifierValue: id } });
+      expect(problemsOf(message)[0]).toMatchObject({ problemType: { value: 'Item Not Renewable' } });
+      expect((await getRequest(database.db, id))?.state).toBe('validated');
     });
 
     it('answers Unknown Item for a loan it does not know', async () => {

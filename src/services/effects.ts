@@ -1,0 +1,77 @@
+/**
+ * Effects (data from the machines) as outbox rows. The recipient of a message is fixed here, at
+ * decision time, so a later move along the rota cannot redirect a message already decided.
+ *
+ * Effects this installation cannot carry out yet are not queued (a job nobody consumes would
+ * only go dead): they are listed in the audit event as not carried out, with the reason.
+ */
+import type { Effect, Lifecycle } from '../domain/types';
+import { QUEUES } from '../jobs';
+import type { LibraryRow } from '../store/libraries';
+import type { OutboxEffect } from '../store/outbox';
+import type { RequestRow } from '../store/requests';
+
+export const JOBS = {
+  send: 'iso18626.send',
+  supplierAnswer: 'supplier_answer',
+  ncip: 'ncip.call',
+} as const;
+
+/** The payload of an `iso18626.send` row. */
+export interface SendPayload {
+  readonly to: string;
+  readonly message: Extract<Effect, { kind: 'send' }>['message'];
+}
+
+export interface SkippedEffect {
+  readonly effect: Effect;
+  readonly why: string;
+}
+
+export function outboxRowsFor(
+  request: RequestRow,
+  lifecycle: Lifecycle,
+  effects: readonly Effect[],
+  ctx: { readonly at: Date; readonly library: LibraryRow | undefined },
+): { rows: OutboxEffect[]; skipped: SkippedEffect[] } {
+  const rows: OutboxEffect[] = [];
+  const skipped: SkippedEffect[] = [];
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case 'send': {
+        const to = recipientOf(request, lifecycle, effect);
+        if (!to) skipped.push({ effect, why: 'no supplier at that rota position' });
+        else rows.push({ queue: QUEUES.delivery, jobName: JOBS.send, requestId: request.id, payload: { to, message: effect.message } satisfies SendPayload as unknown as Record<string, unknown> });
+        break;
+      }
+      case 'timer':
+        rows.push({
+          queue: QUEUES.timers,
+          jobName: JOBS.supplierAnswer,
+          requestId: request.id,
+          payload: { rotaIndex: effect.rotaIndex },
+          notBefore: new Date(ctx.at.getTime() + effect.afterMs),
+        });
+        break;
+      case 'ncip':
+        if (ncipEnabled(ctx.library)) rows.push({ queue: QUEUES.ncip, jobName: JOBS.ncip, requestId: request.id, payload: { call: effect.call } });
+        else skipped.push({ effect, why: 'NCIP is not switched on for this library' });
+        break;
+      case 'notify':
+        skipped.push({ effect, why: 'patron e-mail is not set up on this server yet' });
+        break;
+    }
+  }
+  return { rows, skipped };
+}
+
+function recipientOf(request: RequestRow, lifecycle: Lifecycle, effect: Extract<Effect, { kind: 'send' }>): string | undefined {
+  if (request.role === 'supplier') return request.requestingAgencyId;
+  const index = effect.message.kind === 'request' ? effect.message.rotaIndex : (lifecycle.rotaIndex ?? 0);
+  return lifecycle.rota?.[index]?.symbol;
+}
+
+function ncipEnabled(library: LibraryRow | undefined): boolean {
+  const ncip = (library?.settings as { ncip?: { enabled?: unknown } } | undefined)?.ncip;
+  return ncip !== undefined && ncip.enabled !== false;
+}

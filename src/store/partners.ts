@@ -1,0 +1,22 @@
+/** The partner directory: libraries and brokers this server exchanges ISO 18626 messages with. */
+import { eq } from 'drizzle-orm';
+import type { Db } from './db';
+import { partners } from './schema';
+
+export type PartnerRow = typeof partners.$inferSelect;
+export type NewPartner = Pick<typeof partners.$inferInsert, 'id' | 'symbol' | 'name' | 'iso18626Url' | 'auth' | 'policies' | 'vendor' | 'contactEmail' | 'status'>;
+
+export async function insertPartner(db: Db, partner: NewPartner): Promise<PartnerRow> {
+  const [row] = await db.insert(partners).values(partner).returning();
+  return row!;
+}
+
+/** `symbol` must be canonical (src/domain/symbols.ts). */
+export async function findPartnerBySymbol(db: Db, symbol: string): Promise<PartnerRow | undefined> {
+  const [row] = await db.select().from(partners).where(eq(partners.symbol, symbol));
+  return row;
+}
+
+export async function listPartners(db: Db): Promise<PartnerRow[]> {
+  return db.select().from(partners).orderBy(partners.symbol);
+}

@@ -1,0 +1,106 @@
+/**
+ * Whole servers on loopback for end-to-end tests: each with its own database (PGlite files, or
+ * a throw-away PostgreSQL database when TEST_DATABASE_URL is set), its own queues on the run's
+ * Redis, fast retries, and the libraries and partners it is told about.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../config/load';
+import { startService, type RunningService } from '../../src/server';
+import { insertLibrary } from '../../src/store/libraries';
+import { insertPartner } from '../../src/store/partners';
+import { freshDatabase, type TestDatabase } from './db';
+import { freeLoopbackPort } from '../../workers/redis-server';
+
+export interface PartnerSeed {
+  readonly symbol: string;
+  readonly name: string;
+  /** The instance that serves this partner (its /iso18626 address is used). */
+  readonly at: Instance;
+  readonly inboundSecret?: string;
+  readonly outboundSecret?: string;
+}
+
+export interface Instance {
+  readonly name: string;
+  readonly url: string;
+  readonly service: RunningService;
+  readonly libraryIds: Record<string, string>;
+  /** Stops the server, keeping its data and port for `restart`. */
+  stop(): Promise<void>;
+  restart(): Promise<Instance>;
+  /** Stops it and throws its data away. */
+  destroy(): Promise<void>;
+}
+
+const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+export async function startInstance(name: string, librarySymbols: readonly string[], overrides: Partial<Config> = {}): Promise<Instance> {
+  const dataDir = mkdtempSync(join(tmpdir(), `ill-e2e-${name}-`));
+  const pg: TestDatabase | undefined = process.env.TEST_DATABASE_URL ? await freshDatabase() : undefined;
+  const port = await freeLoopbackPort();
+  const prefix = `e2e-${name}-${randomUUID().slice(0, 8)}`;
+  const config: Config = {
+    ...loadConfig({ env: {} }),
+    port,
+    dataDir,
+    redisUrl: process.env.REDIS_URL,
+    ...(pg?.url ? { databaseUrl: pg.url } : {}),
+    logLevel: 'silent',
+    relayIntervalMs: 100,
+    deliveryRetryMs: 200,
+    deliveryAttempts: 20,
+    deliveryTimeoutMs: 2000,
+    shutdownTimeoutMs: 3000,
+    ...overrides,
+  };
+  const libraryIds: Record<string, string> = {};
+  const boot = async (seed: boolean): Promise<Instance> => {
+    const service = await startService(config, { role: 'server', log: log.child({ instance: name }), queuePrefix: prefix });
+    if (seed) {
+      for (const symbol of librarySymbols) {
+        const id = randomUUID();
+        await insertLibrary(service.runtime.database.db, { id, symbol, name: `Library ${symbol}`, settings: {} });
+        libraryIds[symbol] = id;
+      }
+    }
+    const instance: Instance = {
+      name,
+      url: service.url!,
+      service,
+      libraryIds,
+      stop: () => service.stop(),
+      restart: () => boot(false),
+      destroy: async () => {
+        await service.stop();
+        await pg?.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+    return instance;
+  };
+  return boot(true);
+}
+
+/** Tells `instance` about partners served elsewhere (or by itself). */
+export async function addPartners(instance: Instance, partners: readonly PartnerSeed[]): Promise<void> {
+  for (const p of partners) {
+    await insertPartner(instance.service.runtime.database.db, {
+      id: randomUUID(),
+      symbol: p.symbol,
+      name: p.name,
+      iso18626Url: `${p.at.url}/iso18626`,
+      auth: {
+        inbound: p.inboundSecret ? { securityCode: p.inboundSecret } : {},
+        outbound: { ...(p.outboundSecret ? { securityCode: p.outboundSecret } : {}), httpHeaders: {} },
+      },
+      policies: {},
+      vendor: null,
+      contactEmail: null,
+      status: 'active',
+    });
+  }
+}
