@@ -125,7 +125,9 @@ function errorText(confirmation: ConfirmationMessage | undefined): string {
 }
 
 function describeFetchError(err: unknown, timeoutMs: number): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
+  // AbortSignal.timeout rejects with a DOMException, which is not an Error subclass in every Node.
+  const name = (err as { name?: string }).name;
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ? `connection failed (${cause.code})` : `connection failed (${err instanceof Error ? err.message : String(err)})`;
 }

@@ -6,6 +6,7 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { QUEUES, type QueueName } from '../jobs';
 import type { Db } from './db';
+import { appendEvent } from './events';
 import { outbox, requests } from './schema';
 
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -86,15 +87,29 @@ export async function recordFailedAttempt(db: Db, id: string, error: string): Pr
     .where(and(eq(outbox.id, id), ne(outbox.status, 'done')));
 }
 
-/** Gives up on a row: it stays as evidence and its request is flagged for staff. */
+/**
+ * Gives up on a row: it stays as evidence, its request is flagged for staff, and the request's
+ * audit trail says what could not be done and why.
+ */
 export async function markDead(db: Db, id: string, error: string, at: Date): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx
       .update(outbox)
       .set({ status: 'dead', lastError: error, completedAt: at, attempts: sql`${outbox.attempts} + 1` })
       .where(and(eq(outbox.id, id), ne(outbox.status, 'done')))
-      .returning({ requestId: outbox.requestId });
-    if (row?.requestId) await tx.update(requests).set({ needsAttention: true, updatedAt: at }).where(eq(requests.id, row.requestId));
+      .returning({ requestId: outbox.requestId, queue: outbox.queue, jobName: outbox.jobName });
+    if (!row?.requestId) return;
+    const [request] = await tx.update(requests).set({ needsAttention: true, updatedAt: at }).where(eq(requests.id, row.requestId)).returning({ state: requests.state });
+    if (!request) return;
+    await appendEvent(tx, {
+      requestId: row.requestId,
+      event: 'needs_attention',
+      fromState: request.state,
+      toState: request.state,
+      actor: 'system:worker',
+      data: { reason: error, queue: row.queue, job: row.jobName, outboxId: id },
+      at,
+    });
   });
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { PermanentJobFailure, type QUEUES } from '../../../src/jobs';
 import { addToOutbox, getOutboxRow, markDone } from '../../../src/store/outbox';
+import { listEvents } from '../../../src/store/events';
 import { getRequest, insertRequest } from '../../../src/store/requests';
 import { relayOnce } from '../../../workers/relay';
 import { startWorkers, type JobHandler } from '../../../workers/runner';
@@ -131,6 +132,13 @@ describe('outbox to BullMQ', () => {
       expect(calls).toBe(1);
       expect(await getOutboxRow(database.db, id!)).toMatchObject({ status: 'dead', attempts: 1, lastError: 'patron address bounced: no such mailbox' });
       expect((await getRequest(database.db, request.id))?.needsAttention).toBe(true);
+      // The reason is in the request's audit trail, where staff look.
+      expect((await listEvents(database.db, request.id)).at(-1)).toMatchObject({
+        event: 'needs_attention',
+        fromState: 'shipped',
+        toState: 'shipped',
+        data: { reason: 'patron address bounced: no such mailbox', queue: 'notify', job: 'patron-mail' },
+      });
     });
 
     it('marks a row dead when its retries are exhausted', async () => {
