@@ -151,4 +151,47 @@ export const outbox = pgTable(
   (t) => [index('outbox_pending_idx').on(t.seq).where(sql`${t.status} = 'pending'`), index('outbox_request_idx').on(t.requestId, t.seq)],
 );
 
-export const schema = { libraries, partners, requests, requestEvents, protocolMessages, outbox };
+/** Patron e-mail, one row per notice: what was sent to whom, or why not. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id),
+    /** The patron notice (shipped, ready_for_pickup, overdue, ...). */
+    event: text('event').notNull(),
+    /**
+     * At most one mail per key: `<request>:<event>` for state notices, with the due date added for
+     * due-soon and overdue reminders (one per due date). A retried job finds the row and stops.
+     */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    recipient: text('recipient'),
+    /** pending -> sent | failed (will retry) | skipped (opted out, no address, event switched off). */
+    status: text('status').$type<'pending' | 'sent' | 'failed' | 'skipped'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    providerMessageId: text('provider_message_id'),
+    error: text('error'),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('notifications_request_idx').on(t.requestId, t.createdAt)],
+);
+
+/** Staff and integration credentials. Only a hash of each key is kept; the key is shown once. */
+export const apiKeys = pgTable('api_keys', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  /** SHA-256 of the whole key, hex. */
+  keyHash: text('key_hash').notNull().unique(),
+  /** The first characters of the key, so staff can tell keys apart in a list. */
+  prefix: text('prefix').notNull(),
+  role: text('role').$type<'admin' | 'staff' | 'read-only'>().notNull(),
+  /** The one member library the key acts for; null for all of them. */
+  libraryId: uuid('library_id').references(() => libraries.id),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+});
+
+export const schema = { libraries, partners, requests, requestEvents, protocolMessages, outbox, notifications, apiKeys };
