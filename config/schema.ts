@@ -55,6 +55,10 @@ export const configSchema = z.object({
   relayIntervalMs: positiveMs.default(500),
   /** Longest a graceful shutdown waits for running jobs and open requests. */
   shutdownTimeoutMs: positiveMs.default(30_000),
+  /** How the rota of a new borrowing request is ordered (a library's settings may choose another). */
+  routingStrategy: z.enum(['as_given', 'load_balance', 'reciprocal_first'], { error: 'must be as_given, load_balance or reciprocal_first' }).default('as_given'),
+  /** How far back open requests count towards a supplier's load. */
+  loadWindowDays: z.coerce.number({ error: 'must be a number of days' }).int().min(1).max(365).default(30),
   /** How long a supplier has to answer a request before the rota moves on (3 days). */
   supplierAnswerTimeoutMs: positiveMs.default(3 * 24 * 3600 * 1000),
   /** Timeout of one ISO 18626 POST to a partner (mod-rs uses 30 s). */
@@ -84,6 +88,8 @@ export const ENV_KEYS: Readonly<Record<keyof Config, string>> = {
   workerConcurrency: 'WORKER_CONCURRENCY',
   relayIntervalMs: 'RELAY_INTERVAL_MS',
   shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
+  routingStrategy: 'ROUTING_STRATEGY',
+  loadWindowDays: 'LOAD_WINDOW_DAYS',
   supplierAnswerTimeoutMs: 'SUPPLIER_ANSWER_TIMEOUT_MS',
   deliveryTimeoutMs: 'DELIVERY_TIMEOUT_MS',
   deliveryRetryMs: 'DELIVERY_RETRY_MS',

@@ -66,6 +66,7 @@ export async function startService(config: Config, options: StartOptions): Promi
     now,
     newId,
     supplierTimeoutMs: config.supplierAnswerTimeoutMs,
+    routing: { strategy: config.routingStrategy, loadWindowDays: config.loadWindowDays },
     timeoutMs: config.deliveryTimeoutMs,
     wake: () => relay.wake(),
   };

@@ -4,12 +4,14 @@
  */
 import { z } from 'zod';
 import { startRequester, type RequesterEvent } from '../domain/requester';
+import type { RoutingVerdict } from '../domain/routing';
 import { canonicalSymbol } from '../domain/symbols';
 import { IllegalTransition, type Lifecycle } from '../domain/types';
 import { findLibraryById } from '../store/libraries';
 import { getRequest, insertRequest, type RequestRow } from '../store/requests';
 import { Conflict, NotFound, ValidationFailed } from './errors';
-import { applyEvent, decide, saveDecision, type LifecycleDeps } from './lifecycle';
+import { applyEvent, decide, DEFAULT_ROUTING, saveDecision, type LifecycleDeps } from './lifecycle';
+import { routeRequest } from './routing';
 
 const trimmed = z.string().trim().min(1);
 const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}/, 'must be a date such as 2026-12-31');
@@ -66,6 +68,8 @@ export const newBorrowingRequestSchema = z
     bibliographic: bibliographicSchema,
     patron: patronSchema,
     pickupLocation: trimmed.max(200).optional(),
+    /** The format wanted (open list: Book, Journal, DVD, Microfilm ...); routing skips lenders that refuse it. */
+    format: trimmed.max(50).optional(),
     neededBy: isoDate.optional(),
     note: z.string().trim().max(2000).optional(),
     candidates: z.array(candidateSupplierSchema).max(50).default([]),
@@ -73,7 +77,10 @@ export const newBorrowingRequestSchema = z
   .strict();
 
 export type NewBorrowingRequest = z.input<typeof newBorrowingRequestSchema>;
-export type BorrowingRequestData = z.output<typeof newBorrowingRequestSchema> & { source: RequestSource };
+export type BorrowingRequestData = z.output<typeof newBorrowingRequestSchema> & {
+  source: RequestSource;
+  routing?: { strategy: string; explanation: readonly RoutingVerdict[]; at: string };
+};
 export type RequestSource = { readonly channel: 'staff' | 'ncip'; readonly externalId?: string };
 
 export async function createBorrowingRequest(
@@ -92,9 +99,17 @@ export async function createBorrowingRequest(
   const at = deps.now();
   const id = deps.newId();
   const { candidates, ...rest } = parsed.data;
-  const lifecycle: Lifecycle = { serviceType: parsed.data.serviceType, rota: candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) };
+  const plan = await routeRequest(
+    deps.db,
+    library,
+    { serviceType: parsed.data.serviceType, ...(parsed.data.format ? { format: parsed.data.format } : {}), candidates: candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) },
+    deps.routing ?? DEFAULT_ROUTING,
+    at,
+  );
+  const lifecycle: Lifecycle = { serviceType: parsed.data.serviceType, rota: plan.rota };
   const start = startRequester(lifecycle);
-  const data: BorrowingRequestData = { ...rest, candidates, source };
+  // The rota's explanation stays with the request: staff can see why each supplier was (not) asked.
+  const data: BorrowingRequestData = { ...rest, candidates, source, routing: { strategy: plan.strategy, explanation: plan.explanation, at: at.toISOString() } };
   const created = await deps.db.transaction(async (tx) => {
     const request = await insertRequest(
       tx,

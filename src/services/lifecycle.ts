@@ -14,10 +14,13 @@ import { addToOutbox } from '../store/outbox';
 import { getRequest, updateRequest, type RequestRow } from '../store/requests';
 import type { ServiceDeps } from './deps';
 import { outboxRowsFor } from './effects';
+import type { RoutingSettings } from './routing';
 import { Conflict, NotFound } from './errors';
 
 export interface LifecycleDeps extends ServiceDeps {
   readonly supplierTimeoutMs: number;
+  /** Rota strategy and load window for new borrowing requests (defaults: as given, 30 days). */
+  readonly routing?: RoutingSettings;
   /** Called after a commit that wrote outbox rows, so the relay picks them up at once. */
   readonly wake?: () => void;
 }
@@ -138,3 +141,5 @@ export async function applyEvent(deps: LifecycleDeps, requestId: string, input: 
     }
   }
 }
+
+export const DEFAULT_ROUTING: RoutingSettings = { strategy: 'as_given', loadWindowDays: 30 };

@@ -86,3 +86,21 @@ export async function findBorrowingRequestByAnyId(db: Db, libraryId: string, id:
       ),
     );
 }
+
+/**
+ * Per supplier, how many of a library's borrowing requests are with it: still open and created
+ * within the window, and created today. The current supplier is the rota entry at rotaIndex.
+ */
+export async function supplierLoad(db: Db, libraryId: string, since: Date, startOfToday: Date): Promise<Record<string, { openLoans: number; today: number }>> {
+  const supplier = sql<string>`${requests.data}->'lifecycle'->'rota'->((${requests.data}->'lifecycle'->>'rotaIndex')::int)->>'symbol'`;
+  const rows = await db
+    .select({
+      symbol: supplier,
+      open: sql<number>`count(*) filter (where ${requests.state} not in ('complete', 'cancelled', 'unfilled', 'closed'))::int`,
+      today: sql<number>`count(*) filter (where ${requests.createdAt} >= ${startOfToday})::int`,
+    })
+    .from(requests)
+    .where(and(eq(requests.libraryId, libraryId), eq(requests.role, 'requester'), sql`${requests.createdAt} >= ${since}`, sql`${supplier} is not null`))
+    .groupBy(supplier);
+  return Object.fromEntries(rows.map((r) => [r.symbol, { openLoans: Number(r.open), today: Number(r.today) }]));
+}
