@@ -31,7 +31,11 @@ const send: Handler = (lc, ev, ctx) => {
   return decision('sent_to_supplier', changes, sendToSupplier(0, ctx), `sent to ${supplierName({ ...lc, rota }, 0)}`);
 };
 
-const retry: Handler = () => decision('new', { reason: undefined }, [], 'staff asked to validate the patron again');
+/** With the ILS checking patrons, LookupUser goes out again; its answer validates or fails the request. */
+const retry: Handler = (_lc, _ev, ctx) =>
+  ctx.ils?.lookupUser
+    ? decision('new', { reason: undefined }, [ncip('LookupUser')], 'staff asked to check the patron in the ILS again')
+    : decision('new', { reason: undefined }, [], 'staff asked to validate the patron again');
 
 const acceptConditions: Handler = (lc, ev) =>
   decision('will_supply', {}, [ram('Notification', withNote(CONDITIONS_AGREED_NOTE, ev.note))], `agreed to the loan conditions of ${supplierName(lc)}`);
@@ -48,6 +52,10 @@ const markReturned: Handler = () => decision('returned_by_patron', {}, [ncip('Ch
 
 const shipReturn: Handler = (_lc, ev) => decision('shipped_return', {}, [ram('ShippedReturn', ev.note), ncip('DeleteItem')]);
 
+/** Uncollected: the patron's hold on the temporary item (AcceptItem) is cancelled before the item is removed. */
+const returnUncollected: Handler = (_lc, ev) =>
+  decision('shipped_return', {}, [ram('ShippedReturn', ev.note), ncip('CancelRequestItem'), ncip('DeleteItem')], withNote('shipped back uncollected', ev.note));
+
 const renewFrom =
   (place: ItemPlace): Handler =>
   (_lc, ev) =>
@@ -59,7 +67,7 @@ function placeHandlers(place: ItemPlace): Handlers {
     case 'shipped':
       return { mark_received: markReceived };
     case 'received':
-      return { check_out: checkOut, ship_return: shipReturn, renew: renewFrom('received') };
+      return { check_out: checkOut, ship_return: returnUncollected, renew: renewFrom('received') };
     case 'checked_out':
       return { mark_returned: markReturned, renew: renewFrom('checked_out') };
     case 'returned_by_patron':

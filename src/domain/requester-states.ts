@@ -3,7 +3,7 @@
  * Modelled on ReShare's requester state model (mod-rs REQ_*) and CrossLink's requester model
  * (crosslink:misc/state-models.yaml); see shared/protocols/iso18626/NOTES.md §4.
  */
-import type { ReasonForMessage, RotaEntry, SupplierStatus } from './types';
+import type { IlsSteps, ReasonForMessage, RotaEntry, SupplierStatus } from './types';
 
 /**
  * Every requester state, and which are terminal. `overdue`, `recalled`, `renew_pending` and
@@ -117,6 +117,8 @@ export interface RequesterContext {
   readonly at: Date;
   /** How long a supplier may stay silent before the rota moves on. */
   readonly supplierTimeoutMs: number;
+  /** The library's ILS steps; absent: no ILS takes part. */
+  readonly ils?: IlsSteps;
 }
 
 /** The note our requester sends with accept_conditions; our supplier side recognises it. */

@@ -7,12 +7,12 @@
  * `isNoChange` tells the service to ignore them quietly. The same holds for repeated and backward
  * statuses and plain notifications, which are accepted (the partner gets OK) and change nothing.
  */
-import { decision, notify, refuse } from './decision';
+import { decision, ncip, notify, refuse } from './decision';
 import { onSupplierMessage } from './requester-messages';
 import type { RequesterContext, RequesterEvent, RequesterState } from './requester-states';
 import { onStaffAction } from './requester-staff';
 import { nextSupplier, sendToSupplier, supplierName } from './rota';
-import type { Decision, Lifecycle } from './types';
+import type { Decision, IlsSteps, Lifecycle } from './types';
 
 export * from './requester-states';
 export { requesterActions } from './requester-staff';
@@ -23,8 +23,13 @@ export interface RequesterRequest {
   readonly lifecycle: Lifecycle;
 }
 
-/** A newly created borrowing request: state `new`, and the patron hears it was received. */
-export function startRequester(_lifecycle: Lifecycle): Decision<RequesterState> {
+/**
+ * A newly created borrowing request: state `new`, and the patron hears it was received. When the
+ * library's ILS checks patrons (`ils.lookupUser`), NCIP LookupUser goes out and its answer comes
+ * back as `validate` or `validation_failed`; otherwise the service validates at once.
+ */
+export function startRequester(_lifecycle: Lifecycle, ctx: { readonly ils?: IlsSteps } = {}): Decision<RequesterState> {
+  if (ctx.ils?.lookupUser) return decision('new', {}, [notify('request_received'), ncip('LookupUser')], 'request created; the patron is being checked in the ILS');
   return decision('new', {}, [notify('request_received')], 'request created');
 }
 

@@ -39,14 +39,36 @@ const cannotSupply: Handler = (lc, ev, _ctx, state) => {
 
 const markPicked: Handler = () => decision('awaiting_shipping');
 
-/** The item is checked out to the requester's ILL account in our ILS, then announced Loaned. */
+/**
+ * The item is checked out to the requester's ILL account in our ILS, then announced Loaned. When
+ * the ILS takes part (`ctx.ils.checkOutItem`), Loaned waits in `shipping` for the checkout and
+ * carries the ILS's due date (`ils_checked_out`); staff's date is the fallback. Otherwise both go
+ * at once with staff's date.
+ */
 const ship: Handler = (lc, ev, ctx, state) => {
   const dueDate = dueDateOf(ev, ctx, state);
-  return decision('shipped', { lastStatus: 'Loaned', dueDate }, [
+  const itemId = ev.action === 'ship' && ev.itemId !== undefined && ev.itemId.trim() !== '' ? ev.itemId.trim() : undefined;
+  if (ctx.ils?.checkOutItem) {
+    if (itemId === undefined) refuse(state, 'staff:ship', "give the item's barcode (itemId): the ILS checks it out to the borrowing library");
+    return decision('shipping', { dueDate, itemId, pendingNote: ev.note }, [ncip('CheckOutItem')], `checking item ${itemId} out in the ILS; Loaned goes out after that`);
+  }
+  return decision('shipped', { lastStatus: 'Loaned', dueDate, ...(itemId !== undefined ? { itemId } : {}) }, [
     ncip('CheckOutItem'),
     sam({ reasonForMessage: reasonFor(lc), status: 'Loaned', dueDate, loanConditions: lc.loanConditions, delivered: true, note: ev.note }),
   ]);
 };
+
+/** After the ILS checkout: Loaned with the ILS's due date when it gave a usable one, else staff's. */
+export function loanedAfterCheckout(lc: Lifecycle, ilsDueDate: string | undefined, at: Date): Decision<SupplierState> {
+  const fromIls = ilsDueDate !== undefined && isValidDueDate(ilsDueDate, at);
+  const dueDate = fromIls ? ilsDueDate : lc.dueDate;
+  return decision(
+    'shipped',
+    { lastStatus: 'Loaned', dueDate, pendingNote: undefined },
+    [sam({ reasonForMessage: reasonFor(lc), status: 'Loaned', dueDate, loanConditions: lc.loanConditions, delivered: true, note: lc.pendingNote })],
+    fromIls ? `checked out in the ILS, due ${dueDate}; Loaned sent` : `Loaned sent with the due date staff gave (${dueDate ?? 'none'})`,
+  );
+}
 
 const supplyCopy: Handler = (lc, ev) => decision('complete', { lastStatus: 'CopyCompleted' }, [sam({ reasonForMessage: reasonFor(lc), status: 'CopyCompleted', delivered: true, note: ev.note })]);
 
@@ -102,6 +124,9 @@ function handlersFor(state: SupplierState, lc: Lifecycle): Handlers {
       return { add_conditions: addConditions, cannot_supply: cannotSupply, mark_picked: markPicked, ...supplying(lc) };
     case 'awaiting_shipping':
       return { cannot_supply: cannotSupply, ...supplying(lc) };
+    case 'shipping':
+      // Waiting for the ILS; staff may still give up on supplying (e.g. the ILS says it does not circulate).
+      return { cannot_supply: cannotSupply };
     case 'conditional':
       // Staff may go on once the requester agreed, whatever channel the agreement came by.
       return { cannot_supply: cannotSupply, mark_picked: markPicked, ...supplying(lc) };

@@ -3,7 +3,7 @@
  * Modelled on ReShare's responder model (mod-rs RES_*) and CrossLink's supplier model
  * (crosslink:misc/state-models.yaml); see shared/protocols/iso18626/NOTES.md §4.
  */
-import type { RequesterAction } from './types';
+import type { IlsSteps, RequesterAction } from './types';
 
 /**
  * Every supplier state, and which are terminal. `cancel_requested` and `renew_requested` keep in
@@ -22,6 +22,8 @@ export const SUPPLIER_STATES = {
   conditional: { terminal: false },
   /** The requester asked to cancel; staff answer (resumeState = where we were). */
   cancel_requested: { terminal: false },
+  /** Staff shipped it; the ILS checkout (NCIP CheckOutItem) comes first, then Loaned goes out. */
+  shipping: { terminal: false },
   /** Loaned: the item went out with a due date. */
   shipped: { terminal: false },
   overdue: { terminal: false },
@@ -72,7 +74,8 @@ export type SupplierStaffEvent = { readonly type: 'staff'; readonly note?: strin
   | { readonly action: 'add_conditions'; readonly conditions: readonly string[] }
   /** reasonUnfilled (open code list: NotHeld, NotAvailableForILL, ...). */
   | { readonly action: 'cannot_supply'; readonly reason: string }
-  | { readonly action: 'ship'; readonly dueDate: string }
+  /** itemId: the item's barcode, needed when the ILS checks the item out. */
+  | { readonly action: 'ship'; readonly dueDate: string; readonly itemId?: string }
   | { readonly action: 'approve_renewal'; readonly dueDate: string }
 );
 
@@ -91,9 +94,13 @@ export type SupplierEvent =
   /** It failed: the request is answered Unfilled with the reason as note. */
   | { readonly type: 'validation_failed'; readonly reason: string }
   | RequesterMessageEvent
-  | SupplierStaffEvent;
+  | SupplierStaffEvent
+  /** The ILS checked the item out (or staff skipped that): Loaned goes out, with the ILS's due date if it gave one. */
+  | { readonly type: 'ils_checked_out'; readonly dueDate?: string };
 
 export interface SupplierContext {
   /** The decision's time: the machines' only clock. */
   readonly at: Date;
+  /** The library's ILS steps; absent: no ILS takes part. */
+  readonly ils?: IlsSteps;
 }

@@ -9,7 +9,7 @@
  * Received and ShippedReturn follow the item; repeats and late copies change nothing.
  */
 import { decision, refuse, sam } from './decision';
-import { onSupplierStaffAction } from './supplier-staff';
+import { loanedAfterCheckout, onSupplierStaffAction } from './supplier-staff';
 import type { RequesterMessageEvent, SupplierContext, SupplierEvent, SupplierState } from './supplier-states';
 import type { Decision, Lifecycle } from './types';
 
@@ -52,6 +52,9 @@ function onRequesterMessage(state: SupplierState, lc: Lifecycle, m: RequesterMes
       if (state === 'cancel_requested' || state === 'cancelled') return decision(state, {}, [], m.note);
       if (ON_LOAN.includes(state)) {
         return decision(state, {}, [sam({ reasonForMessage: 'CancelResponse', status: lc.lastStatus ?? 'Loaned', answerYesNo: 'N', note: 'the item has already been shipped' })], 'refused a cancel: the item has already been shipped');
+      }
+      if (state === 'shipping') {
+        return decision(state, {}, [sam({ reasonForMessage: 'CancelResponse', status: lc.lastStatus ?? 'WillSupply', answerYesNo: 'N', note: 'the item is being shipped' })], 'refused a cancel: the item is being shipped');
       }
       return unsupported(`there is nothing left to cancel: the request is ${state.replace(/_/g, ' ')}`);
     case 'Renew':
@@ -98,5 +101,8 @@ export function decideSupplier(current: SupplierRequest, event: SupplierEvent, c
       return onRequesterMessage(state, lc, event);
     case 'staff':
       return onSupplierStaffAction(state, lc, event, ctx);
+    case 'ils_checked_out':
+      if (state !== 'shipping') return refuse(state, event.type, 'only a request waiting for its ILS checkout goes on to Loaned');
+      return loanedAfterCheckout(lc, event.dueDate, ctx.at);
   }
 }

@@ -53,6 +53,21 @@ export interface Lifecycle {
   readonly renewals?: number;
   /** Why the request ended unfilled, was refused, or needs staff. */
   readonly reason?: string;
+  /** Supplier: the item's barcode, given at ship (ISO 18626 deliveryInfo itemId); the ILS checks it out and in by it. */
+  readonly itemId?: string;
+  /** Supplier: staff's ship note, kept for the Loaned message that goes out after the ILS checkout. */
+  readonly pendingNote?: string;
+}
+
+/**
+ * The ILS steps (NCIP) a decision waits for, as the service reads the library's settings. Steps
+ * not named here are plain effects: they never hold a state change back.
+ */
+export interface IlsSteps {
+  /** A new borrowing request stays `new` until LookupUser has judged the patron. */
+  readonly lookupUser?: boolean;
+  /** A shipped loan is announced Loaned only after CheckOutItem, with the ILS's due date. */
+  readonly checkOutItem?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

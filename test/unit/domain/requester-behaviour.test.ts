@@ -2,7 +2,7 @@
  * The borrowing request's behaviour as ILL staff describe it: statuses, repeats and backward
  * moves, cancel and renew with restore, loan conditions, copies, and a loan from start to end.
  */
-import { decideRequester, isNoChange } from '../../../src/domain/requester';
+import { decideRequester, isNoChange, startRequester } from '../../../src/domain/requester';
 import type { RequesterEvent, RequesterState } from '../../../src/domain/requester';
 import { apply, at, AT, call, ctx, DUE, NEW_DUE, notice, ram, refusal, request, ROTA, run, sam, staff, timer } from './requester-fixtures';
 import type { Req } from './requester-fixtures';
@@ -53,7 +53,12 @@ describe("the supplier's statuses", () => {
   it('keeps the place of the item while recalled, so staff can still return it', () => {
     const req = run(at('received'), sam('StatusChange', 'Recalled'));
     expect(req.state).toBe('recalled');
-    expect(decideRequester(req, staff('ship_return'), ctx)).toEqual({ state: 'shipped_return', changes: { resumeState: undefined }, effects: [ram('ShippedReturn'), call('DeleteItem')] });
+    expect(decideRequester(req, staff('ship_return'), ctx)).toEqual({
+      state: 'shipped_return',
+      changes: { resumeState: undefined },
+      effects: [ram('ShippedReturn'), call('CancelRequestItem'), call('DeleteItem')],
+      note: 'shipped back uncollected',
+    });
   });
 
   it('completes when the supplier confirms the return, and not while the patron has the item', () => {
@@ -227,5 +232,36 @@ describe('a loan from request to return', () => {
       req = apply(req, d);
     }
     expect(req.lifecycle).toEqual({ serviceType: 'Loan', rota: ROTA, rotaIndex: 0, lastStatus: 'LoanCompleted', dueDate: DUE });
+  });
+});
+
+describe("with the library's ILS taking part (NCIP)", () => {
+  const ils = { ...ctx, ils: { lookupUser: true } };
+
+  it('checks the patron in the ILS before anything goes out, and the answer validates the request', () => {
+    expect(startRequester({ serviceType: 'Loan' }, { ils: { lookupUser: true } })).toEqual({
+      state: 'new',
+      changes: {},
+      effects: [notice('request_received'), call('LookupUser')],
+      note: 'request created; the patron is being checked in the ILS',
+    });
+    expect(startRequester({ serviceType: 'Loan' }, { ils: { lookupUser: false } }).effects).toEqual([notice('request_received')]);
+    expect(decideRequester(at('new'), { type: 'validate' }, ils).state).toBe('sent_to_supplier');
+  });
+
+  it('stops in error with the reason when the ILS refuses the patron, and a retry asks the ILS again', () => {
+    const failed = run(at('new'), { type: 'validation_failed', reason: 'patron P-1 is blocked in the ILS' });
+    expect(failed).toMatchObject({ state: 'error', lifecycle: { reason: 'patron P-1 is blocked in the ILS' } });
+    expect(decideRequester(failed, staff('retry'), ils)).toEqual({
+      state: 'new',
+      changes: { reason: undefined },
+      effects: [call('LookupUser')],
+      note: 'staff asked to check the patron in the ILS again',
+    });
+  });
+
+  it('cancels the hold on the temporary item when the item goes back uncollected, but not after the patron had it', () => {
+    expect(decideRequester(at('received'), staff('ship_return'), ctx).effects).toEqual([ram('ShippedReturn'), call('CancelRequestItem'), call('DeleteItem')]);
+    expect(decideRequester(at('returned_by_patron'), staff('ship_return'), ctx).effects).toEqual([ram('ShippedReturn'), call('DeleteItem')]);
   });
 });

@@ -96,7 +96,7 @@ const MOVES: Row[] = [
   ['received', 'StatusChange Loaned with a new due date', 'received', { dueDate: NEW_DUE }, []],
   ['received', 'RenewResponse Y', 'received', { dueDate: NEW_DUE }, []],
   ['received', 'staff check_out', 'checked_out', {}, []],
-  ['received', 'staff ship_return', 'shipped_return', {}, [ram('ShippedReturn'), call('DeleteItem')]],
+  ['received', 'staff ship_return', 'shipped_return', {}, [ram('ShippedReturn'), call('CancelRequestItem'), call('DeleteItem')]],
   ['received', 'staff renew', 'renew_pending', { resumeState: 'received' }, [ram('Renew')]],
   ['received', 'staff close_manually', 'closed', {}, []],
   // checked out

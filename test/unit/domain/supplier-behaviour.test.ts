@@ -238,3 +238,43 @@ describe('the two machines in one transaction', () => {
     expect([requester.state, supplier.state]).toEqual(['cancelled', 'cancelled']);
   });
 });
+
+describe("with the library's ILS checking the item out (NCIP CheckOutItem)", () => {
+  const ils = { ...ctx, ils: { checkOutItem: true } };
+  const ship = (more: { itemId?: string; note?: string } = {}): SupplierEvent => ({ type: 'staff', action: 'ship', dueDate: DUE, ...more });
+
+  it('waits in shipping for the checkout: nothing goes to the requester yet', () => {
+    expect(decideSupplier(at('will_supply'), ship({ itemId: ' B-7 ', note: 'in the blue box' }), ils)).toEqual({
+      state: 'shipping',
+      changes: { dueDate: DUE, itemId: 'B-7', pendingNote: 'in the blue box' },
+      effects: [call('CheckOutItem')],
+      note: 'checking item B-7 out in the ILS; Loaned goes out after that',
+    });
+  });
+
+  it("needs the item's barcode, since the ILS checks out an item", () => {
+    expect(refusal(() => decideSupplier(at('will_supply'), ship(), ils)).reason).toMatch(/barcode/);
+  });
+
+  it("sends Loaned with the ILS's due date and the ship note once the ILS has checked the item out", () => {
+    const waiting = run(at('will_supply'), ship({ itemId: 'B-7', note: 'in the blue box' }));
+    const shipping = { state: 'shipping' as const, lifecycle: { ...waiting.lifecycle, dueDate: DUE, itemId: 'B-7', pendingNote: 'in the blue box' } };
+    const loaned = decideSupplier(shipping, { type: 'ils_checked_out', dueDate: NEW_DUE }, ctx);
+    expect(loaned.state).toBe('shipped');
+    expect(loaned.changes).toEqual({ lastStatus: 'Loaned', dueDate: NEW_DUE, pendingNote: undefined });
+    expect(loaned.effects).toEqual([sam({ reasonForMessage: 'StatusChange', status: 'Loaned', dueDate: NEW_DUE, delivered: true, note: 'in the blue box' })]);
+  });
+
+  it("keeps staff's due date when the ILS gives none or one already past (checkout skipped by staff, indeterminate loan)", () => {
+    expect(decideSupplier(at('shipping'), { type: 'ils_checked_out' }, ctx).changes.dueDate).toBe(DUE);
+    expect(decideSupplier(at('shipping'), { type: 'ils_checked_out', dueDate: '2020-01-01T00:00:00Z' }, ctx).changes.dueDate).toBe(DUE);
+  });
+
+  it('refuses a checkout report when nothing waits for one: the Loaned message goes out once', () => {
+    expect(() => decideSupplier(at('shipped'), { type: 'ils_checked_out', dueDate: NEW_DUE }, ctx)).toThrow(IllegalTransition);
+  });
+
+  it('ships at once with both effects when the ILS does not check items out', () => {
+    expect(decideSupplier(at('will_supply'), ship({ itemId: 'B-7' }), { ...ctx, ils: { checkOutItem: false } })).toMatchObject({ state: 'shipped', changes: { itemId: 'B-7' } });
+  });
+});

@@ -20,6 +20,7 @@ export const AT: Record<SupplierState, Lifecycle> = {
   awaiting_shipping: { ...pre, lastStatus: 'WillSupply' },
   conditional: { ...pre, lastStatus: 'WillSupply', loanConditions: ['LibraryUseOnly'] },
   cancel_requested: { ...pre, lastStatus: 'WillSupply', resumeState: 'will_supply' },
+  shipping: { serviceType: 'Loan', lastStatus: 'WillSupply', dueDate: DUE, itemId: 'B-100' },
   shipped: loaned,
   overdue: { ...loaned, lastStatus: 'Overdue' },
   recalled: { ...loaned, lastStatus: 'Recalled' },
@@ -55,6 +56,7 @@ export const EVENTS: Record<string, SupplierEvent> = {
   'staff recall': { type: 'staff', action: 'recall' },
   'staff check_in': { type: 'staff', action: 'check_in' },
   'staff complete': { type: 'staff', action: 'complete' },
+  'ils_checked_out': { type: 'ils_checked_out', dueDate: NEW_DUE },
 };
 
 type Sam = Omit<Extract<OutboundMessage, { kind: 'supplyingAgencyMessage' }>, 'kind'>;

@@ -87,6 +87,11 @@ const MOVES: Row[] = [
   // returned by borrower
   ['returned_by_borrower', 'StatusRequest', 'returned_by_borrower', {}, [sam({ reasonForMessage: 'StatusRequestResponse', status: 'Loaned', dueDate: DUE })]],
   ['returned_by_borrower', 'staff check_in', 'checked_in', {}, [call('CheckInItem')]],
+  // shipping (the ILS checkout first, then Loaned)
+  ['shipping', 'StatusRequest', 'shipping', {}, [sam({ reasonForMessage: 'StatusRequestResponse', status: 'WillSupply', dueDate: DUE })]],
+  ['shipping', 'Cancel', 'shipping', {}, [sam({ reasonForMessage: 'CancelResponse', status: 'WillSupply', answerYesNo: 'N', note: 'the item is being shipped' })]],
+  ['shipping', 'staff cannot_supply', 'unfilled', { lastStatus: 'Unfilled', reason: 'NotHeld' }, [sam({ reasonForMessage: 'StatusChange', status: 'Unfilled', reasonUnfilled: 'NotHeld' })]],
+  ['shipping', 'ils_checked_out', 'shipped', { lastStatus: 'Loaned', dueDate: NEW_DUE, pendingNote: undefined }, [sam({ reasonForMessage: 'StatusChange', status: 'Loaned', dueDate: NEW_DUE, delivered: true })]],
   // checked in
   ['checked_in', 'StatusRequest', 'checked_in', {}, [sam({ reasonForMessage: 'StatusRequestResponse', status: 'Loaned', dueDate: DUE })]],
   ['checked_in', 'staff complete', 'complete', { lastStatus: 'LoanCompleted' }, [sam({ reasonForMessage: 'StatusChange', status: 'LoanCompleted' })]],
@@ -110,6 +115,7 @@ const NOTHING_CHANGES: Record<SupplierState, string[]> = {
   awaiting_shipping: NOTES,
   conditional: ['Notification'],
   cancel_requested: ['Cancel', ...NOTES],
+  shipping: NOTES,
   shipped: ITEM_OUT,
   overdue: ITEM_OUT,
   recalled: ITEM_OUT,
