@@ -55,6 +55,8 @@ export const configSchema = z.object({
   relayIntervalMs: positiveMs.default(500),
   /** Longest a graceful shutdown waits for running jobs and open requests. */
   shutdownTimeoutMs: positiveMs.default(30_000),
+  /** JSON or YAML file with member libraries and partners, loaded (upserted by symbol) at start. */
+  directoryFile: z.string().trim().min(1).optional(),
   /** How the rota of a new borrowing request is ordered (a library's settings may choose another). */
   routingStrategy: z.enum(['as_given', 'load_balance', 'reciprocal_first'], { error: 'must be as_given, load_balance or reciprocal_first' }).default('as_given'),
   /** How far back open requests count towards a supplier's load. */
@@ -88,6 +90,7 @@ export const ENV_KEYS: Readonly<Record<keyof Config, string>> = {
   workerConcurrency: 'WORKER_CONCURRENCY',
   relayIntervalMs: 'RELAY_INTERVAL_MS',
   shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
+  directoryFile: 'DIRECTORY_FILE',
   routingStrategy: 'ROUTING_STRATEGY',
   loadWindowDays: 'LOAD_WINDOW_DAYS',
   supplierAnswerTimeoutMs: 'SUPPLIER_ANSWER_TIMEOUT_MS',

@@ -5,6 +5,7 @@
 import { ConfigError, loadConfig, type Config } from '../config/load';
 import { RedisBinaryMissing } from '../workers/redis-server';
 import { createLogger } from './log';
+import { ValidationFailed } from './services/errors';
 import { startService, type ServiceRole } from './server';
 
 export const EXIT_CONFIG = 2;
@@ -58,7 +59,12 @@ async function main(): Promise<void> {
     service = await startService(config, { role, log });
   } catch (err) {
     if (err instanceof RedisBinaryMissing) io.stderr(err.message);
-    else log.fatal({ err }, 'could not start');
+    else if (err instanceof ValidationFailed) {
+      // A bad directory file is a configuration mistake: same treatment as a bad setting.
+      io.stderr(`${err.message}:\n${err.fields.map((f) => `  - ${f.path}: ${f.message}`).join('\n')}`);
+      process.exitCode = EXIT_CONFIG;
+      return;
+    } else log.fatal({ err }, 'could not start');
     process.exitCode = 1;
     return;
   }

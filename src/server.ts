@@ -18,6 +18,7 @@ import { ncipRouter } from './http/ncip';
 import { QUEUES } from './jobs';
 import type { DeliveryDeps } from './services/iso18626-delivery';
 import { openRuntime, type Runtime } from './runtime';
+import { loadDirectory, readDirectoryFile } from './services/directory-file';
 import { countByStatus } from './store/outbox';
 
 export type ServiceRole = 'server' | 'workers';
@@ -50,6 +51,15 @@ export async function startService(config: Config, options: StartOptions): Promi
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? randomUUID;
   const runtime = await openRuntime(config, log);
+  if (config.directoryFile) {
+    try {
+      const loaded = await loadDirectory(runtime.database.db, readDirectoryFile(config.directoryFile), now());
+      log.info({ file: config.directoryFile, ...loaded }, 'directory loaded');
+    } catch (err) {
+      await runtime.close();
+      throw err;
+    }
+  }
   const queues = openQueues(runtime.redisUrl, options.queuePrefix ?? 'ill', (queue) =>
     queue === QUEUES.delivery ? deliveryJobOptions(config.deliveryAttempts, config.deliveryRetryMs) : DEFAULT_JOB_OPTIONS,
   );

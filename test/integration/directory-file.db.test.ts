@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { loadDirectory, readDirectoryFile } from '../../src/services/directory-file';
+import { ValidationFailed } from '../../src/services/errors';
+import { listLibraries } from '../../src/store/libraries';
+import { listPartners } from '../../src/store/partners';
+import { freshDatabase, type TestDatabase } from '../helpers/db';
+
+function file(name: string, text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'ill-directory-')), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const consortium = `
+libraries:
+  - symbol: isil:dk-100
+    name: Main Library
+    settings: { routing: { strategy: load_balance } }
+partners:
+  - symbol: ISIL:DK-200
+    name: Partner Library
+    iso18626Url: https://ill.partner.example/iso18626
+    auth: { inbound: { securityCode: in-secret }, outbound: { securityCode: out-secret } }
+    policies: { services: [Loan], dailyLimit: 20 }
+    contactEmail: ill@partner.example
+  - symbol: DK-300
+    name: Copy Centre
+    policies: { services: [Copy] }
+    status: suspended
+`;
+
+describe('bootstrapping the directory from a file', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await freshDatabase();
+  });
+  afterAll(() => database.close());
+
+  it('creates the member libraries and partners it lists, with canonical symbols and policy defaults', async () => {
+    const result = await loadDirectory(database.db, readDirectoryFile(file('consortium.yaml', consortium)), new Date());
+    expect(result).toEqual({ libraries: { created: 1, updated: 0 }, partners: { created: 2, updated: 0 } });
+    expect((await listLibraries(database.db)).map((l) => [l.symbol, l.name, l.settings])).toEqual([['ISIL:DK-100', 'Main Library', { routing: { strategy: 'load_balance' } }]]);
+    const partners = await listPartners(database.db);
+    expect(partners.map((p) => [p.symbol, p.status])).toEqual([
+      ['ISIL:DK-200', 'active'],
+      ['ISIL:DK-300', 'suspended'],
+    ]);
+    expect(partners[0]).toMatchObject({
+      iso18626Url: 'https://ill.partner.example/iso18626',
+      auth: { inbound: { securityCode: 'in-secret' }, outbound: { securityCode: 'out-secret', httpHeaders: {} } },
+      policies: { services: ['Loan'], dailyLimit: 20, lends: true, reciprocalOnly: false },
+      contactEmail: 'ill@partner.example',
+    });
+  });
+
+  it('updates entries in place when the file is loaded again, keeping staff-made library settings', async () => {
+    const edited = consortium.replace('dailyLimit: 20', 'dailyLimit: 5').replace('name: Main Library', 'name: Main Library (renamed)');
+    await database.db.execute(sql`update libraries set settings = settings || '{"pickupLocations":["Desk"]}'::jsonb`);
+    const result = await loadDirectory(database.db, readDirectoryFile(file('consortium.yaml', edited)), new Date());
+    expect(result).toEqual({ libraries: { created: 0, updated: 1 }, partners: { created: 0, updated: 2 } });
+    const [library] = await listLibraries(database.db);
+    expect(library).toMatchObject({ name: 'Main Library (renamed)', settings: { routing: { strategy: 'load_balance' }, pickupLocations: ['Desk'] } });
+    expect((await listPartners(database.db))[0]?.policies).toMatchObject({ dailyLimit: 5 });
+  });
+
+  it('refuses a file with mistakes, naming each one, and changes nothing', async () => {
+    const bad = file('bad.json', JSON.stringify({ partners: [{ symbol: 'ISIL:DK-9', name: 'X', iso18626Url: 'ftp://nope', policies: { services: ['Teleport'] } }], colour: 'blue' }));
+    const before = await listPartners(database.db);
+    let failure: unknown;
+    try {
+      await loadDirectory(database.db, readDirectoryFile(bad), new Date());
+    } catch (err) {
+      failure = err;
+    }
+    expect(failure).toBeInstanceOf(ValidationFailed);
+    expect((failure as ValidationFailed).fields.map((f) => f.path).sort()).toEqual(['', 'partners.0.iso18626Url', 'partners.0.policies.services.0']);
+    expect(await listPartners(database.db)).toEqual(before);
+  });
+
+  it('says so when the file cannot be read', () => {
+    expect(() => readDirectoryFile('/nonexistent/consortium.yaml')).toThrow('the directory file /nonexistent/consortium.yaml cannot be read');
+  });
+});
