@@ -61,7 +61,8 @@ export async function startService(config: Config, options: StartOptions): Promi
     }
   }
   const queues = openQueues(runtime.redisUrl, options.queuePrefix ?? 'ill', (queue) =>
-    queue === QUEUES.delivery ? deliveryJobOptions(config.deliveryAttempts, config.deliveryRetryMs) : DEFAULT_JOB_OPTIONS,
+    // ILS calls (NCIP) retry like deliveries: an ILS can be down for hours too.
+    queue === QUEUES.delivery || queue === QUEUES.ncip ? deliveryJobOptions(config.deliveryAttempts, config.deliveryRetryMs) : DEFAULT_JOB_OPTIONS,
   );
   try {
     await connectionReady(queues.connection);

@@ -6,6 +6,7 @@
 import { JOBS } from '../src/services/effects';
 import { deliverOutboxRow, type DeliveryDeps } from '../src/services/iso18626-delivery';
 import { applyEvent } from '../src/services/lifecycle';
+import { carryOutNcipCall } from '../src/services/ncip-circulation';
 import type { JobHandlers } from './runner';
 
 export type HandlerDeps = DeliveryDeps;
@@ -14,6 +15,10 @@ export function jobHandlers(deps: HandlerDeps): JobHandlers {
   return {
     delivery: {
       [JOBS.send]: ({ row }) => deliverOutboxRow(deps, row),
+    },
+    // Calls to the member library's ILS; a Problem goes dead (needs attention), the rest retries.
+    ncip: {
+      [JOBS.ncip]: ({ row }) => carryOutNcipCall(deps, row),
     },
     timers: {
       // A stale timer (the request moved on) is a no-op decision in the machine.

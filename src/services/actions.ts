@@ -17,7 +17,8 @@ const dueDate = z.iso.datetime({ offset: true, error: 'must be a date and time s
 
 /** Parameters per action; actions not listed take only an optional note. */
 const PARAMETERS: Readonly<Record<string, z.ZodType>> = {
-  ship: z.object({ note, dueDate }).strict(),
+  /** itemId: the item's barcode; needed when the library's ILS checks the item out (NCIP). */
+  ship: z.object({ note, dueDate, itemId: z.string().trim().min(1).max(200).optional() }).strict(),
   approve_renewal: z.object({ note, dueDate }).strict(),
   add_conditions: z.object({ note, conditions: z.array(z.string().trim().min(1)).min(1) }).strict(),
   cannot_supply: z.object({ note, reason: z.string().trim().min(1) }).strict(),

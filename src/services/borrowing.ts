@@ -11,6 +11,7 @@ import { findLibraryById } from '../store/libraries';
 import { getRequest, insertRequest, type RequestRow } from '../store/requests';
 import { Conflict, NotFound, ValidationFailed } from './errors';
 import { applyEvent, decide, DEFAULT_ROUTING, saveDecision, type LifecycleDeps } from './lifecycle';
+import { ilsStepsOf } from './ncip-settings';
 import { routeRequest } from './routing';
 
 const trimmed = z.string().trim().min(1);
@@ -107,7 +108,8 @@ export async function createBorrowingRequest(
     at,
   );
   const lifecycle: Lifecycle = { serviceType: parsed.data.serviceType, rota: plan.rota };
-  const start = startRequester(lifecycle);
+  const ils = ilsStepsOf(library);
+  const start = startRequester(lifecycle, { ils });
   // The rota's explanation stays with the request: staff can see why each supplier was (not) asked.
   const data: BorrowingRequestData = { ...rest, candidates, source, routing: { strategy: plan.strategy, explanation: plan.explanation, at: at.toISOString() } };
   const created = await deps.db.transaction(async (tx) => {
@@ -127,8 +129,9 @@ export async function createBorrowingRequest(
       at,
     );
     await saveDecision(tx, request, start, { event: 'created', actor, at, newId: deps.newId, initial: true });
-    // Patron validation against the ILS (NCIP LookupUser) belongs to the library's NCIP settings;
-    // without it the request is valid as entered and goes out at once.
+    // With the library's ILS checking patrons, NCIP LookupUser (an effect of `start`) validates it
+    // later; without it the request is valid as entered and goes out at once.
+    if (ils.lookupUser) return request;
     const validated = decide(request, { role: 'requester', event: { type: 'validate' } }, at, deps.supplierTimeoutMs);
     return saveDecision(tx, request, validated, { event: 'validate', actor: 'system', at, newId: deps.newId });
   });

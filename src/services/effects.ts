@@ -10,6 +10,7 @@ import { QUEUES } from '../jobs';
 import type { LibraryRow } from '../store/libraries';
 import type { OutboxEffect } from '../store/outbox';
 import type { RequestRow } from '../store/requests';
+import { ncipSkipReason } from './ncip-settings';
 
 export const JOBS = {
   send: 'iso18626.send',
@@ -53,10 +54,12 @@ export function outboxRowsFor(
           notBefore: new Date(ctx.at.getTime() + effect.afterMs),
         });
         break;
-      case 'ncip':
-        if (ncipEnabled(ctx.library)) rows.push({ queue: QUEUES.ncip, jobName: JOBS.ncip, requestId: request.id, payload: { call: effect.call } });
-        else skipped.push({ effect, why: 'NCIP is not switched on for this library' });
+      case 'ncip': {
+        const why = ncipSkipReason(ctx.library, effect.call);
+        if (why === undefined) rows.push({ queue: QUEUES.ncip, jobName: JOBS.ncip, requestId: request.id, payload: { call: effect.call } });
+        else skipped.push({ effect, why });
         break;
+      }
       case 'notify':
         skipped.push({ effect, why: 'patron e-mail is not set up on this server yet' });
         break;
@@ -69,9 +72,4 @@ function recipientOf(request: RequestRow, lifecycle: Lifecycle, effect: Extract<
   if (request.role === 'supplier') return request.requestingAgencyId;
   const index = effect.message.kind === 'request' ? effect.message.rotaIndex : (lifecycle.rotaIndex ?? 0);
   return lifecycle.rota?.[index]?.symbol;
-}
-
-function ncipEnabled(library: LibraryRow | undefined): boolean {
-  const ncip = (library?.settings as { ncip?: { enabled?: unknown } } | undefined)?.ncip;
-  return ncip !== undefined && ncip.enabled !== false;
 }

@@ -5,8 +5,9 @@
  */
 import { decideRequester, requesterEventLabel, type RequesterEvent, type RequesterState } from '../domain/requester';
 import { decideSupplier, supplierEventLabel, type SupplierEvent, type SupplierState } from '../domain/supplier';
+import { brokerEventLabel, decideBroker, type BrokerEvent, type BrokerState } from '../domain/broker';
 import { isNoChange } from '../domain/decision';
-import type { Decision, Lifecycle } from '../domain/types';
+import type { Decision, IlsSteps, Lifecycle } from '../domain/types';
 import type { Db } from '../store/db';
 import { appendEvent } from '../store/events';
 import { findLibraryById } from '../store/libraries';
@@ -14,6 +15,7 @@ import { addToOutbox } from '../store/outbox';
 import { getRequest, updateRequest, type RequestRow } from '../store/requests';
 import type { ServiceDeps } from './deps';
 import { outboxRowsFor } from './effects';
+import { ilsStepsOf } from './ncip-settings';
 import type { RoutingSettings } from './routing';
 import { Conflict, NotFound } from './errors';
 
@@ -25,7 +27,10 @@ export interface LifecycleDeps extends ServiceDeps {
   readonly wake?: () => void;
 }
 
-export type AnyEvent = { readonly role: 'requester'; readonly event: RequesterEvent } | { readonly role: 'supplier'; readonly event: SupplierEvent };
+export type AnyEvent =
+  | { readonly role: 'requester'; readonly event: RequesterEvent }
+  | { readonly role: 'supplier'; readonly event: SupplierEvent }
+  | { readonly role: 'broker'; readonly event: BrokerEvent };
 
 export interface Applied {
   readonly request: RequestRow;
@@ -37,16 +42,21 @@ export function lifecycleOf(request: RequestRow): Lifecycle {
   return stored ?? { serviceType: request.serviceType };
 }
 
-/** Runs the request's machine; throws IllegalTransition when the state does not accept the event. */
-export function decide(request: RequestRow, input: AnyEvent, at: Date, supplierTimeoutMs: number): Decision<string> {
+/**
+ * Runs the request's machine; throws IllegalTransition when the state does not accept the event.
+ * `ils`: the library's ILS steps that hold a state change back (`ilsStepsOf(library)`).
+ */
+export function decide(request: RequestRow, input: AnyEvent, at: Date, supplierTimeoutMs: number, ils: IlsSteps = {}): Decision<string> {
   const current = { lifecycle: lifecycleOf(request) };
+  if (input.role === 'broker') return decideBroker({ ...current, state: request.state as BrokerState }, input.event, { at, supplierTimeoutMs });
   if (input.role === 'requester') {
-    return decideRequester({ ...current, state: request.state as RequesterState }, input.event, { at, supplierTimeoutMs });
+    return decideRequester({ ...current, state: request.state as RequesterState }, input.event, { at, supplierTimeoutMs, ils });
   }
-  return decideSupplier({ ...current, state: request.state as SupplierState }, input.event, { at });
+  return decideSupplier({ ...current, state: request.state as SupplierState }, input.event, { at, ils });
 }
 
 export function eventLabel(input: AnyEvent): string {
+  if (input.role === 'broker') return brokerEventLabel(input.event);
   return input.role === 'requester' ? requesterEventLabel(input.event) : supplierEventLabel(input.event);
 }
 
@@ -128,7 +138,8 @@ export async function applyEvent(deps: LifecycleDeps, requestId: string, input: 
       throw new Conflict(`request ${requestId} is at version ${request.version}, not ${options.expectedVersion}`, { state: request.state, version: request.version });
     }
     const at = deps.now();
-    const decision = decide(request, input, at, deps.supplierTimeoutMs);
+    const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
+    const decision = decide(request, input, at, deps.supplierTimeoutMs, ilsStepsOf(library));
     try {
       const saved = await deps.db.transaction((tx) =>
         saveDecision(tx, request, decision, { event: eventLabel(input), actor: options.actor, at, newId: deps.newId, ...(options.staff ? { staff: true } : {}) }),

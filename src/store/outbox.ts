@@ -40,7 +40,8 @@ export async function addToOutbox(tx: Db, effects: readonly OutboxEffect[], newI
  *
  * Messages to partners leave one at a time per request, in commit order: a delivery row waits
  * while an earlier delivery row of the same request is still pending or queued, so a partner
- * never sees ShippedReturn before Received however the retries fall.
+ * never sees ShippedReturn before Received however the retries fall. NCIP calls to the ILS keep
+ * their order the same way (CheckInItem never overtakes the AcceptItem that created the item).
  */
 export async function lockPendingRows(tx: Db, limit: number): Promise<Pick<OutboxRow, 'id' | 'queue' | 'jobName' | 'notBefore'>[]> {
   return tx
@@ -49,9 +50,9 @@ export async function lockPendingRows(tx: Db, limit: number): Promise<Pick<Outbo
     .where(
       and(
         eq(outbox.status, 'pending'),
-        sql`not (${outbox.queue} = ${QUEUES.delivery} and exists (
+        sql`not (${outbox.queue} in (${QUEUES.delivery}, ${QUEUES.ncip}) and exists (
           select 1 from outbox earlier
-          where earlier.request_id = ${outbox.requestId} and earlier.queue = ${QUEUES.delivery}
+          where earlier.request_id = ${outbox.requestId} and earlier.queue = ${outbox.queue}
             and earlier.seq < ${outbox.seq} and earlier.status in ('pending', 'queued')))`,
       ),
     )
@@ -118,4 +119,54 @@ export async function countByStatus(db: Db): Promise<Record<OutboxRow['status'],
   const counts = { pending: 0, queued: 0, done: 0, dead: 0 };
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;
+}
+
+export async function listOutboxForRequest(db: Db, requestId: string): Promise<OutboxRow[]> {
+  return db.select().from(outbox).where(eq(outbox.requestId, requestId)).orderBy(asc(outbox.seq));
+}
+
+/**
+ * Staff retry of a dead row: a fresh pending copy takes its place in the request's order (same
+ * `seq`) under a new id, because the relay uses the row id as BullMQ job id and the old job is
+ * kept for days, so re-adding it would be ignored. The dead row is settled as done, saying which
+ * row replaced it. Returns the new row, or undefined when the row is not dead (anymore).
+ */
+export async function requeueDeadRow(tx: Db, id: string, newId: string, note: string, at: Date): Promise<OutboxRow | undefined> {
+  const [old] = await tx
+    .update(outbox)
+    .set({ status: 'done', completedAt: at, lastError: sql`${note} || coalesce(': ' || ${outbox.lastError}, '')` })
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'dead')))
+    .returning();
+  if (!old) return undefined;
+  const [row] = await tx
+    .insert(outbox)
+    .values({ id: newId, seq: old.seq, queue: old.queue, jobName: old.jobName, payload: old.payload, requestId: old.requestId, status: 'pending', createdAt: at })
+    .returning();
+  return row;
+}
+
+/** Staff skip of a dead row: settled as done, with the note in place of the error. */
+export async function settleDeadRow(tx: Db, id: string, note: string, at: Date): Promise<OutboxRow | undefined> {
+  const [row] = await tx
+    .update(outbox)
+    .set({ status: 'done', completedAt: at, lastError: sql`${note} || coalesce(' (was: ' || ${outbox.lastError} || ')', '')` })
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'dead')))
+    .returning();
+  return row;
+}
+
+/**
+ * Sets the request's "needs attention" from what is left: some of its work is dead, or its state
+ * needs staff anyway (`error`). Returns the new value.
+ */
+export async function refreshAttention(tx: Db, requestId: string, at: Date): Promise<boolean> {
+  const [row] = await tx
+    .update(requests)
+    .set({
+      needsAttention: sql`(${requests.state} = 'error' or exists (select 1 from outbox o where o.request_id = ${requests.id} and o.status = 'dead'))`,
+      updatedAt: at,
+    })
+    .where(eq(requests.id, requestId))
+    .returning({ needsAttention: requests.needsAttention });
+  return row?.needsAttention ?? false;
 }
