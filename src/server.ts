@@ -13,6 +13,7 @@ import { startRelay, type Relay } from '../workers/relay';
 import { startWorkers, type JobHandlers, type WorkerPool } from '../workers/runner';
 import { jobHandlers } from '../workers/handlers';
 import { createApp } from './http/app';
+import { apiRouter } from './http/api';
 import { iso18626Router } from './http/iso18626';
 import { ncipRouter } from './http/ncip';
 import { QUEUES } from './jobs';
@@ -104,6 +105,7 @@ export async function startService(config: Config, options: StartOptions): Promi
       bodyLimit: config.bodyLimit,
       metrics: metricsRegistry(runtime),
       protocolRouters: [iso18626Router(lifecycle, config.bodyLimit), ncipRouter(lifecycle, config.bodyLimit)],
+      routers: [apiRouter(lifecycle)],
       health: {
         database: () => runtime.database.ping(),
         redis: async () => {

@@ -2,7 +2,7 @@
  * RFC 9457 problem details: the one place where errors become HTTP answers for JSON clients.
  */
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '../services/errors';
+import { Conflict, Forbidden, NotFound, TooManyAttempts, Unauthenticated, ValidationFailed } from '../services/errors';
 
 export interface ProblemBody {
   type: string;
@@ -42,6 +42,15 @@ export function problemHandler(): ErrorRequestHandler {
     if (err instanceof Conflict) return sendProblem(res, 409, 'conflict', 'Conflict', err.message, err.current === undefined ? {} : { current: err.current });
     if (err instanceof Forbidden) return sendProblem(res, 403, 'forbidden', 'Forbidden', err.message);
     if (err instanceof ValidationFailed) return sendProblem(res, 400, 'validation', 'Validation failed', err.message, { errors: err.fields });
+    if (err instanceof Unauthenticated) {
+      // RFC 6750 section 3: a challenge always; error="invalid_token" when a key was sent and refused.
+      res.set('WWW-Authenticate', `Bearer realm="ill"${err.presented ? ', error="invalid_token"' : ''}`);
+      return sendProblem(res, 401, 'unauthorized', 'Unauthorized', err.message);
+    }
+    if (err instanceof TooManyAttempts) {
+      res.set('Retry-After', String(err.retryAfterSeconds));
+      return sendProblem(res, 429, 'too-many-attempts', 'Too Many Requests', err.message);
+    }
     const e = (err ?? {}) as HttpishError;
     switch (e.type) {
       case 'entity.too.large':

@@ -35,3 +35,19 @@ export class ValidationFailed extends Error {
     this.name = 'ValidationFailed';
   }
 }
+
+/** No API key, or one that is unknown or revoked (answered 401 with a Bearer challenge). */
+export class Unauthenticated extends Error {
+  constructor(message: string, readonly presented: boolean) {
+    super(message);
+    this.name = 'Unauthenticated';
+  }
+}
+
+/** Too many failed attempts from one client; it may try again after `retryAfterSeconds`. */
+export class TooManyAttempts extends Error {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+    this.name = 'TooManyAttempts';
+  }
+}

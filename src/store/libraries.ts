@@ -36,3 +36,8 @@ export async function findLibrariesByAgencyCode(db: Db, code: string): Promise<L
     .from(libraries)
     .where(or(sql`lower(${libraries.symbol}) = ${wanted}`, sql`lower(split_part(${libraries.symbol}, ':', 2)) = ${wanted}`));
 }
+
+export async function updateLibrary(db: Db, id: string, changes: Partial<Pick<LibraryRow, 'name' | 'settings'>>, at: Date): Promise<LibraryRow | undefined> {
+  const [row] = await db.update(libraries).set({ ...changes, updatedAt: at }).where(eq(libraries.id, id)).returning();
+  return row;
+}

@@ -20,3 +20,10 @@ export async function findPartnerBySymbol(db: Db, symbol: string): Promise<Partn
 export async function listPartners(db: Db): Promise<PartnerRow[]> {
   return db.select().from(partners).orderBy(partners.symbol);
 }
+
+export type PartnerChanges = Partial<Pick<typeof partners.$inferInsert, 'name' | 'iso18626Url' | 'auth' | 'policies' | 'vendor' | 'contactEmail' | 'status'>>;
+
+export async function updatePartner(db: Db, id: string, changes: PartnerChanges, at: Date): Promise<PartnerRow | undefined> {
+  const [row] = await db.update(partners).set({ ...changes, updatedAt: at }).where(eq(partners.id, id)).returning();
+  return row;
+}

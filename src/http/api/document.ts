@@ -1,0 +1,72 @@
+/** The OpenAPI 3.1 document, built from the route table and the zod schemas the routes validate with. */
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
+import { API_BASE, isPublic, type AnyRoute } from './route';
+import { problemSchema } from './schemas';
+
+const PROBLEM_TITLES: Readonly<Record<number, string>> = {
+  400: 'The input is not valid: `errors` lists each bad field',
+  401: 'No API key, or an unknown or revoked one',
+  403: 'The key’s role or library does not allow this',
+  404: 'Not found, or not visible to this key (another library’s request answers 404, not 403)',
+  409: 'Conflict: someone changed it first (stale `version`), the action does not fit the state, or it exists already',
+  413: 'The body is too large',
+  429: 'Too many failed authentications from this address',
+};
+
+const problem = (status: number) => ({ description: PROBLEM_TITLES[status]!, content: { 'application/problem+json': { schema: problemSchema } } });
+
+function operation(route: AnyRoute): ZodOpenApiOperationObject {
+  if (isPublic(route)) {
+    return {
+      operationId: route.operationId,
+      summary: route.summary,
+      tags: [route.tag],
+      security: [],
+      responses: { 200: { description: route.summary, content: { [route.contentType]: { schema: { type: 'string' } } } } },
+    };
+  }
+  const statuses = new Set<number>([401, 403, 429, ...(route.problems ?? [])]);
+  if (route.query || route.body) statuses.add(400);
+  if (route.params) statuses.add(404);
+  if (route.body) statuses.add(413);
+  const responses: ZodOpenApiResponsesObject = {
+    [route.success.status]: { description: route.success.description, content: { 'application/json': { schema: route.success.schema } } },
+  };
+  for (const status of [...statuses].sort()) responses[String(status) as `${1 | 2 | 3 | 4 | 5}${string}`] = problem(status);
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [route.tag],
+    ...(route.params || route.query ? { requestParams: { ...(route.params ? { path: route.params } : {}), ...(route.query ? { query: route.query } : {}) } } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+    'x-required-role': route.role,
+    ...(route.allLibraries ? { 'x-all-libraries-key': true } : {}),
+    responses,
+  };
+}
+
+export function openApiDocument(routes: readonly AnyRoute[]): ReturnType<typeof createDocument> {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const route of routes) paths[route.path] = { ...paths[route.path], [route.method]: operation(route) };
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'ILL broker staff API',
+      version: '1',
+      description:
+        'JSON API for ILL staff and integrations. Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`). ' +
+        'Roles: admin (everything), staff (requests; reads directory and settings), read-only (GET only). ' +
+        'A key acts for one member library or for all; another library’s request is answered 404. Errors are RFC 9457 problem+json.',
+    },
+    servers: [{ url: API_BASE }],
+    security: [{ bearer: [] }, { apiKeyHeader: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer ill_...`' },
+        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      },
+    },
+    paths,
+  });
+}

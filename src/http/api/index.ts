@@ -1,0 +1,29 @@
+/**
+ * The staff API under /api/v1: one route table (requests, directory, libraries, API keys, and
+ * the document itself), registered on a router and described by the OpenAPI document.
+ */
+import type { Router } from 'express';
+import type { LifecycleDeps } from '../../services/lifecycle';
+import { apiKeyRoutes } from './api-keys';
+import { authenticator, type AuthFailureLimit } from './auth';
+import { directoryRoutes } from './directory';
+import { docsAssets, documentRoutes } from './docs';
+import { openApiDocument } from './document';
+import { libraryRoutes } from './libraries';
+import { requestRoutes } from './requests';
+import { API_BASE, routerFor, type AnyRoute } from './route';
+
+export interface ApiOptions {
+  readonly authFailureLimit?: AuthFailureLimit;
+}
+
+export function apiRoutes(deps: LifecycleDeps): AnyRoute[] {
+  const routes: AnyRoute[] = [...requestRoutes(deps), ...directoryRoutes(deps), ...libraryRoutes(deps), ...apiKeyRoutes(deps)];
+  return [...routes, ...documentRoutes(() => openApiDocument(routes.concat(documentRoutes(() => undefined))))];
+}
+
+export function apiRouter(deps: LifecycleDeps, options: ApiOptions = {}): Router {
+  const router = routerFor(apiRoutes(deps), authenticator(deps, options.authFailureLimit));
+  router.use(`${API_BASE}/docs/assets`, docsAssets());
+  return router;
+}

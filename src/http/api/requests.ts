@@ -1,0 +1,115 @@
+/** /requests: borrowing requests made by staff, the request list, one request's timeline, actions and notes. */
+import { z } from 'zod';
+import type { LifecycleDeps } from '../../services/lifecycle';
+import { listRequests, requestListQuerySchema, requestWithTimeline, type RequestListQuery } from '../../services/requests-query';
+import { actOnRequest, addNote, createRequestAsStaff, listNotes, noteSchema, retryEffect, skipEffect, skipEffectSchema, staffActionSchema, staffBorrowingRequestSchema } from '../../services/staff-requests';
+import type { ApiRoute } from './route';
+import { effectOutcomeSchema, effectParams, idParams, requestListSchema, requestSchema, requestWithTimelineSchema, timelineEntrySchema } from './schemas';
+
+const tag = 'Requests';
+
+export function requestRoutes(deps: LifecycleDeps): ApiRoute[] {
+  return [
+    {
+      method: 'post',
+      path: '/requests',
+      operationId: 'createRequest',
+      summary: 'Create a borrowing request',
+      description: 'The same use case as NCIP RequestItem: validated, then routed to the candidate suppliers that the directory and their policies allow.',
+      tag,
+      role: 'staff',
+      body: staffBorrowingRequestSchema,
+      success: { status: 201, description: 'The request as created, with the actions it offers', schema: requestSchema },
+      location: (body) => `/requests/${(body as { id: string }).id}`,
+      handle: ({ body, principal }) => createRequestAsStaff(deps, body, principal),
+    },
+    {
+      method: 'get',
+      path: '/requests',
+      operationId: 'listRequests',
+      summary: 'List and search requests',
+      description: 'Filters combine with AND. Pages follow `nextCursor`; a cursor stays valid while requests are added.',
+      tag,
+      role: 'read-only',
+      query: requestListQuerySchema,
+      success: { status: 200, description: 'One page of requests', schema: requestListSchema },
+      handle: ({ query, principal }) => listRequests(deps, query as RequestListQuery, principal),
+    },
+    {
+      method: 'get',
+      path: '/requests/{id}',
+      operationId: 'getRequest',
+      summary: 'Read a request with its timeline',
+      tag,
+      role: 'read-only',
+      params: idParams,
+      success: { status: 200, description: 'The request, its actions and its timeline', schema: requestWithTimelineSchema },
+      handle: ({ params, principal }) => requestWithTimeline(deps, params.id!, principal),
+    },
+    {
+      method: 'post',
+      path: '/requests/{id}/actions',
+      operationId: 'actOnRequest',
+      summary: 'Take a staff action on a request',
+      description: 'Give the `version` you read: if the request changed since, nothing happens and the answer is 409 with the request as it is now.',
+      tag,
+      role: 'staff',
+      params: idParams,
+      body: staffActionSchema,
+      success: { status: 200, description: 'The request after the action, with the actions available next', schema: requestSchema },
+      problems: [409],
+      handle: ({ params, body, principal }) => actOnRequest(deps, params.id!, body, principal),
+    },
+    {
+      method: 'get',
+      path: '/requests/{id}/notes',
+      operationId: 'listNotes',
+      summary: 'List the notes on a request',
+      tag,
+      role: 'read-only',
+      params: idParams,
+      success: { status: 200, description: 'Notes, oldest first', schema: z.array(timelineEntrySchema) },
+      handle: ({ params, principal }) => listNotes(deps, params.id!, principal),
+    },
+    {
+      method: 'post',
+      path: '/requests/{id}/notes',
+      operationId: 'addNote',
+      summary: 'Add a note to a request',
+      description: 'A note goes into the audit trail; it changes neither the state nor the version.',
+      tag,
+      role: 'staff',
+      params: idParams,
+      body: noteSchema,
+      success: { status: 201, description: 'The note as recorded', schema: timelineEntrySchema },
+      handle: ({ params, body, principal }) => addNote(deps, params.id!, body, principal),
+    },
+    {
+      method: 'post',
+      path: '/requests/{id}/effects/{outboxId}/retry',
+      operationId: 'retryEffect',
+      summary: 'Retry work that gave up',
+      description: 'A dead outbox row (an ILS Problem, a partner’s refusal, retries exhausted) runs again as a new row, once the cause is fixed.',
+      tag,
+      role: 'staff',
+      params: effectParams,
+      success: { status: 200, description: 'The settled row and its replacement', schema: effectOutcomeSchema },
+      problems: [409],
+      handle: ({ params, principal }) => retryEffect(deps, params.id!, params.outboxId!, principal),
+    },
+    {
+      method: 'post',
+      path: '/requests/{id}/effects/{outboxId}/skip',
+      operationId: 'skipEffect',
+      summary: 'Skip work that gave up',
+      description: 'The request goes on without the work (a skipped NCIP step lets the loan continue); the note goes into the audit trail.',
+      tag,
+      role: 'staff',
+      params: effectParams,
+      body: skipEffectSchema,
+      success: { status: 200, description: 'The settled row', schema: effectOutcomeSchema },
+      problems: [409],
+      handle: ({ params, body, principal }) => skipEffect(deps, params.id!, params.outboxId!, body, principal),
+    },
+  ];
+}

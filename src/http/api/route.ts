@@ -1,0 +1,112 @@
+/**
+ * One table of routes serves twice: the router registers each entry (authentication, role,
+ * validation with the entry's zod schemas, then the use case), and the OpenAPI document is
+ * built from the same entries, so the document cannot describe a route the server lacks.
+ */
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
+import { hasRole, type ApiRole, type Principal } from '../../services/api-keys';
+import { Forbidden } from '../../services/errors';
+import { fieldProblems } from '../../services/validation';
+
+export type Method = 'get' | 'post' | 'patch' | 'delete';
+
+export interface RouteContext {
+  readonly principal: Principal;
+  readonly params: Readonly<Record<string, string>>;
+  /** The query as the route's schema parsed it (defaults filled in). */
+  readonly query: unknown;
+  /** The body as sent; it has passed the route's schema. */
+  readonly body: unknown;
+}
+
+export interface ApiRoute {
+  readonly method: Method;
+  /** OpenAPI form, relative to /api/v1: `/requests/{id}`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: string;
+  /** The weakest role allowed; read-only keys only ever get GET routes. */
+  readonly role: ApiRole;
+  /** Only a key for all libraries may (the directory and the set of libraries are server-wide). */
+  readonly allLibraries?: boolean;
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  readonly success: { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType };
+  /** Problems the use case can answer besides the ones every route has (400, 401, 403, 404, 429). */
+  readonly problems?: readonly (409 | 413)[];
+  /** URL of the resource made (201 answers carry it as Location). */
+  readonly location?: (body: unknown) => string;
+  handle(ctx: RouteContext): Promise<unknown>;
+}
+
+/** Public pages (the document and its viewer) need no key and answer in their own media types. */
+export interface PublicRoute {
+  readonly method: 'get';
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly contentType: string;
+  readonly public: true;
+  respond(req: Request, res: Response): void;
+}
+
+export type AnyRoute = ApiRoute | PublicRoute;
+
+export const API_BASE = '/api/v1';
+
+export function isPublic(route: AnyRoute): route is PublicRoute {
+  return 'public' in route;
+}
+
+/** `/requests/{id}` -> `/requests/:id` */
+export function expressPath(path: string): string {
+  return path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
+}
+
+export function principalOf(res: Response): Principal {
+  return res.locals.principal as Principal;
+}
+
+/** Express gives a repeated parameter as an array; it reads as a comma-separated list. */
+function flatQuery(query: Request['query']): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) flat[key] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  return flat;
+}
+
+function parse(schema: z.ZodType, input: unknown, prefix?: string): unknown {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw fieldProblems(parsed.error, prefix);
+  return parsed.data;
+}
+
+export function routerFor(routes: readonly AnyRoute[], authenticate: RequestHandler): Router {
+  const router = Router();
+  for (const route of routes) {
+    const path = `${API_BASE}${expressPath(route.path)}`;
+    if (isPublic(route)) {
+      router.get(path, (req, res) => route.respond(req, res));
+      continue;
+    }
+    router[route.method](path, authenticate, async (req, res) => {
+      const principal = principalOf(res);
+      if (!hasRole(principal, route.role)) {
+        throw new Forbidden(`a ${principal.role} key cannot do this (${route.summary.toLowerCase()}); it needs the ${route.role} role`);
+      }
+      if (route.allLibraries && principal.libraryId !== null) {
+        throw new Forbidden(`this key acts for one library; ${route.summary.toLowerCase()} needs a key for all libraries`);
+      }
+      const query = route.query ? parse(route.query, flatQuery(req.query), 'query') : undefined;
+      if (route.body) parse(route.body, req.body);
+      const body = await route.handle({ principal, params: req.params as Record<string, string>, query, body: req.body });
+      if (route.location) res.location(`${API_BASE}${route.location(body)}`);
+      res.status(route.success.status).json(body);
+    });
+  }
+  return router;
+}

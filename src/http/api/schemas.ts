@@ -1,0 +1,136 @@
+/** Response shapes for the OpenAPI document (requests are validated by the use cases' own schemas). */
+import { z } from 'zod';
+import { API_ROLES } from '../../services/api-keys';
+
+const instant = z.iso.datetime({ offset: true });
+const symbol = z.string().meta({ example: 'ISIL:DK-100' });
+
+export const problemSchema = z
+  .object({
+    type: z.string().meta({ example: '/problems/validation' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().meta({ description: 'Validation problems, one per bad field' }),
+    current: z
+      .object({ state: z.string(), version: z.number().int(), actions: z.array(z.string()).optional() })
+      .optional()
+      .meta({ description: '409 on a request: the request as it is now' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+export const requestSchema = z
+  .object({
+    id: z.uuid(),
+    library: symbol.nullable().meta({ description: 'The member library the request belongs to' }),
+    role: z.enum(['requester', 'supplier', 'broker']),
+    state: z.string(),
+    version: z.number().int().meta({ description: 'Send it back with an action (optimistic lock)' }),
+    serviceType: z.enum(['Loan', 'Copy', 'CopyOrLoan']),
+    requestingAgencyId: symbol,
+    requestingAgencyRequestId: z.string(),
+    supplyingAgencyId: symbol.nullable(),
+    supplyingAgencyRequestId: z.string().nullable(),
+    partner: symbol.nullable().meta({ description: 'The other side now: our current supplier, or the requester of a supply request' }),
+    needsAttention: z.boolean(),
+    createdAt: instant,
+    updatedAt: instant,
+    data: z.record(z.string(), z.unknown()).meta({ description: 'bibliographic, patron, pickupLocation, neededBy, source, lifecycle (rota, dueDate, loanConditions, ...)' }),
+    actions: z.array(z.string()).meta({ description: 'Staff actions the request offers now' }),
+  })
+  .meta({ id: 'Request' });
+
+export const requestListSchema = z
+  .object({ items: z.array(requestSchema), nextCursor: z.string().nullable().meta({ description: 'Cursor of the next page; null on the last page' }) })
+  .meta({ id: 'RequestList' });
+
+export const timelineEntrySchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('event'), at: instant, id: z.string(), event: z.string(), fromState: z.string().nullable(), toState: z.string(), actor: z.string(), data: z.record(z.string(), z.unknown()) }),
+    z.object({
+      kind: z.literal('message'),
+      at: instant,
+      id: z.string(),
+      protocol: z.enum(['iso18626', 'ncip']),
+      direction: z.enum(['in', 'out']),
+      peer: z.string().nullable(),
+      messageType: z.string().nullable(),
+      status: z.string(),
+      rawXml: z.string(),
+      responseXml: z.string().nullable(),
+      httpStatus: z.number().int().nullable(),
+      error: z.string().nullable(),
+    }),
+    z.object({
+      kind: z.literal('notification'),
+      at: instant,
+      id: z.string(),
+      notice: z.string(),
+      recipient: z.string().nullable(),
+      status: z.enum(['pending', 'sent', 'failed', 'skipped']),
+      attempts: z.number().int(),
+      error: z.string().nullable(),
+      sentAt: instant.nullable(),
+    }),
+  ])
+  .meta({ id: 'TimelineEntry' });
+
+export const requestWithTimelineSchema = requestSchema
+  .extend({ timeline: z.array(timelineEntrySchema).meta({ description: 'State changes, notes, protocol messages (raw XML) and patron notices, oldest first' }) })
+  .meta({ id: 'RequestWithTimeline' });
+
+export const partnerSchema = z
+  .object({
+    symbol,
+    name: z.string(),
+    iso18626Url: z.string().nullable(),
+    auth: z.record(z.string(), z.unknown()).meta({ description: 'Secrets masked as "********"' }),
+    policies: z.record(z.string(), z.unknown()),
+    vendor: z.string().nullable(),
+    contactEmail: z.string().nullable(),
+    status: z.enum(['active', 'suspended', 'inactive']),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .meta({ id: 'Partner' });
+
+export const librarySchema = z
+  .object({
+    symbol,
+    name: z.string(),
+    settings: z.record(z.string(), z.unknown()).meta({ description: 'ncip, ncipResponder, mail, pickupLocations; secrets masked as "********"' }),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .meta({ id: 'Library' });
+
+export const apiKeySchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    role: z.enum(API_ROLES),
+    library: symbol.nullable().meta({ description: 'null: all libraries' }),
+    prefix: z.string().meta({ description: 'The first characters of the key', example: 'ill_3kF9a1Qx' }),
+    createdAt: instant,
+    lastUsedAt: instant.nullable(),
+    revokedAt: instant.nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+
+export const createdApiKeySchema = apiKeySchema.extend({ key: z.string().meta({ description: 'The key itself: shown this once, stored only as a hash' }) }).meta({ id: 'CreatedApiKey' });
+
+export const idParams = z.object({ id: z.string().meta({ description: 'Request id (uuid)' }) });
+export const symbolParams = z.object({ symbol: z.string().meta({ description: 'Agency symbol, e.g. ISIL:DK-100 (case does not matter)' }) });
+
+const effectSchema = z.object({ id: z.uuid(), queue: z.string(), job: z.string(), status: z.enum(['pending', 'queued', 'done', 'dead']), attempts: z.number().int(), lastError: z.string().nullable() });
+
+export const effectOutcomeSchema = z
+  .object({
+    settled: effectSchema.meta({ description: 'The work that gave up, now settled' }),
+    replacement: effectSchema.nullable().meta({ description: 'Retry: the new outbox row that carries the work' }),
+    needsAttention: z.boolean().meta({ description: 'Whether the request still needs attention' }),
+  })
+  .meta({ id: 'EffectOutcome' });
+
+export const effectParams = z.object({ id: z.string().meta({ description: 'Request id (uuid)' }), outboxId: z.string().meta({ description: 'Outbox row id of the dead work (in the request’s needs_attention event)' }) });
