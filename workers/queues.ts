@@ -53,7 +53,13 @@ export function openQueues(redisUrl: string, prefix = 'ill', jobOptions: JobOpti
   // Reconnection errors are reported by readiness; an unhandled 'error' event would crash.
   connection.on('error', () => {});
   const queues = Object.fromEntries(
-    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: connection as ConnectionOptions, prefix, defaultJobOptions: optionsFor(name) })]),
+    QUEUE_NAMES.map((name) => {
+      const queue = new Queue(name, { connection: connection as ConnectionOptions, prefix, defaultJobOptions: optionsFor(name) });
+      // As for the connection: a lost Redis is reported by readiness and retried by the relay;
+      // an 'error' event nobody listens to would take the process down instead.
+      queue.on('error', () => {});
+      return [name, queue];
+    }),
   ) as Record<QueueName, Queue>;
   return {
     connection,
