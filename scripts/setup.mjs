@@ -1,7 +1,8 @@
 // Shared by `npm start` and `npm test`: install what is missing, with no dependencies of its own
 // (it runs before node_modules exists on a fresh clone).
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export const root = new URL('..', import.meta.url).pathname;
@@ -14,13 +15,18 @@ function run(cmd, args, options = {}) {
   }
 }
 
-/** `npm ci` when node_modules is missing or older than package-lock.json. */
+/**
+ * `npm ci` when node_modules was not installed from the current package-lock.json. The lock's
+ * digest is recorded after a successful install (file times are not reliable: `npm install`
+ * writes the lock after node_modules, and a checkout sets times arbitrarily).
+ */
 export function ensureDependencies() {
-  const installed = join(root, 'node_modules', '.package-lock.json');
-  const lock = join(root, 'package-lock.json');
-  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
+  const marker = join(root, 'node_modules', '.ill-lock-digest');
+  const digest = createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
+  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === digest) return;
   console.log('Installing npm dependencies (npm ci)...');
   run('npm', ['ci', '--no-audit', '--no-fund']);
+  writeFileSync(marker, `${digest}\n`);
 }
 
 function onPath(bin) {
