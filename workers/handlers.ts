@@ -3,6 +3,7 @@
  * outbox rows registers its consumer here. A row whose job name has no handler goes dead at
  * once, visible to staff, rather than waiting.
  */
+import { supplierTimeoutEvent } from '../src/services/broker';
 import { JOBS } from '../src/services/effects';
 import { deliverOutboxRow, type DeliveryDeps } from '../src/services/iso18626-delivery';
 import { applyEvent } from '../src/services/lifecycle';
@@ -24,7 +25,8 @@ export function jobHandlers(deps: HandlerDeps): JobHandlers {
       // A stale timer (the request moved on) is a no-op decision in the machine.
       [JOBS.supplierAnswer]: async ({ row }) => {
         const { rotaIndex } = row.payload as { rotaIndex: number };
-        await applyEvent(deps, row.requestId!, { role: 'requester', event: { type: 'supplier_timeout', rotaIndex } }, { actor: 'system:timer' });
+        // A borrowing request or a broker hub's transaction, each by its own machine.
+        await applyEvent(deps, row.requestId!, await supplierTimeoutEvent(deps.db, row.requestId!, rotaIndex), { actor: 'system:timer' });
       },
     },
   };

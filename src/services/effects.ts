@@ -5,6 +5,7 @@
  * Effects this installation cannot carry out yet are not queued (a job nobody consumes would
  * only go dead): they are listed in the audit event as not carried out, with the reason.
  */
+import type { BrokerSend } from '../domain/broker';
 import type { Effect, Lifecycle } from '../domain/types';
 import { QUEUES } from '../jobs';
 import type { LibraryRow } from '../store/libraries';
@@ -21,6 +22,8 @@ export const JOBS = {
 /** The payload of an `iso18626.send` row. */
 export interface SendPayload {
   readonly to: string;
+  /** Broker hub: the supplier whose message a SAM relays to the requester (headers per mode, iso18626-mapping.ts). */
+  readonly supplier?: string;
   readonly message: Extract<Effect, { kind: 'send' }>['message'];
 }
 
@@ -42,7 +45,7 @@ export function outboxRowsFor(
       case 'send': {
         const to = recipientOf(request, lifecycle, effect);
         if (!to) skipped.push({ effect, why: 'no supplier at that rota position' });
-        else rows.push({ queue: QUEUES.delivery, jobName: JOBS.send, requestId: request.id, payload: { to, message: effect.message } satisfies SendPayload as unknown as Record<string, unknown> });
+        else rows.push({ queue: QUEUES.delivery, jobName: JOBS.send, requestId: request.id, payload: { to, message: effect.message, ...supplierOf(request, effect) } satisfies SendPayload as unknown as Record<string, unknown> });
         break;
       }
       case 'timer':
@@ -68,8 +71,19 @@ export function outboxRowsFor(
   return { rows, skipped };
 }
 
+function supplierOf(request: RequestRow, effect: Extract<Effect, { kind: 'send' }>): { supplier?: string } {
+  const supplier = request.role === 'broker' && effect.message.kind === 'supplyingAgencyMessage' ? (effect as BrokerSend).supplier : undefined;
+  return supplier ? { supplier } : {};
+}
+
 function recipientOf(request: RequestRow, lifecycle: Lifecycle, effect: Extract<Effect, { kind: 'send' }>): string | undefined {
   if (request.role === 'supplier') return request.requestingAgencyId;
+  if (request.role === 'broker') {
+    // The hub: SAMs go to the requester; requests and RAMs to the supplier the decision named.
+    if (effect.message.kind === 'supplyingAgencyMessage') return request.requestingAgencyId;
+    const named = (effect as BrokerSend).supplier;
+    if (named) return named;
+  }
   const index = effect.message.kind === 'request' ? effect.message.rotaIndex : (lifecycle.rotaIndex ?? 0);
   return lifecycle.rota?.[index]?.symbol;
 }

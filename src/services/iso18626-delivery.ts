@@ -18,6 +18,7 @@ import type { SendPayload } from './effects';
 import { outboundMessage } from './iso18626-mapping';
 import { applyEvent, type LifecycleDeps } from './lifecycle';
 import { partnerAuth } from './partners';
+import { brokerDeliveryRefused } from './broker';
 
 export interface DeliveryDeps extends LifecycleDeps {
   readonly timeoutMs: number;
@@ -107,6 +108,8 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow): Prom
  * any other refused message is final and puts the request in front of staff.
  */
 async function refused(deps: DeliveryDeps, row: OutboxRow, requestId: string, payload: SendPayload, reason: string): Promise<void> {
+  // The broker hub's own rows: a refused request moves its rota; a refused relay is recorded, then fails below.
+  if ((await brokerDeliveryRefused(deps, requestId, payload, reason)) && payload.message.kind === 'request') return;
   if (payload.message.kind === 'request') {
     await applyEvent(deps, requestId, { role: 'requester', event: { type: 'request_refused', reason, rotaIndex: payload.message.rotaIndex } }, { actor: 'system:delivery' });
     return;

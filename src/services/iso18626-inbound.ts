@@ -36,6 +36,7 @@ import { appendEvent } from '../store/events';
 import { bibliographicFromIso, symbolOf } from './iso18626-mapping';
 import { decide, eventLabel, saveDecision, type AnyEvent, type LifecycleDeps } from './lifecycle';
 import { securityCodeAccepted } from './partners';
+import { acceptBrokeredRequest, applyToBroker, BrokerRefusal, brokerSettingsOf, findBrokerTransaction, reachedThroughHub } from './broker';
 
 export interface InboundAnswer {
   readonly httpStatus: number;
@@ -97,7 +98,7 @@ async function handle(deps: LifecycleDeps, tx: Db, body: string, message: Inboun
     requestId = applied.id;
     confirmation = confirmationFor(message, at);
   } catch (err) {
-    if (err instanceof Refusal) {
+    if (err instanceof Refusal || err instanceof BrokerRefusal) {
       confirmation = rejection(message, err.errorType, err.detail, at);
       error = `${err.errorType}: ${err.detail}`;
     } else if (err instanceof IllegalTransition) {
@@ -145,6 +146,9 @@ async function recipientLibrary(tx: Db, message: InboundMessage) {
 /** A new request from a partner: one supplier-side request, validated at once. */
 async function acceptRequest(deps: LifecycleDeps, tx: Db, message: Request, at: Date): Promise<RequestRow> {
   const library = await recipientLibrary(tx, message);
+  // A request to a broker hub served here is brokered, not supplied (services/broker.ts).
+  const hub = brokerSettingsOf(library);
+  if (hub) return acceptBrokeredRequest(deps, tx, library, hub, message, at);
   const requesterSymbol = symbolOf(message.header.requestingAgencyId);
   const existing = await findSupplierRequest(tx, library.symbol, requesterSymbol, message.header.requestingAgencyRequestId);
   if (existing) {
@@ -185,6 +189,8 @@ async function acceptRequest(deps: LifecycleDeps, tx: Db, message: Request, at: 
 
 /** A supplyingAgencyMessage (to our requester) or requestingAgencyMessage (to our supplier). */
 async function applyMessage(deps: LifecycleDeps, tx: Db, message: Exclude<InboundMessage, Request>, sender: string, at: Date): Promise<RequestRow> {
+  const brokered = await findBrokerTransaction(tx, message, sender);
+  if (brokered) return applyToBroker(deps, tx, brokered, message, sender, at);
   const library = await recipientLibrary(tx, message);
   const requesterSymbol = symbolOf(message.header.requestingAgencyId);
   const requestIdText = message.header.requestingAgencyRequestId;
@@ -194,7 +200,8 @@ async function applyMessage(deps: LifecycleDeps, tx: Db, message: Exclude<Inboun
     const lifecycle = (request.data as { lifecycle?: Lifecycle }).lifecycle;
     const rota = (lifecycle?.rota ?? []).map((e) => e.symbol);
     const current = lifecycle?.rotaIndex ?? 0;
-    const rotaIndex = rota[current] === sender ? current : rota.lastIndexOf(sender);
+    // A transparent broker relays its supplier's messages under the supplier's own symbol.
+    const rotaIndex = rota[current] === sender ? current : rota.includes(sender) ? rota.lastIndexOf(sender) : (await reachedThroughHub(tx, sender, rota[current])) ? current : -1;
     if (rotaIndex < 0) throw new Refusal('UnrecognisedDataValue', `header.supplyingAgencyId: ${sender} is not a supplier of request ${requestIdText}`);
     const input: AnyEvent = { role: 'requester', event: supplierMessageEvent(message, rotaIndex) };
     const decision = decide(request, input, at, deps.supplierTimeoutMs);

@@ -5,6 +5,7 @@
  */
 import type { AgencyId, BibliographicInfo, Header, InboundMessage, Request } from '../../protocols/iso18626';
 import { dateToDateTime } from '../../protocols/iso18626';
+import type { BrokerMode } from '../domain/broker';
 import { canonicalSymbol, symbolParts } from '../domain/symbols';
 import type { Lifecycle } from '../domain/types';
 import type { RequestRow } from '../store/requests';
@@ -83,14 +84,13 @@ export interface OutboundContext {
 export function outboundMessage(request: RequestRow, payload: SendPayload, ctx: OutboundContext): InboundMessage {
   const lifecycle = (request.data as { lifecycle?: Lifecycle }).lifecycle ?? { serviceType: request.serviceType };
   const at = dateToDateTime(ctx.timestamp);
-  const ourSide = request.role === 'requester' ? request.requestingAgencyId : request.supplyingAgencyId!;
+  const sides = request.role === 'broker' ? brokerSides(request, payload) : directSides(request, payload);
   const header: Header = defined({
-    supplyingAgencyId: agencyId(request.role === 'requester' ? payload.to : ourSide),
-    requestingAgencyId: agencyId(request.requestingAgencyId),
+    supplyingAgencyId: agencyId(sides.supplyingAgencyId),
+    requestingAgencyId: agencyId(sides.requestingAgencyId),
     timestamp: at,
     requestingAgencyRequestId: request.requestingAgencyRequestId,
-    // Only the supplier we are talking to knows its own id for the request.
-    supplyingAgencyRequestId: request.role === 'supplier' || request.supplyingAgencyId === payload.to ? (request.supplyingAgencyRequestId ?? undefined) : undefined,
+    supplyingAgencyRequestId: sides.supplyingAgencyRequestId,
     requestingAgencyAuthentication: ctx.authentication && Object.keys(ctx.authentication).length > 0 ? ctx.authentication : undefined,
   });
   const message = payload.message;
@@ -111,7 +111,7 @@ export function outboundMessage(request: RequestRow, payload: SendPayload, ctx: 
           note: data.note,
         }),
         supplierInfo: entry && (entry.localId || entry.callNumber) ? [defined({ supplierCode: agencyId(entry.symbol), supplierDescription: entry.localId, callNumber: entry.callNumber })] : undefined,
-        requestingAgencyInfo: ctx.libraryName ? { name: ctx.libraryName } : undefined,
+        requestingAgencyInfo: requesterName(request, ctx) ? { name: requesterName(request, ctx)! } : undefined,
         // The patron's id only: name and address stay with the library that knows the patron.
         patronInfo: data.patron ? { patronId: data.patron.id } : undefined,
       });
@@ -125,7 +125,7 @@ export function outboundMessage(request: RequestRow, payload: SendPayload, ctx: 
         messageInfo: defined({
           reasonForMessage: message.reasonForMessage,
           answerYesNo: message.answerYesNo,
-          note: message.note,
+          note: sides.supplierNote ? namingSupplier(sides.supplierNote, message.note) : message.note,
           reasonUnfilled: message.reasonUnfilled ? { value: message.reasonUnfilled } : undefined,
           reasonRetry: message.reasonRetry ? { value: message.reasonRetry } : undefined,
         }),
@@ -135,6 +135,72 @@ export function outboundMessage(request: RequestRow, payload: SendPayload, ctx: 
           : undefined,
       });
   }
+}
+
+interface Sides {
+  readonly supplyingAgencyId: string;
+  readonly requestingAgencyId: string;
+  readonly supplyingAgencyRequestId: string | undefined;
+  /** Opaque broker: the real supplier, named in the note of a relayed SAM. */
+  readonly supplierNote?: string;
+}
+
+/** A requester or supplier row: our library on one side, the partner on the other. */
+function directSides(request: RequestRow, payload: SendPayload): Sides {
+  return {
+    supplyingAgencyId: request.role === 'requester' ? payload.to : request.supplyingAgencyId!,
+    requestingAgencyId: request.requestingAgencyId,
+    // Only the supplier we are talking to knows its own id for the request.
+    supplyingAgencyRequestId: request.role === 'supplier' || request.supplyingAgencyId === payload.to ? (request.supplyingAgencyRequestId ?? undefined) : undefined,
+  };
+}
+
+/**
+ * The broker hub (services/broker.ts). Ids are not rewritten: every supplier gets the requester's
+ * request id (CrossLink). Toward a supplier, the requesting agency is the hub (opaque) or the
+ * real requester (transparent). Toward the requester, the supplying agency is the hub, with the
+ * hub's id for the transaction; in transparent mode a relayed message names the real supplier
+ * and its id instead, in opaque mode its note does (`Supplier: <symbol>`, CrossLink).
+ */
+function brokerSides(request: RequestRow, payload: SendPayload): Sides {
+  const broker = brokerDataOf(request);
+  const opaque = broker.mode !== 'transparent';
+  if (payload.message.kind !== 'supplyingAgencyMessage') {
+    return {
+      supplyingAgencyId: payload.to,
+      requestingAgencyId: opaque ? broker.symbol : request.requestingAgencyId,
+      supplyingAgencyRequestId: request.supplyingAgencyId === payload.to ? (request.supplyingAgencyRequestId ?? undefined) : undefined,
+    };
+  }
+  const supplier = payload.supplier;
+  if (!opaque && supplier) {
+    return { supplyingAgencyId: supplier, requestingAgencyId: request.requestingAgencyId, supplyingAgencyRequestId: request.supplyingAgencyId === supplier ? (request.supplyingAgencyRequestId ?? undefined) : undefined };
+  }
+  return { supplyingAgencyId: broker.symbol, requestingAgencyId: request.requestingAgencyId, supplyingAgencyRequestId: request.id, ...(supplier ? { supplierNote: supplier } : {}) };
+}
+
+/** What a broker row keeps of the hub it belongs to (`data.broker`), fixed when the request came in. */
+export interface BrokerData {
+  readonly symbol: string;
+  readonly mode: BrokerMode;
+}
+
+export function brokerDataOf(request: RequestRow): BrokerData {
+  const broker = (request.data as { broker?: BrokerData }).broker;
+  if (!broker) throw new Error(`broker request ${request.id} has no data.broker`);
+  return broker;
+}
+
+/** CrossLink: `Supplier: <symbol>`, then the note after ", " (or directly when it starts with "#", a marker). */
+function namingSupplier(supplier: string, note: string | undefined): string {
+  if (!note) return `Supplier: ${supplier}`;
+  return note.startsWith('#') ? `Supplier: ${supplier}${note}` : `Supplier: ${supplier}, ${note}`;
+}
+
+/** The requesting agency's name in a request: ours, or in a transparent hub the real requester's. */
+function requesterName(request: RequestRow, ctx: OutboundContext): string | undefined {
+  if (request.role === 'broker' && brokerDataOf(request).mode === 'transparent') return (request.data as { requestingAgencyName?: string }).requestingAgencyName;
+  return ctx.libraryName;
 }
 
 /** Drops undefined values, so optional elements are absent rather than empty. */
