@@ -2,7 +2,9 @@
  * Routing a borrowing request against the directory: the I/O around the pure planner in
  * src/domain/routing.ts (directory entries, our load on each supplier, the strategy in force).
  */
+import { z } from 'zod';
 import { planRota, ROUTING_STRATEGIES, type RoutingPlan, type RoutingStrategy } from '../domain/routing';
+import { canonicalSymbol } from '../domain/symbols';
 import type { RotaEntry, ServiceType } from '../domain/types';
 import type { Db } from '../store/db';
 import type { LibraryRow } from '../store/libraries';
@@ -43,4 +45,35 @@ export async function routeRequest(db: Db, library: LibraryRow, query: RouteQuer
 function libraryStrategy(library: LibraryRow): RoutingStrategy | undefined {
   const chosen = (library.settings as { routing?: { strategy?: unknown } }).routing?.strategy;
   return (ROUTING_STRATEGIES as readonly unknown[]).includes(chosen) ? (chosen as RoutingStrategy) : undefined;
+}
+
+/** What staff send to see a rota before making a request (POST /api/v1/routing/dry-run). */
+export const routingQuerySchema = z
+  .object({
+    library: z.string().trim().regex(/^[A-Za-z0-9]+:.+$/, 'must be an agency symbol such as ISIL:DK-123').optional().meta({ description: 'The borrowing member library; defaults to the key’s library, or to the only library served here' }),
+    serviceType: z.enum(['Loan', 'Copy', 'CopyOrLoan']).default('Loan'),
+    format: z.string().trim().min(1).max(50).optional(),
+    candidates: z
+      .array(z.object({ symbol: z.string().trim().regex(/^[A-Za-z0-9]+:.+$/, 'must be an agency symbol such as ISIL:DK-123'), localId: z.string().trim().min(1).optional(), callNumber: z.string().trim().min(1).optional() }).strict())
+      .max(50)
+      .optional()
+      .meta({ description: 'Holdings to route among; without them every partner that lends is considered' }),
+  })
+  .strict();
+
+export type RoutingQuery = z.output<typeof routingQuerySchema>;
+
+/** The rota a request would get now, with the reason for every supplier kept or dropped; nothing is stored. */
+export function dryRunRouting(db: Db, library: LibraryRow, query: RoutingQuery, defaults: RoutingSettings, now: Date): Promise<RoutingPlan> {
+  return routeRequest(
+    db,
+    library,
+    {
+      serviceType: query.serviceType,
+      ...(query.format ? { format: query.format } : {}),
+      ...(query.candidates ? { candidates: query.candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) } : {}),
+    },
+    defaults,
+    now,
+  );
 }

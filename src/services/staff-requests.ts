@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { canonicalSymbol } from '../domain/symbols';
 import { appendEvent, listEvents } from '../store/events';
-import { findLibraryBySymbol, listLibraries } from '../store/libraries';
+import { findLibraryBySymbol, listLibraries, type LibraryRow } from '../store/libraries';
 import { getRequest } from '../store/requests';
 import { availableActions, performStaffAction } from './actions';
 import { actorOf, agencySymbolSchema, type Principal } from './api-keys';
@@ -32,23 +32,31 @@ export const staffActionSchema = z
 
 export const noteSchema = z.object({ note: z.string().trim().min(1).max(2000) }).strict();
 
+/**
+ * The member library a staff member borrows for: the one named (if the key may act for it), the
+ * key's own library, or the only library served here.
+ */
+export async function borrowingLibraryFor(deps: LifecycleDeps, principal: Principal, symbol: string | undefined): Promise<LibraryRow> {
+  if (symbol !== undefined) {
+    const library = await findLibraryBySymbol(deps.db, canonicalSymbol(symbol));
+    if (!library) throw new ValidationFailed([{ path: 'library', message: `no member library ${canonicalSymbol(symbol)} is served here` }]);
+    if (principal.libraryId !== null && library.id !== principal.libraryId) throw new Forbidden(`this key acts for another library and cannot borrow for ${library.symbol}`);
+    return library;
+  }
+  const all = await listLibraries(deps.db);
+  if (principal.libraryId !== null) {
+    const own = all.find((l) => l.id === principal.libraryId);
+    if (own) return own;
+  }
+  if (all.length !== 1) throw new ValidationFailed([{ path: 'library', message: `is required: this key acts for all ${all.length} libraries served here` }]);
+  return all[0]!;
+}
+
 export async function createRequestAsStaff(deps: LifecycleDeps, input: unknown, principal: Principal): Promise<RequestView> {
   const parsed = staffBorrowingRequestSchema.safeParse(input);
   if (!parsed.success) throw fieldProblems(parsed.error);
-  const { library: symbol, ...request } = (input ?? {}) as Record<string, unknown>;
-  let libraryId: string;
-  if (parsed.data.library !== undefined) {
-    const library = await findLibraryBySymbol(deps.db, canonicalSymbol(parsed.data.library));
-    if (!library) throw new ValidationFailed([{ path: 'library', message: `no member library ${canonicalSymbol(String(symbol))} is served here` }]);
-    if (principal.libraryId !== null && library.id !== principal.libraryId) throw new Forbidden(`this key acts for another library and cannot borrow for ${library.symbol}`);
-    libraryId = library.id;
-  } else if (principal.libraryId !== null) {
-    libraryId = principal.libraryId;
-  } else {
-    const all = await listLibraries(deps.db);
-    if (all.length !== 1) throw new ValidationFailed([{ path: 'library', message: `is required: this key acts for all ${all.length} libraries served here` }]);
-    libraryId = all[0]!.id;
-  }
+  const { library: _symbol, ...request } = (input ?? {}) as Record<string, unknown>;
+  const libraryId = (await borrowingLibraryFor(deps, principal, parsed.data.library)).id;
   const created = await createBorrowingRequest(deps, libraryId, request, actorOf(principal), { channel: 'staff' });
   return requestView(created, await librarySymbols(deps));
 }

@@ -10,6 +10,7 @@ import { directoryRoutes } from './directory';
 import { docsAssets, documentRoutes } from './docs';
 import { openApiDocument } from './document';
 import { libraryRoutes } from './libraries';
+import { routingRoutes } from './routing';
 import { requestRoutes } from './requests';
 import { API_BASE, routerFor, type AnyRoute } from './route';
 
@@ -18,7 +19,7 @@ export interface ApiOptions {
 }
 
 export function apiRoutes(deps: LifecycleDeps): AnyRoute[] {
-  const routes: AnyRoute[] = [...requestRoutes(deps), ...directoryRoutes(deps), ...libraryRoutes(deps), ...apiKeyRoutes(deps)];
+  const routes: AnyRoute[] = [...requestRoutes(deps), ...directoryRoutes(deps), ...routingRoutes(deps), ...libraryRoutes(deps), ...apiKeyRoutes(deps)];
   return [...routes, ...documentRoutes(() => openApiDocument(routes.concat(documentRoutes(() => undefined))))];
 }
 

@@ -1,0 +1,41 @@
+/** /routing: what routing would do with a request, without making one. */
+import { z } from 'zod';
+import { ROUTING_STRATEGIES } from '../../domain/routing';
+import { DEFAULT_ROUTING, type LifecycleDeps } from '../../services/lifecycle';
+import { dryRunRouting, routingQuerySchema, type RoutingQuery } from '../../services/routing';
+import { borrowingLibraryFor } from '../../services/staff-requests';
+import type { ApiRoute } from './route';
+
+const rotaEntry = z.object({ symbol: z.string(), localId: z.string().optional(), callNumber: z.string().optional() });
+const routingPlanSchema = z
+  .object({
+    library: z.string().meta({ description: 'The borrowing library routed for' }),
+    strategy: z.enum(ROUTING_STRATEGIES),
+    rota: z.array(rotaEntry).meta({ description: 'The suppliers in the order they would be asked' }),
+    explanation: z
+      .array(z.object({ symbol: z.string(), kept: z.boolean(), rank: z.number().int().optional(), reason: z.string() }))
+      .meta({ description: 'Every supplier considered: its rank and why, or why it was dropped' }),
+  })
+  .meta({ id: 'RoutingPlan' });
+
+export function routingRoutes(deps: LifecycleDeps): ApiRoute[] {
+  return [
+    {
+      method: 'post',
+      path: '/routing/dry-run',
+      operationId: 'routingDryRun',
+      summary: 'Show the rota a borrowing request would get, and why',
+      description: 'Applies the directory, the lending policies and the routing strategy exactly as a new request would, and stores nothing.',
+      tag: 'Directory',
+      role: 'staff',
+      body: routingQuerySchema,
+      success: { status: 200, description: 'The rota and its explanation', schema: routingPlanSchema },
+      handle: async ({ body, principal }) => {
+        const query = routingQuerySchema.parse(body) as RoutingQuery;
+        const library = await borrowingLibraryFor(deps, principal, query.library);
+        const plan = await dryRunRouting(deps.db, library, query, deps.routing ?? DEFAULT_ROUTING, deps.now());
+        return { library: library.symbol, ...plan };
+      },
+    },
+  ];
+}
