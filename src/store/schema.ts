@@ -67,6 +67,9 @@ export const requests = pgTable(
     uniqueIndex('requests_requester_key').on(t.requestingAgencyId, t.requestingAgencyRequestId).where(sql`${t.role} = 'requester'`),
     // A supplier sees one request per requester id: a second delivery of the same request is a duplicate.
     uniqueIndex('requests_supplier_key').on(t.supplyingAgencyId, t.requestingAgencyId, t.requestingAgencyRequestId).where(sql`${t.role} = 'supplier'`),
+    // A broker brokers one transaction per request id (the id goes unchanged to every supplier,
+    // so it must be unique at the hub, as CrossLink requires).
+    uniqueIndex('requests_broker_key').on(t.libraryId, t.requestingAgencyRequestId).where(sql`${t.role} = 'broker'`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "requests_broker_key" ON "requests" USING btree ("library_id","requesting_agency_request_id") WHERE "requests"."role" = 'broker';
