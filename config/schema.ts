@@ -45,6 +45,12 @@ export const configSchema = z.object({
   redisServerBin: z.string().trim().min(1).default('redis-server'),
   /** SMTP server for patron mail; without it mail is written as .eml files under DATA_DIR/mail. */
   smtpUrl: urlWithProtocols(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.org:587').optional(),
+  /** Sender of patron mail when a library's settings name none. */
+  mailFrom: z.email('must be an e-mail address such as ill@library.example.org').default('ill@localhost'),
+  /** Loans due within this many days get a due-soon reminder from the daily sweep. */
+  dueSoonDays: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(0).max(60).default(3),
+  /** Hour of the day (server local time, 0-23) at which the due-soon and overdue sweep runs. */
+  noticesSweepHour: z.coerce.number({ error: 'must be an hour from 0 to 23' }).int('must be an hour from 0 to 23').min(0, 'must be an hour from 0 to 23').max(23, 'must be an hour from 0 to 23').default(7),
   logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   /** Largest accepted request body (XML or JSON). */
   bodyLimit: byteSize.default(1024 * 1024),
@@ -84,6 +90,9 @@ export const ENV_KEYS: Readonly<Record<keyof Config, string>> = {
   redisUrl: 'REDIS_URL',
   redisServerBin: 'REDIS_SERVER_BIN',
   smtpUrl: 'SMTP_URL',
+  mailFrom: 'MAIL_FROM',
+  dueSoonDays: 'DUE_SOON_DAYS',
+  noticesSweepHour: 'NOTICES_SWEEP_HOUR',
   logLevel: 'LOG_LEVEL',
   bodyLimit: 'BODY_LIMIT',
   workers: 'WORKERS',

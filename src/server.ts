@@ -11,13 +11,15 @@ import type { Config } from '../config/load';
 import { connectionReady, DEFAULT_JOB_OPTIONS, deliveryJobOptions, openQueues, type QueueSetup } from '../workers/queues';
 import { startRelay, type Relay } from '../workers/relay';
 import { startWorkers, type JobHandlers, type WorkerPool } from '../workers/runner';
-import { jobHandlers } from '../workers/handlers';
+import { jobHandlers, scheduledHandlers } from '../workers/handlers';
+import { scheduleNoticesSweep } from '../workers/schedules';
 import { createApp } from './http/app';
 import { apiRouter } from './http/api';
 import { iso18626Router } from './http/iso18626';
 import { ncipRouter } from './http/ncip';
 import { QUEUES } from './jobs';
 import type { DeliveryDeps } from './services/iso18626-delivery';
+import { createMailSender } from './notify/mailer';
 import { openRuntime, type Runtime } from './runtime';
 import { loadDirectory, readDirectoryFile } from './services/directory-file';
 import { countByStatus } from './store/outbox';
@@ -62,11 +64,12 @@ export async function startService(config: Config, options: StartOptions): Promi
     }
   }
   const queues = openQueues(runtime.redisUrl, options.queuePrefix ?? 'ill', (queue) =>
-    // ILS calls (NCIP) retry like deliveries: an ILS can be down for hours too.
-    queue === QUEUES.delivery || queue === QUEUES.ncip ? deliveryJobOptions(config.deliveryAttempts, config.deliveryRetryMs) : DEFAULT_JOB_OPTIONS,
+    // Patron mail and ILS calls (NCIP) retry like deliveries: an SMTP server or an ILS can be down for hours too.
+    queue === QUEUES.delivery || queue === QUEUES.notify || queue === QUEUES.ncip ? deliveryJobOptions(config.deliveryAttempts, config.deliveryRetryMs) : DEFAULT_JOB_OPTIONS,
   );
   try {
     await connectionReady(queues.connection);
+    await scheduleNoticesSweep(queues.queues.timers, config.noticesSweepHour);
   } catch (err) {
     await queues.close();
     await runtime.close();
@@ -83,12 +86,15 @@ export async function startService(config: Config, options: StartOptions): Promi
     wake: () => relay.wake(),
   };
   const runWorkers = role === 'workers' || config.workers === 'inprocess';
+  const mail = createMailSender({ ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), dataDir: config.dataDir, now });
+  const handlerDeps = { ...lifecycle, mail, mailFrom: config.mailFrom, dueSoonDays: config.dueSoonDays };
   const workers: WorkerPool | undefined = runWorkers
     ? startWorkers({
         db: runtime.database.db,
         redisUrl: runtime.redisUrl,
         prefix: queues.prefix,
-        handlers: options.handlers ?? jobHandlers(lifecycle),
+        handlers: options.handlers ?? jobHandlers(handlerDeps),
+        scheduled: scheduledHandlers(handlerDeps),
         onSettled: () => relay.wake(),
         concurrency: config.workerConcurrency,
         now,
@@ -96,6 +102,12 @@ export async function startService(config: Config, options: StartOptions): Promi
       })
     : undefined;
   if (runWorkers) log.info({ concurrency: config.workerConcurrency, inProcess: role === 'server' }, 'queue workers started');
+  if (runWorkers) {
+    log.info(
+      { mail: mail.kind, target: mail.target, dueSoonDays: config.dueSoonDays, sweepHour: config.noticesSweepHour },
+      mail.kind === 'smtp' ? `patron mail is sent through ${mail.target}` : `patron mail is written as .eml files under ${mail.target} (set SMTP_URL to send it)`,
+    );
+  }
 
   let server: Server | undefined;
   let url: string | undefined;
@@ -127,6 +139,7 @@ export async function startService(config: Config, options: StartOptions): Promi
       if (server) await closeServer(server, config.shutdownTimeoutMs);
       await relay.stop();
       await workers?.close();
+      mail.close();
       await queues.close();
       await runtime.close();
       log.info('stopped');

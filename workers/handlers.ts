@@ -8,15 +8,24 @@ import { JOBS } from '../src/services/effects';
 import { deliverOutboxRow, type DeliveryDeps } from '../src/services/iso18626-delivery';
 import { applyEvent } from '../src/services/lifecycle';
 import { carryOutNcipCall } from '../src/services/ncip-circulation';
-import type { JobHandlers } from './runner';
+import type { MailSender } from '../src/notify/mailer';
+import { sendNotice } from '../src/services/notices';
+import { sweepDueDates } from '../src/services/notices-sweep';
+import type { JobHandlers, ScheduledHandlers } from './runner';
 
-export type HandlerDeps = DeliveryDeps;
+export type HandlerDeps = DeliveryDeps & {
+  /** Patron mail (server.ts always gives one; tests of other queues may leave it out). */
+  readonly mail?: MailSender;
+  readonly mailFrom?: string;
+  readonly dueSoonDays?: number;
+};
 
 export function jobHandlers(deps: HandlerDeps): JobHandlers {
   return {
     delivery: {
       [JOBS.send]: ({ row }) => deliverOutboxRow(deps, row),
     },
+    ...(deps.mail ? { notify: { [JOBS.notice]: ({ row }) => sendNotice({ ...deps, mail: deps.mail!, mailFrom: deps.mailFrom ?? 'ill@localhost' }, row) } } : {}),
     // Calls to the member library's ILS; a Problem goes dead (needs attention), the rest retries.
     ncip: {
       [JOBS.ncip]: ({ row }) => carryOutNcipCall(deps, row),
@@ -27,6 +36,18 @@ export function jobHandlers(deps: HandlerDeps): JobHandlers {
         const { rotaIndex } = row.payload as { rotaIndex: number };
         // A borrowing request or a broker hub's transaction, each by its own machine.
         await applyEvent(deps, row.requestId!, await supplierTimeoutEvent(deps.db, row.requestId!, rotaIndex), { actor: 'system:timer' });
+      },
+    },
+  };
+}
+
+/** Work started by job schedulers (workers/schedules.ts), by queue and job name. */
+export function scheduledHandlers(deps: HandlerDeps): ScheduledHandlers {
+  return {
+    timers: {
+      [JOBS.noticesSweep]: async ({ at, log }) => {
+        const queued = await sweepDueDates({ ...deps, dueSoonDays: deps.dueSoonDays ?? 3 }, at);
+        log.info({ dueSoon: queued.filter((r) => r.notice === 'due_soon').length, overdue: queued.filter((r) => r.notice === 'overdue').length }, 'due-date reminders queued');
       },
     },
   };

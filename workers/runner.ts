@@ -20,11 +20,19 @@ export interface JobContext {
 export type JobHandler = (ctx: JobContext) => Promise<void>;
 export type JobHandlers = Partial<Record<QueueName, Readonly<Record<string, JobHandler>>>>;
 
+/**
+ * Work that a BullMQ job scheduler starts (a daily sweep) rather than an outbox row: its job
+ * carries no row id. It must be idempotent itself; a failure is retried and then only logged.
+ */
+export type ScheduledHandler = (ctx: { readonly at: Date; readonly log: Logger }) => Promise<void>;
+export type ScheduledHandlers = Partial<Record<QueueName, Readonly<Record<string, ScheduledHandler>>>>;
+
 export interface WorkerDeps {
   readonly db: Db;
   readonly redisUrl: string;
   readonly prefix: string;
   readonly handlers: JobHandlers;
+  readonly scheduled?: ScheduledHandlers;
   readonly concurrency: number;
   readonly now: () => Date;
   readonly log: Logger;
@@ -40,7 +48,7 @@ export interface WorkerPool {
 export function startWorkers(deps: WorkerDeps): WorkerPool {
   const connections = QUEUE_NAMES.map(() => redisConnection(deps.redisUrl));
   const workers = QUEUE_NAMES.map((queue, i) => {
-    const worker = new Worker<{ outboxId: string }>(queue, (job) => processJob(deps, queue, job), {
+    const worker = new Worker<{ outboxId?: string }>(queue, (job) => processJob(deps, queue, job), {
       connection: connections[i]!,
       prefix: deps.prefix,
       concurrency: deps.concurrency,
@@ -64,8 +72,9 @@ export function startWorkers(deps: WorkerDeps): WorkerPool {
   };
 }
 
-async function processJob(deps: WorkerDeps, queue: QueueName, job: Job<{ outboxId: string }>): Promise<void> {
+async function processJob(deps: WorkerDeps, queue: QueueName, job: Job<{ outboxId?: string }>): Promise<void> {
   const id = job.data.outboxId;
+  if (id === undefined) return runScheduled(deps, queue, job);
   const log = deps.log.child({ queue, job: job.name, outboxId: id });
   const row = await getOutboxRow(deps.db, id);
   if (!row) throw new UnrecoverableError(`outbox row ${id} does not exist`);
@@ -86,8 +95,20 @@ async function processJob(deps: WorkerDeps, queue: QueueName, job: Job<{ outboxI
   log.info('job done');
 }
 
-async function onFailed(deps: WorkerDeps, job: Job<{ outboxId: string }>, err: Error): Promise<void> {
+async function runScheduled(deps: WorkerDeps, queue: QueueName, job: Job<{ outboxId?: string }>): Promise<void> {
+  const handler = deps.scheduled?.[queue]?.[job.name];
+  if (!handler) throw new UnrecoverableError(`no scheduled handler for job "${job.name}" on queue "${queue}"`);
+  const log = deps.log.child({ queue, job: job.name, jobId: job.id });
+  await handler({ at: deps.now(), log });
+  log.info('scheduled job done');
+}
+
+async function onFailed(deps: WorkerDeps, job: Job<{ outboxId?: string }>, err: Error): Promise<void> {
   const id = job.data.outboxId;
+  if (id === undefined) {
+    deps.log.error({ job: job.name, jobId: job.id, attempt: job.attemptsMade, err: err.message }, 'scheduled job failed');
+    return;
+  }
   const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
   try {
     if (final) {

@@ -17,6 +17,10 @@ export const JOBS = {
   send: 'iso18626.send',
   supplierAnswer: 'supplier_answer',
   ncip: 'ncip.call',
+  /** Patron e-mail (services/notices.ts). */
+  notice: 'patron.notice',
+  /** The daily due-soon and overdue sweep (a BullMQ job scheduler, no outbox row). */
+  noticesSweep: 'notices.sweep',
 } as const;
 
 /** The payload of an `iso18626.send` row. */
@@ -64,7 +68,10 @@ export function outboxRowsFor(
         break;
       }
       case 'notify':
-        skipped.push({ effect, why: 'patron e-mail is not set up on this server yet' });
+        // Whether and how the patron is told is settled when the row runs (settings, opt-out,
+        // address); the due date is fixed now, so a renewal's reminders are new notices.
+        if (request.role !== 'requester') skipped.push({ effect, why: 'patron notices are sent for borrowing requests only' });
+        else rows.push({ queue: QUEUES.notify, jobName: JOBS.notice, requestId: request.id, payload: { notice: effect.notice, ...(lifecycle.dueDate ? { dueDate: lifecycle.dueDate } : {}) } });
         break;
     }
   }

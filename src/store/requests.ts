@@ -1,5 +1,5 @@
 /** Request rows: one per role per transaction, updated only under their optimistic lock. */
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { requests } from './schema';
 
@@ -103,4 +103,12 @@ export async function supplierLoad(db: Db, libraryId: string, since: Date, start
     .where(and(eq(requests.libraryId, libraryId), eq(requests.role, 'requester'), sql`${requests.createdAt} >= ${since}`, sql`${supplier} is not null`))
     .groupBy(supplier);
   return Object.fromEntries(rows.map((r) => [r.symbol, { openLoans: Number(r.open), today: Number(r.today) }]));
+}
+
+/** Borrowing requests in `states` whose lifecycle has a due date (the daily reminder sweep). */
+export async function listBorrowingLoansWithDueDate(db: Db, states: readonly string[]): Promise<RequestRow[]> {
+  return db
+    .select()
+    .from(requests)
+    .where(and(eq(requests.role, 'requester'), inArray(requests.state, [...states]), sql`${requests.data}->'lifecycle'->>'dueDate' is not null`));
 }

@@ -256,7 +256,7 @@ describe('the NCIP responder (POST /ncip)', () => {
       const { message } = await send({ messageType: 'RenewItem', initiationHeader: header(), userId: patron, itemId: { itemIdentifierValue: id }, desiredDateDue: '2027-03-01T00:00:00Z' });
       expect(message).toMatchObject({ messageType: 'RenewItemResponse', pending: {} });
       expect((await getRequest(database.db, id))?.state).toBe('renew_pending');
-      const renewal = await database.db.select().from(outbox).where(eq(outbox.requestId, id));
+      const renewal = (await database.db.select().from(outbox).where(eq(outbox.requestId, id))).filter((r) => r.queue === 'delivery');
       expect(renewal.map((r) => r.payload)).toEqual([{ to: 'ISIL:DK-900', message: { kind: 'requestingAgencyMessage', action: 'Renew' } }]);
     });
 

@@ -1,0 +1,97 @@
+/**
+ * A member library's patron-mail settings (`libraries.settings.mail`): which notices go out,
+ * who they come from, and templates that replace the defaults. One zod schema is both the type
+ * and the check, so the staff API validates an update with the same rules the worker reads by.
+ */
+import Handlebars from 'handlebars';
+import { z } from 'zod';
+import type { PatronNotice } from '../domain/types';
+
+/** Every patron notice the machines emit (src/domain/types.ts PatronNotice), in telling order. */
+export const PATRON_NOTICES = [
+  'request_received',
+  'shipped',
+  'ready_for_pickup',
+  'due_soon',
+  'overdue',
+  'recalled',
+  'renewed',
+  'renew_refused',
+  'cancelled',
+  'unfilled',
+  'delivered',
+] as const satisfies readonly PatronNotice[];
+
+export function isPatronNotice(value: string): value is PatronNotice {
+  return (PATRON_NOTICES as readonly string[]).includes(value);
+}
+
+/**
+ * A template part must compile, and request data must never reach HTML unescaped: triple-stash
+ * (`{{{x}}}`) and `{{&x}}` are refused in every part, so a title like `<script>` stays text.
+ */
+const templatePart = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(20_000)
+  .superRefine((source, ctx) => {
+    if (/\{\{\{|\{\{~?\s*&/.test(source)) {
+      ctx.addIssue({ code: 'custom', message: 'must not use unescaped output ({{{...}}} or {{&...}}): request data is always escaped' });
+      return;
+    }
+    try {
+      Handlebars.precompile(source, { strict: false });
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `is not a valid Handlebars template: ${(err as Error).message.split('\n')[0]}` });
+    }
+  });
+
+export const noticeTemplateSchema = z.object({ subject: templatePart.optional(), text: templatePart.optional(), html: templatePart.optional() }).strict();
+
+const timeZone = z
+  .string()
+  .trim()
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Europe/Copenhagen');
+
+export const mailSettingsSchema = z
+  .object({
+    /** Switches all patron mail of the library off (notices are recorded as skipped). */
+    enabled: z.boolean().default(true),
+    /** The notices that send mail; absent means all of them. */
+    events: z.array(z.enum(PATRON_NOTICES)).optional(),
+    /** Sender address; absent: the server's MAIL_FROM. */
+    fromAddress: z.email('must be an e-mail address').optional(),
+    /** Sender display name; absent: the library's name. */
+    fromName: z.string().trim().min(1).max(200).optional(),
+    replyTo: z.email('must be an e-mail address').optional(),
+    /** How due dates are shown to patrons. */
+    timeZone: timeZone.default('UTC'),
+    /** Per-notice templates; a part left out keeps the default wording. */
+    templates: z.partialRecord(z.enum(PATRON_NOTICES), noticeTemplateSchema).default({}),
+  })
+  .strict();
+
+export type MailSettings = z.output<typeof mailSettingsSchema>;
+export type MailSettingsInput = z.input<typeof mailSettingsSchema>;
+export type NoticeTemplateOverride = z.output<typeof noticeTemplateSchema>;
+
+/**
+ * The mail settings of a library as stored. Settings that do not validate are not guessed at:
+ * the caller gets the problems, and the worker records the notice as skipped with them.
+ */
+export function mailSettingsOf(settings: Record<string, unknown> | undefined): { ok: true; value: MailSettings } | { ok: false; problems: string[] } {
+  const parsed = mailSettingsSchema.safeParse(settings?.mail ?? {});
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, problems: parsed.error.issues.map((i) => `mail.${i.path.join('.')}: ${i.message}`) };
+}
+
+export function noticeEnabled(settings: MailSettings, notice: PatronNotice): boolean {
+  return settings.enabled && (settings.events === undefined || settings.events.includes(notice));
+}
