@@ -117,7 +117,7 @@ export async function startService(config: Config, options: StartOptions): Promi
       bodyLimit: config.bodyLimit,
       metrics: metricsRegistry(runtime),
       protocolRouters: [iso18626Router(lifecycle, config.bodyLimit), ncipRouter(lifecycle, config.bodyLimit)],
-      routers: [apiRouter(lifecycle)],
+      routers: [apiRouter({ ...lifecycle, mailFrom: config.mailFrom })],
       health: {
         database: () => runtime.database.ping(),
         redis: async () => {

@@ -4,8 +4,8 @@
  * is validated by the schema its reader uses; secrets are masked on read (secrets.ts).
  */
 import { z } from 'zod';
+import { mailSettingsSchema } from '../notify/settings';
 import { canonicalSymbol } from '../domain/symbols';
-import type { PatronNotice } from '../domain/types';
 import { libraryNcipSettingsSchema } from '../ncip/settings';
 import { findLibraryBySymbol, insertLibrary, listLibraries, updateLibrary, type LibraryRow } from '../store/libraries';
 import { agencySymbolSchema, type Principal } from './api-keys';
@@ -37,19 +37,8 @@ export const pickupLocationsSchema = z
   .max(500)
   .refine((list) => new Set(list.map((l) => l.code.toLowerCase())).size === list.length, 'codes must be unique');
 
-const NOTICES = ['request_received', 'shipped', 'ready_for_pickup', 'due_soon', 'overdue', 'recalled', 'renewed', 'renew_refused', 'cancelled', 'unfilled', 'delivered'] as const satisfies readonly PatronNotice[];
-
-/** Patron mail: sender, the notices that go out, and per-notice template texts (subject, text, html). */
-export const libraryMailSchema = z
-  .object({
-    enabled: z.boolean().default(true),
-    events: z.array(z.enum(NOTICES)).optional().meta({ description: 'The notices that send mail; absent: all of them' }),
-    fromAddress: z.email('must be an e-mail address').optional(),
-    fromName: text(200).optional(),
-    replyTo: z.email('must be an e-mail address').optional(),
-    templates: z.partialRecord(z.enum(NOTICES), z.object({ subject: text(20_000).optional(), text: text(20_000).optional(), html: text(20_000).optional() }).strict()).default({}),
-  })
-  .strict();
+/** Patron mail (sender, the notices that go out, templates): the patron-mail module's own schema. */
+export const libraryMailSchema = mailSettingsSchema;
 
 /** What NCIP callers (discovery layers) must send as FromAgencyAuthentication; read by the NCIP responder. */
 export const ncipResponderSettingsSchema = z.object({ fromAgencyAuthentication: z.string().min(1).optional() }).strict();

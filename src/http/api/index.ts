@@ -3,13 +3,13 @@
  * the document itself), registered on a router and described by the OpenAPI document.
  */
 import type { Router } from 'express';
-import type { LifecycleDeps } from '../../services/lifecycle';
 import { apiKeyRoutes } from './api-keys';
 import { authenticator, type AuthFailureLimit } from './auth';
 import { directoryRoutes } from './directory';
 import { docsAssets, documentRoutes } from './docs';
 import { openApiDocument } from './document';
 import { libraryRoutes } from './libraries';
+import { noticeRoutes, type NoticeDeps } from './notices';
 import { routingRoutes } from './routing';
 import { requestRoutes } from './requests';
 import { API_BASE, routerFor, type AnyRoute } from './route';
@@ -18,12 +18,12 @@ export interface ApiOptions {
   readonly authFailureLimit?: AuthFailureLimit;
 }
 
-export function apiRoutes(deps: LifecycleDeps): AnyRoute[] {
-  const routes: AnyRoute[] = [...requestRoutes(deps), ...directoryRoutes(deps), ...routingRoutes(deps), ...libraryRoutes(deps), ...apiKeyRoutes(deps)];
+export function apiRoutes(deps: NoticeDeps): AnyRoute[] {
+  const routes: AnyRoute[] = [...requestRoutes(deps), ...noticeRoutes(deps), ...directoryRoutes(deps), ...routingRoutes(deps), ...libraryRoutes(deps), ...apiKeyRoutes(deps)];
   return [...routes, ...documentRoutes(() => openApiDocument(routes.concat(documentRoutes(() => undefined))))];
 }
 
-export function apiRouter(deps: LifecycleDeps, options: ApiOptions = {}): Router {
+export function apiRouter(deps: NoticeDeps, options: ApiOptions = {}): Router {
   const router = routerFor(apiRoutes(deps), authenticator(deps, options.authFailureLimit));
   router.use(`${API_BASE}/docs/assets`, docsAssets());
   return router;

@@ -180,13 +180,14 @@ describe('staff API: API keys, the partner directory and library settings', () =
       const res = await as(api.keys.admin).patch(`/libraries/${LIBRARY_A}`, {
         settings: {
           ncip: { url: 'not a url', fromAgencyId: 'ILL' },
-          mail: { fromAddress: 'nobody', templates: { shipped: { text: '' } } },
+          // An unescaped Handlebars expression would put request data into HTML raw: refused.
+          mail: { fromAddress: 'nobody', templates: { shipped: { text: '', html: '<p>{{{title}}}</p>' } } },
           pickupLocations: [{ code: 'A', name: 'One' }, { code: 'a', name: 'Two' }],
           colour: 'red',
         },
       });
       expect(res.status).toBe(400);
-      expect(paths(res)).toEqual(expect.arrayContaining(['settings.ncip.url', 'settings.ncip.toAgencyId', 'settings.mail.fromAddress', 'settings.mail.templates.shipped.text', 'settings.pickupLocations', 'settings']));
+      expect(paths(res)).toEqual(expect.arrayContaining(['settings.ncip.url', 'settings.ncip.toAgencyId', 'settings.mail.fromAddress', 'settings.mail.templates.shipped.text', 'settings.mail.templates.shipped.html', 'settings.pickupLocations', 'settings']));
       expect(await findLibraryBySymbol(api.database.db, LIBRARY_A)).toEqual(before);
     });
 
