@@ -1,5 +1,5 @@
 /**
- * Runs the mock ILS standalone for demos: `npx tsx scripts/mock-ils.ts` prints its NCIP URL.
+ * Runs the mock ILS standalone for demos: `npm run mock-ils` prints its NCIP URL.
  * Patrons P-1 (active) and P-BLOCKED, item B-100 (record bib-1).
  */
 import { startMockIls } from '../test/helpers/mock-ils';

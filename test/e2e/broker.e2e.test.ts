@@ -5,11 +5,11 @@
  * message with an ERROR confirmation. Every peer reaches the hub for the broker's symbol and,
  * for transparent mode, for the other side's real symbols too.
  */
+import { act, lenderRequest as lenderAt, stateOf, trail, waitForState } from '../helpers/e2e';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { buildIso18626, confirmationFor, rejection, tryParseIso18626, type InboundMessage } from '../../protocols/iso18626';
-import { performStaffAction } from '../../src/services/actions';
 import { createBorrowingRequest } from '../../src/services/borrowing';
 import { listEvents } from '../../src/store/events';
 import { getRequest, type RequestRow } from '../../src/store/requests';
@@ -98,10 +98,6 @@ describe('a loan brokered by a hub between a borrower and three lenders', () => 
       { channel: 'staff' },
     );
 
-  const stateOf = async (instance: Instance, id: string) => (await getRequest(instance.service.runtime.database.db, id))?.state;
-  const waitForState = (instance: Instance, id: string, state: string) => eventually(async () => (await stateOf(instance, id)) === state, 30_000);
-  const act = (instance: Instance, id: string, action: string, params?: Record<string, unknown>) =>
-    performStaffAction(instance.service.lifecycle, id, { action, ...(params ? { params } : {}) }, 'staff:test');
 
   /** The hub's transaction for a borrowing request. */
   const brokered = (borrowing: RequestRow) =>
@@ -109,16 +105,7 @@ describe('a loan brokered by a hub between a borrower and three lenders', () => 
       const [row] = await hubDb().select().from(requests).where(and(eq(requests.role, 'broker'), eq(requests.requestingAgencyRequestId, borrowing.requestingAgencyRequestId)));
       return row;
     }, 30_000);
-  const lenderRequest = (borrowing: RequestRow, library: string) =>
-    eventually(async () => {
-      const [row] = await lenders.service.runtime.database.db
-        .select()
-        .from(requests)
-        .where(and(eq(requests.role, 'supplier'), eq(requests.requestingAgencyRequestId, borrowing.requestingAgencyRequestId), eq(requests.supplyingAgencyId, library)));
-      return row;
-    }, 30_000);
-
-  const trail = async (instance: Instance, id: string) => (await listEvents(instance.service.runtime.database.db, id)).map((e) => `${e.event} -> ${e.toState}`);
+  const lenderRequest = (borrowing: RequestRow, library: string) => lenderAt(lenders, borrowing, library);
   /** The hub's trail without notes that changed nothing (stale timers land at timing-dependent places). */
   const hubTrail = async (id: string) =>
     (await listEvents(hubDb(), id)).filter((e) => e.fromState !== e.toState || e.data.effects !== undefined).map((e) => ({ event: `${e.event} -> ${e.toState}`, note: String(e.data.note ?? '') }));

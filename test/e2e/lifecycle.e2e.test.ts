@@ -3,9 +3,9 @@
  * ISIL:DK-A, B serves the lending libraries ISIL:DK-B1 and ISIL:DK-B2. Staff actions go through
  * the same use case the staff API uses; everything between the servers is protocol traffic.
  */
+import { act, lenderRequest as lenderAt, stateOf, trail, waitForState } from '../helpers/e2e';
 import { and, eq } from 'drizzle-orm';
 import { createBorrowingRequest } from '../../src/services/borrowing';
-import { performStaffAction } from '../../src/services/actions';
 import { listEvents } from '../../src/store/events';
 import { getRequest, type RequestRow } from '../../src/store/requests';
 import { protocolMessages, requests } from '../../src/store/schema';
@@ -46,23 +46,8 @@ describe('a loan between two ILL servers', () => {
       { channel: 'staff' },
     );
 
-  const stateOf = async (instance: Instance, id: string) => (await getRequest(instance.service.runtime.database.db, id))?.state;
-  const waitForState = (instance: Instance, id: string, state: string) => eventually(async () => (await stateOf(instance, id)) === state, 30_000);
-
   /** The lender's side of a borrowing request, once it has arrived. */
-  const lenderRequest = (borrowing: RequestRow, library: string) =>
-    eventually(async () => {
-      const [row] = await b.service.runtime.database.db
-        .select()
-        .from(requests)
-        .where(and(eq(requests.role, 'supplier'), eq(requests.requestingAgencyRequestId, borrowing.requestingAgencyRequestId), eq(requests.supplyingAgencyId, library)));
-      return row;
-    }, 30_000);
-
-  const act = (instance: Instance, id: string, action: string, params?: Record<string, unknown>) =>
-    performStaffAction(instance.service.lifecycle, id, { action, ...(params ? { params } : {}) }, 'staff:test');
-
-  const trail = async (instance: Instance, id: string) => (await listEvents(instance.service.runtime.database.db, id)).map((e) => `${e.event} -> ${e.toState}`);
+  const lenderRequest = (borrowing: RequestRow, library: string) => lenderAt(b, borrowing, library);
 
   it('plays a whole loan: request, will supply, shipped with a due date, received, returned, complete', async () => {
     const borrowing = await borrow(['ISIL:DK-B1']);

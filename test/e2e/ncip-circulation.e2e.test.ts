@@ -3,15 +3,15 @@
  * and B (lending, ISIL:DK-B1) each point at a mock ILS of their own. Staff act through the same
  * use case the staff API uses; the ILS calls are made by the workers.
  */
+import { act, lenderRequest as lenderAt, trail } from '../helpers/e2e';
 import { and, eq } from 'drizzle-orm';
-import { performStaffAction } from '../../src/services/actions';
 import { createBorrowingRequest } from '../../src/services/borrowing';
 import { retryDeadEffect, skipDeadEffect } from '../../src/services/outbox-actions';
 import type { LibraryNcipSettingsInput } from '../../src/ncip/settings';
 import { listEvents } from '../../src/store/events';
 import { listOutboxForRequest } from '../../src/store/outbox';
 import { getRequest, type RequestRow } from '../../src/store/requests';
-import { libraries, protocolMessages, requests } from '../../src/store/schema';
+import { libraries, protocolMessages } from '../../src/store/schema';
 import { addPartners, startInstance, type Instance } from '../helpers/instances';
 import { startMockIls, type MockIls } from '../helpers/mock-ils';
 import { eventually } from '../helpers/queues';
@@ -74,17 +74,7 @@ describe('a loan between two ILL servers, each library with its ILS over NCIP', 
       return probe(r) ? r : undefined;
     }, 60_000);
   const waitForState = (instance: Instance, id: string, state: string) => waitFor(instance, id, (r) => r.state === state);
-  const lenderRequest = (borrowing: RequestRow) =>
-    eventually(async () => {
-      const [row] = await b.service.runtime.database.db
-        .select()
-        .from(requests)
-        .where(and(eq(requests.role, 'supplier'), eq(requests.requestingAgencyRequestId, borrowing.requestingAgencyRequestId)));
-      return row;
-    }, 30_000);
-  const act = (instance: Instance, id: string, action: string, params?: Record<string, unknown>) =>
-    performStaffAction(instance.service.lifecycle, id, { action, ...(params ? { params } : {}) }, 'staff:test');
-  const trail = async (instance: Instance, id: string) => (await listEvents(instance.service.runtime.database.db, id)).map((e) => `${e.event} -> ${e.toState}`);
+  const lenderRequest = (borrowing: RequestRow) => lenderAt(b, borrowing);
   const ncipDone = (instance: Instance, id: string, call: string, count = 1) =>
     eventually(async () => (await listEvents(instance.service.runtime.database.db, id)).filter((e) => e.event === `ncip:${call}`).length >= count, 30_000);
   const calls = (ils: MockIls, service: string) => ils.calls.filter((c) => c.service === service);

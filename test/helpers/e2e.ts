@@ -1,0 +1,48 @@
+/**
+ * What every end-to-end test does with a running server: read a request's state, wait for one,
+ * act as staff, read the audit trail, find the other side of a transaction.
+ */
+import { and, eq } from 'drizzle-orm';
+import { performStaffAction } from '../../src/services/actions';
+import { listEvents } from '../../src/store/events';
+import { getRequest, type RequestRow } from '../../src/store/requests';
+import { requests } from '../../src/store/schema';
+import type { Instance } from './instances';
+import { eventually } from './queues';
+
+const WAIT_MS = 30_000;
+
+export async function stateOf(instance: Instance, id: string): Promise<string | undefined> {
+  return (await getRequest(instance.service.runtime.database.db, id))?.state;
+}
+
+export function waitForState(instance: Instance, id: string, state: string, timeoutMs = WAIT_MS): Promise<true> {
+  return eventually(async () => (await stateOf(instance, id)) === state, timeoutMs);
+}
+
+/** A staff action through the same use case the staff API calls. */
+export function act(instance: Instance, id: string, action: string, params?: Record<string, unknown>): Promise<RequestRow> {
+  return performStaffAction(instance.service.lifecycle, id, { action, ...(params ? { params } : {}) }, 'staff:test');
+}
+
+/** The audit trail as `event -> state` lines. */
+export async function trail(instance: Instance, id: string): Promise<string[]> {
+  return (await listEvents(instance.service.runtime.database.db, id)).map((e) => `${e.event} -> ${e.toState}`);
+}
+
+/** The lender's side of a borrowing request once it has arrived (at `library`, if given). */
+export function lenderRequest(lender: Instance, borrowing: RequestRow, library?: string): Promise<RequestRow> {
+  return eventually(async () => {
+    const [row] = await lender.service.runtime.database.db
+      .select()
+      .from(requests)
+      .where(
+        and(
+          eq(requests.role, 'supplier'),
+          eq(requests.requestingAgencyRequestId, borrowing.requestingAgencyRequestId),
+          ...(library ? [eq(requests.supplyingAgencyId, library)] : []),
+        ),
+      );
+    return row;
+  }, WAIT_MS);
+}
