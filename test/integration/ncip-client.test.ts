@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { parseNcipSettings, createNcipClient, type NcipClient, type NcipExchange, type NcipSettingsInput } from '../../src/ncip';
 import { startMockIls, type MockIls } from '../helpers/mock-ils';
+import { validateAgainst } from '../helpers/xsd';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 const SECRET = 'agency-s3cret-value';
@@ -113,6 +114,29 @@ describe('NCIP client against a mock ILS over HTTP', () => {
     await ncip.checkOutItem({ patronId: 'P-1', itemBarcode: 'B-100' });
     expect(await ncip.renewItem({ patronId: 'P-1', itemBarcode: 'B-100' })).toEqual({ ok: true, value: { pending: false, dateDue: new Date('2024-07-13T12:00:00Z'), renewalCount: 1 } });
     expect(await ncip.renewItem({ patronId: 'P-1', itemBarcode: 'B-100' })).toMatchObject({ ok: false, error: { kind: 'refused', problems: [{ type: 'Maximum Renewals Exceeded' }] } });
+  });
+
+  it('sends only schema-valid NCIP, for every service, with and without optional data', async () => {
+    const ncip = client();
+    await ncip.lookupUser({ patronId: 'P-1' });
+    await ncip.lookupUser({ username: 'ada' });
+    await ncip.acceptItem({ requestId: 'ILL-1', patronId: 'P-1', itemBarcode: 'ILL-1-1', title: 'Sketch & <notes>', author: 'Menabrea', callNumber: 'QA75', pickupLocation: 'CIRC' });
+    await ncip.acceptItem({ requestId: 'ILL-2', patronId: 'P-1' });
+    await ncip.checkOutItem({ patronId: 'P-1', itemBarcode: 'ILL-1-1', requestId: 'ILL-1' });
+    await ncip.renewItem({ patronId: 'P-1', itemBarcode: 'ILL-1-1' });
+    await ncip.checkInItem({ itemBarcode: 'ILL-1-1' });
+    await ncip.deleteItem({ itemBarcode: 'ILL-1-1' });
+    await ncip.requestItem({ patronId: 'INST-LENDER', bibliographicRecordId: { identifier: 'bib-1' }, requestId: 'ILL-9', pickupLocation: 'ILL' });
+    await ncip.lookupRequest({ requestId: 'H-1' });
+    await ncip.cancelRequestItem({ patronId: 'INST-LENDER', requestId: 'H-1' });
+    await ncip.lookupItem({ itemBarcode: 'B-100' });
+    await ncip.lookupVersion();
+    const services = new Set(ils.calls.map((c) => c.service));
+    expect(services.size).toBe(11);
+    for (const call of ils.calls) {
+      const schema = call.service === 'LookupVersion' ? 'ncipVersion' : 'ncip';
+      expect({ service: call.service, ...(await validateAgainst(schema, call.body)) }).toEqual({ service: call.service, valid: true, errors: [] });
+    }
   });
 
   it('looks up an item and the NCIP versions the ILS speaks', async () => {
