@@ -128,12 +128,12 @@ export async function createBorrowingRequest(
       },
       at,
     );
-    await saveDecision(tx, request, start, { event: 'created', actor, at, newId: deps.newId, initial: true });
+    await saveDecision(tx, request, start, { event: 'created', actor, at, newId: deps.newId, initial: true, library });
     // With the library's ILS checking patrons, NCIP LookupUser (an effect of `start`) validates it
     // later; without it the request is valid as entered and goes out at once.
     if (ils.lookupUser) return request;
     const validated = decide(request, { role: 'requester', event: { type: 'validate' } }, at, deps.supplierTimeoutMs);
-    return saveDecision(tx, request, validated, { event: 'validate', actor: 'system', at, newId: deps.newId });
+    return saveDecision(tx, request, validated, { event: 'validate', actor: 'system', at, newId: deps.newId, library });
   });
   deps.wake?.();
   return created;

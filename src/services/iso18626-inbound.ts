@@ -27,7 +27,7 @@ import { requesterMessageEvent, supplierMessageEvent } from '../domain/inbound';
 import { startSupplier } from '../domain/supplier';
 import { IllegalTransition, type Decision, type Lifecycle } from '../domain/types';
 import type { Db } from '../store/db';
-import { findLibrariesByAgencyCode } from '../store/libraries';
+import { findLibrariesByAgencyCode, type LibraryRow } from '../store/libraries';
 import { findMessageByDedupeKey, recordMessage } from '../store/messages';
 import { findPartnerBySymbol } from '../store/partners';
 import { findRequestByTransaction, findSupplierRequest, insertRequest, updateRequest, type RequestRow } from '../store/requests';
@@ -184,7 +184,7 @@ async function acceptRequest(deps: LifecycleDeps, tx: Db, message: Request, at: 
   );
   await appendEvent(tx, { requestId: id, event: 'request_received', fromState: null, toState: start.state, actor: `partner:${requesterSymbol}`, data: start.note ? { note: start.note } : {}, at });
   const validated = decide(row, { role: 'supplier', event: { type: 'validate' } }, at, deps.supplierTimeoutMs);
-  return saveDecision(tx, row, validated, { event: 'validate', actor: 'system', at, newId: deps.newId });
+  return saveDecision(tx, row, validated, { event: 'validate', actor: 'system', at, newId: deps.newId, library });
 }
 
 /** A supplyingAgencyMessage (to our requester) or requestingAgencyMessage (to our supplier). */
@@ -210,16 +210,16 @@ async function applyMessage(deps: LifecycleDeps, tx: Db, message: Exclude<Inboun
     const latest = rotaIndex === current && supplierRequestId && request.supplyingAgencyRequestId !== supplierRequestId
       ? await rememberSupplierIds(tx, request, sender, supplierRequestId, at)
       : request;
-    return save(deps, tx, latest, decision, input, sender, at);
+    return save(deps, tx, latest, decision, input, sender, at, library);
   }
   const request = await findSupplierRequest(tx, library.symbol, requesterSymbol, requestIdText);
   if (!request) throw new Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: no request ${requestIdText} from ${requesterSymbol}`);
   const input: AnyEvent = { role: 'supplier', event: requesterMessageEvent(message) };
-  return save(deps, tx, request, decide(request, input, at, deps.supplierTimeoutMs), input, sender, at);
+  return save(deps, tx, request, decide(request, input, at, deps.supplierTimeoutMs), input, sender, at, library);
 }
 
-async function save(deps: LifecycleDeps, tx: Db, request: RequestRow, decision: Decision<string>, input: AnyEvent, sender: string, at: Date): Promise<RequestRow> {
-  return saveDecision(tx, request, decision, { event: eventLabel(input), actor: `partner:${sender}`, at, newId: deps.newId });
+async function save(deps: LifecycleDeps, tx: Db, request: RequestRow, decision: Decision<string>, input: AnyEvent, sender: string, at: Date, library: LibraryRow): Promise<RequestRow> {
+  return saveDecision(tx, request, decision, { event: eventLabel(input), actor: `partner:${sender}`, at, newId: deps.newId, library });
 }
 
 async function rememberSupplierIds(tx: Db, request: RequestRow, supplier: string, supplierRequestId: string, at: Date): Promise<RequestRow> {

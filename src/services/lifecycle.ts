@@ -10,7 +10,7 @@ import { isNoChange } from '../domain/decision';
 import type { Decision, IlsSteps, Lifecycle } from '../domain/types';
 import type { Db } from '../store/db';
 import { appendEvent } from '../store/events';
-import { findLibraryById } from '../store/libraries';
+import { findLibraryById, type LibraryRow } from '../store/libraries';
 import { addToOutbox } from '../store/outbox';
 import { getRequest, updateRequest, type RequestRow } from '../store/requests';
 import type { ServiceDeps } from './deps';
@@ -86,6 +86,8 @@ export async function saveDecision(
     readonly staff?: boolean;
     /** The request was just inserted in this state: record its first event and effects only. */
     readonly initial?: boolean;
+    /** The request's library, when the caller has read it already (null: it has none). */
+    readonly library?: LibraryRow | null;
   },
 ): Promise<RequestRow> {
   if (!meta.initial && isNoChange(request, decision)) {
@@ -94,7 +96,7 @@ export async function saveDecision(
     return request;
   }
   const lifecycle = applyChanges(lifecycleOf(request), decision.changes);
-  const library = request.libraryId ? await findLibraryById(tx, request.libraryId) : undefined;
+  const library = meta.library !== undefined ? (meta.library ?? undefined) : request.libraryId ? await findLibraryById(tx, request.libraryId) : undefined;
   const { rows, skipped } = outboxRowsFor(request, lifecycle, decision.effects, { at: meta.at, library });
   // Staff acting on a request is staff having looked at it; an error state always needs them.
   const needsAttention = decision.state === 'error' || (meta.staff ? false : request.needsAttention);
@@ -142,7 +144,7 @@ export async function applyEvent(deps: LifecycleDeps, requestId: string, input: 
     const decision = decide(request, input, at, deps.supplierTimeoutMs, ilsStepsOf(library));
     try {
       const saved = await deps.db.transaction((tx) =>
-        saveDecision(tx, request, decision, { event: eventLabel(input), actor: options.actor, at, newId: deps.newId, ...(options.staff ? { staff: true } : {}) }),
+        saveDecision(tx, request, decision, { event: eventLabel(input), actor: options.actor, at, newId: deps.newId, library: library ?? null, ...(options.staff ? { staff: true } : {}) }),
       );
       if (decision.effects.length > 0) deps.wake?.();
       return { request: saved, decision };
