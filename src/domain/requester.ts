@@ -7,7 +7,7 @@
  * `isNoChange` tells the service to ignore them quietly. The same holds for repeated and backward
  * statuses and plain notifications, which are accepted (the partner gets OK) and change nothing.
  */
-import { decision, ncip, notify, refuse } from './decision';
+import { decision, ncip, notify, refuse, send } from './decision';
 import { onSupplierMessage } from './requester-messages';
 import type { RequesterContext, RequesterEvent, RequesterState } from './requester-states';
 import { onStaffAction } from './requester-staff';
@@ -57,6 +57,15 @@ export function requesterEventLabel(event: RequesterEvent): string {
   }
 }
 
+/**
+ * A supplier that stayed silent still holds the request: it is told the request has gone
+ * elsewhere (ISO 18626 Cancel), so that it does not ship an item nobody waits for any more.
+ */
+function withdrawFrom(lc: Lifecycle, index: number, next: Decision<RequesterState>): Decision<RequesterState> {
+  const cancel = send({ kind: 'requestingAgencyMessage', action: 'Cancel', rotaIndex: index, note: 'No answer in time: the request has been sent to another library or closed' });
+  return { ...next, effects: [cancel, ...next.effects] };
+}
+
 export function decideRequester(current: RequesterRequest, event: RequesterEvent, ctx: RequesterContext): Decision<RequesterState> {
   const { state, lifecycle: lc } = current;
   const rotaIndex = lc.rotaIndex ?? 0;
@@ -74,7 +83,7 @@ export function decideRequester(current: RequesterRequest, event: RequesterEvent
       if (state !== 'sent_to_supplier' || event.rotaIndex !== rotaIndex) {
         return decision(state, {}, [], `ignored a stale answer timer for ${supplierName(lc, event.rotaIndex)}`);
       }
-      return nextSupplier(lc, `did not answer within ${duration(ctx.supplierTimeoutMs)}`, ctx);
+      return withdrawFrom(lc, rotaIndex, nextSupplier(lc, `did not answer within ${duration(ctx.supplierTimeoutMs)}`, ctx));
     case 'request_refused':
       if (event.rotaIndex !== undefined && event.rotaIndex !== rotaIndex) {
         return decision(state, {}, [], `ignored a refusal from ${supplierName(lc, event.rotaIndex)}, no longer the current supplier`);

@@ -76,7 +76,13 @@ export interface IlsSteps {
 /** A message for the other party of the transaction; the service fills in header and ids. */
 export type OutboundMessage =
   | { readonly kind: 'request'; readonly rotaIndex: number }
-  | { readonly kind: 'requestingAgencyMessage'; readonly action: RequesterAction; readonly note?: string }
+  | {
+      readonly kind: 'requestingAgencyMessage';
+      readonly action: RequesterAction;
+      readonly note?: string;
+      /** The supplier at this rota position; absent: the current one. */
+      readonly rotaIndex?: number;
+    }
   | {
       readonly kind: 'supplyingAgencyMessage';
       readonly reasonForMessage: ReasonForMessage;

@@ -91,6 +91,7 @@ function recipientOf(request: RequestRow, lifecycle: Lifecycle, effect: Extract<
     const named = (effect as BrokerSend).supplier;
     if (named) return named;
   }
-  const index = effect.message.kind === 'request' ? effect.message.rotaIndex : (lifecycle.rotaIndex ?? 0);
+  const message = effect.message;
+  const index = message.kind === 'request' ? message.rotaIndex : message.kind === 'requestingAgencyMessage' && message.rotaIndex !== undefined ? message.rotaIndex : (lifecycle.rotaIndex ?? 0);
   return lifecycle.rota?.[index]?.symbol;
 }

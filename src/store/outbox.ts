@@ -38,10 +38,11 @@ export async function addToOutbox(tx: Db, effects: readonly OutboxEffect[], newI
  * Locks up to `limit` committed pending rows for the caller's transaction, oldest first.
  * SKIP LOCKED lets several relays (server and a separate worker process) share the work.
  *
- * Messages to partners leave one at a time per request, in commit order: a delivery row waits
- * while an earlier delivery row of the same request is still pending or queued, so a partner
- * never sees ShippedReturn before Received however the retries fall. NCIP calls to the ILS keep
- * their order the same way (CheckInItem never overtakes the AcceptItem that created the item).
+ * Messages leave one at a time per conversation, in commit order: a delivery row waits while an
+ * earlier delivery row of the same request to the same partner is still pending or queued, so a
+ * partner never sees ShippedReturn before Received however the retries fall, while a partner that
+ * is down holds up nothing sent to another one. NCIP calls to the ILS keep their order the same
+ * way (CheckInItem never overtakes the AcceptItem that created the item).
  */
 export async function lockPendingRows(tx: Db, limit: number): Promise<Pick<OutboxRow, 'id' | 'queue' | 'jobName' | 'notBefore'>[]> {
   return tx
@@ -53,6 +54,7 @@ export async function lockPendingRows(tx: Db, limit: number): Promise<Pick<Outbo
         sql`not (${outbox.queue} in (${QUEUES.delivery}, ${QUEUES.ncip}) and exists (
           select 1 from outbox earlier
           where earlier.request_id = ${outbox.requestId} and earlier.queue = ${outbox.queue}
+            and earlier.payload->>'to' is not distinct from ${outbox.payload}->>'to'
             and earlier.seq < ${outbox.seq} and earlier.status in ('pending', 'queued')))`,
       ),
     )

@@ -251,6 +251,13 @@ describe('receiving ISO 18626 messages (POST /iso18626)', () => {
       const moved = await getRequest(database.db, req.id);
       expect(moved).toMatchObject({ state: 'sent_to_supplier', data: { lifecycle: { rotaIndex: 1 } } });
       expect(String((await listEvents(database.db, req.id)).at(-1)?.data.note)).toMatch(/did not answer within 1 hour/);
+      // The silent supplier is withdrawn from (Cancel), the next one is asked.
+      const sends = (await database.db.select().from(outbox).where(eq(outbox.requestId, req.id))).filter((r) => r.queue === 'delivery').map((r) => r.payload);
+      expect(sends).toEqual([
+        { to: 'ISIL:DK-P', message: { kind: 'request', rotaIndex: 0 } },
+        { to: 'ISIL:DK-P', message: { kind: 'requestingAgencyMessage', action: 'Cancel', rotaIndex: 0, note: expect.stringMatching(/^No answer in time/) } },
+        { to: 'ISIL:DK-Q', message: { kind: 'request', rotaIndex: 1 } },
+      ]);
       // The same timer firing again is stale: nothing moves.
       await handlers.timers!.supplier_answer!({ row: timer!, attempt: 2, log: pino({ level: 'silent' }) });
       expect((await getRequest(database.db, req.id))?.data).toMatchObject({ lifecycle: { rotaIndex: 1 } });

@@ -72,6 +72,19 @@ describe('outbox to BullMQ', () => {
     expect((await jobsIn('delivery')).map((j) => j.id).sort()).toEqual([received, shippedReturn].sort());
   });
 
+  it('does not let a partner that is down hold up messages of the same request to another partner', async () => {
+    const request = await insertRequest(
+      database.db,
+      { id: randomUUID(), role: 'requester', state: 'sent_to_supplier', serviceType: 'Loan', requestingAgencyId: 'ISIL:DK-1', requestingAgencyRequestId: `split-${randomUUID()}` },
+      now(),
+    );
+    const to = (partner: string, action: string) => ({ queue: 'delivery' as const, jobName: 'iso18626.send', requestId: request.id, payload: { to: partner, action } });
+    const [cancelOld, askNew, followUp] = await database.db.transaction((tx) => addToOutbox(tx, [to('ISIL:DK-SILENT', 'Cancel'), to('ISIL:DK-NEXT', 'request'), to('ISIL:DK-SILENT', 'Notification')], randomUUID));
+    await relayOnce(relayDeps());
+    expect((await jobsIn('delivery')).map((j) => j.id).sort()).toEqual([cancelOld, askNew].sort());
+    expect((await getOutboxRow(database.db, followUp!))?.status).toBe('pending');
+  });
+
   it('queues a timer to fire at its time, not before', async () => {
     const [id] = await database.db.transaction((tx) =>
       addToOutbox(tx, [{ queue: 'timers', jobName: 'supplier_answer', notBefore: new Date(Date.now() + 60_000) }], randomUUID),

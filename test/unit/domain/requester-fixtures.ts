@@ -84,6 +84,11 @@ export const request = (rotaIndex: number): Effect => ({ kind: 'send', message: 
 export const timer = (rotaIndex: number): Effect => ({ kind: 'timer', timer: 'supplier_answer', afterMs: 3 * DAY, rotaIndex });
 export const ram = (action: RequesterAction, note?: string): Effect => ({ kind: 'send', message: note ? { kind: 'requestingAgencyMessage', action, note } : { kind: 'requestingAgencyMessage', action } });
 export const notice = (n: PatronNotice): Effect => ({ kind: 'notify', notice: n });
+/** The Cancel a silent supplier gets when the rota moves on without it. */
+export const withdraw = (rotaIndex: number): Effect => ({
+  kind: 'send',
+  message: { kind: 'requestingAgencyMessage', action: 'Cancel', rotaIndex, note: 'No answer in time: the request has been sent to another library or closed' },
+});
 export const call = (c: NcipCall): Effect => ({ kind: 'ncip', call: c });
 
 export interface Req {

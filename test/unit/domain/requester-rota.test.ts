@@ -3,7 +3,7 @@
  * Unfilled, refusal or silence, and stale timers ignored quietly.
  */
 import { decideRequester, isNoChange, startRequester } from '../../../src/domain/requester';
-import { A, at, AT, B, ctx, notice, refusal, request, ROTA, run, sam, staff, timer } from './requester-fixtures';
+import { A, at, AT, B, ctx, notice, refusal, request, ROTA, run, sam, staff, timer, withdraw } from './requester-fixtures';
 
 describe('a new borrowing request', () => {
   it('starts as new and tells the patron it was received', () => {
@@ -79,8 +79,10 @@ describe('the rota', () => {
     const d = decideRequester(first, { type: 'supplier_timeout', rotaIndex: 0 }, ctx);
     expect(d.note).toBe('moved to ISIL:DK-B (supplier 2 of 2): ISIL:DK-A (supplier 1 of 2) did not answer within 3 days');
     expect(decideRequester(first, { type: 'supplier_timeout', rotaIndex: 0 }, { ...ctx, supplierTimeoutMs: 36 * 3_600_000 }).note).toMatch(/within 36 hours$/);
+    expect(d.effects[0]).toEqual(withdraw(0));
     const end = decideRequester(last, { type: 'supplier_timeout', rotaIndex: 1 }, ctx);
-    expect(end).toMatchObject({ state: 'unfilled', effects: [notice('unfilled')] });
+    // The silent supplier is told, whether the rota goes on or ends.
+    expect(end).toMatchObject({ state: 'unfilled', effects: [withdraw(1), notice('unfilled')] });
     expect(end.changes).not.toHaveProperty('lastStatus');
   });
 

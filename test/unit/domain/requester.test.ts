@@ -7,7 +7,7 @@ import { decideRequester, isNoChange, REQUESTER_STATE_NAMES, REQUESTER_STATES, R
 import type { RequesterState } from '../../../src/domain/requester';
 import { IllegalTransition } from '../../../src/domain/types';
 import type { Effect, Lifecycle } from '../../../src/domain/types';
-import { AT, call, ctx, DUE, EVENTS, NEW_DUE, notice, ram, request, ROTA, timer } from './requester-fixtures';
+import { AT, call, ctx, DUE, EVENTS, NEW_DUE, notice, ram, request, ROTA, timer, withdraw } from './requester-fixtures';
 
 type Row = [RequesterState, string, RequesterState, Partial<Lifecycle>, Effect[]];
 
@@ -28,7 +28,7 @@ const MOVES: Row[] = [
   ['error', 'staff close_manually', 'closed', {}, []],
   // sent to supplier
   ['sent_to_supplier', 'request_refused', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [request(1), timer(1)]],
-  ['sent_to_supplier', 'supplier_timeout', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [request(1), timer(1)]],
+  ['sent_to_supplier', 'supplier_timeout', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [withdraw(0), request(1), timer(1)]],
   ['sent_to_supplier', 'StatusChange RequestReceived', 'sent_to_supplier', { lastStatus: 'RequestReceived' }, []],
   ['sent_to_supplier', 'StatusChange ExpectToSupply', 'expect_to_supply', { lastStatus: 'ExpectToSupply' }, []],
   ['sent_to_supplier', 'StatusChange WillSupply', 'will_supply', { lastStatus: 'WillSupply' }, []],
