@@ -3,13 +3,13 @@
  * ISIL:DK-A, B serves the lending libraries ISIL:DK-B1 and ISIL:DK-B2. Staff actions go through
  * the same use case the staff API uses; everything between the servers is protocol traffic.
  */
-import { act, lenderRequest as lenderAt, stateOf, trail, waitForState } from '../helpers/e2e';
 import { and, eq } from 'drizzle-orm';
 import { createBorrowingRequest } from '../../src/services/borrowing';
 import { listEvents } from '../../src/store/events';
 import { getRequest, type RequestRow } from '../../src/store/requests';
 import { protocolMessages, requests } from '../../src/store/schema';
 import { eventually } from '../helpers/queues';
+import { act, dueDateOf, lenderRequest as lenderAt, returnLoan, stateOf, trail, waitForState } from '../helpers/e2e';
 import { addPartners, startInstance, type Instance } from '../helpers/instances';
 
 jest.setTimeout(90_000);
@@ -61,19 +61,11 @@ describe('a loan between two ILL servers', () => {
 
     await act(b, lending.id, 'ship', { dueDate: '2027-03-01T23:59:59Z' });
     await waitForState(a, borrowing.id, 'shipped');
-    const shipped = await getRequest(a.service.runtime.database.db, borrowing.id);
-    expect(new Date((shipped!.data as { lifecycle: { dueDate: string } }).lifecycle.dueDate).toISOString()).toBe('2027-03-01T23:59:59.000Z');
+    expect(await dueDateOf(a, borrowing.id)).toBe('2027-03-01T23:59:59.000Z');
     // The lender's own id for the request was learnt from its messages.
-    expect(shipped).toMatchObject({ supplyingAgencyId: 'ISIL:DK-B1', supplyingAgencyRequestId: lending.id });
+    expect(await getRequest(a.service.runtime.database.db, borrowing.id)).toMatchObject({ supplyingAgencyId: 'ISIL:DK-B1', supplyingAgencyRequestId: lending.id });
 
-    await act(a, borrowing.id, 'mark_received');
-    await act(a, borrowing.id, 'check_out');
-    await act(a, borrowing.id, 'mark_returned');
-    await act(a, borrowing.id, 'ship_return');
-    await waitForState(b, lending.id, 'returned_by_borrower');
-    await act(b, lending.id, 'check_in');
-    await act(b, lending.id, 'complete');
-    await waitForState(a, borrowing.id, 'complete');
+    await returnLoan(a, borrowing.id, b, lending.id);
 
     expect(await trail(a, borrowing.id)).toEqual([
       'created -> new',

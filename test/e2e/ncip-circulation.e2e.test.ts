@@ -3,7 +3,6 @@
  * and B (lending, ISIL:DK-B1) each point at a mock ILS of their own. Staff act through the same
  * use case the staff API uses; the ILS calls are made by the workers.
  */
-import { act, lenderRequest as lenderAt, trail } from '../helpers/e2e';
 import { and, eq } from 'drizzle-orm';
 import { createBorrowingRequest } from '../../src/services/borrowing';
 import { retryDeadEffect, skipDeadEffect } from '../../src/services/outbox-actions';
@@ -12,6 +11,7 @@ import { listEvents } from '../../src/store/events';
 import { listOutboxForRequest } from '../../src/store/outbox';
 import { getRequest, type RequestRow } from '../../src/store/requests';
 import { libraries, protocolMessages } from '../../src/store/schema';
+import { act, lenderRequest as lenderAt, trail } from '../helpers/e2e';
 import { addPartners, startInstance, type Instance } from '../helpers/instances';
 import { startMockIls, type MockIls } from '../helpers/mock-ils';
 import { eventually } from '../helpers/queues';

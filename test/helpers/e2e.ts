@@ -46,3 +46,21 @@ export function lenderRequest(lender: Instance, borrowing: RequestRow, library?:
     return row;
   }, WAIT_MS);
 }
+
+/** The loan's due date as the borrower's request holds it, in ISO form. */
+export async function dueDateOf(instance: Instance, id: string): Promise<string | undefined> {
+  const dueDate = ((await getRequest(instance.service.runtime.database.db, id))?.data as { lifecycle?: { dueDate?: string } } | undefined)?.lifecycle?.dueDate;
+  return dueDate ? new Date(dueDate).toISOString() : undefined;
+}
+
+/**
+ * The second half of a loan, once the item has shipped: the borrower receives it, lends it to
+ * the patron, takes it back and ships it home; the lender checks it in and completes the loan.
+ */
+export async function returnLoan(borrower: Instance, borrowingId: string, lender: Instance, lendingId: string): Promise<void> {
+  for (const action of ['mark_received', 'check_out', 'mark_returned', 'ship_return']) await act(borrower, borrowingId, action);
+  await waitForState(lender, lendingId, 'returned_by_borrower');
+  await act(lender, lendingId, 'check_in');
+  await act(lender, lendingId, 'complete');
+  await waitForState(borrower, borrowingId, 'complete');
+}
