@@ -361,7 +361,12 @@ export function decideBroker(current: { readonly state: BrokerState; readonly li
     case 'supplier_timeout': {
       const silence = `did not answer within ${describeDuration(ctx.supplierTimeoutMs)}`;
       if (event.rotaIndex !== index) return decision(state, {}, [], `timer for ${supplierName(lc, event.rotaIndex)} ignored: no longer the current supplier`);
-      if (state === 'searching') return moveOn(state, lc, silence, ctx);
+      if (state === 'searching') {
+        // The silent supplier still holds the request: withdraw it there, so it does not ship later.
+        const moved = moveOn(state, lc, silence, ctx);
+        const withdraw = toSupplier({ kind: 'requestingAgencyMessage', action: 'Cancel', note: 'No answer in time: the request has been sent to another library or closed' }, lc.rota?.[index]?.symbol);
+        return { ...moved, effects: [withdraw, ...moved.effects] };
+      }
       if (state === 'cancel_pending' && lc.resumeState === 'searching') {
         const note = `${supplierName(lc)} ${silence}; the request is cancelled`;
         return decision('cancelled', { resumeState: undefined, lastStatus: 'Cancelled' }, [toRequester({ reasonForMessage: 'CancelResponse', status: 'Cancelled', answerYesNo: 'Y', note })], note);

@@ -140,7 +140,8 @@ const loanMoves = (state: 'shipped' | 'returned'): Row[] => [
 const MOVES: Row[] = [
   ['searching', 'RequestReceived', 'expect_to_supply', { lastStatus: 'RequestReceived' }, ''],
   ['searching', 'ExpectToSupply', 'expect_to_supply', { lastStatus: 'ExpectToSupply' }, ''],
-  ['searching', 'timeout', 'searching', ASKED_NEXT, MOVED],
+  // The silent supplier is withdrawn from (Cancel) before the next one is asked.
+  ['searching', 'timeout', 'searching', ASKED_NEXT, `pass Cancel>ISIL:S2, ${MOVED}`],
   ...searchingMoves('searching'),
   ...searchingMoves('expect_to_supply'),
   ...answeredMoves('will_supply'),
@@ -266,6 +267,8 @@ describe('broker machine: what the requester hears', () => {
     expect(last.state).toBe('unfilled');
     expect(last.changes.reason).toBe('rota exhausted: ISIL:S3 (supplier 3 of 3) did not answer within 2 s');
     expect(last.effects).toEqual([
+      // The last, silent supplier is withdrawn from too.
+      { kind: 'send', supplier: 'ISIL:S3', message: { kind: 'requestingAgencyMessage', action: 'Cancel', note: 'No answer in time: the request has been sent to another library or closed' } },
       { kind: 'send', message: { kind: 'supplyingAgencyMessage', reasonForMessage: 'StatusChange', status: 'Unfilled', reasonUnfilled: 'NotAvailableForILL', note: 'rota exhausted: ISIL:S3 (supplier 3 of 3) did not answer within 2 s' } },
     ]);
   });
