@@ -35,7 +35,7 @@ import { sameSymbol } from '../domain/symbols';
 import type { Lifecycle, RotaEntry } from '../domain/types';
 import { findBrokerTransactions } from '../store/broker-requests';
 import type { Db } from '../store/db';
-import { findLibrariesByAgencyCode, type LibraryRow } from '../store/libraries';
+import type { LibraryRow } from '../store/libraries';
 import { findPartnerBySymbol } from '../store/partners';
 import { getRequest, insertRequest, updateRequest, type RequestRow } from '../store/requests';
 import { Conflict } from './errors';
@@ -147,12 +147,16 @@ function noSupplierReason(explanation: readonly RoutingVerdict[]): string {
  * - Addressed to an agency not served here: a transparent hub's traffic, where the header names
  *   the real requester (SAM) or the real supplier (RAM).
  */
-export async function findBrokerTransaction(tx: Db, message: Exclude<InboundMessage, Request>, sender: string): Promise<RequestRow | undefined> {
+export async function findBrokerTransaction(
+  tx: Db,
+  message: Exclude<InboundMessage, Request>,
+  sender: string,
+  /** The member library the header addresses, if it is one (the caller has looked it up). */
+  hub: LibraryRow | undefined,
+): Promise<RequestRow | undefined> {
   const isSam = message.kind === 'supplyingAgencyMessage';
   const recipient = symbolOf(isSam ? message.header.requestingAgencyId : message.header.supplyingAgencyId);
   const requestId = message.header.requestingAgencyRequestId;
-  const served = (await findLibrariesByAgencyCode(tx, recipient)).filter((l) => l.symbol === recipient);
-  const hub = served.length === 1 ? served[0]! : undefined;
   if (hub) {
     if (brokerSettingsOf(hub) === undefined) return undefined;
     const rows = isSam
@@ -163,7 +167,6 @@ export async function findBrokerTransaction(tx: Db, message: Exclude<InboundMess
     }
     return rows[0];
   }
-  if (served.length > 0) return undefined;
   const rows = isSam
     ? (await findBrokerTransactions(tx, { requestingAgencyId: recipient, requestingAgencyRequestId: requestId })).filter((r) => transparent(r) && inRota(r, sender))
     : (await findBrokerTransactions(tx, { requestingAgencyId: sender, requestingAgencyRequestId: requestId })).filter((r) => transparent(r) && inRota(r, recipient));

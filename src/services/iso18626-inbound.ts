@@ -27,7 +27,7 @@ import { requesterMessageEvent, supplierMessageEvent } from '../domain/inbound';
 import { startSupplier } from '../domain/supplier';
 import { IllegalTransition, type Decision, type Lifecycle } from '../domain/types';
 import type { Db } from '../store/db';
-import { findLibrariesByAgencyCode, type LibraryRow } from '../store/libraries';
+import { findLibraryBySymbol, type LibraryRow } from '../store/libraries';
 import { findMessageByDedupeKey, recordMessage } from '../store/messages';
 import { findPartnerBySymbol } from '../store/partners';
 import { findRequestByTransaction, findSupplierRequest, insertRequest, updateRequest, type RequestRow } from '../store/requests';
@@ -134,18 +134,21 @@ async function authenticate(tx: Db, message: InboundMessage, sender: string): Pr
 }
 
 /** The member library a message is addressed to (the other agency in the header). */
-async function recipientLibrary(tx: Db, message: InboundMessage) {
-  const recipient = message.kind === 'supplyingAgencyMessage' ? message.header.requestingAgencyId : message.header.supplyingAgencyId;
+async function addressedLibrary(tx: Db, message: InboundMessage): Promise<{ symbol: string; library: LibraryRow | undefined }> {
+  const symbol = symbolOf(message.kind === 'supplyingAgencyMessage' ? message.header.requestingAgencyId : message.header.supplyingAgencyId);
+  return { symbol, library: await findLibraryBySymbol(tx, symbol) };
+}
+
+/** The member library a message is addressed to, or the refusal a partner gets when it is none. */
+function servedHere(message: InboundMessage, addressed: { symbol: string; library: LibraryRow | undefined }): LibraryRow {
   const path = message.kind === 'supplyingAgencyMessage' ? 'header.requestingAgencyId' : 'header.supplyingAgencyId';
-  const symbol = symbolOf(recipient);
-  const libraries = (await findLibrariesByAgencyCode(tx, symbol)).filter((l) => l.symbol === symbol);
-  if (libraries.length !== 1) throw new Refusal('UnrecognisedDataValue', `${path}: ${symbol} is not a library served here`);
-  return libraries[0]!;
+  if (!addressed.library) throw new Refusal('UnrecognisedDataValue', `${path}: ${addressed.symbol} is not a library served here`);
+  return addressed.library;
 }
 
 /** A new request from a partner: one supplier-side request, validated at once. */
 async function acceptRequest(deps: LifecycleDeps, tx: Db, message: Request, at: Date): Promise<RequestRow> {
-  const library = await recipientLibrary(tx, message);
+  const library = servedHere(message, await addressedLibrary(tx, message));
   // A request to a broker hub served here is brokered, not supplied (services/broker.ts).
   const hub = brokerSettingsOf(library);
   if (hub) return acceptBrokeredRequest(deps, tx, library, hub, message, at);
@@ -189,9 +192,11 @@ async function acceptRequest(deps: LifecycleDeps, tx: Db, message: Request, at: 
 
 /** A supplyingAgencyMessage (to our requester) or requestingAgencyMessage (to our supplier). */
 async function applyMessage(deps: LifecycleDeps, tx: Db, message: Exclude<InboundMessage, Request>, sender: string, at: Date): Promise<RequestRow> {
-  const brokered = await findBrokerTransaction(tx, message, sender);
+  // One lookup of the addressed library serves both the hub check and the direct case.
+  const addressed = await addressedLibrary(tx, message);
+  const brokered = await findBrokerTransaction(tx, message, sender, addressed.library);
   if (brokered) return applyToBroker(deps, tx, brokered, message, sender, at);
-  const library = await recipientLibrary(tx, message);
+  const library = servedHere(message, addressed);
   const requesterSymbol = symbolOf(message.header.requestingAgencyId);
   const requestIdText = message.header.requestingAgencyRequestId;
   if (message.kind === 'supplyingAgencyMessage') {

@@ -9,7 +9,7 @@ import { brokerEventLabel, decideBroker, type BrokerEvent, type BrokerState } fr
 import { isNoChange } from '../domain/decision';
 import type { Decision, IlsSteps, Lifecycle } from '../domain/types';
 import type { Db } from '../store/db';
-import { appendEvent } from '../store/events';
+import { appendEvent, appendRemark } from '../store/events';
 import { findLibraryById, type LibraryRow } from '../store/libraries';
 import { addToOutbox } from '../store/outbox';
 import { getRequest, updateRequest, type RequestRow } from '../store/requests';
@@ -92,7 +92,7 @@ export async function saveDecision(
 ): Promise<RequestRow> {
   if (!meta.initial && isNoChange(request, decision)) {
     // Nothing to change (a repeated status, a stale timer, a plain note): audit only, same version.
-    await appendEvent(tx, { requestId: request.id, event: meta.event, fromState: request.state, toState: request.state, actor: meta.actor, data: decision.note ? { note: decision.note } : {}, at: meta.at });
+    await appendRemark(tx, request, { event: meta.event, actor: meta.actor, data: decision.note ? { note: decision.note } : {}, at: meta.at });
     return request;
   }
   const lifecycle = applyChanges(lifecycleOf(request), decision.changes);

@@ -20,7 +20,7 @@ import { PermanentJobFailure } from '../jobs';
 import { createNcipClient, type NcipClient, type NcipExchange, type NcipRefusalProblem, type NcipResult } from '../ncip/client';
 import { borrowerAccountFor, type LibraryNcipSettings } from '../ncip/settings';
 import type { Db } from '../store/db';
-import { appendEvent } from '../store/events';
+import { appendRemark } from '../store/events';
 import { findLibraryById, type LibraryRow } from '../store/libraries';
 import { recordMessage } from '../store/messages';
 import type { OutboxRow } from '../store/outbox';
@@ -308,7 +308,7 @@ export function describeProblems(problems: readonly NcipRefusalProblem[]): strin
 }
 
 async function note(db: Db, request: RequestRow, call: NcipCall, at: Date, data: Record<string, unknown>): Promise<void> {
-  await appendEvent(db, { requestId: request.id, event: `ncip:${call}`, fromState: request.state, toState: request.state, actor: ACTOR, data, at });
+  await appendRemark(db, request, { event: `ncip:${call}`, actor: ACTOR, data, at });
 }
 
 async function skipped(ctx: CallContext, why: string): Promise<void> {

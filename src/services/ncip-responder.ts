@@ -6,7 +6,6 @@
  * Every answer is an NCIP message: failures are Problems in NCIP's own vocabulary, never HTTP
  * errors. Every message in and out is kept in protocol_messages.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import {
   NCIP_VERSION,
@@ -31,6 +30,7 @@ import type { LifecycleDeps } from './lifecycle';
 import { Conflict, ValidationFailed } from './errors';
 import { bibliographicFromNcip } from './ncip-bibliographic';
 import { ncipRequestStatus } from './ncip-status';
+import { sameSecret } from './secrets';
 
 /** The services this responder answers; anything else is "Unsupported Service". */
 export const RESPONDER_SERVICES = ['LookupVersion', 'RequestItem', 'CancelRequestItem', 'LookupRequest', 'RenewItem'] as const;
@@ -162,12 +162,6 @@ async function identifyCaller(deps: LifecycleDeps, service: string, header: Init
   };
 }
 
-function sameSecret(expected: string, given: string | undefined): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** Our request id as NCIP carries it: the library's agency code and our id. */
 function ncipRequestId(library: LibraryRow, request: RequestRow): RequestId {

@@ -25,7 +25,7 @@ import { renderNotice, templateFor, type RenderedNotice } from '../notify/render
 import { isPatronNotice, mailSettingsOf, noticeEnabled, PATRON_NOTICES } from '../notify/settings';
 import { buildNoticeView } from '../notify/view';
 import type { Db } from '../store/db';
-import { appendEvent } from '../store/events';
+import { appendRemark } from '../store/events';
 import { findLibraryById, type LibraryRow } from '../store/libraries';
 import { claimNotification, markFailed, markSent, markSkipped, startAttempt, type NotificationRow } from '../store/notifications';
 import type { OutboxRow } from '../store/outbox';
@@ -177,11 +177,8 @@ async function skipNotice(deps: NoticeDeps, notification: NotificationRow, why: 
     if (!settled || !note) return;
     const request = await getRequest(tx, notification.requestId);
     if (!request) return;
-    await appendEvent(tx, {
-      requestId: request.id,
+    await appendRemark(tx, request, {
       event: 'notice_skipped',
-      fromState: request.state,
-      toState: request.state,
       actor: 'system:mail',
       data: { note: `no "${notification.event}" e-mail to the patron: ${why}`, notice: notification.event, reason: why, notificationId: notification.id },
       at: deps.now(),

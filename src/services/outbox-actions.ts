@@ -9,7 +9,7 @@
  */
 import type { NcipCall } from '../domain/types';
 import { QUEUES } from '../jobs';
-import { appendEvent } from '../store/events';
+import { appendRemark } from '../store/events';
 import { getOutboxRow, refreshAttention, requeueDeadRow, settleDeadRow, type OutboxRow } from '../store/outbox';
 import { getRequest } from '../store/requests';
 import { Conflict, NotFound, ValidationFailed } from './errors';
@@ -50,15 +50,7 @@ export async function retryDeadEffect(deps: LifecycleDeps, requestId: string, ou
     if (!replacement) throw new Conflict(`outbox row ${outboxId} is no longer dead`);
     const needsAttention = await refreshAttention(tx, requestId, at);
     const request = await getRequest(tx, requestId);
-    await appendEvent(tx, {
-      requestId,
-      event: 'staff:retry_effect',
-      fromState: request!.state,
-      toState: request!.state,
-      actor,
-      data: { ...describe(row), newOutboxId: newId },
-      at,
-    });
+    await appendRemark(tx, request!, { event: 'staff:retry_effect', actor, data: { ...describe(row), newOutboxId: newId }, at });
     return { settled: { ...row, status: 'done' as const, completedAt: at }, replacement, needsAttention };
   });
   deps.wake?.();
@@ -80,7 +72,7 @@ export async function skipDeadEffect(deps: LifecycleDeps, requestId: string, out
     const done = await settleDeadRow(tx, row.id, `skipped by ${actor}: ${text}`, at);
     if (!done) throw new Conflict(`outbox row ${outboxId} is no longer dead`);
     const request = await getRequest(tx, requestId);
-    await appendEvent(tx, { requestId, event: 'staff:skip_effect', fromState: request!.state, toState: request!.state, actor, data: { ...describe(row), note: text }, at });
+    await appendRemark(tx, request!, { event: 'staff:skip_effect', actor, data: { ...describe(row), note: text }, at });
     return done;
   });
   if (row.queue === QUEUES.ncip) {

@@ -7,7 +7,7 @@
  * - `outbound`: what we send it: the same header element, and extra HTTP headers (an API key or
  *   an Authorization header, CrossLink's per-peer `HttpHeaders`).
  */
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from './secrets';
 import { z } from 'zod';
 import type { PartnerRow } from '../store/partners';
 
@@ -33,9 +33,5 @@ export function partnerAuth(partner: PartnerRow): PartnerAuth {
 /** True when the partner needs no secret, or sent the right one (compared in constant time). */
 export function securityCodeAccepted(partner: PartnerRow, given: string | undefined): boolean {
   const expected = partnerAuth(partner).inbound.securityCode;
-  if (expected === undefined) return true;
-  if (given === undefined) return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return expected === undefined || sameSecret(expected, given);
 }

@@ -3,7 +3,16 @@
  * reads show a mask, and an update that sends the mask back keeps the stored secret, so a client
  * can read, edit one field and write the whole object again.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { ValidationFailed, type FieldProblem } from './errors';
+
+/** Compares a shared secret in constant time, so a caller cannot learn it character by character. */
+export function sameSecret(expected: string, given: string | undefined): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 export const SECRET_MASK = '********';
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { canonicalSymbol } from '../domain/symbols';
-import { appendEvent, listEvents } from '../store/events';
+import { appendRemark, listEvents } from '../store/events';
 import { findLibraryBySymbol, listLibraries, type LibraryRow } from '../store/libraries';
 import { getRequest } from '../store/requests';
 import { availableActions, performStaffAction } from './actions';
@@ -87,15 +87,7 @@ export async function addNote(deps: LifecycleDeps, id: string, input: unknown, p
   const parsed = noteSchema.safeParse(input);
   if (!parsed.success) throw fieldProblems(parsed.error);
   const row = await visibleRequest(deps, id, principal);
-  const event = await appendEvent(deps.db, {
-    requestId: row.id,
-    event: 'note',
-    fromState: row.state,
-    toState: row.state,
-    actor: actorOf(principal),
-    data: { note: parsed.data.note },
-    at: deps.now(),
-  });
+  const event = await appendRemark(deps.db, row, { event: 'note', actor: actorOf(principal), data: { note: parsed.data.note }, at: deps.now() });
   return timelineEventEntry(event);
 }
 

@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { QUEUES, type QueueName } from '../jobs';
 import type { Db } from './db';
-import { appendEvent } from './events';
+import { appendRemark } from './events';
 import { outbox, requests } from './schema';
 
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -102,17 +102,9 @@ export async function markDead(db: Db, id: string, error: string, at: Date): Pro
       .where(and(eq(outbox.id, id), ne(outbox.status, 'done')))
       .returning({ requestId: outbox.requestId, queue: outbox.queue, jobName: outbox.jobName });
     if (!row?.requestId) return;
-    const [request] = await tx.update(requests).set({ needsAttention: true, updatedAt: at }).where(eq(requests.id, row.requestId)).returning({ state: requests.state });
+    const [request] = await tx.update(requests).set({ needsAttention: true, updatedAt: at }).where(eq(requests.id, row.requestId)).returning({ id: requests.id, state: requests.state });
     if (!request) return;
-    await appendEvent(tx, {
-      requestId: row.requestId,
-      event: 'needs_attention',
-      fromState: request.state,
-      toState: request.state,
-      actor: 'system:worker',
-      data: { reason: error, queue: row.queue, job: row.jobName, outboxId: id },
-      at,
-    });
+    await appendRemark(tx, request, { event: 'needs_attention', actor: 'system:worker', data: { reason: error, queue: row.queue, job: row.jobName, outboxId: id }, at });
   });
 }
 

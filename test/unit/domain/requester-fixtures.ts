@@ -4,6 +4,7 @@
  */
 import type { RequesterEvent, RequesterState, SupplierMessageEvent } from '../../../src/domain/requester';
 import { decideRequester, REQUESTER_STAFF_ACTIONS } from '../../../src/domain/requester';
+import { SUPPLIER_STATUSES } from '../../../src/domain/statuses';
 import { IllegalTransition } from '../../../src/domain/types';
 import type { Decision, Effect, Lifecycle, NcipCall, PatronNotice, RequesterAction, SupplierStatus } from '../../../src/domain/types';
 
@@ -46,28 +47,13 @@ export function sam(reasonForMessage: SupplierMessageEvent['reasonForMessage'], 
   return { type: 'supplier_message', reasonForMessage, ...(status ? { status } : {}), ...more };
 }
 
-const STATUSES: SupplierStatus[] = [
-  'RequestReceived',
-  'ExpectToSupply',
-  'WillSupply',
-  'Loaned',
-  'Overdue',
-  'Recalled',
-  'RetryPossible',
-  'Unfilled',
-  'CopyCompleted',
-  'LoanCompleted',
-  'CompletedWithoutReturn',
-  'Cancelled',
-];
-
 /** Every event kind, named as the tables name them. */
 export const EVENTS: Record<string, RequesterEvent> = {
   validate: { type: 'validate' },
   validation_failed: { type: 'validation_failed', reason: 'patron blocked' },
   request_refused: { type: 'request_refused', reason: 'UnrecognisedDataValue: unknown requester', rotaIndex: 0 },
   supplier_timeout: { type: 'supplier_timeout', rotaIndex: 0 },
-  ...Object.fromEntries(STATUSES.map((s) => [`StatusChange ${s}`, sam('StatusChange', s, s === 'Loaned' ? { dueDate: DUE } : {})])),
+  ...Object.fromEntries(SUPPLIER_STATUSES.map((s) => [`StatusChange ${s}`, sam('StatusChange', s, s === 'Loaned' ? { dueDate: DUE } : {})])),
   'StatusChange WillSupply with conditions': sam('StatusChange', 'WillSupply', { loanConditions: ['LibraryUseOnly'] }),
   'StatusChange Loaned with a new due date': sam('StatusChange', 'Loaned', { dueDate: NEW_DUE }),
   'StatusChange without status': sam('StatusChange', undefined, { note: 'Alma says hello' }),
