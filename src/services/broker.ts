@@ -27,7 +27,7 @@
  *   requester whose message did not reach the supplier is told so (iso18626-delivery.ts).
  */
 import { z } from 'zod';
-import type { ErrorType, InboundMessage, Request } from '../../protocols/iso18626';
+import type { InboundMessage, Request } from '../../protocols/iso18626';
 import { BROKER_MODES, startBroker, type BrokerEvent } from '../domain/broker';
 import { requesterMessageEvent, supplierMessageEvent } from '../domain/inbound';
 import type { RoutingVerdict } from '../domain/routing';
@@ -41,22 +41,12 @@ import { getRequest, insertRequest, updateRequest, type RequestRow } from '../st
 import { Conflict } from './errors';
 import type { SendPayload } from './effects';
 import { bibliographicFromIso, symbolOf, type BrokerData } from './iso18626-mapping';
+import { Iso18626Refusal } from './iso18626-refusal';
 import { applyChanges, applyEvent, decide, DEFAULT_ROUTING, eventLabel, lifecycleOf, saveDecision, type AnyEvent, type LifecycleDeps } from './lifecycle';
 import { routeRequest } from './routing';
 
 export const brokerSettingsSchema = z.object({ mode: z.enum(BROKER_MODES) }).strict();
 export type BrokerSettings = z.output<typeof brokerSettingsSchema>;
-
-/** An inbound message the hub answers with an ERROR confirmation. */
-export class BrokerRefusal extends Error {
-  constructor(
-    readonly errorType: ErrorType,
-    readonly detail: string,
-  ) {
-    super(detail);
-    this.name = 'BrokerRefusal';
-  }
-}
 
 /** The library's broker settings: undefined when it is not a broker; a refusal when they do not validate. */
 export function brokerSettingsOf(library: LibraryRow): BrokerSettings | undefined {
@@ -65,7 +55,7 @@ export function brokerSettingsOf(library: LibraryRow): BrokerSettings | undefine
   const parsed = brokerSettingsSchema.safeParse(stored);
   if (!parsed.success) {
     const problem = parsed.error.issues.map((i) => `${['settings', 'broker', ...i.path].join('.')}: ${i.message}`).join('; ');
-    throw new BrokerRefusal('UnrecognisedDataValue', `${library.symbol} is set up as a broker with invalid settings (${problem})`);
+    throw new Iso18626Refusal('UnrecognisedDataValue', `${library.symbol} is set up as a broker with invalid settings (${problem})`);
   }
   return parsed.data;
 }
@@ -77,9 +67,9 @@ export function brokerSettingsOf(library: LibraryRow): BrokerSettings | undefine
 export async function acceptBrokeredRequest(deps: LifecycleDeps, tx: Db, library: LibraryRow, settings: BrokerSettings, message: Request, at: Date): Promise<RequestRow> {
   const requester = symbolOf(message.header.requestingAgencyId);
   const requestId = message.header.requestingAgencyRequestId;
-  if (!requestId.trim()) throw new BrokerRefusal('UnrecognisedDataValue', 'header.requestingAgencyRequestId: must not be empty');
+  if (!requestId.trim()) throw new Iso18626Refusal('UnrecognisedDataValue', 'header.requestingAgencyRequestId: must not be empty');
   if ((await findBrokerTransactions(tx, { libraryId: library.id, requestingAgencyRequestId: requestId })).length > 0) {
-    throw new BrokerRefusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: a request with id ${requestId} already exists`);
+    throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: a request with id ${requestId} already exists`);
   }
   const serviceType = message.serviceInfo?.serviceType ?? 'Loan';
   const format = message.serviceInfo?.preferredFormat?.value;
@@ -163,7 +153,7 @@ export async function findBrokerTransaction(
       ? (await findBrokerTransactions(tx, { libraryId: hub.id, requestingAgencyRequestId: requestId })).filter((r) => inRota(r, sender))
       : await findBrokerTransactions(tx, { libraryId: hub.id, requestingAgencyId: sender, requestingAgencyRequestId: requestId });
     if (rows.length !== 1) {
-      throw new BrokerRefusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: ${recipient} brokers no request ${requestId} ${isSam ? `that ${sender} was asked to supply` : `of ${sender}`}`);
+      throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: ${recipient} brokers no request ${requestId} ${isSam ? `that ${sender} was asked to supply` : `of ${sender}`}`);
     }
     return rows[0];
   }
@@ -180,14 +170,14 @@ const transparent = (row: RequestRow): boolean => (row.data as { broker?: Broker
 /** Applies a SAM (from a rota supplier) or RAM (from the requester) to its brokered transaction. */
 export async function applyToBroker(deps: LifecycleDeps, tx: Db, row: RequestRow, message: Exclude<InboundMessage, Request>, sender: string, at: Date): Promise<RequestRow> {
   if (message.kind === 'requestingAgencyMessage') {
-    if (sender !== row.requestingAgencyId) throw new BrokerRefusal('UnrecognisedDataValue', `header.requestingAgencyId: ${sender} did not make request ${row.requestingAgencyRequestId}`);
+    if (sender !== row.requestingAgencyId) throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyId: ${sender} did not make request ${row.requestingAgencyRequestId}`);
     const input: AnyEvent = { role: 'broker', event: requesterMessageEvent(message) };
     return saveDecision(tx, row, decide(row, input, at, deps.supplierTimeoutMs), { event: eventLabel(input), actor: `partner:${sender}`, at, newId: deps.newId });
   }
   const rota = rotaOf(row);
   const current = lifecycleOf(row).rotaIndex ?? 0;
   const rotaIndex = rota[current] === sender ? current : rota.lastIndexOf(sender);
-  if (rotaIndex < 0) throw new BrokerRefusal('UnrecognisedDataValue', `header.supplyingAgencyId: ${sender} is not a supplier of request ${row.requestingAgencyRequestId}`);
+  if (rotaIndex < 0) throw new Iso18626Refusal('UnrecognisedDataValue', `header.supplyingAgencyId: ${sender} is not a supplier of request ${row.requestingAgencyRequestId}`);
   const input: AnyEvent = { role: 'broker', event: supplierMessageEvent(message, rotaIndex) };
   // Decided first, so a refused message leaves the transaction exactly as it was.
   const decision = decide(row, input, at, deps.supplierTimeoutMs);

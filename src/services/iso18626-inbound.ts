@@ -18,7 +18,6 @@ import {
   rejection,
   tryParseIso18626,
   type ConfirmationMessage,
-  type ErrorType,
   type InboundMessage,
   type ParseResult,
   type Request,
@@ -32,25 +31,16 @@ import { findMessageByDedupeKey, recordMessage } from '../store/messages';
 import { findPartnerBySymbol } from '../store/partners';
 import { findRequestByTransaction, findSupplierRequest, insertRequest, updateRequest, type RequestRow } from '../store/requests';
 import { Conflict } from './errors';
+import { Iso18626Refusal } from './iso18626-refusal';
 import { appendEvent } from '../store/events';
 import { bibliographicFromIso, symbolOf } from './iso18626-mapping';
 import { decide, eventLabel, saveDecision, type AnyEvent, type LifecycleDeps } from './lifecycle';
 import { securityCodeAccepted } from './partners';
-import { acceptBrokeredRequest, applyToBroker, BrokerRefusal, brokerSettingsOf, findBrokerTransaction, reachedThroughHub } from './broker';
+import { acceptBrokeredRequest, applyToBroker, brokerSettingsOf, findBrokerTransaction, reachedThroughHub } from './broker';
 
 export interface InboundAnswer {
   readonly httpStatus: number;
   readonly xml: string;
-}
-
-/** A refusal answered as an ERROR confirmation; nothing is changed. */
-class Refusal extends Error {
-  constructor(
-    readonly errorType: ErrorType,
-    readonly detail: string,
-  ) {
-    super(detail);
-  }
 }
 
 export async function receiveIso18626(deps: LifecycleDeps, body: string, meta: { remote?: string } = {}): Promise<InboundAnswer> {
@@ -98,7 +88,7 @@ async function handle(deps: LifecycleDeps, tx: Db, body: string, message: Inboun
     requestId = applied.id;
     confirmation = confirmationFor(message, at);
   } catch (err) {
-    if (err instanceof Refusal || err instanceof BrokerRefusal) {
+    if (err instanceof Iso18626Refusal) {
       confirmation = rejection(message, err.errorType, err.detail, at);
       error = `${err.errorType}: ${err.detail}`;
     } else if (err instanceof IllegalTransition) {
@@ -127,9 +117,9 @@ async function handle(deps: LifecycleDeps, tx: Db, body: string, message: Inboun
 async function authenticate(tx: Db, message: InboundMessage, sender: string): Promise<void> {
   const senderPath = message.kind === 'supplyingAgencyMessage' ? 'header.supplyingAgencyId' : 'header.requestingAgencyId';
   const partner = await findPartnerBySymbol(tx, sender);
-  if (!partner || partner.status === 'inactive') throw new Refusal('UnrecognisedDataValue', `${senderPath}: ${sender} is not a partner of this server`);
+  if (!partner || partner.status === 'inactive') throw new Iso18626Refusal('UnrecognisedDataValue', `${senderPath}: ${sender} is not a partner of this server`);
   if (!securityCodeAccepted(partner, message.header.requestingAgencyAuthentication?.securityCode)) {
-    throw new Refusal('UnrecognisedDataValue', `header.requestingAgencyAuthentication: the security code for ${sender} is missing or wrong`);
+    throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyAuthentication: the security code for ${sender} is missing or wrong`);
   }
 }
 
@@ -142,7 +132,7 @@ async function addressedLibrary(tx: Db, message: InboundMessage): Promise<{ symb
 /** The member library a message is addressed to, or the refusal a partner gets when it is none. */
 function servedHere(message: InboundMessage, addressed: { symbol: string; library: LibraryRow | undefined }): LibraryRow {
   const path = message.kind === 'supplyingAgencyMessage' ? 'header.requestingAgencyId' : 'header.supplyingAgencyId';
-  if (!addressed.library) throw new Refusal('UnrecognisedDataValue', `${path}: ${addressed.symbol} is not a library served here`);
+  if (!addressed.library) throw new Iso18626Refusal('UnrecognisedDataValue', `${path}: ${addressed.symbol} is not a library served here`);
   return addressed.library;
 }
 
@@ -155,7 +145,7 @@ async function acceptRequest(deps: LifecycleDeps, tx: Db, message: Request, at: 
   const requesterSymbol = symbolOf(message.header.requestingAgencyId);
   const existing = await findSupplierRequest(tx, library.symbol, requesterSymbol, message.header.requestingAgencyRequestId);
   if (existing) {
-    throw new Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: a request with id ${message.header.requestingAgencyRequestId} already exists`);
+    throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: a request with id ${message.header.requestingAgencyRequestId} already exists`);
   }
   const serviceType = message.serviceInfo?.serviceType ?? 'Loan';
   const lifecycle: Lifecycle = { serviceType };
@@ -201,13 +191,13 @@ async function applyMessage(deps: LifecycleDeps, tx: Db, message: Exclude<Inboun
   const requestIdText = message.header.requestingAgencyRequestId;
   if (message.kind === 'supplyingAgencyMessage') {
     const request = await findRequestByTransaction(tx, { role: 'requester', requestingAgencyId: library.symbol, requestingAgencyRequestId: requestIdText });
-    if (!request) throw new Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: no request ${requestIdText} of ${library.symbol}`);
+    if (!request) throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: no request ${requestIdText} of ${library.symbol}`);
     const lifecycle = (request.data as { lifecycle?: Lifecycle }).lifecycle;
     const rota = (lifecycle?.rota ?? []).map((e) => e.symbol);
     const current = lifecycle?.rotaIndex ?? 0;
     // A transparent broker relays its supplier's messages under the supplier's own symbol.
     const rotaIndex = rota[current] === sender ? current : rota.includes(sender) ? rota.lastIndexOf(sender) : (await reachedThroughHub(tx, sender, rota[current])) ? current : -1;
-    if (rotaIndex < 0) throw new Refusal('UnrecognisedDataValue', `header.supplyingAgencyId: ${sender} is not a supplier of request ${requestIdText}`);
+    if (rotaIndex < 0) throw new Iso18626Refusal('UnrecognisedDataValue', `header.supplyingAgencyId: ${sender} is not a supplier of request ${requestIdText}`);
     const input: AnyEvent = { role: 'requester', event: supplierMessageEvent(message, rotaIndex) };
     const decision = decide(request, input, at, deps.supplierTimeoutMs);
     // Decided first, so a refused message leaves the request exactly as it was.
@@ -218,7 +208,7 @@ async function applyMessage(deps: LifecycleDeps, tx: Db, message: Exclude<Inboun
     return save(deps, tx, latest, decision, input, sender, at, library);
   }
   const request = await findSupplierRequest(tx, library.symbol, requesterSymbol, requestIdText);
-  if (!request) throw new Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: no request ${requestIdText} from ${requesterSymbol}`);
+  if (!request) throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: no request ${requestIdText} from ${requesterSymbol}`);
   const input: AnyEvent = { role: 'supplier', event: requesterMessageEvent(message) };
   return save(deps, tx, request, decide(request, input, at, deps.supplierTimeoutMs), input, sender, at, library);
 }
