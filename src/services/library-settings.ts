@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { mailSettingsSchema } from '../notify/settings';
+import { ncipResponderSettingsSchema as ncipResponderSchema } from './ncip-responder';
 import { canonicalSymbol } from '../domain/symbols';
 import { libraryNcipSettingsSchema } from '../ncip/settings';
 import { findLibraryBySymbol, insertLibrary, listLibraries, updateLibrary, type LibraryRow } from '../store/libraries';
@@ -41,7 +42,7 @@ export const pickupLocationsSchema = z
 export const libraryMailSchema = mailSettingsSchema;
 
 /** What NCIP callers (discovery layers) must send as FromAgencyAuthentication; read by the NCIP responder. */
-export const ncipResponderSettingsSchema = z.object({ fromAgencyAuthentication: z.string().min(1).optional() }).strict();
+const ncipResponderSettingsSchema = ncipResponderSchema.strict();
 
 /** Each part given replaces the stored one; null removes it; parts not mentioned stay as they are. */
 export const librarySettingsChangesSchema = z

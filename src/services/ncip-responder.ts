@@ -36,12 +36,10 @@ import { sameSecret } from './secrets';
 export const RESPONDER_SERVICES = ['LookupVersion', 'RequestItem', 'CancelRequestItem', 'LookupRequest', 'RenewItem'] as const;
 
 /** Per-library responder settings (`libraries.settings.ncipResponder`). */
-const responderSettingsSchema = z
-  .object({
-    /** Shared secret callers must send as FromAgencyAuthentication. */
-    fromAgencyAuthentication: z.string().min(1).optional(),
-  })
-  .default({});
+export const ncipResponderSettingsSchema = z.object({
+  /** Shared secret callers must send as FromAgencyAuthentication. */
+  fromAgencyAuthentication: z.string().min(1).optional(),
+});
 
 export interface NcipAnswer {
   readonly xml: string;
@@ -151,7 +149,7 @@ async function identifyCaller(deps: LifecycleDeps, service: string, header: Init
     throw new NcipProblem('Unknown Agency', `agency ${agency.value} ${why}`, { element: `${service}/InitiationHeader/ToAgencyId`, value: agency.value, service });
   }
   const library = matches[0]!;
-  const settings = responderSettingsSchema.parse((library.settings as { ncipResponder?: unknown }).ncipResponder ?? {});
+  const settings = ncipResponderSettingsSchema.parse((library.settings as { ncipResponder?: unknown }).ncipResponder ?? {});
   if (settings.fromAgencyAuthentication !== undefined && !sameSecret(settings.fromAgencyAuthentication, header?.fromAgencyAuthentication)) {
     throw new NcipProblem('Agency Authentication Failed', 'FromAgencyAuthentication is missing or wrong', { element: `${service}/InitiationHeader/FromAgencyAuthentication`, service });
   }
