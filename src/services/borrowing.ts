@@ -12,7 +12,7 @@ import { getRequest, insertRequest, type RequestRow } from '../store/requests';
 import { Conflict, NotFound, ValidationFailed } from './errors';
 import { applyEvent, decide, DEFAULT_ROUTING, saveDecision, type LifecycleDeps } from './lifecycle';
 import { ilsStepsOf } from './ncip-settings';
-import { routeRequest } from './routing';
+import { candidateSupplierSchema, routeRequest } from './routing';
 
 const trimmed = z.string().trim().min(1);
 const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}/, 'must be a date such as 2026-12-31');
@@ -52,14 +52,6 @@ export const patronSchema = z
     email: z.email('must be an e-mail address').optional(),
     /** The patron asked not to receive mail. */
     noMail: z.boolean().optional(),
-  })
-  .strict();
-
-export const candidateSupplierSchema = z
-  .object({
-    symbol: trimmed.regex(/^[A-Za-z0-9]+:.+$/, 'must be an agency symbol such as ISIL:DK-123'),
-    localId: trimmed.max(200).optional(),
-    callNumber: trimmed.max(200).optional(),
   })
   .strict();
 

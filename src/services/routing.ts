@@ -47,14 +47,24 @@ function libraryStrategy(library: LibraryRow): RoutingStrategy | undefined {
   return (ROUTING_STRATEGIES as readonly unknown[]).includes(chosen) ? (chosen as RoutingStrategy) : undefined;
 }
 
+/** A supplier named with a borrowing request (holdings): its symbol, and its local id and call number. */
+export const candidateSupplierSchema = z
+  .object({
+    symbol: z.string().trim().min(1).regex(/^[A-Za-z0-9]+:.+$/, 'must be an agency symbol such as ISIL:DK-123'),
+    localId: z.string().trim().min(1).max(200).optional(),
+    callNumber: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
 /** What staff send to see a rota before making a request (POST /api/v1/routing/dry-run). */
 export const routingQuerySchema = z
   .object({
     library: z.string().trim().regex(/^[A-Za-z0-9]+:.+$/, 'must be an agency symbol such as ISIL:DK-123').optional().meta({ description: 'The borrowing member library; defaults to the key’s library, or to the only library served here' }),
     serviceType: z.enum(['Loan', 'Copy', 'CopyOrLoan']).default('Loan'),
     format: z.string().trim().min(1).max(50).optional(),
+    // The same candidates a new borrowing request takes, so the dry run is what creation would do.
     candidates: z
-      .array(z.object({ symbol: z.string().trim().regex(/^[A-Za-z0-9]+:.+$/, 'must be an agency symbol such as ISIL:DK-123'), localId: z.string().trim().min(1).optional(), callNumber: z.string().trim().min(1).optional() }).strict())
+      .array(candidateSupplierSchema)
       .max(50)
       .optional()
       .meta({ description: 'Holdings to route among; without them every partner that lends is considered' }),
