@@ -3,8 +3,9 @@
  * reads them. One zod schema: the staff API validates with it, routing relies on its defaults.
  */
 import { z } from 'zod';
+import { agencySymbolSchema } from './symbols';
 
-const symbol = z.string().trim().regex(/^[A-Za-z0-9]+:.+$/, 'must be an agency symbol such as ISIL:DK-123');
+const symbol = agencySymbolSchema;
 const day = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}/, 'must be a date such as 2027-01-31');
 
 export const lendingPoliciesSchema = z

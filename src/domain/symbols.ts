@@ -3,6 +3,11 @@
  * same form and lower-cases its indexes; ISIL and OCLC symbols are case-insensitive).
  * A symbol without a type is an ISIL (CrossLink defaults the same way, NOTES §7.10).
  */
+import { z } from 'zod';
+
+/** An agency symbol as partners and staff write it: `TYPE:VALUE` (canonicalised on use). */
+export const agencySymbolSchema = z.string().trim().regex(/^[A-Za-z0-9]+:.+$/, 'must be an agency symbol such as ISIL:DK-123');
+
 export function canonicalSymbol(symbol: string): string {
   const trimmed = symbol.trim();
   const colon = trimmed.indexOf(':');

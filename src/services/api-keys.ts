@@ -14,6 +14,9 @@ import { findLibraryBySymbol, listLibraries } from '../store/libraries';
 import type { ServiceDeps } from './deps';
 import { fieldProblems } from './validation';
 import { Forbidden, NotFound, ValidationFailed } from './errors';
+import { agencySymbolSchema } from '../domain/symbols';
+
+export { agencySymbolSchema };
 
 export const API_ROLES = ['admin', 'staff', 'read-only'] as const;
 export type ApiRole = (typeof API_ROLES)[number];
@@ -42,7 +45,6 @@ export function actorOf(principal: Principal): string {
   return `staff:${principal.keyId}`;
 }
 
-export const agencySymbolSchema = z.string().trim().regex(/^[A-Za-z0-9]+:.+$/, 'must be an agency symbol such as ISIL:DK-123');
 
 export const newApiKeySchema = z
   .object({

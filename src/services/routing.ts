@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { planRota, ROUTING_STRATEGIES, type RoutingPlan, type RoutingStrategy } from '../domain/routing';
-import { canonicalSymbol } from '../domain/symbols';
+import { agencySymbolSchema, canonicalSymbol } from '../domain/symbols';
 import type { RotaEntry, ServiceType } from '../domain/types';
 import type { Db } from '../store/db';
 import type { LibraryRow } from '../store/libraries';
@@ -50,7 +50,7 @@ function libraryStrategy(library: LibraryRow): RoutingStrategy | undefined {
 /** A supplier named with a borrowing request (holdings): its symbol, and its local id and call number. */
 export const candidateSupplierSchema = z
   .object({
-    symbol: z.string().trim().min(1).regex(/^[A-Za-z0-9]+:.+$/, 'must be an agency symbol such as ISIL:DK-123'),
+    symbol: agencySymbolSchema,
     localId: z.string().trim().min(1).max(200).optional(),
     callNumber: z.string().trim().min(1).max(200).optional(),
   })
@@ -59,7 +59,7 @@ export const candidateSupplierSchema = z
 /** What staff send to see a rota before making a request (POST /api/v1/routing/dry-run). */
 export const routingQuerySchema = z
   .object({
-    library: z.string().trim().regex(/^[A-Za-z0-9]+:.+$/, 'must be an agency symbol such as ISIL:DK-123').optional().meta({ description: 'The borrowing member library; defaults to the key’s library, or to the only library served here' }),
+    library: agencySymbolSchema.optional().meta({ description: 'The borrowing member library; defaults to the key’s library, or to the only library served here' }),
     serviceType: z.enum(['Loan', 'Copy', 'CopyOrLoan']).default('Loan'),
     format: z.string().trim().min(1).max(50).optional(),
     // The same candidates a new borrowing request takes, so the dry run is what creation would do.
