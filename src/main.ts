@@ -6,7 +6,8 @@ import { ConfigError, loadConfig, type Config } from '../config/load';
 import { RedisBinaryMissing } from '../workers/redis-server';
 import { createLogger } from './log';
 import { ValidationFailed } from './services/errors';
-import { startService, type ServiceRole } from './server';
+import { startService, type RunningService, type ServiceRole } from './server';
+import { installShutdown } from './shutdown';
 
 export const EXIT_CONFIG = 2;
 
@@ -54,42 +55,25 @@ async function main(): Promise<void> {
   }
   const { config, role } = checked;
   const log = createLogger(config.logLevel);
-  let service;
-  try {
-    service = await startService(config, { role, log });
-  } catch (err) {
+  // Installed before anything opens: a signal during start-up waits for the start, then stops.
+  let started: Promise<RunningService | undefined> = Promise.resolve(undefined);
+  installShutdown({ stop: async () => (await started)?.stop() }, log);
+  started = startService(config, { role, log }).catch((err: unknown) => {
     if (err instanceof RedisBinaryMissing) io.stderr(err.message);
     else if (err instanceof ValidationFailed) {
       // A bad directory file is a configuration mistake: same treatment as a bad setting.
       io.stderr(`${err.message}:\n${err.fields.map((f) => `  - ${f.path}: ${f.message}`).join('\n')}`);
       process.exitCode = EXIT_CONFIG;
-      return;
+      return undefined;
     } else log.fatal({ err }, 'could not start');
     process.exitCode = 1;
-    return;
-  }
-  if (service.url) {
+    return undefined;
+  });
+  const service = await started;
+  if (service?.url) {
     log.info({ url: service.url, publicUrl: config.publicUrl }, 'ILL broker listening');
     io.stdout(`ILL broker listening on ${service.url} (health: ${service.url}/health/ready)`);
   }
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) {
-      log.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    signalled = true;
-    log.info({ signal }, 'signal received; finishing running work');
-    service.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
 }
 
 if (require.main === module) void main();

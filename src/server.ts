@@ -136,9 +136,14 @@ export async function startService(config: Config, options: StartOptions): Promi
   const stop = () =>
     (stopping ??= (async () => {
       log.info('shutting down');
+      // One deadline for requests and jobs together; past it the database is closed anyway.
+      const deadline = Date.now() + config.shutdownTimeoutMs;
       if (server) await closeServer(server, config.shutdownTimeoutMs);
       await relay.stop();
-      await workers?.close();
+      if (workers && !(await settlesWithin(workers.close(), deadline - Date.now()))) {
+        log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'running jobs did not finish in time; they run again after the restart');
+        await workers.close(true);
+      }
       mail.close();
       await queues.close();
       await runtime.close();
@@ -146,6 +151,18 @@ export async function startService(config: Config, options: StartOptions): Promi
     })());
 
   return { ...(url ? { url } : {}), lifecycle, runtime, queues, relay, stop };
+}
+
+/** True when `work` settles within `ms` (it goes on in the background otherwise). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+  try {
+    // A close that failed has settled too: the shutdown goes on to close the database.
+    return await Promise.race([work.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {

@@ -41,8 +41,11 @@ export interface WorkerDeps {
 }
 
 export interface WorkerPool {
-  /** Stops taking jobs and waits for the running ones to finish. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and waits for the running ones to finish; `force` does not wait (a job cut
+   * short keeps its outbox row queued and BullMQ gives it to a worker again after a restart).
+   */
+  close(force?: boolean): Promise<void>;
 }
 
 export function startWorkers(deps: WorkerDeps): WorkerPool {
@@ -64,8 +67,8 @@ export function startWorkers(deps: WorkerDeps): WorkerPool {
     return worker;
   });
   return {
-    close: async () => {
-      await Promise.all(workers.map((w) => w.close()));
+    close: async (force = false) => {
+      await Promise.all(workers.map((w) => w.close(force)));
       // BullMQ leaves connections it was given open; they are ours to close.
       for (const c of connections) c.disconnect();
     },
