@@ -24,7 +24,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   let database: Database;
   try {
     database = config.databaseUrl
-      ? await openDatabase({ driver: 'postgres', url: config.databaseUrl })
+      ? await openDatabase({ driver: 'postgres', url: config.databaseUrl, log })
       : await openDatabase({ driver: 'pglite', dataDir: join(config.dataDir, 'pglite') });
   } catch (err) {
     await privateRedis?.stop();

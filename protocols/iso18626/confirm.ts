@@ -68,6 +68,27 @@ export function confirmInbound(inbound: ParseResult | ParseOutcome | Iso18626Err
   return { message: confirmationOfKind(kind as InboundKind, resolved.header ?? {}, now, errorData), answersKind: kind as InboundKind, httpStatus: 200 };
 }
 
+/**
+ * ISO 18626 lists no errorType for a failure of the receiver (its database down, a bug of its
+ * own); the HTTP status (5xx) is what tells the sender to send again, and errorValue says why.
+ * BadlyFormedMessage would blame the one thing known to be fine, the message, and is what
+ * CrossLink and mod-rs pair with a definite HTTP 400; so a failure is reported with this type.
+ */
+export const RECEIVER_FAILURE_ERROR_TYPE: ErrorType = 'UnrecognisedDataValue';
+
+/**
+ * The confirmation of a message the receiver could not process: ERROR, of the message's kind when
+ * it was read (echoing its header), a requestConfirmation otherwise. `errorValue` is the
+ * receiver's own words; the message is not at fault, so nothing about it is said.
+ */
+export function confirmReceiverFailure(inbound: ParseOutcome | undefined, now: Date, errorValue: string): ConfirmationMessage {
+  const errorData: ErrorData = { errorType: RECEIVER_FAILURE_ERROR_TYPE, errorValue };
+  if (inbound?.ok && isInbound(inbound.result.message)) return confirmationFor(inbound.result.message, now, errorData);
+  const failed = inbound && !inbound.ok ? inbound.error : undefined;
+  const kind = failed?.kind !== undefined && (INBOUND_KINDS as readonly string[]).includes(failed.kind) ? (failed.kind as InboundKind) : 'request';
+  return confirmationOfKind(kind, failed?.header ?? {}, now, errorData);
+}
+
 function unanswerable(error: Iso18626Error, now: Date): InboundReply {
   const message = confirmationOfKind('request', error.header ?? {}, now, { errorType: 'BadlyFormedMessage', errorValue: error.detail });
   return { message, answersKind: undefined, httpStatus: error.xmlFailure === 'too-large' ? 413 : 400 };

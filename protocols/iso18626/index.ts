@@ -6,6 +6,7 @@
  *   buildIso18626(message)    -> schema-valid XML                                        (throws Iso18626Error only)
  *   confirmInbound(x, now)    -> the confirmation to answer any inbound body with
  *   confirmationFor(m, now, errorData?) -> OK or business-ERROR confirmation of a parsed message
+ *   confirmReceiverFailure(outcome, now, text) -> ERROR confirmation when the receiver itself failed (sent with a 5xx)
  *
  * The model (types.ts) keeps xs:dateTime and xs:decimal as strings; dates.ts converts to Date.
  */
@@ -13,7 +14,7 @@ export { parseIso18626, tryParseIso18626 } from './parse';
 export type { ParseOptions, ParseOutcome, ParseResult, UnknownElement } from './parse';
 export { buildIso18626 } from './build';
 export type { BuildOptions } from './build';
-export { confirmInbound, confirmationFor, rejection } from './confirm';
+export { RECEIVER_FAILURE_ERROR_TYPE, confirmInbound, confirmReceiverFailure, confirmationFor, rejection } from './confirm';
 export type { InboundReply } from './confirm';
 export { Iso18626Error, isIso18626Error } from './errors';
 export type { SalvagedHeader } from './errors';

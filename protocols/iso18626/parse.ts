@@ -62,9 +62,9 @@ export function tryParseIso18626(xml: string | Buffer, options: ParseOptions = {
     return { ok: true, result: parseDocument(xml, options) };
   } catch (err) {
     if (err instanceof Iso18626Error) return { ok: false, error: err };
-    // A codec bug must still reach the peer as a protocol answer, not a 500.
-    const problem = `could not be read: ${err instanceof Error ? err.message : String(err)}`;
-    return { ok: false, error: new Iso18626Error({ errorType: 'BadlyFormedMessage', element: 'ISO18626Message', problem }) };
+    // A codec bug must still reach the peer as a protocol answer, not a 500, and in our words:
+    // an exception's text says nothing a partner can act on.
+    return { ok: false, error: new Iso18626Error({ errorType: 'BadlyFormedMessage', element: 'ISO18626Message', problem: 'could not be read by this server' }) };
   }
 }
 

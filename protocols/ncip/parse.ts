@@ -32,7 +32,7 @@ export function parseNcip(input: string | Buffer, options: NcipParseOptions = {}
   } catch (err) {
     if (err instanceof NcipProblem) throw err;
     // Unreachable by design; kept so that no input can surface as an untyped exception.
-    throw new NcipProblem('Temporary Processing Failure', `could not read the message: ${err instanceof Error ? err.message : String(err)}`);
+    throw new NcipProblem('Temporary Processing Failure', 'this server could not read the message');
   }
 }
 

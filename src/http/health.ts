@@ -3,6 +3,7 @@
  * Orchestrators route traffic on /health/ready; it turns 503 as soon as a dependency is down.
  */
 import { Router } from 'express';
+import { asDatabaseUnavailable } from '../store/unavailable';
 
 export type HealthCheck = () => Promise<void>;
 
@@ -32,7 +33,9 @@ async function runCheck(check: HealthCheck): Promise<{ status: 'up' } | { status
     ]);
     return { status: 'up' };
   } catch (err) {
-    return { status: 'down', error: err instanceof Error ? err.message : String(err) };
+    // An unavailable database says so, with the driver's reason; not the query that noticed it.
+    const down = asDatabaseUnavailable(err);
+    return { status: 'down', error: down ? down.message : err instanceof Error ? err.message : String(err) };
   } finally {
     clearTimeout(timer);
   }

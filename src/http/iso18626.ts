@@ -2,38 +2,63 @@
  * POST /iso18626: partners' messages in, synchronous confirmations out. Business outcomes are
  * confirmations with HTTP 200; only a body that is not an ISO 18626 message gets 400 (or 413),
  * as CrossLink and ReShare answer, still with an ERROR confirmation as the body.
+ *
+ * A failure of ours is never the message's fault, so it is never a 4xx (a sender treats those
+ * as final): 503 while the database is unavailable, 500 for anything else, each with an ERROR
+ * confirmation in our words only (no exception text reaches a partner).
  */
-import express, { Router, type ErrorRequestHandler } from 'express';
-import { Iso18626Error, buildIso18626, confirmInbound } from '../../protocols/iso18626';
+import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { Iso18626Error, buildIso18626, confirmInbound, confirmReceiverFailure, tryParseIso18626, type ParseOutcome } from '../../protocols/iso18626';
 import { receiveIso18626 } from '../services/iso18626-inbound';
 import type { LifecycleDeps } from '../services/lifecycle';
+import { asDatabaseUnavailable } from '../store/unavailable';
+import { RETRY_AFTER_SECONDS } from './problem';
+import { UnreadableBody, decodedBody, protocolBody } from './protocol-body';
+
+export const TEMPORARILY_UNAVAILABLE = 'the ILL server is temporarily unavailable; send the message again later';
+export const INTERNAL_FAILURE = 'the ILL server failed to process the message because of an internal error, which has been logged; send it again later';
 
 export function iso18626Router(deps: LifecycleDeps, bodyLimit: number): Router {
   const router = Router();
-  // Peers send application/xml or text/xml, and some nothing at all: read any body as text.
-  const body = express.text({ type: () => true, limit: bodyLimit });
 
-  router.post('/iso18626', body, async (req, res) => {
-    const answer = await receiveIso18626(deps, typeof req.body === 'string' ? req.body : '', { remote: req.ip ?? '' });
-    res.status(answer.httpStatus).type('application/xml; charset=utf-8').send(answer.xml);
+  router.post('/iso18626', protocolBody(bodyLimit), async (req, res) => {
+    const body = decodedBody(req);
+    const answer = await receiveIso18626(deps, body.ok ? body.text : body, { remote: req.ip ?? '' });
+    send(res, answer.httpStatus, answer.xml);
   });
 
   router.all('/iso18626', (_req, res) => {
     res.set('Allow', 'POST').status(405).type('text/plain').send('ISO 18626 messages are POSTed to this address\n');
   });
 
-  const unreadable: ErrorRequestHandler = (err: { type?: string; limit?: number; message?: string }, req, res, next) => {
-    if (req.path !== '/iso18626' || req.method !== 'POST') return next(err);
-    const tooLarge = err.type === 'entity.too.large';
-    const failure = new Iso18626Error({
-      errorType: 'BadlyFormedMessage',
-      element: 'ISO18626Message',
-      problem: tooLarge ? `the message is larger than the limit of ${err.limit ?? bodyLimit} bytes` : `the body cannot be read (${err.message ?? 'unknown error'})`,
-      xmlFailure: tooLarge ? 'too-large' : 'malformed',
-    });
-    const reply = confirmInbound(failure, deps.now());
-    res.status(reply.httpStatus).type('application/xml; charset=utf-8').send(buildIso18626(reply.message));
+  // The one place where a failure on this endpoint becomes an answer.
+  const failed: ErrorRequestHandler = (err: unknown, req, res, next) => {
+    if (req.path !== '/iso18626' || req.method !== 'POST' || res.headersSent) return next(err);
+    const now = deps.now();
+    if (err instanceof UnreadableBody) {
+      const failure = new Iso18626Error({ errorType: 'BadlyFormedMessage', element: 'ISO18626Message', problem: err.problem, xmlFailure: err.tooLarge ? 'too-large' : 'malformed' });
+      const reply = confirmInbound(failure, now);
+      return send(res, reply.httpStatus, buildIso18626(reply.message));
+    }
+    const down = asDatabaseUnavailable(err);
+    if (down) {
+      req.log?.warn({ reason: down.reason }, 'ISO 18626 message not processed: the database is unavailable');
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      return send(res, 503, buildIso18626(confirmReceiverFailure(echoable(req), now, TEMPORARILY_UNAVAILABLE)));
+    }
+    req.log?.error({ err }, 'ISO 18626 message not processed');
+    return send(res, 500, buildIso18626(confirmReceiverFailure(echoable(req), now, INTERNAL_FAILURE)));
   };
-  router.use(unreadable);
+  router.use(failed);
   return router;
+}
+
+/** The message as far as it can be read, so that even a failure's confirmation echoes its header. */
+function echoable(req: Request): ParseOutcome | undefined {
+  const body = decodedBody(req);
+  return body.ok ? tryParseIso18626(body.text) : undefined;
+}
+
+function send(res: Response, status: number, xml: string): void {
+  res.status(status).type('application/xml; charset=utf-8').send(xml);
 }

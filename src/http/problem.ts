@@ -3,6 +3,10 @@
  */
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { Conflict, Forbidden, NotFound, TooManyAttempts, Unauthenticated, ValidationFailed } from '../services/errors';
+import { asDatabaseUnavailable } from '../store/unavailable';
+
+/** What a 503 tells the caller to wait: a PostgreSQL restart or failover takes seconds. */
+export const RETRY_AFTER_SECONDS = 10;
 
 export interface ProblemBody {
   type: string;
@@ -50,6 +54,12 @@ export function problemHandler(): ErrorRequestHandler {
     if (err instanceof TooManyAttempts) {
       res.set('Retry-After', String(err.retryAfterSeconds));
       return sendProblem(res, 429, 'too-many-attempts', 'Too Many Requests', err.message);
+    }
+    const down = asDatabaseUnavailable(err);
+    if (down) {
+      req.log?.warn({ reason: down.reason }, 'request not handled: the database is unavailable');
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      return sendProblem(res, 503, 'unavailable', 'Service Unavailable', 'The database is unavailable; try again shortly');
     }
     const e = (err ?? {}) as HttpishError;
     switch (e.type) {

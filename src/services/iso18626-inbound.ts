@@ -11,7 +11,9 @@
  * Business refusals are ERROR confirmations with the ISO 18626 errorType, HTTP 200.
  */
 import { createHash } from 'node:crypto';
+import type { Undecodable } from '../../protocols/decode';
 import {
+  Iso18626Error,
   buildIso18626,
   confirmInbound,
   confirmationFor,
@@ -27,7 +29,7 @@ import { startSupplier } from '../domain/supplier';
 import { IllegalTransition, type Decision, type Lifecycle } from '../domain/types';
 import type { Db } from '../store/db';
 import { findLibraryBySymbol, type LibraryRow } from '../store/libraries';
-import { findMessageByDedupeKey, recordMessage } from '../store/messages';
+import { findMessageByDedupeKey, recordMessage, undecodableColumns } from '../store/messages';
 import { findPartnerBySymbol } from '../store/partners';
 import { findRequestByTransaction, findSupplierRequest, insertRequest, updateRequest, type RequestRow } from '../store/requests';
 import { Conflict } from './errors';
@@ -43,8 +45,10 @@ export interface InboundAnswer {
   readonly xml: string;
 }
 
-export async function receiveIso18626(deps: LifecycleDeps, body: string, meta: { remote?: string } = {}): Promise<InboundAnswer> {
+/** `body` is the message as text, or bytes that are not text (protocols/decode.ts), refused as BadlyFormedMessage. */
+export async function receiveIso18626(deps: LifecycleDeps, body: string | Undecodable, meta: { remote?: string } = {}): Promise<InboundAnswer> {
   const now = deps.now();
+  if (typeof body !== 'string') return refuseUndecodable(deps, body, now, meta.remote);
   const parsedOutcome = tryParseIso18626(body);
   const outcome = confirmInbound(parsedOutcome, now);
   if (!parsedOutcome.ok || outcome.answersKind === undefined) {
@@ -74,6 +78,16 @@ export async function receiveIso18626(deps: LifecycleDeps, body: string, meta: {
       throw err;
     }
   }
+}
+
+/** Kept as it came (a printable rendering, and every byte), answered as a document that is not XML. */
+async function refuseUndecodable(deps: LifecycleDeps, body: Undecodable, now: Date, remote: string | undefined): Promise<InboundAnswer> {
+  const failure = new Iso18626Error({ errorType: 'BadlyFormedMessage', element: 'ISO18626Message', problem: body.reason, xmlFailure: 'malformed' });
+  const outcome = confirmInbound(failure, now);
+  const xml = buildIso18626(outcome.message);
+  const { rawXml, parsed } = undecodableColumns(body);
+  await recordMessage(deps.db, inboundRecord(deps, rawXml, { status: 'rejected', peer: remote, responseXml: xml, httpStatus: outcome.httpStatus, parsed, error: failure.detail }));
+  return { httpStatus: outcome.httpStatus, xml };
 }
 
 async function handle(deps: LifecycleDeps, tx: Db, body: string, message: InboundMessage, parsed: ParseResult, dedupeKey: string): Promise<InboundAnswer> {

@@ -7,6 +7,7 @@
  * errors. Every message in and out is kept in protocol_messages.
  */
 import { z } from 'zod';
+import type { Undecodable } from '../../protocols/decode';
 import {
   NCIP_VERSION,
   NcipProblem,
@@ -23,7 +24,7 @@ import {
   type UserId,
 } from '../../protocols/ncip';
 import { findLibrariesByAgencyCode, type LibraryRow } from '../store/libraries';
-import { recordMessage } from '../store/messages';
+import { recordMessage, undecodableColumns } from '../store/messages';
 import { findBorrowingRequestByAnyId, type RequestRow } from '../store/requests';
 import { cancelBorrowingRequest, createBorrowingRequest, requestRenewal, type BorrowingRequestData, type NewBorrowingRequest } from './borrowing';
 import type { LifecycleDeps } from './lifecycle';
@@ -55,11 +56,14 @@ export interface InboundMeta {
   readonly transportProblem?: NcipProblem;
 }
 
-export async function answerNcip(deps: LifecycleDeps, body: string, meta: InboundMeta = {}): Promise<NcipAnswer> {
+/** `body` is the message as text, or bytes that are not text (protocols/decode.ts), refused as Invalid Message Syntax Error. */
+export async function answerNcip(deps: LifecycleDeps, body: string | Undecodable, meta: InboundMeta = {}): Promise<NcipAnswer> {
   let message: NcipMessage | undefined;
   let answer: NcipAnswer;
+  const kept = typeof body === 'string' ? { rawXml: body, parsed: undefined } : undecodableColumns(body);
   try {
     if (meta.transportProblem) throw meta.transportProblem;
+    if (typeof body !== 'string') throw new NcipProblem('Invalid Message Syntax Error', body.reason);
     message = parseNcip(body);
     answer = await dispatch(deps, message);
   } catch (err) {
@@ -75,10 +79,10 @@ export async function answerNcip(deps: LifecycleDeps, body: string, meta: Inboun
     messageType: message?.messageType ?? null,
     status: answer.problem ? 'rejected' : 'answered',
     requestId: answer.requestId ?? null,
-    rawXml: body,
+    rawXml: kept.rawXml,
     responseXml: answer.xml,
     httpStatus: 200,
-    parsed: message ?? null,
+    parsed: message ?? kept.parsed ?? null,
     error: answer.problem ? `${answer.problem.type}: ${answer.problem.message}` : null,
     createdAt: deps.now(),
   });

@@ -12,6 +12,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { Client, Pool } from 'pg';
+import type { Logger } from 'pino';
 import { schema } from './schema';
 
 export type Schema = typeof schema;
@@ -28,7 +29,13 @@ export interface Database {
 
 export type DatabaseTarget =
   | { readonly driver: 'pglite'; /** Folder for the data files; omit for in-memory. */ readonly dataDir?: string }
-  | { readonly driver: 'postgres'; readonly url: string; readonly poolSize?: number };
+  | {
+      readonly driver: 'postgres';
+      readonly url: string;
+      readonly poolSize?: number;
+      /** Where a lost connection and its recovery are reported (once per outage). */
+      readonly log?: Pick<Logger, 'warn' | 'info'>;
+    };
 
 export function migrationsFolder(): string {
   // Works from src/store (ts) and dist/src/store (compiled): walk up to the package root.
@@ -42,7 +49,7 @@ export function migrationsFolder(): string {
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.driver === 'pglite' ? openPglite(target.dataDir) : openPostgres(target.url, target.poolSize ?? 10);
+  return target.driver === 'pglite' ? openPglite(target.dataDir) : openPostgres(target.url, target.poolSize ?? 10, target.log);
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
@@ -68,6 +75,8 @@ const MIGRATION_LOCK = 1_862_601_826;
 /** The lock lives on a connection of its own, so even a pool of one can run the migrations. */
 async function withAdvisoryLock<T>(url: string, key: number, work: () => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  // A lost connection fails the running statement, which is what reports it; the event must not end the process.
+  client.on('error', () => {});
   await client.connect();
   try {
     await client.query('select pg_advisory_lock($1)', [key]);
@@ -77,9 +86,19 @@ async function withAdvisoryLock<T>(url: string, key: number, work: () => Promise
   }
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, log: Pick<Logger, 'warn' | 'info'> | undefined): Promise<Database> {
   const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
-  // An idle client losing its server must not crash the process; the next query reports it.
+  const watch = connectionWatch(log);
+  // A connection that loses its server (a restart, a network cut) emits 'error' on its client,
+  // whether it is idle or checked out inside a transaction, and an 'error' event nobody listens
+  // to ends the process. The statement that was running fails by itself and the pool drops the
+  // broken client and opens new ones, so the server recovers when PostgreSQL is back; here the
+  // loss is only reported.
+  pool.on('connect', (client) => {
+    watch.connected();
+    client.on('error', watch.lost);
+  });
+  // The same error once more, forwarded by the pool for an idle client: already reported above.
   pool.on('error', () => {});
   const db = drizzlePg({ client: pool, schema });
   try {
@@ -95,5 +114,22 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       await db.execute(sql`select 1`);
     },
     close: () => pool.end(),
+  };
+}
+
+/** One warning when connections start failing, one line when a new one succeeds again. */
+function connectionWatch(log: Pick<Logger, 'warn' | 'info'> | undefined): { lost: (err: Error) => void; connected: () => void } {
+  let lostAt: number | undefined;
+  return {
+    lost: (err) => {
+      if (lostAt !== undefined) return;
+      lostAt = Date.now();
+      log?.warn({ reason: err.message }, 'lost a connection to PostgreSQL; requests are answered "temporarily unavailable" until it is back');
+    },
+    connected: () => {
+      if (lostAt === undefined) return;
+      log?.info({ afterMs: Date.now() - lostAt }, 'connected to PostgreSQL again');
+      lostAt = undefined;
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { buildIso18626, confirmationFor, confirmInbound, parseIso18626, rejection, tryParseIso18626 } from '../../../../protocols/iso18626';
+import { RECEIVER_FAILURE_ERROR_TYPE, buildIso18626, confirmationFor, confirmInbound, confirmReceiverFailure, parseIso18626, rejection, tryParseIso18626 } from '../../../../protocols/iso18626';
 import type { ConfirmationMessage } from '../../../../protocols/iso18626';
 import { validateAgainst } from '../../../helpers/xsd';
 import { envelope, fullRequest, fullRequestConfirmation, fullRequestingAgencyMessage, fullSupplyingAgencyMessage, ram, sam } from './messages';
@@ -128,5 +128,28 @@ describe('confirming inbound messages', () => {
     const reply = confirmInbound(parseIso18626(buildIso18626(fullRequestConfirmation)), NOW);
     expect(reply).toMatchObject({ answersKind: undefined, httpStatus: 400, message: { errorData: { errorType: 'BadlyFormedMessage' } } });
     await expectSendable(reply.message);
+  });
+
+  describe('when the receiver itself failed (answered with a 5xx)', () => {
+    const failure = { errorType: RECEIVER_FAILURE_ERROR_TYPE, errorValue: 'the ILL server is temporarily unavailable' };
+
+    it('answers a message that was read in its own kind, echoing its header', async () => {
+      const message = confirmReceiverFailure(tryParseIso18626(buildIso18626(fullRequestingAgencyMessage)), NOW, failure.errorValue);
+      expect(message).toEqual({ kind: 'requestingAgencyMessageConfirmation', confirmationHeader: { ...echoedHeader, messageStatus: 'ERROR' }, action: 'ShippedReturn', errorData: failure });
+      await expectSendable(message);
+    });
+
+    it('echoes what could be read of a message that failed to parse', async () => {
+      const broken = buildIso18626(fullSupplyingAgencyMessage).replace('<ill:reasonForMessage>StatusChange</ill:reasonForMessage>', '<ill:reasonForMessage>Nonsense</ill:reasonForMessage>');
+      const message = confirmReceiverFailure(tryParseIso18626(broken), NOW, failure.errorValue);
+      expect(message).toMatchObject({ kind: 'supplyingAgencyMessageConfirmation', confirmationHeader: { requestingAgencyRequestId: fullRequest.header.requestingAgencyRequestId, messageStatus: 'ERROR' }, errorData: failure });
+      await expectSendable(message);
+    });
+
+    it('answers a body that could not be read at all with a requestConfirmation', async () => {
+      const message = confirmReceiverFailure(undefined, NOW, failure.errorValue);
+      expect(message).toEqual({ kind: 'requestConfirmation', confirmationHeader: { timestamp: '2025-01-02T03:04:05.678Z', timestampReceived: '2025-01-02T03:04:05.678Z', messageStatus: 'ERROR' }, errorData: failure });
+      await expectSendable(message);
+    });
   });
 });
