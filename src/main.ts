@@ -5,6 +5,7 @@
 import { ConfigError, loadConfig, type Config } from '../config/load';
 import { RedisBinaryMissing } from '../workers/redis-server';
 import { createLogger } from './log';
+import { DataDirLocked } from './store/data-lock';
 import { ValidationFailed } from './services/errors';
 import { startService, type ServiceRole } from './server';
 
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     service = await startService(config, { role, log });
   } catch (err) {
     if (err instanceof RedisBinaryMissing) io.stderr(err.message);
+    else if (err instanceof DataDirLocked) io.stderr(`not started: ${err.message}; one server per DATA_DIR (stop that one first, or give this one another DATA_DIR)`);
     else if (err instanceof ValidationFailed) {
       // A bad directory file is a configuration mistake: same treatment as a bad setting.
       io.stderr(`${err.message}:\n${err.fields.map((f) => `  - ${f.path}: ${f.message}`).join('\n')}`);
