@@ -64,12 +64,16 @@ export async function acquireDataLock(dataDir: string, options: AcquireOptions):
   const path = lockPathOf(dataDir);
   const owner = currentOwner(options.holder, (options.now ?? (() => new Date()))());
   const text = `${JSON.stringify(owner)}\n`;
+  let removed: { previous: LockOwner | undefined } | undefined;
   for (let attempt = 0; attempt < 50; attempt++) {
-    if (createExclusive(path, text)) return held(path, owner, text);
+    if (createExclusive(path, text)) {
+      if (removed) options.onStale?.(removed.previous);
+      return held(path, owner, text);
+    }
     const current = readLock(path);
     if (current === 'missing') continue; // released between our two steps: try again
     if (current !== 'unreadable' && isLive(current)) throw new DataDirLocked(resolve(dataDir), current);
-    if (await takeOverStale(path, current, text)) options.onStale?.(current === 'unreadable' ? undefined : current);
+    if (await takeOverStale(path, current, text)) removed = { previous: current === 'unreadable' ? undefined : current };
   }
   throw new Error(`could not take the lock ${path}: it keeps changing hands`);
 }
