@@ -5,7 +5,7 @@
  * the embedded database and the server running, the server makes it (store-access.ts).
  */
 import { cliConfig, EXIT, parseArgs, runAsMain, type CliIo } from './io';
-import { runOnStore, StoreBusy } from './store-access';
+import { runOnStore, StoreRefused } from './store-access';
 
 const USAGE = 'usage: npm run admin-key -- [--name <name>] [--role admin|staff|read-only] [--library <symbol>]';
 
@@ -22,7 +22,7 @@ export async function createAdminKey(io: CliIo): Promise<number> {
   try {
     work = await runOnStore(config, { op: 'create-api-key', name, role, ...(library ? { library } : {}) }, 'admin-key');
   } catch (err) {
-    if (!(err instanceof StoreBusy)) throw err;
+    if (!(err instanceof StoreRefused)) throw err;
     io.stderr(err.message);
     return EXIT.refused;
   }

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { cliConfig, EXIT, parseArgs, runAsMain, type CliIo } from './io';
-import { runOnStore, StoreBusy } from './store-access';
+import { runOnStore, StoreRefused } from './store-access';
 
 const USAGE = 'usage: npm run backup -- [--out FILE]';
 
@@ -27,7 +27,7 @@ export async function backup(io: CliIo): Promise<number> {
   try {
     work = await runOnStore(config, { op: 'backup', file }, 'backup');
   } catch (err) {
-    if (!(err instanceof StoreBusy)) throw err;
+    if (!(err instanceof StoreRefused)) throw err;
     io.stderr(err.message);
     return EXIT.refused;
   }

@@ -13,7 +13,7 @@ import { acquireDataLock, DataDirLocked } from '../store/data-lock';
 import { restorePglite } from '../store/pglite-backup';
 import { restorePostgres } from '../store/postgres-backup';
 import { cliConfig, EXIT, parseArgs, runAsMain, type CliIo } from './io';
-import { busy } from './store-access';
+import { lockedRefusal } from './store-access';
 
 const USAGE = 'usage: npm run restore -- FILE [--force]';
 
@@ -51,7 +51,7 @@ export async function restore(io: CliIo): Promise<number> {
       lock.release();
     }
   } catch (err) {
-    if (err instanceof DataDirLocked) io.stderr(busy(err, 'restore').message);
+    if (err instanceof DataDirLocked) io.stderr(lockedRefusal(err, 'restore').message);
     else if (err instanceof BackupRefused) io.stderr(`restore: ${err.message}`);
     else throw err;
     return EXIT.refused;

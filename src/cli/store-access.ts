@@ -5,24 +5,25 @@
  * - The embedded database, held by a running server: it sends its request over the server's
  *   control channel (DATA_DIR/control.sock), and the server does the work.
  * - The embedded database, not held: it opens the store itself, under the data lock.
- * - Held by anything else (another tool, a server without a control channel): StoreBusy, with
- *   the one line to show.
+ * - Held by anything else (another tool, a server without a control channel): StoreRefused, with
+ *   the one line to show. So is a backup of an embedded database that does not exist.
  *
  * The work itself is the same in every case: performControl (control/operations.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Config } from '../../config/load';
 import { callControlChannel, controlSocketPath } from '../control/channel';
 import { controlRequestSchema, performControl, type ControlReply, type ControlRequest } from '../control/operations';
 import { DataDirLocked, describeOwner } from '../store/data-lock';
 import { openDatabase, type Database } from '../store/db';
 
-/** The one line a tool prints when it must not touch the store now; exit code 1. */
-export class StoreBusy extends Error {
+/** The one line a tool prints when it must not (or cannot) work on the store now; exit code 1. */
+export class StoreRefused extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'StoreBusy';
+    this.name = 'StoreRefused';
   }
 }
 
@@ -41,6 +42,11 @@ export async function runOnStore(config: Config, request: ControlRequest, tool: 
     const answered = await callControlChannel(controlSocketPath(config.dataDir), request, CONTROL_TIMEOUT_MS);
     if (answered !== undefined) return { reply: answered as ControlReply, via: 'server' };
   }
+  const pgliteDir = join(config.dataDir, 'pglite');
+  if (request.op === 'backup' && !config.databaseUrl && !existsSync(join(pgliteDir, 'PG_VERSION'))) {
+    // Opening it would create an empty database, and back that up.
+    throw new StoreRefused(`${tool}: there is no embedded database in ${resolve(pgliteDir)}; is DATA_DIR right?`);
+  }
   const database = await openStore(config, tool, { migrate: request.op !== 'backup' });
   try {
     const performer = `npm run ${tool} (pid ${process.pid}) ${database.driver === 'pglite' ? 'on the stopped store' : 'with pg_dump'}`;
@@ -50,20 +56,20 @@ export async function runOnStore(config: Config, request: ControlRequest, tool: 
   }
 }
 
-/** Opens the configured store for this process, or throws StoreBusy naming who holds it. */
+/** Opens the configured store for this process, or throws StoreRefused naming who holds it. */
 export async function openStore(config: Config, tool: string, options: { readonly migrate: boolean }): Promise<Database> {
   if (config.databaseUrl) return openDatabase({ driver: 'postgres', url: config.databaseUrl, poolSize: 1, migrate: options.migrate });
   try {
     return await openDatabase({ driver: 'pglite', dataDir: join(config.dataDir, 'pglite'), holder: tool, migrate: options.migrate });
   } catch (err) {
-    if (err instanceof DataDirLocked) throw busy(err, tool);
+    if (err instanceof DataDirLocked) throw lockedRefusal(err, tool);
     throw err;
   }
 }
 
-export function busy(err: DataDirLocked, tool: string): StoreBusy {
+export function lockedRefusal(err: DataDirLocked, tool: string): StoreRefused {
   const server = err.owner.holder === 'server';
-  return new StoreBusy(
+  return new StoreRefused(
     `${tool}: the embedded database in ${err.dataDir} is held by ${describeOwner(err.owner)}` +
       (server
         ? tool === 'restore'

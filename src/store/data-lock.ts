@@ -11,9 +11,9 @@
  * line; it never stands in the way of a restart.
  */
 import { randomUUID } from 'node:crypto';
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export interface LockOwner {
   readonly pid: number;
@@ -62,6 +62,7 @@ export interface AcquireOptions {
 /** Takes the lock on `dataDir` or throws DataDirLocked naming the live owner. */
 export async function acquireDataLock(dataDir: string, options: AcquireOptions): Promise<DataLock> {
   const path = lockPathOf(dataDir);
+  mkdirSync(dirname(path), { recursive: true });
   const owner = currentOwner(options.holder, (options.now ?? (() => new Date()))());
   const text = `${JSON.stringify(owner)}\n`;
   let removed: { previous: LockOwner | undefined } | undefined;

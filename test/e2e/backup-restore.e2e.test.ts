@@ -74,6 +74,29 @@ describe('backup and restore', () => {
     expect(await requestStatus(again.url, key, after)).toBe(404);
   });
 
+  (onPostgres ? it.skip : it)('embedded, server stopped: the tool takes the snapshot itself, and refuses when there is no database', async () => {
+    const none = await runTool('backup', ['--out', join(dir, 'none.backup')], env);
+    expect(none.code).toBe(1);
+    expect(none.stderr.trim()).toBe(`backup: there is no embedded database in ${join(env.DATA_DIR!, 'pglite')}; is DATA_DIR right?`);
+    expect(existsSync(join(env.DATA_DIR!, 'pglite'))).toBe(false);
+
+    const key = (await runTool('admin-key', [], env)).stdout.trim();
+    const file = join(dir, 'offline.backup');
+    expect((await runTool('backup', ['--out', file], env)).code).toBe(0);
+    expect(header(file).takenBy).toMatch(/^npm run backup \(pid \d+\) on the stopped store$/);
+    const again = await runTool('backup', ['--out', file], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('exists already; choose another --out');
+
+    const elsewhere = { ...env, DATA_DIR: join(dir, 'elsewhere') };
+    const restored = await runTool('restore', [file], elsewhere);
+    expect(restored.code).toBe(0);
+    expect(restored.stderr).not.toContain('kept in');
+    const server = await start(elsewhere);
+    const res = await fetch(`${server.url}/api/v1/requests`, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+  });
+
   (onPostgres ? it : it.skip)('PostgreSQL: pg_dump while the server runs; restore refuses a non-empty database unless --force, and fills an empty one', async () => {
     const { server, key, before, after, file } = await backupWhileRunning();
     expect(header(file)).toMatchObject({ version: 1, driver: 'postgres', payload: 'pg_dump-custom' });
