@@ -4,7 +4,7 @@
  * data folder. Now one process holds the embedded database; the tools work through it.
  * Everything here runs the real processes (`node dist/...`, what npm start and npm run run).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeLoopbackPort } from '../../workers/redis-server';
@@ -71,7 +71,8 @@ describe(`one opener per database (${onPostgres ? 'PostgreSQL' : 'embedded PGlit
   (onPostgres ? it.skip : it)('gives the data folder back at a stop: no lock, no control socket; the next start finds every request', async () => {
     const server = await start();
     expect(existsSync(join(dataDir, 'pglite.lock'))).toBe(true);
-    expect(existsSync(join(dataDir, 'control.sock'))).toBe(true);
+    // Only the server's own user may talk to it.
+    expect(statSync(join(dataDir, 'control.sock')).mode & 0o777).toBe(0o600);
     const key = (await runTool('admin-key', [], env)).stdout.trim();
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(await createBorrowing(server.url, key, `Book ${i}`));
@@ -89,13 +90,16 @@ describe(`one opener per database (${onPostgres ? 'PostgreSQL' : 'embedded PGlit
     expect(await requestStatus(again.url, offline.stdout.trim(), ids[0]!)).toBe(200);
   });
 
-  (onPostgres ? it.skip : it)('takes over the lock of a server killed with SIGKILL, saying so in its log', async () => {
+  (onPostgres ? it.skip : it)('after a SIGKILL, the next server takes over the stale lock and control socket, saying so in its log', async () => {
     const killed = await start();
     expect(await killed.stop('SIGKILL')).toMatchObject({ signal: 'SIGKILL' });
     expect(existsSync(join(dataDir, 'pglite.lock'))).toBe(true);
+    expect(existsSync(join(dataDir, 'control.sock'))).toBe(true);
     const next = await start();
     expect(next.output()).toContain(`took over the lock of the embedded database from the server (pid ${killed.pid}`);
     expect((await fetch(`${next.url}/health/ready`)).status).toBe(200);
-    expect((await runTool('admin-key', [], env)).code).toBe(0);
+    const made = await runTool('admin-key', [], env);
+    expect(made.code).toBe(0);
+    expect(made.stderr).toContain('made by the running server');
   });
 });
