@@ -55,3 +55,11 @@ export function build() {
   run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json']);
 }
 
+
+/** The command-line tools: build, then run the compiled entry with the given arguments and its exit code. */
+export function buildAndRun(entry, args) {
+  ensureDependencies();
+  build();
+  const result = spawnSync(process.execPath, [join(root, 'dist', entry), ...args], { stdio: 'inherit', cwd: root });
+  process.exit(result.status ?? 1);
+}

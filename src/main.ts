@@ -5,6 +5,7 @@
 import { ConfigError, loadConfig, type Config } from '../config/load';
 import { RedisBinaryMissing } from '../workers/redis-server';
 import { createLogger } from './log';
+import { DataDirLocked } from './store/data-lock';
 import { ValidationFailed } from './services/errors';
 import { startService, type RunningService, type ServiceRole } from './server';
 import { installShutdown } from './shutdown';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   installShutdown({ stop: async () => (await started)?.stop() }, log);
   started = startService(config, { role, log }).catch((err: unknown) => {
     if (err instanceof RedisBinaryMissing) io.stderr(err.message);
+    else if (err instanceof DataDirLocked) io.stderr(`not started: ${err.message}; one server per DATA_DIR (stop that one first, or give this one another DATA_DIR)`);
     else if (err instanceof ValidationFailed) {
       // A bad directory file is a configuration mistake: same treatment as a bad setting.
       io.stderr(`${err.message}:\n${err.fields.map((f) => `  - ${f.path}: ${f.message}`).join('\n')}`);

@@ -1,6 +1,8 @@
 /**
  * Opens the database behind one interface: PGlite (embedded, the default) or a PostgreSQL
  * server through node-postgres. Either way the committed migrations run before anything else.
+ * The embedded database is opened under its data lock (data-lock.ts), taken before PGlite
+ * starts and given back once it has closed: one process at a time, whoever it is.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -13,6 +15,10 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { Client, Pool } from 'pg';
 import type { Logger } from 'pino';
+import type { BackupSummary } from './backup-file';
+import { acquireDataLock, type LockOwner } from './data-lock';
+import { backupPglite } from './pglite-backup';
+import { APPLICATION_NAME, backupPostgres } from './postgres-backup';
 import { schema } from './schema';
 
 export type Schema = typeof schema;
@@ -24,18 +30,33 @@ export interface Database {
   readonly driver: 'pglite' | 'postgres';
   /** Answers when the database can run a query (readiness probe). */
   ping(): Promise<void>;
+  /** Writes a consistent snapshot of the whole database to `file` (backup-file.ts); `takenBy` says how, for the operator. */
+  backup(file: string, takenBy: string): Promise<BackupSummary>;
   close(): Promise<void>;
 }
 
+interface OpenOptions {
+  /** False for tools that only read (a backup must not change the database first). */
+  readonly migrate?: boolean;
+}
+
 export type DatabaseTarget =
-  | { readonly driver: 'pglite'; /** Folder for the data files; omit for in-memory. */ readonly dataDir?: string }
-  | {
+  | (OpenOptions & {
+      readonly driver: 'pglite';
+      /** Folder for the data files; omit for in-memory. */
+      readonly dataDir?: string;
+      /** What the data lock names as its holder: `server`, or the command. */
+      readonly holder?: string;
+      /** Told when the lock of a process that is gone (kill -9, a crash) is taken over. */
+      readonly onStaleLock?: (previous: LockOwner | undefined) => void;
+    })
+  | (OpenOptions & {
       readonly driver: 'postgres';
       readonly url: string;
       readonly poolSize?: number;
       /** Where a lost connection and its recovery are reported (once per outage). */
       readonly log?: Pick<Logger, 'warn' | 'info'>;
-    };
+    });
 
 export function migrationsFolder(): string {
   // Works from src/store (ts) and dist/src/store (compiled): walk up to the package root.
@@ -49,23 +70,40 @@ export function migrationsFolder(): string {
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.driver === 'pglite' ? openPglite(target.dataDir) : openPostgres(target.url, target.poolSize ?? 10, target.log);
+  return target.driver === 'pglite' ? openPglite(target) : openPostgres(target.url, target.poolSize ?? 10, target.migrate ?? true, target.log);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(resolve(dataDir), { recursive: true });
-  const client = new PGlite(dataDir ? resolve(dataDir) : undefined);
-  await client.waitReady;
-  const db = drizzlePglite({ client, schema });
-  await migratePglite(db, { migrationsFolder: migrationsFolder() });
-  return {
-    db: db as unknown as Db,
-    driver: 'pglite',
-    ping: async () => {
-      await db.execute(sql`select 1`);
-    },
-    close: () => client.close(),
-  };
+async function openPglite(target: Extract<DatabaseTarget, { driver: 'pglite' }>): Promise<Database> {
+  const dataDir = target.dataDir ? resolve(target.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const lock = dataDir ? await acquireDataLock(dataDir, { holder: target.holder ?? 'cli', ...(target.onStaleLock ? { onStale: target.onStaleLock } : {}) }) : undefined;
+  let client: PGlite | undefined;
+  try {
+    client = new PGlite(dataDir);
+    await client.waitReady;
+    const db = drizzlePglite({ client, schema });
+    if (target.migrate ?? true) await migratePglite(db, { migrationsFolder: migrationsFolder() });
+    const opened = client;
+    return {
+      db: db as unknown as Db,
+      driver: 'pglite',
+      ping: async () => {
+        await db.execute(sql`select 1`);
+      },
+      backup: (file, takenBy) => backupPglite(opened, file, takenBy, new Date()),
+      close: async () => {
+        try {
+          await opened.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (err) {
+    await client?.close().catch(() => {});
+    lock?.release();
+    throw err;
+  }
 }
 
 /** Arbitrary constant: the key of the lock that serialises migrations across processes. */
@@ -86,8 +124,9 @@ async function withAdvisoryLock<T>(url: string, key: number, work: () => Promise
   }
 }
 
-async function openPostgres(url: string, poolSize: number, log: Pick<Logger, 'warn' | 'info'> | undefined): Promise<Database> {
-  const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+async function openPostgres(url: string, poolSize: number, migrate: boolean, log: Pick<Logger, 'warn' | 'info'> | undefined): Promise<Database> {
+  // The name lets `npm run restore` see that a server or worker is still connected.
+  const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, application_name: APPLICATION_NAME });
   const watch = connectionWatch(log);
   // A connection that loses its server (a restart, a network cut) emits 'error' on its client,
   // whether it is idle or checked out inside a transaction, and an 'error' event nobody listens
@@ -102,7 +141,7 @@ async function openPostgres(url: string, poolSize: number, log: Pick<Logger, 'wa
   pool.on('error', () => {});
   const db = drizzlePg({ client: pool, schema });
   try {
-    await withAdvisoryLock(url, MIGRATION_LOCK, () => migratePg(db, { migrationsFolder: migrationsFolder() }));
+    if (migrate) await withAdvisoryLock(url, MIGRATION_LOCK, () => migratePg(db, { migrationsFolder: migrationsFolder() }));
   } catch (err) {
     await pool.end();
     throw err;
@@ -113,6 +152,7 @@ async function openPostgres(url: string, poolSize: number, log: Pick<Logger, 'wa
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    backup: (file, takenBy) => backupPostgres(url, file, takenBy, new Date()),
     close: () => pool.end(),
   };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createAdminKey } from '../../../src/admin-key';
+import { createAdminKey } from '../../../src/cli/admin-key';
 import { authenticate } from '../../../src/services/api-keys';
 import { openDatabase } from '../../../src/store/db';
 import { insertLibrary } from '../../../src/store/libraries';
@@ -16,7 +16,7 @@ describe('the first admin key, from the command line (scripts/create-admin-key.m
   const run = async (argv: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await createAdminKey({ env: env(), argv, stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
+    const code = await createAdminKey({ env: env(), argv, cwd: process.cwd(), stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
     return { code, out, err };
   };
 
