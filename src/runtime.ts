@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load';
-import { ensurePrivateRedis, type PrivateRedis } from '../workers/redis-server';
+import { ensurePrivateRedis, type PrivateRedis } from '../workers/private-redis';
 import { openDatabase, type Database } from './store/db';
 
 export interface Runtime {
@@ -17,7 +17,7 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
-  const privateRedis = config.redisUrl ? undefined : await ensurePrivateRedis(config.dataDir, config.redisServerBin);
+  const privateRedis = config.redisUrl ? undefined : await ensurePrivateRedis(config.dataDir, { bin: config.redisServerBin, log });
   if (privateRedis) {
     log.info({ redis: privateRedis.url, dataDir: join(config.dataDir, 'redis'), owned: privateRedis.owned }, 'using the private redis-server');
   }
