@@ -59,6 +59,12 @@ export const configSchema = z.object({
   workerConcurrency: z.coerce.number({ error: 'must be a number' }).int().min(1).max(64).default(4),
   /** How often the outbox relay looks for committed rows when not woken explicitly. */
   relayIntervalMs: positiveMs.default(500),
+  /** How often the outbox sweeper looks for queued rows whose job Redis lost or failed without settling them. */
+  outboxSweepIntervalMs: positiveMs.default(60_000),
+  /** A queued row is looked up in Redis by the sweeper once it has been queued this long. */
+  outboxStaleAfterMs: positiveMs.default(300_000),
+  /** Longest a Redis command of the relay, the sweeper or readiness may take; workers wait through an outage instead. */
+  redisCommandTimeoutMs: positiveMs.default(5_000),
   /** Longest a graceful shutdown waits for running jobs and open requests. */
   shutdownTimeoutMs: positiveMs.default(30_000),
   /** JSON or YAML file with member libraries and partners, loaded (upserted by symbol) at start. */
@@ -98,6 +104,9 @@ export const ENV_KEYS: Readonly<Record<keyof Config, string>> = {
   workers: 'WORKERS',
   workerConcurrency: 'WORKER_CONCURRENCY',
   relayIntervalMs: 'RELAY_INTERVAL_MS',
+  outboxSweepIntervalMs: 'OUTBOX_SWEEP_INTERVAL_MS',
+  outboxStaleAfterMs: 'OUTBOX_STALE_AFTER_MS',
+  redisCommandTimeoutMs: 'REDIS_COMMAND_TIMEOUT_MS',
   shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
   directoryFile: 'DIRECTORY_FILE',
   routingStrategy: 'ROUTING_STRATEGY',

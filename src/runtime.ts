@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load';
-import { ensurePrivateRedis, type PrivateRedis } from '../workers/redis-server';
+import { ensurePrivateRedis, type PrivateRedis } from '../workers/private-redis';
 import { controlSocketPath, serveControlChannel, type ControlChannel } from './control/channel';
 import { performControl } from './control/operations';
 import { openDatabase, type Database } from './store/db';
@@ -38,7 +38,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   let privateRedis: PrivateRedis | undefined;
   try {
     if (database.driver === 'pglite') control = await openControlChannel(config.dataDir, database, log);
-    privateRedis = config.redisUrl ? undefined : await ensurePrivateRedis(config.dataDir, config.redisServerBin);
+    privateRedis = config.redisUrl ? undefined : await ensurePrivateRedis(config.dataDir, { bin: config.redisServerBin, log });
   } catch (err) {
     await control?.close();
     await database.close();

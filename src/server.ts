@@ -10,6 +10,7 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Config } from '../config/load';
 import { connectionReady, DEFAULT_JOB_OPTIONS, deliveryJobOptions, openQueues, type QueueSetup } from '../workers/queues';
 import { startRelay, type Relay } from '../workers/relay';
+import { startSweeper } from '../workers/sweeper';
 import { startWorkers, type JobHandlers, type WorkerPool } from '../workers/runner';
 import { jobHandlers, scheduledHandlers } from '../workers/handlers';
 import { scheduleNoticesSweep } from '../workers/schedules';
@@ -22,7 +23,7 @@ import type { DeliveryDeps } from './services/iso18626-delivery';
 import { createMailSender } from './notify/mailer';
 import { openRuntime, type Runtime } from './runtime';
 import { loadDirectory, readDirectoryFile } from './services/directory-file';
-import { countByStatus } from './store/outbox';
+import { countByStatus, oldestRowAges } from './store/outbox';
 
 export type ServiceRole = 'server' | 'workers';
 
@@ -63,9 +64,13 @@ export async function startService(config: Config, options: StartOptions): Promi
       throw err;
     }
   }
-  const queues = openQueues(runtime.redisUrl, options.queuePrefix ?? 'ill', (queue) =>
-    // Patron mail and ILS calls (NCIP) retry like deliveries: an SMTP server or an ILS can be down for hours too.
-    queue === QUEUES.delivery || queue === QUEUES.notify || queue === QUEUES.ncip ? deliveryJobOptions(config.deliveryAttempts, config.deliveryRetryMs) : DEFAULT_JOB_OPTIONS,
+  const queues = openQueues(
+    runtime.redisUrl,
+    options.queuePrefix ?? 'ill',
+    (queue) =>
+      // Patron mail and ILS calls (NCIP) retry like deliveries: an SMTP server or an ILS can be down for hours too.
+      queue === QUEUES.delivery || queue === QUEUES.notify || queue === QUEUES.ncip ? deliveryJobOptions(config.deliveryAttempts, config.deliveryRetryMs) : DEFAULT_JOB_OPTIONS,
+    config.redisCommandTimeoutMs,
   );
   try {
     await connectionReady(queues.connection);
@@ -75,7 +80,12 @@ export async function startService(config: Config, options: StartOptions): Promi
     await runtime.close();
     throw err;
   }
-  const relay = startRelay({ db: runtime.database.db, queues: queues.queues, now, log }, config.relayIntervalMs);
+  const outboxDeps = { db: runtime.database.db, queues: queues.queues, now, log, redisReady: queues.ready };
+  const relay = startRelay({ ...outboxDeps, addTimeoutMs: config.redisCommandTimeoutMs }, config.relayIntervalMs);
+  const sweeper = startSweeper(
+    { ...outboxDeps, staleAfterMs: config.outboxStaleAfterMs, commandTimeoutMs: config.redisCommandTimeoutMs, onHealed: () => relay.wake() },
+    config.outboxSweepIntervalMs,
+  );
   const lifecycle: DeliveryDeps = {
     db: runtime.database.db,
     now,
@@ -115,14 +125,13 @@ export async function startService(config: Config, options: StartOptions): Promi
     const app = createApp({
       log,
       bodyLimit: config.bodyLimit,
-      metrics: metricsRegistry(runtime),
+      metrics: metricsRegistry(runtime, now),
       protocolRouters: [iso18626Router(lifecycle, config.bodyLimit), ncipRouter(lifecycle, config.bodyLimit)],
       routers: [apiRouter({ ...lifecycle, mailFrom: config.mailFrom })],
       health: {
         database: () => runtime.database.ping(),
         redis: async () => {
-          // With BullMQ's settings a command waits forever for a reconnect; ask only a ready connection.
-          if (queues.connection.status !== 'ready') throw new Error(`connection is ${queues.connection.status}`);
+          if (!queues.ready()) throw new Error(`connection is ${queues.connection.status}`);
           await queues.connection.ping();
         },
       },
@@ -139,6 +148,7 @@ export async function startService(config: Config, options: StartOptions): Promi
       // One deadline for requests and jobs together; past it the database is closed anyway.
       const deadline = Date.now() + config.shutdownTimeoutMs;
       if (server) await closeServer(server, config.shutdownTimeoutMs);
+      await sweeper.stop();
       await relay.stop();
       if (workers && !(await settlesWithin(workers.close(), deadline - Date.now()))) {
         log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'running jobs did not finish in time; they run again after the restart');
@@ -184,7 +194,7 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
   });
 }
 
-function metricsRegistry(runtime: Runtime): Registry {
+function metricsRegistry(runtime: Runtime, now: () => Date): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   new Gauge({
@@ -195,6 +205,16 @@ function metricsRegistry(runtime: Runtime): Registry {
     async collect() {
       const counts = await countByStatus(runtime.database.db);
       for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+    },
+  });
+  new Gauge({
+    name: 'ill_outbox_oldest_age_seconds',
+    help: 'Seconds since the oldest pending outbox row was committed and since the oldest queued one became due; 0 when none. Pending grows while Redis is away (or behind a partner being retried), queued while the workers cannot keep up',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const ages = await oldestRowAges(runtime.database.db, now());
+      for (const [status, seconds] of Object.entries(ages)) this.set({ status }, seconds);
     },
   });
   return registry;

@@ -1,6 +1,10 @@
 /**
  * BullMQ queues over one ioredis connection. Jobs carry only the outbox row id; retries use
  * exponential backoff, and the last failure turns the row dead ("needs attention").
+ *
+ * Producers and consumers want opposite things from a connection (BullMQ's "Going to
+ * production" guide): a Queue (the relay, the sweeper, readiness) must fail fast while Redis is
+ * away, so that nothing waits on it; a Worker must wait through an outage and carry on by itself.
  */
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -19,12 +23,26 @@ export interface QueueSetup {
   /** Key prefix in Redis: lets tests (or two installations) share one server without mixing jobs. */
   readonly prefix: string;
   readonly queues: Readonly<Record<QueueName, Queue>>;
+  /** True while commands can be sent; the relay and the sweeper do nothing otherwise. */
+  ready(): boolean;
   close(): Promise<void>;
 }
 
+/** Longest a producer-side Redis command may take before it fails (relay adds, sweeper checks, readiness). */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
+
 /** BullMQ needs `maxRetriesPerRequest: null` on connections used by workers (blocking commands). */
-export function redisConnection(url: string): Redis {
+export function workerConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+}
+
+/**
+ * The queues' connection: no offline queue (a command while Redis is away fails at once instead
+ * of waiting for a reconnect), one retry, and a time limit on every command. It still reconnects
+ * by itself, so work flows again when Redis is back.
+ */
+export function producerConnection(url: string, commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): Redis {
+  return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: commandTimeoutMs, enableReadyCheck: true, lazyConnect: false });
 }
 
 /** Retry policy of ISO 18626 deliveries: partners can be down for hours, so retries go on for about a day. */
@@ -47,9 +65,14 @@ export function cappedExponentialBackoff(attemptsMade: number, type: string | un
 
 export type JobOptionsFor = (queue: QueueName) => DefaultJobOptions;
 
-export function openQueues(redisUrl: string, prefix = 'ill', jobOptions: JobOptionsFor | DefaultJobOptions = DEFAULT_JOB_OPTIONS): QueueSetup {
+export function openQueues(
+  redisUrl: string,
+  prefix = 'ill',
+  jobOptions: JobOptionsFor | DefaultJobOptions = DEFAULT_JOB_OPTIONS,
+  commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+): QueueSetup {
   const optionsFor: JobOptionsFor = typeof jobOptions === 'function' ? jobOptions : () => jobOptions;
-  const connection = redisConnection(redisUrl);
+  const connection = producerConnection(redisUrl, commandTimeoutMs);
   // Reconnection errors are reported by readiness; an unhandled 'error' event would crash.
   connection.on('error', () => {});
   const queues = Object.fromEntries(
@@ -65,6 +88,7 @@ export function openQueues(redisUrl: string, prefix = 'ill', jobOptions: JobOpti
     connection,
     prefix,
     queues,
+    ready: () => connection.status === 'ready',
     close: async () => {
       await Promise.all(Object.values(queues).map((q) => q.close()));
       connection.disconnect();
@@ -86,4 +110,13 @@ export function connectionReady(connection: Redis, timeoutMs = 10_000): Promise<
     };
     connection.once('ready', onReady);
   });
+}
+
+/** Rejects when `work` has not settled within `ms` (a Redis call that must not hold anything up). */
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

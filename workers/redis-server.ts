@@ -1,21 +1,23 @@
 /**
- * A private `redis-server` (the Debian package) for the embedded mode and for tests.
- *
- * Without REDIS_URL the app starts one on a free loopback port with its data under
- * `<dataDir>/redis` and append-only persistence, so queued jobs survive a restart. A second
- * process of the same installation (`npm run workers`) finds it through `redis.json` in that
- * folder and attaches instead of starting another one; only the owner stops it.
+ * One `redis-server` process (the Debian package) on loopback, for the embedded mode
+ * (`private-redis.ts` supervises it) and for tests. With a data folder it keeps an append-only
+ * file there, so queued jobs survive a restart.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
-export interface PrivateRedis {
+export interface RedisServer {
   readonly url: string;
   readonly port: number;
-  /** True when this process started the server (and must stop it). */
-  readonly owned: boolean;
+  /** The redis-server process. */
+  readonly pid: number;
+  /** Settles when the process has exited, whoever ended it. */
+  readonly exited: Promise<void>;
+  /** Sends SIGTERM without waiting (an exit path that cannot wait); redis-server flushes its file on it. */
+  kill(): void;
+  /** SIGTERM, then SIGKILL after 5 s; resolves once it has exited. */
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,8 @@ export interface StartRedisOptions {
   readonly dataDir?: string;
   readonly bin?: string;
   readonly startTimeoutMs?: number;
+  /** This port and no other (a restart where clients already connect); omit for a free one. */
+  readonly port?: number;
 }
 
 export function findRedisBinary(bin = 'redis-server'): string | undefined {
@@ -70,7 +74,28 @@ export function pingRedis(port: number, timeoutMs = 500): Promise<boolean> {
   });
 }
 
-export async function startRedisServer(options: StartRedisOptions = {}): Promise<PrivateRedis> {
+/** The `process_id` a Redis on the port reports in INFO, or undefined when none answers. */
+export function redisProcessId(port: number, timeoutMs = 500): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (pid: number | undefined) => {
+      socket.destroy();
+      resolve(pid);
+    };
+    socket.setTimeout(timeoutMs, () => done(undefined));
+    socket.on('error', () => done(undefined));
+    socket.on('connect', () => socket.write('INFO server\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString();
+      if (reply.startsWith('-')) return done(undefined); // LOADING: not ready yet
+      const match = /\r\nprocess_id:(\d+)\r\n/.exec(reply);
+      if (match) done(Number(match[1]));
+    });
+  });
+}
+
+export async function startRedisServer(options: StartRedisOptions = {}): Promise<RedisServer> {
   const bin = findRedisBinary(options.bin);
   if (!bin) throw new RedisBinaryMissing(options.bin ?? 'redis-server');
   const persistence = options.dataDir
@@ -79,27 +104,42 @@ export async function startRedisServer(options: StartRedisOptions = {}): Promise
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
 
   let lastError = '';
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freeLoopbackPort();
+  // A free port can be taken between looking and binding: try a few (a fixed port only once).
+  for (let attempt = 0; attempt < (options.port ? 1 : 5); attempt++) {
+    const port = options.port ?? (await freeLoopbackPort());
     const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'no', '--protected-mode', 'yes', ...persistence], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     let output = '';
     child.stdout?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
     child.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
+    child.on('error', (err) => (output += `\n${err.message}`));
     const ready = await waitUntilReady(child, port, options.startTimeoutMs ?? 10_000);
-    if (ready) return { url: `redis://127.0.0.1:${port}`, port, owned: true, stop: () => stopChild(child) };
+    if (ready) {
+      return {
+        url: `redis://127.0.0.1:${port}`,
+        port,
+        pid: child.pid!,
+        exited,
+        kill: () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        },
+        stop: () => stopChild(child),
+      };
+    }
     lastError = output.trim().split('\n').slice(-3).join(' | ');
     await stopChild(child);
   }
   throw new Error(`redis-server did not start: ${lastError}`);
 }
 
+/** Ready when the Redis answering on the port is this child (not another server already there). */
 async function waitUntilReady(child: ChildProcess, port: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) return false;
-    if (await pingRedis(port, 200)) return true;
+    if ((await redisProcessId(port, 200)) === child.pid) return true;
     await new Promise((r) => setTimeout(r, 30));
   }
   return false;
@@ -115,45 +155,4 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM'); // redis-server flushes the append-only file on SIGTERM
   });
-}
-
-/**
- * The embedded-mode Redis for one installation: attach to the one already running for this
- * data folder, or start it.
- */
-export async function ensurePrivateRedis(dataDir: string, bin?: string): Promise<PrivateRedis> {
-  const dir = join(dataDir, 'redis');
-  const marker = join(dir, 'redis.json');
-  const running = readMarker(marker);
-  if (running && isAlive(running.pid) && (await pingRedis(running.port))) {
-    return { url: `redis://127.0.0.1:${running.port}`, port: running.port, owned: false, stop: async () => {} };
-  }
-  const server = await startRedisServer({ dataDir: dir, ...(bin ? { bin } : {}) });
-  // The owner's pid, not redis-server's: the server lives exactly as long as its owner does.
-  writeFileSync(marker, JSON.stringify({ port: server.port, pid: process.pid }));
-  return {
-    ...server,
-    stop: async () => {
-      await server.stop();
-      rmSync(marker, { force: true });
-    },
-  };
-}
-
-function readMarker(path: string): { port: number; pid: number } | undefined {
-  try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as { port?: unknown; pid?: unknown };
-    return typeof parsed.port === 'number' && typeof parsed.pid === 'number' ? { port: parsed.port, pid: parsed.pid } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

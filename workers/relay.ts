@@ -1,42 +1,59 @@
 /**
  * The outbox relay: moves committed outbox rows into BullMQ jobs.
  *
- * The job id is the outbox row id, so a row relayed twice (a crash between adding the job and
- * marking the row, or two relays racing) is still one job: BullMQ ignores an add whose id
- * exists. Rows are locked with SKIP LOCKED, so several relays can run side by side.
+ * A pass claims rows in one short transaction (they are queued when it commits), then adds
+ * their jobs outside any transaction, each with a time limit: a Redis that is away holds up no
+ * HTTP request and no database connection. Rows whose job could not be added go back to pending
+ * for the next pass; a relay that dies between the claim and the adds leaves queued rows without
+ * a job, which the outbox sweeper puts back. The job id is the outbox row id, so a row relayed
+ * twice is still one job: BullMQ ignores an add whose id exists. Rows are locked with SKIP
+ * LOCKED, so several relays can run side by side.
  */
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { QueueName } from '../src/jobs';
 import type { Db } from '../src/store/db';
-import { lockPendingRows, markQueued } from '../src/store/outbox';
+import { claimPendingRows, releaseToPending, type ClaimedRow } from '../src/store/outbox';
+import { DEFAULT_COMMAND_TIMEOUT_MS, withDeadline } from './queues';
 
 export interface RelayDeps {
   readonly db: Db;
   readonly queues: Readonly<Record<QueueName, Queue>>;
   readonly now: () => Date;
   readonly log: Logger;
+  /** Whether Redis can take commands now; while it cannot, a pass claims nothing. */
+  readonly redisReady?: () => boolean;
+  /** Longest one job add may take before its row goes back to pending. */
+  readonly addTimeoutMs?: number;
 }
 
 const BATCH_SIZE = 100;
 
-/** One pass: relays up to `batchSize` pending rows and returns how many it relayed. */
+/** One pass: relays up to `batchSize` pending rows and returns how many jobs it added. */
 export async function relayOnce(deps: RelayDeps, batchSize = BATCH_SIZE): Promise<number> {
-  return deps.db.transaction(async (tx) => {
-    const rows = await lockPendingRows(tx, batchSize);
-    for (const row of rows) {
-      const queue = deps.queues[row.queue as QueueName];
-      if (!queue) throw new Error(`outbox row ${row.id} names unknown queue "${row.queue}"`);
-      const delay = row.notBefore ? Math.max(0, row.notBefore.getTime() - deps.now().getTime()) : 0;
-      await queue.add(row.jobName, { outboxId: row.id }, { jobId: row.id, ...(delay > 0 ? { delay } : {}) });
-    }
-    await markQueued(
-      tx,
-      rows.map((r) => r.id),
-      deps.now(),
+  if (deps.redisReady && !deps.redisReady()) return 0;
+  const rows = await claimPendingRows(deps.db, batchSize, deps.now());
+  if (rows.length === 0) return 0;
+  // One row per conversation is claimed at a time (lockPendingRows), so the adds may run together.
+  const outcomes = await Promise.allSettled(rows.map((row) => withDeadline(addJob(deps, row), deps.addTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, `adding job ${row.id}`)));
+  const failed = rows.filter((_, i) => outcomes[i]!.status === 'rejected');
+  if (failed.length > 0) {
+    const reason = (outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason as unknown;
+    // If this write fails too, the rows stay queued without a job until the sweeper frees them.
+    await releaseToPending(
+      deps.db,
+      failed.map((r) => r.id),
     );
-    return rows.length;
-  });
+    deps.log.warn({ failed: failed.length, relayed: rows.length - failed.length, err: reason instanceof Error ? reason.message : String(reason) }, 'outbox rows not relayed; they stay pending');
+  }
+  return rows.length - failed.length;
+}
+
+async function addJob(deps: RelayDeps, row: ClaimedRow): Promise<void> {
+  const queue = deps.queues[row.queue as QueueName];
+  if (!queue) throw new Error(`outbox row ${row.id} names unknown queue "${row.queue}"`);
+  const delay = row.notBefore ? Math.max(0, row.notBefore.getTime() - deps.now().getTime()) : 0;
+  await queue.add(row.jobName, { outboxId: row.id }, { jobId: row.id, ...(delay > 0 ? { delay } : {}) });
 }
 
 export interface Relay {
@@ -65,7 +82,7 @@ export function startRelay(deps: RelayDeps, intervalMs: number): Relay {
           if (relayed > 0) deps.log.debug({ relayed }, 'outbox rows relayed');
           if (relayed === BATCH_SIZE) again = true; // more may be waiting
         } catch (err) {
-          // The rows stay pending and the next pass retries them; nothing is lost.
+          // The rows stay pending (or queued without a job, for the sweeper); nothing is lost.
           deps.log.error({ err }, 'outbox relay pass failed');
         }
       } while (again && !stopped);

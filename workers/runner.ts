@@ -2,13 +2,18 @@
  * BullMQ workers that execute outbox rows. A job carries only `{ outboxId }`; the handler for
  * the row's job name does the work, and the row records the outcome. Processing is idempotent:
  * a row already done is skipped, so a job delivered twice acts once.
+ *
+ * Every outcome is written to the row inside the job's processing, never in an event listener:
+ * when the store cannot take it (the database is away), the job fails and BullMQ retries it, so
+ * the outcome is not lost with a log line. A job that fails for good without its row being told
+ * (last attempt, stalled, store still away) is settled by the outbox sweeper.
  */
 import { UnrecoverableError, Worker, type Job, type MinimalJob } from 'bullmq';
 import type { Logger } from 'pino';
 import { PermanentJobFailure, QUEUE_NAMES, type QueueName } from '../src/jobs';
 import type { Db } from '../src/store/db';
 import { getOutboxRow, markDead, markDone, recordFailedAttempt, type OutboxRow } from '../src/store/outbox';
-import { cappedExponentialBackoff, redisConnection } from './queues';
+import { cappedExponentialBackoff, workerConnection } from './queues';
 
 export interface JobContext {
   readonly row: OutboxRow;
@@ -49,7 +54,7 @@ export interface WorkerPool {
 }
 
 export function startWorkers(deps: WorkerDeps): WorkerPool {
-  const connections = QUEUE_NAMES.map(() => redisConnection(deps.redisUrl));
+  const connections = QUEUE_NAMES.map(() => workerConnection(deps.redisUrl));
   const workers = QUEUE_NAMES.map((queue, i) => {
     const worker = new Worker<{ outboxId?: string }>(queue, (job) => processJob(deps, queue, job), {
       connection: connections[i]!,
@@ -61,7 +66,7 @@ export function startWorkers(deps: WorkerDeps): WorkerPool {
       },
     });
     worker.on('failed', (job, err) => {
-      if (job) void onFailed(deps, job, err);
+      if (job) logFailure(deps.log, job, err);
     });
     worker.on('error', (err) => deps.log.error({ err, queue }, 'worker error'));
     return worker;
@@ -86,16 +91,45 @@ async function processJob(deps: WorkerDeps, queue: QueueName, job: Job<{ outboxI
     return;
   }
   const handler = deps.handlers[queue]?.[row.jobName];
-  if (!handler) throw new UnrecoverableError(`no handler for job "${row.jobName}" on queue "${queue}"`);
   try {
+    if (!handler) throw new PermanentJobFailure(`no handler for job "${row.jobName}" on queue "${queue}"`);
     await handler({ row, attempt: job.attemptsMade + 1, log });
   } catch (err) {
-    if (err instanceof PermanentJobFailure) throw new UnrecoverableError(err.message);
-    throw err;
+    await recordFailure(deps, job, queue, err);
   }
   await markDone(deps.db, id, deps.now());
   deps.onSettled?.({ id, queue });
   log.info('job done');
+}
+
+/**
+ * Writes a failed attempt to the row and fails the job. The last attempt and a definite refusal
+ * mark the row dead first; if that write fails, the store error fails the job instead, so that
+ * BullMQ tries again (a refusal) or the sweeper settles the row (the last attempt).
+ */
+async function recordFailure(deps: WorkerDeps, job: Job<{ outboxId?: string }>, queue: QueueName, err: unknown): Promise<never> {
+  const id = job.data.outboxId!;
+  const message = err instanceof Error ? err.message : String(err);
+  const refused = err instanceof PermanentJobFailure || err instanceof UnrecoverableError;
+  if (refused || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+    try {
+      await markDead(deps.db, id, message, deps.now());
+    } catch (storeErr) {
+      // A plain error: BullMQ tries again if it may; the job keeps the reason the work failed.
+      deps.log.error({ err: storeErr, outboxId: id }, 'could not mark the outbox row dead; the job fails instead');
+      throw new Error(message, { cause: storeErr });
+    }
+    deps.onSettled?.({ id, queue });
+    deps.log.warn({ queue, outboxId: id, job: job.name, err: message }, 'job gave up; request needs attention');
+    throw new UnrecoverableError(message);
+  }
+  try {
+    await recordFailedAttempt(deps.db, id, message);
+  } catch (storeErr) {
+    // Only the attempt count is lost; BullMQ retries either way, with the error that matters.
+    deps.log.error({ err: storeErr, outboxId: id }, 'could not record a failed attempt');
+  }
+  throw err;
 }
 
 async function runScheduled(deps: WorkerDeps, queue: QueueName, job: Job<{ outboxId?: string }>): Promise<void> {
@@ -106,23 +140,12 @@ async function runScheduled(deps: WorkerDeps, queue: QueueName, job: Job<{ outbo
   log.info('scheduled job done');
 }
 
-async function onFailed(deps: WorkerDeps, job: Job<{ outboxId?: string }>, err: Error): Promise<void> {
+/** The row already says what happened (processJob wrote it); this is the log line. */
+function logFailure(log: Logger, job: Job<{ outboxId?: string }>, err: Error): void {
   const id = job.data.outboxId;
-  if (id === undefined) {
-    deps.log.error({ job: job.name, jobId: job.id, attempt: job.attemptsMade, err: err.message }, 'scheduled job failed');
-    return;
-  }
   const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-  try {
-    if (final) {
-      await markDead(deps.db, id, err.message, deps.now());
-      deps.onSettled?.({ id, queue: job.queueName as QueueName });
-      deps.log.warn({ outboxId: id, job: job.name, err: err.message }, 'job gave up; request needs attention');
-    } else {
-      await recordFailedAttempt(deps.db, id, err.message);
-      deps.log.info({ outboxId: id, job: job.name, attempt: job.attemptsMade, err: err.message }, 'job failed; will retry');
-    }
-  } catch (storeErr) {
-    deps.log.error({ err: storeErr, outboxId: id }, 'could not record job failure');
-  }
+  const fields = { queue: job.queueName, job: job.name, jobId: job.id, ...(id ? { outboxId: id } : {}), attempt: job.attemptsMade, err: err.message };
+  if (id === undefined) log.error(fields, 'scheduled job failed');
+  else if (final) log.warn(fields, 'job failed for good');
+  else log.info(fields, 'job failed; will retry');
 }

@@ -1,9 +1,11 @@
 /**
  * Outbox rows: effects committed with the decision that caused them, waiting for a worker.
- * Lifecycle: pending (committed) -> queued (a BullMQ job exists with id = row id) -> done, or
- * dead when retries are exhausted or the work was refused (the request then needs attention).
+ * Lifecycle: pending (committed) -> queued (claimed by the relay; a BullMQ job with id = row id
+ * is being or has been added) -> done, or dead when retries are exhausted or the work was
+ * refused (the request then needs attention). A queued row goes back to pending when its job
+ * could not be added or was lost by Redis.
  */
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
 import { QUEUES, type QueueName } from '../jobs';
 import type { Db } from './db';
 import { appendRemark } from './events';
@@ -68,6 +70,49 @@ export async function markQueued(tx: Db, ids: readonly string[], at: Date): Prom
   await tx.update(outbox).set({ status: 'queued', queuedAt: at }).where(and(inArray(outbox.id, [...ids]), eq(outbox.status, 'pending')));
 }
 
+export type ClaimedRow = Pick<OutboxRow, 'id' | 'queue' | 'jobName' | 'notBefore'>;
+
+/**
+ * Claims up to `limit` pending rows for the relay in one short transaction: they are queued when
+ * it commits, before any job is added, so no transaction is ever open while Redis is asked.
+ */
+export async function claimPendingRows(db: Db, limit: number, at: Date): Promise<ClaimedRow[]> {
+  return db.transaction(async (tx) => {
+    const rows = await lockPendingRows(tx, limit);
+    await markQueued(
+      tx,
+      rows.map((r) => r.id),
+      at,
+    );
+    return rows;
+  });
+}
+
+/**
+ * Puts queued rows back to pending, for the relay to try again: their job could not be added, or
+ * (with `queuedUpTo`) the sweeper found it missing. `queuedUpTo` keeps a row that was queued
+ * again meanwhile as it is. Returns the ids released.
+ */
+export async function releaseToPending(db: Db, ids: readonly string[], queuedUpTo?: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .update(outbox)
+    .set({ status: 'pending', queuedAt: null })
+    .where(and(inArray(outbox.id, [...ids]), eq(outbox.status, 'queued'), ...(queuedUpTo ? [lte(outbox.queuedAt, queuedUpTo)] : [])))
+    .returning({ id: outbox.id });
+  return rows.map((r) => r.id);
+}
+
+/** Rows queued at or before `queuedUpTo`, in commit order after `afterSeq` (the sweeper pages through them). */
+export async function listQueuedRows(db: Db, queuedUpTo: Date, afterSeq: number, limit: number): Promise<Pick<OutboxRow, 'id' | 'seq' | 'queue' | 'queuedAt'>[]> {
+  return db
+    .select({ id: outbox.id, seq: outbox.seq, queue: outbox.queue, queuedAt: outbox.queuedAt })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'queued'), lte(outbox.queuedAt, queuedUpTo), gt(outbox.seq, afterSeq)))
+    .orderBy(asc(outbox.seq))
+    .limit(limit);
+}
+
 export async function getOutboxRow(db: Db, id: string): Promise<OutboxRow | undefined> {
   const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
   return row;
@@ -92,19 +137,22 @@ export async function recordFailedAttempt(db: Db, id: string, error: string): Pr
 
 /**
  * Gives up on a row: it stays as evidence, its request is flagged for staff, and the request's
- * audit trail says what could not be done and why.
+ * audit trail says what could not be done and why. A row already settled is left alone (a job
+ * run twice, or the sweeper after the worker), so the trail says it once. Returns whether this
+ * call settled it.
  */
-export async function markDead(db: Db, id: string, error: string, at: Date): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function markDead(db: Db, id: string, error: string, at: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
     const [row] = await tx
       .update(outbox)
       .set({ status: 'dead', lastError: error, completedAt: at, attempts: sql`${outbox.attempts} + 1` })
-      .where(and(eq(outbox.id, id), ne(outbox.status, 'done')))
+      .where(and(eq(outbox.id, id), inArray(outbox.status, ['pending', 'queued'])))
       .returning({ requestId: outbox.requestId, queue: outbox.queue, jobName: outbox.jobName });
-    if (!row?.requestId) return;
+    if (!row) return false;
+    if (!row.requestId) return true;
     const [request] = await tx.update(requests).set({ needsAttention: true, updatedAt: at }).where(eq(requests.id, row.requestId)).returning({ id: requests.id, state: requests.state });
-    if (!request) return;
-    await appendRemark(tx, request, { event: 'needs_attention', actor: 'system:worker', data: { reason: error, queue: row.queue, job: row.jobName, outboxId: id }, at });
+    if (request) await appendRemark(tx, request, { event: 'needs_attention', actor: 'system:worker', data: { reason: error, queue: row.queue, job: row.jobName, outboxId: id }, at });
+    return true;
   });
 }
 
@@ -113,6 +161,22 @@ export async function countByStatus(db: Db): Promise<Record<OutboxRow['status'],
   const counts = { pending: 0, queued: 0, done: 0, dead: 0 };
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;
+}
+
+/**
+ * Seconds since the oldest pending row was committed and since the oldest queued row became due
+ * (queued, or its timer's time if later: a timer waiting for its day is not late), 0 when none.
+ */
+export async function oldestRowAges(db: Db, at: Date): Promise<{ pending: number; queued: number }> {
+  const [row] = await db
+    .select({
+      pending: sql<Date | string | null>`min(${outbox.createdAt}) filter (where ${outbox.status} = 'pending')`,
+      queued: sql<Date | string | null>`min(greatest(${outbox.queuedAt}, coalesce(${outbox.notBefore}, ${outbox.queuedAt}))) filter (where ${outbox.status} = 'queued')`,
+    })
+    .from(outbox)
+    .where(inArray(outbox.status, ['pending', 'queued']));
+  const age = (since: Date | string | null | undefined) => (since ? Math.max(0, (at.getTime() - new Date(since).getTime()) / 1000) : 0);
+  return { pending: age(row?.pending), queued: age(row?.queued) };
 }
 
 export async function listOutboxForRequest(db: Db, requestId: string): Promise<OutboxRow[]> {

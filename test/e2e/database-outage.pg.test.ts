@@ -20,7 +20,7 @@ import { createApiKey } from '../../src/services/api-keys';
 import { insertLibrary } from '../../src/store/libraries';
 import { insertPartner } from '../../src/store/partners';
 import { requests } from '../../src/store/schema';
-import { freeLoopbackPort, startRedisServer, type PrivateRedis } from '../../workers/redis-server';
+import { freeLoopbackPort, startRedisServer, type RedisServer } from '../../workers/redis-server';
 import { freshDatabase, onPostgres, type TestDatabase } from '../helpers/db';
 import { eventually } from '../helpers/queues';
 import { startTcpProxy, viaProxy, type TcpProxy } from '../helpers/tcp-proxy';
@@ -83,7 +83,7 @@ const describeOnPostgres = onPostgres ? describe : describe.skip;
 describeOnPostgres('a PostgreSQL outage under a running server', () => {
   let database: TestDatabase;
   let proxy: TcpProxy;
-  let redis: PrivateRedis;
+  let redis: RedisServer;
   let server: ServerProcess;
   let dataDir: string;
   let staffKey: string;

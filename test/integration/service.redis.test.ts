@@ -84,6 +84,24 @@ describe('the running service', () => {
     }
   });
 
+  it('relays again, by itself, a queued row whose job Redis lost', async () => {
+    const service = await startService(config({ workers: 'separate', outboxSweepIntervalMs: 100, outboxStaleAfterMs: 300 }), { role: 'server', log, queuePrefix: `svc-${randomUUID().slice(0, 8)}` });
+    try {
+      const db = service.runtime.database.db;
+      const notify = service.queues.queues.notify;
+      const [id] = await db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail' }], randomUUID));
+      service.relay.wake();
+      await eventually(async () => (await notify.getJobState(id!)) === 'waiting');
+      await notify.remove(id!);
+      await eventually(async () => (await notify.getJobState(id!)) === 'waiting');
+      expect((await getOutboxRow(db, id!))?.status).toBe('queued');
+      const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      expect(metrics).toMatch(/^ill_outbox_oldest_age_seconds\{status="queued"\} [\d.e+-]+$/m);
+    } finally {
+      await service.stop();
+    }
+  });
+
   (onPostgres ? it.skip : it)('keeps its embedded data, queued jobs included, across a restart', async () => {
     const embedded = testConfig(dataDir, { redisUrl: undefined, workers: 'separate' });
     const first = await startService(embedded, { role: 'server', log });
