@@ -30,7 +30,7 @@ const ACTOR = 'system:delivery';
 export async function recordAttempt(deps: DeliveryDeps, ctx: AttemptContext, outcome: AttemptOutcome): Promise<void> {
   const at = deps.now();
   await deps.db.transaction(async (tx) => {
-    const { message } = await recordDeliveryAttempt(tx, {
+    const { message, attentionRaised } = await recordDeliveryAttempt(tx, {
       outboxId: ctx.row.id,
       message: { protocol: 'iso18626', peer: ctx.payload.to, messageType: ctx.messageType, requestId: ctx.requestId, rawXml: ctx.xml },
       outcome: { ...outcome, parsed: 'parsed' in outcome ? outcome.parsed : null },
@@ -44,6 +44,7 @@ export async function recordAttempt(deps: DeliveryDeps, ctx: AttemptContext, out
       return;
     }
     // The partner answered: whatever it said, it is reachable again.
+    if (!attentionRaised) return;
     const settled = await settleAttention(tx, ctx.row.id, at);
     if (!settled) return;
     const cleared = settled.before && !settled.after;

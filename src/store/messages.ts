@@ -39,6 +39,8 @@ export interface RecordedAttempt {
   readonly message: ProtocolMessageRow;
   /** The run of identical failures this attempt joined or started (failed attempts only). */
   readonly failure?: DeliveryFailureRow;
+  /** Whether the outbox row had put its request in front of staff before this attempt. */
+  readonly attentionRaised: boolean;
 }
 
 /**
@@ -48,16 +50,19 @@ export interface RecordedAttempt {
  * locked, so two runs of one job cannot both start a message row.
  */
 export async function recordDeliveryAttempt(tx: Db, attempt: DeliveryAttempt): Promise<RecordedAttempt> {
-  await tx.select({ id: outbox.id }).from(outbox).where(eq(outbox.id, attempt.outboxId)).for('update');
   const sent = masked(attempt.message);
   const outcome = masked({ ...attempt.outcome, responseXml: attempt.outcome.responseXml ?? null, parsed: attempt.outcome.parsed ?? null });
   const answer = { status: outcome.status, responseXml: outcome.responseXml, httpStatus: outcome.httpStatus ?? null, error: outcome.error ?? null, parsed: outcome.parsed, lastAttemptAt: attempt.at };
-  const [latest] = await tx
-    .select()
-    .from(protocolMessages)
-    .where(and(eq(protocolMessages.outboxId, attempt.outboxId), eq(protocolMessages.direction, 'out')))
+  // The outbox row, locked, with its latest message: one statement, as it runs for every delivery.
+  const [found] = await tx
+    .select({ attentionAt: outbox.attentionAt, latest: protocolMessages })
+    .from(outbox)
+    .leftJoin(protocolMessages, and(eq(protocolMessages.outboxId, outbox.id), eq(protocolMessages.direction, 'out')))
+    .where(eq(outbox.id, attempt.outboxId))
     .orderBy(desc(protocolMessages.createdAt))
-    .limit(1);
+    .limit(1)
+    .for('update', { of: outbox });
+  const latest = found?.latest ?? undefined;
   const [message] =
     latest && latest.rawXml === sent.rawXml
       ? await tx
@@ -69,7 +74,8 @@ export async function recordDeliveryAttempt(tx: Db, attempt: DeliveryAttempt): P
           .insert(protocolMessages)
           .values({ ...sent, ...answer, id: attempt.newId(), direction: 'out', outboxId: attempt.outboxId, attempts: 1, createdAt: attempt.at })
           .returning();
-  if (outcome.status !== 'failed') return { message: message! };
+  const attentionRaised = found?.attentionAt != null;
+  if (outcome.status !== 'failed') return { message: message!, attentionRaised };
   const error = outcome.error ?? 'failed';
   const [run] = await tx.select().from(deliveryFailures).where(eq(deliveryFailures.messageId, message!.id)).orderBy(desc(deliveryFailures.lastAt)).limit(1);
   const again = run && run.error === error && run.httpStatus === answer.httpStatus && latest?.id === message!.id && latest.status === 'failed';
@@ -80,7 +86,7 @@ export async function recordDeliveryAttempt(tx: Db, attempt: DeliveryAttempt): P
         .where(eq(deliveryFailures.id, run.id))
         .returning()
     : await tx.insert(deliveryFailures).values({ id: attempt.newId(), messageId: message!.id, error, httpStatus: answer.httpStatus, count: 1, firstAt: attempt.at, lastAt: attempt.at }).returning();
-  return { message: message!, failure: failure! };
+  return { message: message!, failure: failure!, attentionRaised };
 }
 
 export async function listMessagesForRequest(db: Db, requestId: string): Promise<ProtocolMessageRow[]> {
