@@ -81,6 +81,8 @@ export const configSchema = z.object({
   deliveryRetryMs: positiveMs.default(5_000),
   /** Tries before a delivery gives up and the request needs attention (about a day with the defaults). */
   deliveryAttempts: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(30),
+  /** A delivery still failing after this long puts its request in front of staff while the retries go on. */
+  deliveryAttentionAfterMs: positiveMs.default(15 * 60_000),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -115,4 +117,5 @@ export const ENV_KEYS: Readonly<Record<keyof Config, string>> = {
   deliveryTimeoutMs: 'DELIVERY_TIMEOUT_MS',
   deliveryRetryMs: 'DELIVERY_RETRY_MS',
   deliveryAttempts: 'DELIVERY_ATTEMPTS',
+  deliveryAttentionAfterMs: 'DELIVERY_ATTENTION_AFTER_MS',
 };

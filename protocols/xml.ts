@@ -198,3 +198,61 @@ function toOrdered(el: XmlOut): Record<string, unknown> {
   if (el.attrs && Object.keys(el.attrs).length > 0) node[':@'] = el.attrs;
   return node;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Masking: the content of chosen elements replaced, everything else kept byte for byte.
+
+/**
+ * The text with the content of every element whose local name `isSecret` accepts (whatever its
+ * prefix) replaced by `mask`. A scanner rather than the parser, because it must also mask what
+ * cannot be parsed: a body we refused (malformed, with a DTD, truncated) is stored as received.
+ * It errs towards masking: a start tag counts wherever it stands (even inside a comment, a CDATA
+ * section or an attribute value), the content ends only at a real closing tag of the same local
+ * name (one inside a comment or CDATA section does not count), and content that is never closed
+ * is masked to the end of the text. An empty element stays empty: that nothing was sent is no secret.
+ */
+export function maskElementText(text: string, isSecret: (localName: string) => boolean, mask: string): string {
+  const startTag = /<([^\s<>/!?]+)/g;
+  let out = '';
+  let copied = 0;
+  for (let m = startTag.exec(text); m !== null; m = startTag.exec(text)) {
+    const name = localNameOf(m[1]!);
+    if (!isSecret(name)) continue;
+    const gt = text.indexOf('>', startTag.lastIndex);
+    if (gt >= 0 && text[gt - 1] === '/') continue; // <securityCode/>
+    const contentStart = gt < 0 ? startTag.lastIndex : gt + 1;
+    const close = gt < 0 ? text.length : closingTagAt(text, contentStart, name);
+    const content = text.slice(contentStart, close);
+    out += text.slice(copied, contentStart) + (content.trim() === '' ? content : mask);
+    copied = close;
+    startTag.lastIndex = close;
+  }
+  return out + text.slice(copied);
+}
+
+function localNameOf(qname: string): string {
+  return splitQName(qname)[1];
+}
+
+/** Where the `</...>` closing an element of this local name, opened before `from`, starts (nesting counted). */
+function closingTagAt(text: string, from: number, name: string): number {
+  const token = /<!--|<!\[CDATA\[|<\/([^\s<>/]+)\s*>|<([^\s<>/!?]+)/g;
+  token.lastIndex = from;
+  let depth = 0;
+  for (let m = token.exec(text); m !== null; m = token.exec(text)) {
+    if (m[0] === '<!--' || m[0] === '<![CDATA[') {
+      const end = text.indexOf(m[0] === '<!--' ? '-->' : ']]>', token.lastIndex);
+      if (end < 0) return text.length;
+      token.lastIndex = end + 3;
+    } else if (m[1] !== undefined) {
+      if (localNameOf(m[1]) !== name) continue;
+      if (depth === 0) return m.index;
+      depth--;
+    } else if (localNameOf(m[2]!) === name) {
+      const gt = text.indexOf('>', token.lastIndex);
+      if (gt < 0) return text.length;
+      if (text[gt - 1] !== '/') depth++;
+    }
+  }
+  return text.length;
+}

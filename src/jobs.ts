@@ -31,3 +31,15 @@ export class PermanentJobFailure extends Error {
     this.name = 'PermanentJobFailure';
   }
 }
+
+/** Longest wait between two tries of a job that retries with capped exponential backoff. */
+export const MAX_RETRY_DELAY_MS = 3600_000;
+
+/**
+ * The wait before the next try after `attemptsMade` failed tries: doubles from the first delay,
+ * capped at an hour (the workers add jitter). Shared by the workers and by the messages that tell
+ * staff how long retries go on.
+ */
+export function retryDelayMs(attemptsMade: number, firstDelayMs: number): number {
+  return Math.min(firstDelayMs * 2 ** Math.max(0, attemptsMade - 1), MAX_RETRY_DELAY_MS);
+}

@@ -93,6 +93,7 @@ export async function startService(config: Config, options: StartOptions): Promi
     supplierTimeoutMs: config.supplierAnswerTimeoutMs,
     routing: { strategy: config.routingStrategy, loadWindowDays: config.loadWindowDays },
     timeoutMs: config.deliveryTimeoutMs,
+    retries: { attempts: config.deliveryAttempts, firstRetryMs: config.deliveryRetryMs, attentionAfterMs: config.deliveryAttentionAfterMs },
     wake: () => relay.wake(),
   };
   const runWorkers = role === 'workers' || config.workers === 'inprocess';

@@ -23,7 +23,7 @@ export type HandlerDeps = DeliveryDeps & {
 export function jobHandlers(deps: HandlerDeps): JobHandlers {
   return {
     delivery: {
-      [JOBS.send]: ({ row }) => deliverOutboxRow(deps, row),
+      [JOBS.send]: ({ row, attempt }) => deliverOutboxRow(deps, row, { attempt }),
     },
     ...(deps.mail ? { notify: { [JOBS.notice]: ({ row }) => sendNotice({ ...deps, mail: deps.mail!, mailFrom: deps.mailFrom ?? 'ill@localhost' }, row) } } : {}),
     // Calls to the member library's ILS; a Problem goes dead (needs attention), the rest retries.

@@ -8,7 +8,7 @@
  */
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { QUEUE_NAMES, type QueueName } from '../src/jobs';
+import { QUEUE_NAMES, retryDelayMs, type QueueName } from '../src/jobs';
 
 export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 8,
@@ -51,7 +51,6 @@ export function deliveryJobOptions(attempts: number, firstRetryMs: number): Defa
 }
 
 export const CAPPED_EXPONENTIAL = 'capped-exponential';
-const MAX_RETRY_DELAY_MS = 3600_000;
 
 /**
  * Worker-side backoff for CAPPED_EXPONENTIAL jobs: doubles from the first delay up to an hour,
@@ -59,7 +58,7 @@ const MAX_RETRY_DELAY_MS = 3600_000;
  */
 export function cappedExponentialBackoff(attemptsMade: number, type: string | undefined, delay: number | undefined): number {
   if (type !== CAPPED_EXPONENTIAL) return -1; // not ours: BullMQ treats -1 as "do not retry"
-  const base = Math.min((delay ?? 1000) * 2 ** Math.max(0, attemptsMade - 1), MAX_RETRY_DELAY_MS);
+  const base = retryDelayMs(attemptsMade, delay ?? 1000);
   return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 

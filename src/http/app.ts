@@ -8,6 +8,7 @@ import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Registry } from 'prom-client';
+import { safeRequest } from '../log';
 import { healthRouter, type HealthCheck } from './health';
 import { notFoundHandler, problemHandler } from './problem';
 
@@ -44,6 +45,8 @@ export function createApp(deps: AppDeps): Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url?.startsWith('/health/') ?? false },
+      // Only safe headers: a partner's custom header (X-Partner-Token, an Okapi token) is a secret.
+      serializers: { req: safeRequest },
     }),
   );
 

@@ -5,15 +5,18 @@
  * refusal (ERROR confirmation, 4xx, no partner address) is final.
  *
  * The header timestamp is the outbox row's creation time, so every retry sends the same bytes
- * and a partner that did get an earlier attempt recognises the duplicate.
+ * and a partner that did get an earlier attempt recognises the duplicate. The message is recorded
+ * once, with its attempts counted (delivery-attempts.ts); a partner failing for longer than
+ * DELIVERY_ATTENTION_AFTER_MS puts the request in front of staff while the retries go on.
  */
 import { buildIso18626, tryParseIso18626, type ConfirmationMessage } from '../../protocols/iso18626';
 import { PermanentJobFailure } from '../jobs';
 import { findLibraryById } from '../store/libraries';
-import { recordMessage } from '../store/messages';
 import type { OutboxRow } from '../store/outbox';
 import { findPartnerBySymbol } from '../store/partners';
 import { getRequest } from '../store/requests';
+import { recordAttempt, type AttemptOutcome } from './delivery-attempts';
+import type { DeliveryProblem, RetryPolicy } from './delivery-attention';
 import type { SendPayload } from './effects';
 import { outboundMessage } from './iso18626-mapping';
 import { applyEvent, type LifecycleDeps } from './lifecycle';
@@ -23,6 +26,8 @@ import { brokerDeliveryRefused } from './broker';
 export interface DeliveryDeps extends LifecycleDeps {
   readonly timeoutMs: number;
   readonly fetch?: typeof fetch;
+  /** How the delivery queue retries; without it only a delivery that gives up needs attention. */
+  readonly retries?: RetryPolicy;
 }
 
 /** A retryable failure: BullMQ tries again later. */
@@ -30,7 +35,8 @@ export class TransientDeliveryFailure extends Error {
   override readonly name = 'TransientDeliveryFailure';
 }
 
-export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow): Promise<void> {
+/** `attempt`: the queue's try number (1 for the first), when a worker runs the row. */
+export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow, options: { attempt?: number } = {}): Promise<void> {
   const payload = row.payload as unknown as SendPayload;
   const request = row.requestId ? await getRequest(deps.db, row.requestId) : undefined;
   if (!request) throw new PermanentJobFailure(`outbox row ${row.id} has no request`);
@@ -48,23 +54,11 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow): Prom
   });
   const xml = buildIso18626(message);
 
-  const record = (fields: { status: string; responseXml?: string; httpStatus?: number; error?: string; parsed?: unknown }) =>
-    recordMessage(deps.db, {
-      id: deps.newId(),
-      protocol: 'iso18626',
-      direction: 'out',
-      peer: payload.to,
-      messageType: message.kind,
-      requestId: request.id,
-      outboxId: row.id,
-      rawXml: xml,
-      createdAt: deps.now(),
-      status: fields.status,
-      responseXml: fields.responseXml ?? null,
-      httpStatus: fields.httpStatus ?? null,
-      error: fields.error ?? null,
-      parsed: fields.parsed ?? null,
-    });
+  const record = (outcome: AttemptOutcome) => recordAttempt(deps, { row, payload, requestId: request.id, messageType: message.kind, xml, ...options }, outcome);
+  const transient = async (outcome: Omit<AttemptOutcome, 'status'> & { error: string; problem: DeliveryProblem }) => {
+    await record({ status: 'failed', ...outcome });
+    return new TransientDeliveryFailure(`${payload.to}: ${outcome.error}`);
+  };
 
   let response: Response;
   let body: string;
@@ -77,13 +71,10 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow): Prom
     });
     body = await response.text();
   } catch (err) {
-    const detail = describeFetchError(err, deps.timeoutMs);
-    await record({ status: 'failed', error: detail });
-    throw new TransientDeliveryFailure(`${payload.to}: ${detail}`);
+    throw await transient(fetchFailure(err, deps.timeoutMs));
   }
   if (response.status >= 500 || response.status === 429 || response.status === 408) {
-    await record({ status: 'failed', responseXml: body, httpStatus: response.status, error: `HTTP ${response.status}` });
-    throw new TransientDeliveryFailure(`${payload.to} answered HTTP ${response.status}`);
+    throw await transient({ responseXml: body, httpStatus: response.status, error: `HTTP ${response.status}`, problem: { plain: `it answers HTTP ${response.status}`, unreachable: false } });
   }
   const parsed = tryParseIso18626(body);
   const confirmation = parsed.ok ? (parsed.result.message as ConfirmationMessage) : undefined;
@@ -93,8 +84,7 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow): Prom
   }
   if (!confirmation || !confirmation.kind.endsWith('Confirmation')) {
     const detail = parsed.ok ? `answered with a ${parsed.result.kind}, not a confirmation` : `answered with something that is not ISO 18626 (${parsed.error.detail})`;
-    await record({ status: 'failed', responseXml: body, httpStatus: response.status, error: detail });
-    throw new TransientDeliveryFailure(`${payload.to} ${detail}`);
+    throw await transient({ responseXml: body, httpStatus: response.status, error: detail, problem: { plain: 'its answers are not ISO 18626 confirmations', unreachable: false } });
   }
   if (confirmation.confirmationHeader.messageStatus === 'ERROR') {
     await record({ status: 'refused', responseXml: body, httpStatus: response.status, parsed: confirmation, error: errorText(confirmation).slice(2) });
@@ -127,10 +117,33 @@ function errorText(confirmation: ConfirmationMessage | undefined): string {
   return error ? `: ${error.errorType}${error.errorValue ? ` ${error.errorValue}` : ''}` : '';
 }
 
-function describeFetchError(err: unknown, timeoutMs: number): string {
+/** What staff read for the system error codes a partner's address can give. */
+const CONNECTION_PROBLEMS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection reset',
+  UND_ERR_SOCKET: 'connection closed',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate is self-signed',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
+};
+
+function fetchFailure(err: unknown, timeoutMs: number): { error: string; problem: DeliveryProblem } {
   // AbortSignal.timeout rejects with a DOMException, which is not an Error subclass in every Node.
   const name = (err as { name?: string }).name;
-  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return { error: `no answer within ${timeoutMs} ms`, problem: { plain: `no answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`, unreachable: true } };
+  }
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ? `connection failed (${cause.code})` : `connection failed (${err instanceof Error ? err.message : String(err)})`;
+  const code = cause?.code;
+  const error = code ? `connection failed (${code})` : `connection failed (${err instanceof Error ? err.message : String(err)})`;
+  return { error, problem: { plain: (code && CONNECTION_PROBLEMS[code]) ?? error, unreachable: true } };
 }

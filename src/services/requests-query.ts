@@ -11,7 +11,7 @@ import { canonicalSymbol } from '../domain/symbols';
 import type { Lifecycle } from '../domain/types';
 import { listEvents, type RequestEventRow } from '../store/events';
 import { listLibraries } from '../store/libraries';
-import { listMessagesForRequest } from '../store/messages';
+import { listDeliveryFailuresForRequest, listMessagesForRequest } from '../store/messages';
 import { listNotificationsForRequest, searchRequests, type RequestFilters, type RequestSortField } from '../store/request-search';
 import { getRequest, type RequestRow } from '../store/requests';
 import { availableActions } from './actions';
@@ -189,6 +189,23 @@ export type TimelineEntry =
       responseXml: string | null;
       httpStatus: number | null;
       error: string | null;
+      /** Outbound: times these bytes were sent; status, answer and error are the latest attempt's. */
+      attempts: number;
+      lastAttemptAt: Date | null;
+    }
+  | {
+      /** A run of identical failed attempts to deliver a message (its XML is in the message entry). */
+      kind: 'delivery_failure';
+      at: Date;
+      id: string;
+      messageId: string;
+      peer: string | null;
+      messageType: string | null;
+      count: number;
+      firstAt: Date;
+      lastAt: Date;
+      error: string;
+      httpStatus: number | null;
     }
   | { kind: 'notification'; at: Date; id: string; notice: string; recipient: string | null; status: string; attempts: number; error: string | null; sentAt: Date | null };
 
@@ -198,13 +215,22 @@ function eventEntry(e: RequestEventRow): TimelineEntry {
 
 /** The request, what can be done next, and everything that happened to it, oldest first. */
 export async function requestWithTimeline(deps: ServiceDeps, id: string, principal: Principal): Promise<RequestView & { timeline: TimelineEntry[] }> {
-  const row = await visibleRequest(deps, id, principal);
-  const [events, messages, notices, symbols] = await Promise.all([
-    listEvents(deps.db, id),
-    listMessagesForRequest(deps.db, id),
-    listNotificationsForRequest(deps.db, id),
-    librarySymbols(deps),
-  ]);
+  // One snapshot: a delivery attempt committing halfway through must not show up in one list and not the other.
+  const { row, events, messages, failures, notices, symbols } = await deps.db.transaction(
+    async (tx) => {
+      const at = { ...deps, db: tx };
+      const found = await visibleRequest(at, id, principal);
+      const [events, messages, failures, notices, symbols] = await Promise.all([
+        listEvents(tx, id),
+        listMessagesForRequest(tx, id),
+        listDeliveryFailuresForRequest(tx, id),
+        listNotificationsForRequest(tx, id),
+        librarySymbols(at),
+      ]);
+      return { row: found, events, messages, failures, notices, symbols };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
   const timeline: TimelineEntry[] = [
     ...events.map(eventEntry),
     ...messages.map((m): TimelineEntry => ({
@@ -220,6 +246,21 @@ export async function requestWithTimeline(deps: ServiceDeps, id: string, princip
       responseXml: m.responseXml,
       httpStatus: m.httpStatus,
       error: m.error,
+      attempts: m.attempts,
+      lastAttemptAt: m.lastAttemptAt,
+    })),
+    ...failures.map((f): TimelineEntry => ({
+      kind: 'delivery_failure',
+      at: f.firstAt,
+      id: f.id,
+      messageId: f.messageId,
+      peer: f.peer,
+      messageType: f.messageType,
+      count: f.count,
+      firstAt: f.firstAt,
+      lastAt: f.lastAt,
+      error: f.error,
+      httpStatus: f.httpStatus,
     })),
     ...notices.map((n): TimelineEntry => ({
       kind: 'notification',

@@ -5,7 +5,7 @@
  * refused (the request then needs attention). A queued row goes back to pending when its job
  * could not be added or was lost by Redis.
  */
-import { and, asc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
 import { QUEUES, type QueueName } from '../jobs';
 import type { Db } from './db';
 import { appendRemark } from './events';
@@ -156,6 +156,37 @@ export async function markDead(db: Db, id: string, error: string, at: Date): Pro
   });
 }
 
+/**
+ * A row that keeps failing puts its request in front of staff while it is still retrying (once:
+ * a row that did so already does nothing). Returns false when the row had raised it already or is
+ * no longer live.
+ */
+export async function raiseAttention(tx: Db, id: string, remark: { reason: string; actor: string; data?: Record<string, unknown> }, at: Date): Promise<boolean> {
+  const [row] = await tx
+    .update(outbox)
+    .set({ attentionAt: at })
+    .where(and(eq(outbox.id, id), isNull(outbox.attentionAt), inArray(outbox.status, ['pending', 'queued'])))
+    .returning({ requestId: outbox.requestId, queue: outbox.queue, jobName: outbox.jobName });
+  if (!row?.requestId) return row !== undefined;
+  const [request] = await tx.update(requests).set({ needsAttention: true, updatedAt: at }).where(eq(requests.id, row.requestId)).returning({ id: requests.id, state: requests.state });
+  if (request) {
+    await appendRemark(tx, request, { event: 'needs_attention', actor: remark.actor, data: { reason: remark.reason, queue: row.queue, job: row.jobName, outboxId: id, ...remark.data }, at });
+  }
+  return true;
+}
+
+/**
+ * The row's trouble is over (the partner answered): it no longer holds its request in front of
+ * staff. Returns whether it had, and the request's attention before and after (see refreshAttention).
+ */
+export async function settleAttention(tx: Db, id: string, at: Date): Promise<{ request: { id: string; state: string }; before: boolean; after: boolean } | undefined> {
+  const [row] = await tx.update(outbox).set({ attentionAt: null }).where(and(eq(outbox.id, id), isNotNull(outbox.attentionAt))).returning({ requestId: outbox.requestId });
+  if (!row?.requestId) return undefined;
+  const [request] = await tx.select({ id: requests.id, state: requests.state, needsAttention: requests.needsAttention }).from(requests).where(eq(requests.id, row.requestId)).for('update');
+  if (!request) return undefined;
+  return { request, before: request.needsAttention, after: await refreshAttention(tx, request.id, at) };
+}
+
 export async function countByStatus(db: Db): Promise<Record<OutboxRow['status'], number>> {
   const rows = await db.select({ status: outbox.status, n: sql<number>`count(*)::int` }).from(outbox).groupBy(outbox.status);
   const counts = { pending: 0, queued: 0, done: 0, dead: 0 };
@@ -214,14 +245,15 @@ export async function settleDeadRow(tx: Db, id: string, note: string, at: Date):
 }
 
 /**
- * Sets the request's "needs attention" from what is left: some of its work is dead, or its state
- * needs staff anyway (`error`). Returns the new value.
+ * Sets the request's "needs attention" from what is left: some of its work is dead or has been
+ * failing too long (raiseAttention), or its state needs staff anyway (`error`). Returns the new value.
  */
 export async function refreshAttention(tx: Db, requestId: string, at: Date): Promise<boolean> {
   const [row] = await tx
     .update(requests)
     .set({
-      needsAttention: sql`(${requests.state} = 'error' or exists (select 1 from outbox o where o.request_id = ${requests.id} and o.status = 'dead'))`,
+      needsAttention: sql`(${requests.state} = 'error' or exists (select 1 from outbox o where o.request_id = ${requests.id}
+        and (o.status = 'dead' or (o.status in ('pending', 'queued') and o.attention_at is not null))))`,
       updatedAt: at,
     })
     .where(eq(requests.id, requestId))

@@ -118,13 +118,42 @@ export const protocolMessages = pgTable(
     dedupeKey: text('dedupe_key'),
     /** Outbound only: the outbox row that sent it. */
     outboxId: uuid('outbox_id'),
+    /**
+     * Outbound ISO 18626: how many times these bytes were POSTed. A retry sends the same bytes, so
+     * the message is kept once; status, answer and error are those of the latest attempt, and
+     * failed attempts are summed up in delivery_failures. `createdAt` is the first attempt.
+     */
+    attempts: integer('attempts').notNull().default(1),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
   },
   (t) => [
     index('protocol_messages_request_idx').on(t.requestId, t.createdAt),
+    index('protocol_messages_outbox_idx').on(t.outboxId),
     index('protocol_messages_created_idx').on(t.createdAt),
     uniqueIndex('protocol_messages_dedupe_key').on(t.protocol, t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
   ],
+);
+
+/**
+ * Failed attempts to deliver an outbound message, one row per run of identical failures (same
+ * error, same HTTP status): a partner down for a day is one row with a count, not thirty copies
+ * of the message.
+ */
+export const deliveryFailures = pgTable(
+  'delivery_failures',
+  {
+    id: uuid('id').primaryKey(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => protocolMessages.id),
+    error: text('error').notNull(),
+    httpStatus: integer('http_status'),
+    count: integer('count').notNull().default(1),
+    firstAt: timestamp('first_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastAt: timestamp('last_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('delivery_failures_message_idx').on(t.messageId, t.firstAt)],
 );
 
 /**
@@ -149,6 +178,11 @@ export const outbox = pgTable(
     notBefore: timestamp('not_before', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     queuedAt: timestamp('queued_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * When this row, still retrying, put its request in front of staff (a delivery failing for
+     * longer than DELIVERY_ATTENTION_AFTER_MS); cleared once the partner answers.
+     */
+    attentionAt: timestamp('attention_at', { withTimezone: true, mode: 'date' }),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [index('outbox_pending_idx').on(t.seq).where(sql`${t.status} = 'pending'`), index('outbox_request_idx').on(t.requestId, t.seq)],
@@ -197,4 +231,4 @@ export const apiKeys = pgTable('api_keys', {
   revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
 });
 
-export const schema = { libraries, partners, requests, requestEvents, protocolMessages, outbox, notifications, apiKeys };
+export const schema = { libraries, partners, requests, requestEvents, protocolMessages, deliveryFailures, outbox, notifications, apiKeys };

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../config/load';
 import { startService, type RunningService } from '../../src/server';
 import { insertLibrary } from '../../src/store/libraries';
@@ -22,6 +22,8 @@ export interface PartnerSeed {
   readonly at: Instance;
   readonly inboundSecret?: string;
   readonly outboundSecret?: string;
+  /** Extra HTTP headers sent with every message to this partner (an API key, a token). */
+  readonly httpHeaders?: Record<string, string>;
 }
 
 export interface Instance {
@@ -38,7 +40,12 @@ export interface Instance {
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-export async function startInstance(name: string, librarySymbols: readonly string[], overrides: Partial<Config> = {}): Promise<Instance> {
+export interface InstanceOptions {
+  /** The server's logger (default: silent, or TEST_LOG_LEVEL). */
+  readonly log?: Logger;
+}
+
+export async function startInstance(name: string, librarySymbols: readonly string[], overrides: Partial<Config> = {}, options: InstanceOptions = {}): Promise<Instance> {
   const dataDir = mkdtempSync(join(tmpdir(), `ill-e2e-${name}-`));
   const pg: TestDatabase | undefined = process.env.TEST_DATABASE_URL ? await freshDatabase() : undefined;
   const port = await freeLoopbackPort();
@@ -59,7 +66,7 @@ export async function startInstance(name: string, librarySymbols: readonly strin
   };
   const libraryIds: Record<string, string> = {};
   const boot = async (seed: boolean): Promise<Instance> => {
-    const service = await startService(config, { role: 'server', log: log.child({ instance: name }), queuePrefix: prefix });
+    const service = await startService(config, { role: 'server', log: (options.log ?? log).child({ instance: name }), queuePrefix: prefix });
     if (seed) {
       for (const symbol of librarySymbols) {
         const id = randomUUID();
@@ -95,7 +102,7 @@ export async function addPartners(instance: Instance, partners: readonly Partner
       iso18626Url: `${p.at.url}/iso18626`,
       auth: {
         inbound: p.inboundSecret ? { securityCode: p.inboundSecret } : {},
-        outbound: { ...(p.outboundSecret ? { securityCode: p.outboundSecret } : {}), httpHeaders: {} },
+        outbound: { ...(p.outboundSecret ? { securityCode: p.outboundSecret } : {}), httpHeaders: p.httpHeaders ?? {} },
       },
       policies: {},
       vendor: null,

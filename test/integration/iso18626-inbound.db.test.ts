@@ -97,14 +97,16 @@ describe('receiving ISO 18626 messages (POST /iso18626)', () => {
       expect(stored?.data).toMatchObject({ bibliographic: { title: 'Solaris' }, patron: { id: 'their-patron-9' } });
     });
 
-    it('is stored raw with its parse result and the confirmation sent', async () => {
+    it('is stored raw with its parse result and the confirmation sent, the security code masked in both', async () => {
       const message = loanRequest();
       const xml = buildIso18626(message);
       const { text } = await post(xml);
       const stored = await supplierRequest(message.header.requestingAgencyRequestId);
       const [record] = await database.db.select().from(protocolMessages).where(eq(protocolMessages.requestId, stored!.id));
-      expect(record).toMatchObject({ protocol: 'iso18626', direction: 'in', peer: 'ISIL:DK-P', messageType: 'request', status: 'answered', rawXml: xml, responseXml: text });
-      expect(record!.parsed).toMatchObject({ message: { kind: 'request' }, warnings: [] });
+      const masked = xml.replace('<securityCode>p-secret</securityCode>', '<securityCode>***</securityCode>');
+      expect(masked).not.toBe(xml);
+      expect(record).toMatchObject({ protocol: 'iso18626', direction: 'in', peer: 'ISIL:DK-P', messageType: 'request', status: 'answered', rawXml: masked, responseXml: text });
+      expect(record!.parsed).toMatchObject({ message: { kind: 'request', header: { requestingAgencyAuthentication: { securityCode: '***' } } }, warnings: [] });
     });
 
     it('delivered twice, creates one request and is confirmed twice identically', async () => {

@@ -61,7 +61,24 @@ export const timelineEntrySchema = z
       responseXml: z.string().nullable(),
       httpStatus: z.number().int().nullable(),
       error: z.string().nullable(),
+      attempts: z.number().int().meta({ description: 'Outbound: how many times these bytes were sent; status, answer and error are the latest attempt’s' }),
+      lastAttemptAt: instant.nullable(),
     }),
+    z
+      .object({
+        kind: z.literal('delivery_failure'),
+        at: instant,
+        id: z.string(),
+        messageId: z.string().meta({ description: 'The message entry whose delivery failed' }),
+        peer: z.string().nullable(),
+        messageType: z.string().nullable(),
+        count: z.number().int().meta({ description: 'Failed attempts in this run' }),
+        firstAt: instant,
+        lastAt: instant,
+        error: z.string(),
+        httpStatus: z.number().int().nullable(),
+      })
+      .meta({ description: 'A run of identical failed attempts to deliver an outbound message' }),
     z.object({
       kind: z.literal('notification'),
       at: instant,
@@ -77,7 +94,7 @@ export const timelineEntrySchema = z
   .meta({ id: 'TimelineEntry' });
 
 export const requestWithTimelineSchema = requestSchema
-  .extend({ timeline: z.array(timelineEntrySchema).meta({ description: 'State changes, notes, protocol messages (raw XML) and patron notices, oldest first' }) })
+  .extend({ timeline: z.array(timelineEntrySchema).meta({ description: 'State changes, notes, protocol messages (raw XML, secrets masked), failed delivery attempts and patron notices, oldest first' }) })
   .meta({ id: 'RequestWithTimeline' });
 
 export const partnerSchema = z
