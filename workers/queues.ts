@@ -95,8 +95,11 @@ export function openQueues(
   };
 }
 
-/** Resolves once the connection is ready; rejects with a readable error after `timeoutMs`. */
-export function connectionReady(connection: Redis, timeoutMs = 10_000): Promise<void> {
+/**
+ * Resolves once the connection is ready; rejects with a readable error after `timeoutMs`. Generous:
+ * a start that migrates the embedded database can keep the event loop busy for seconds.
+ */
+export function connectionReady(connection: Redis, timeoutMs = 30_000): Promise<void> {
   if (connection.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -39,9 +39,13 @@ describe('the private redis-server', () => {
     return child;
   }
 
-  /** `npm start` without the wrapper: the built server, on a port of its own; resolves once it listens. */
-  async function startServer(): Promise<ChildProcess> {
-    const child = node(['dist/src/main.js'], { PORT: String(await freeLoopbackPort()) });
+  /**
+   * `npm start` without the wrapper: the built server, on a port of its own; resolves once it
+   * answers HTTP (by then its signal handlers are installed, which the "listening" line precedes).
+   */
+  async function startServer(): Promise<{ child: ChildProcess; output: () => string }> {
+    const port = await freeLoopbackPort();
+    const child = node(['dist/src/main.js'], { PORT: String(port) });
     let output = '';
     await new Promise<void>((resolveListening, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), WAIT_MS);
@@ -55,10 +59,14 @@ describe('the private redis-server', () => {
       child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
     });
-    return child;
+    await fetch(`http://127.0.0.1:${port}/health/live`);
+    return { child, output: () => output };
   }
 
-  const exited = (child: ChildProcess) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r)));
+  const exited = async (child: ChildProcess) => {
+    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+    return { code: child.exitCode, signal: child.signalCode };
+  };
 
   it('is started once for a data folder however many processes ask for it at the same moment', async () => {
     const all = await Promise.all([ensurePrivateRedis(dataDir), ensurePrivateRedis(dataDir), ensurePrivateRedis(dataDir)]);
@@ -84,22 +92,20 @@ describe('the private redis-server', () => {
 
   it('is stopped when its owner exits on a fatal error', async () => {
     const owner = node(['-e', `require('./dist/workers/private-redis').ensurePrivateRedis(process.env.DATA_DIR).then(() => { throw new Error('fatal'); })`]);
-    await exited(owner);
-    expect(owner.exitCode).toBe(1);
+    expect(await exited(owner)).toEqual({ code: 1, signal: null });
     await eventually(async () => redisServersRunningIn(redisDir()).length === 0, WAIT_MS);
   });
 
   it('after kill -9 of the server that owns it, the next start leaves exactly one for the folder, and its graceful stop none', async () => {
     const crashed = await startServer();
     expect(redisServersRunningIn(redisDir())).toHaveLength(1);
-    crashed.kill('SIGKILL');
-    await exited(crashed);
+    crashed.child.kill('SIGKILL');
+    await exited(crashed.child);
 
     const next = await startServer();
     expect(redisServersRunningIn(redisDir())).toHaveLength(1);
-    next.kill('SIGTERM');
-    await exited(next);
-    expect(next.exitCode).toBe(0);
+    next.child.kill('SIGTERM');
+    expect({ ...(await exited(next.child)), output: next.output() }).toMatchObject({ code: 0, signal: null });
     expect(redisServersRunningIn(redisDir())).toEqual([]);
   });
 });

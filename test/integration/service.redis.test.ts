@@ -13,6 +13,9 @@ import { eventually } from '../helpers/queues';
 
 const log = pino({ level: 'silent' });
 
+// Each test starts a whole service (and some a second one) on an embedded database: slow on a loaded machine.
+jest.setTimeout(90_000);
+
 /** A service configuration on a free port, with this run's Redis and a database of its own. */
 function testConfig(dataDir: string, overrides: Partial<Config> = {}): Config {
   return { ...loadConfig({ env: {} }), port: 0, dataDir, redisUrl: process.env.REDIS_URL, logLevel: 'silent', relayIntervalMs: 50, shutdownTimeoutMs: 5000, ...overrides };

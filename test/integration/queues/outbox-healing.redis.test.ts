@@ -1,13 +1,15 @@
 /**
  * Outbox rows that no job would ever settle are healed: a job Redis lost is relayed again, and a
  * row whose job gave up while the database refused the write that says so still ends dead. Each
- * test gets a database and queues of its own: the sweeper looks at every queued row.
+ * test gets queues of its own, and settles what it left behind: the sweeper looks at every
+ * queued row of the database.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { PermanentJobFailure } from '../../../src/jobs';
 import { addToOutbox, getOutboxRow, markDone } from '../../../src/store/outbox';
+import { outbox } from '../../../src/store/schema';
 import { insertRequest } from '../../../src/store/requests';
 import { relayOnce } from '../../../workers/relay';
 import { startWorkers, type JobHandler } from '../../../workers/runner';
@@ -21,13 +23,16 @@ const now = () => new Date();
 describe('outbox self-healing', () => {
   let database: TestDatabase;
   let setup: ReturnType<typeof testQueues>;
-  beforeEach(async () => {
+  beforeAll(async () => {
     database = await freshDatabase();
+  });
+  afterAll(() => database.close());
+  beforeEach(() => {
     setup = testQueues();
   });
   afterEach(async () => {
     await setup.close();
-    await database.close();
+    await database.db.update(outbox).set({ status: 'done' });
   });
 
   const relay = () => relayOnce({ db: database.db, queues: setup.queues, now, log });
@@ -93,6 +98,11 @@ describe('outbox self-healing', () => {
           end $$`),
       );
       await database.db.execute(sql`create trigger refuse_first_dead_write before update on outbox for each row execute function refuse_first_dead_write()`);
+    });
+    afterEach(async () => {
+      await database.db.execute(sql`drop trigger refuse_first_dead_write on outbox`);
+      await database.db.execute(sql`drop function refuse_first_dead_write()`);
+      await database.db.execute(sql`drop sequence dead_writes`);
     });
 
     const runWith = (handler: JobHandler) =>

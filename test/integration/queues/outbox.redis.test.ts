@@ -4,7 +4,9 @@ import { PermanentJobFailure, type QUEUES } from '../../../src/jobs';
 import { addToOutbox, getOutboxRow, markDone } from '../../../src/store/outbox';
 import { listEvents } from '../../../src/store/events';
 import { getRequest, insertRequest } from '../../../src/store/requests';
+import { connectionReady, openQueues } from '../../../workers/queues';
 import { relayOnce } from '../../../workers/relay';
+import { startRedisServer } from '../../../workers/redis-server';
 import { startWorkers, type JobHandler } from '../../../workers/runner';
 import { freshDatabase, type TestDatabase } from '../../helpers/db';
 import { eventually, testQueues } from '../../helpers/queues';
@@ -91,6 +93,29 @@ describe('outbox to BullMQ', () => {
     );
     await relayOnce(relayDeps());
     expect(await setup.queues.timers.getJobState(id!)).toBe('delayed');
+  });
+
+  it('puts rows back to pending when Redis is away, without waiting for it, and relays them once it is back', async () => {
+    const redis = await startRedisServer();
+    const own = openQueues(redis.url, `away-${randomUUID().slice(0, 8)}`);
+    try {
+      await connectionReady(own.connection);
+      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail' }], randomUUID));
+      await redis.stop();
+      expect(await relayOnce({ db: database.db, queues: own.queues, now, log })).toBe(0);
+      expect((await getOutboxRow(database.db, id!))?.status).toBe('pending');
+      const back = await startRedisServer({ port: redis.port });
+      try {
+        await eventually(async () => own.ready(), 30_000);
+        expect(await relayOnce({ db: database.db, queues: own.queues, now, log })).toBe(1);
+        expect(await own.queues.notify.getJobState(id!)).toBe('waiting');
+      } finally {
+        await back.stop();
+      }
+    } finally {
+      await own.close();
+      await redis.stop();
+    }
   });
 
   describe('workers', () => {
