@@ -6,7 +6,7 @@
  */
 import { callApi } from './http';
 import type { Instance } from './instances';
-import { readPostgres } from './sql';
+import { postgresReader } from './sql';
 
 export interface LenderStaff {
   stop(): Promise<void>;
@@ -17,7 +17,7 @@ const DUE_DATE = '2031-06-30T23:59:59Z';
 
 export function shipArrivals(lender: Instance): LenderStaff {
   if (!lender.databaseUrl) throw new Error('the lender runs on PostgreSQL');
-  const read = readPostgres(lender.databaseUrl);
+  const { read, close } = postgresReader(lender.databaseUrl);
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
@@ -33,6 +33,7 @@ export function shipArrivals(lender: Instance): LenderStaff {
       }
       await new Promise((r) => setTimeout(r, LOOK_EVERY_MS));
     }
+    await close();
   })();
   return {
     /** Idempotent. */

@@ -46,7 +46,6 @@ export interface Templates {
 
 /** Retries fast enough for a run of seconds, as the e2e tests configure them. */
 const TUNING: Record<string, string> = {
-  LOG_LEVEL: 'info',
   RELAY_INTERVAL_MS: '200',
   DELIVERY_RETRY_MS: '250',
   DELIVERY_ATTEMPTS: '20',
@@ -87,6 +86,8 @@ export interface PairOptions {
   readonly separateWorker: boolean;
   /** The borrower keeps its data in the embedded PGlite database (the default installation). */
   readonly embeddedBorrower: boolean;
+  /** LOG_LEVEL of the servers (a separate worker process logs at info: its readiness is a log line). */
+  readonly logLevel: 'info' | 'warn';
 }
 
 interface Side {
@@ -109,8 +110,8 @@ export async function startPair(
   const started: Instance[] = [];
   try {
     for (const side of sides) started.push(await prepare(cluster, templates, options, side));
-    // Both listen before either sends: the lender first, so the first deliveries find it.
-    for (const instance of [...started].reverse()) for (const p of instance.processes) await p.start();
+    // All at once: the batch starts only when every process is ready.
+    await Promise.all(started.flatMap((instance) => instance.processes.map((p) => p.start())));
   } catch (err) {
     await stopAll(started);
     throw err;
@@ -163,10 +164,11 @@ async function prepare(cluster: Cluster, templates: Templates, options: PairOpti
     REDIS_URL: redis.url,
     DIRECTORY_FILE: directoryFile,
     WORKERS: separate ? 'separate' : 'inprocess',
+    LOG_LEVEL: options.logLevel,
   };
   const server = nodeProcess({ name: side.name, args: [], env, logFile: join(dataDir, 'server.log'), ready: (line) => line.startsWith('ILL broker listening on') });
   const worker = separate
-    ? nodeProcess({ name: `${side.name} workers`, args: ['--workers'], env, logFile: join(dataDir, 'workers.log'), ready: (line) => line.includes('"msg":"queue workers started"') })
+    ? nodeProcess({ name: `${side.name} workers`, args: ['--workers'], env: { ...env, LOG_LEVEL: 'info' }, logFile: join(dataDir, 'workers.log'), ready: (line) => line.includes('"msg":"queue workers started"') })
     : undefined;
   return {
     name: side.name,

@@ -1,45 +1,48 @@
 /**
- * Looking at a running pair (has the work drained yet?) and counting a stopped one. A borrower
- * on PostgreSQL is read directly both times. An embedded (PGlite) borrower cannot be opened
- * while its server runs, so until then it is watched through its staff API, and its database
- * is read once the server has stopped.
+ * Watching a pair while it runs (has the work drained yet?) and counting it once stopped. A
+ * borrower on PostgreSQL is read directly both times. An embedded (PGlite) borrower cannot be
+ * opened while its server runs, so until then it is watched through its staff API, and its
+ * database is read once the server has stopped.
  */
 import { join } from 'node:path';
-import { countAll, drained, LENDING_SQL, mailedNotices, NOTICES_PER_REQUEST, type Counts, type Sources } from './counts';
+import { countAll, drained, LENDING_SQL, mailedNotices, NOTICES_PER_REQUEST, type Counts } from './counts';
 import { callApi } from './http';
 import type { Instance, Pair } from './instances';
-import { readPostgres, withPglite, type Read } from './sql';
+import { postgresReader, withPglite, type Reader } from './sql';
 
-const mailFolder = (borrower: Instance) => join(borrower.dataDir, 'mail');
-
-function readerOf(instance: Instance): Read {
-  if (!instance.databaseUrl) throw new Error(`the ${instance.name} runs on PGlite: read it once it has stopped`);
-  return readPostgres(instance.databaseUrl);
+export interface Observer {
+  /** True once every request is at the lender, shipped and mailed, and no outbox row is due. */
+  drainedNow(accepted: readonly string[]): Promise<boolean>;
+  /** The figures, once the pair's processes have stopped. */
+  countStopped(accepted: readonly string[]): Promise<Counts>;
+  close(): Promise<void>;
 }
 
-/** True once every request is at the lender, shipped and mailed, and no outbox row is due. */
-export async function drainedNow(pair: Pair, accepted: readonly string[]): Promise<boolean> {
-  if (pair.borrower.databaseUrl) {
-    const sources: Sources = { borrower: readerOf(pair.borrower), lender: readerOf(pair.lender), mailFolder: mailFolder(pair.borrower) };
-    return drained(await countAll(sources, accepted));
-  }
-  const borrowing = await borrowingThroughApi(pair.borrower);
-  if (!borrowing) return false;
-  const atLender = new Set((await readerOf(pair.lender)<{ rid: string }>(LENDING_SQL)).map((r) => r.rid));
-  const mails = mailedNotices(mailFolder(pair.borrower), new Map());
-  return (
-    borrowing.length > 0 &&
-    [...borrowing.map((r) => r.id), ...accepted].every((id) => atLender.has(id)) &&
-    borrowing.every((r) => r.state === 'shipped') &&
-    mails.distinct >= NOTICES_PER_REQUEST * borrowing.length
-  );
-}
-
-/** The figures of a pair whose processes have stopped. */
-export async function countStopped(pair: Pair, accepted: readonly string[]): Promise<Counts> {
-  const lender = readerOf(pair.lender);
-  if (pair.borrower.databaseUrl) return countAll({ borrower: readerOf(pair.borrower), lender, mailFolder: mailFolder(pair.borrower) }, accepted);
-  return withPglite(join(pair.borrower.dataDir, 'pglite'), (borrower) => countAll({ borrower, lender, mailFolder: mailFolder(pair.borrower) }, accepted));
+export function observe(pair: Pair): Observer {
+  const mailFolder = join(pair.borrower.dataDir, 'mail');
+  const lender = postgresReader(pair.lender.databaseUrl!);
+  const borrower: Reader | undefined = pair.borrower.databaseUrl ? postgresReader(pair.borrower.databaseUrl) : undefined;
+  return {
+    async drainedNow(accepted) {
+      if (borrower) return drained(await countAll({ borrower: borrower.read, lender: lender.read, mailFolder }, accepted));
+      const borrowing = await borrowingThroughApi(pair.borrower);
+      if (!borrowing) return false;
+      const atLender = new Set((await lender.read<{ rid: string }>(LENDING_SQL)).map((r) => r.rid));
+      return (
+        borrowing.length > 0 &&
+        [...borrowing.map((r) => r.id), ...accepted].every((id) => atLender.has(id)) &&
+        borrowing.every((r) => r.state === 'shipped') &&
+        mailedNotices(mailFolder, new Map()).distinct >= NOTICES_PER_REQUEST * borrowing.length
+      );
+    },
+    async countStopped(accepted) {
+      if (borrower) return countAll({ borrower: borrower.read, lender: lender.read, mailFolder }, accepted);
+      return withPglite(join(pair.borrower.dataDir, 'pglite'), (read) => countAll({ borrower: read, lender: lender.read, mailFolder }, accepted));
+    },
+    async close() {
+      await Promise.all([lender.close(), borrower?.close()]);
+    },
+  };
 }
 
 /** Every borrowing request with its state, page by page; undefined when the API does not answer. */

@@ -19,7 +19,7 @@ import { startCluster, type Cluster } from './cluster';
 import { shipArrivals } from './drive';
 import { makeAdminKey, startPair, type Templates } from './instances';
 import { startBatch } from './load';
-import { countStopped, drainedNow } from './observe';
+import { observe } from './observe';
 import { SCENARIOS, type Scenario } from './scenarios';
 import { formatNotes, formatTable, summary, type Row } from './table';
 import { clientProblems, failuresOf } from './verdict';
@@ -42,7 +42,7 @@ function parseOptions(argv: readonly string[]): Options {
     ...(value('--json') ? { json: value('--json')! } : {}),
     ...(value('--only') ? { only: value('--only')! } : {}),
     requests: Number(value('--requests') ?? 100),
-    drainTimeoutS: Number(value('--drain-timeout') ?? 90),
+    drainTimeoutS: Number(value('--drain-timeout') ?? 120),
     lanes: Math.max(1, Number(value('--lanes') ?? 2)),
     keep: argv.includes('--keep'),
   };
@@ -50,6 +50,7 @@ function parseOptions(argv: readonly string[]): Options {
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
 async function makeTemplates(cluster: Cluster, folder: string): Promise<Templates> {
   const made = await Promise.all(
@@ -66,8 +67,18 @@ async function runScenario(scenario: Scenario, cluster: Cluster, templates: Temp
   const slug = scenario.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
   const dir = join(folder, slug);
   mkdirSync(dir, { recursive: true });
-  const pair = await startPair(cluster, templates, { folder: dir, scenario: slug, separateWorker: scenario.separateWorker, embeddedBorrower: scenario.embeddedBorrower });
+  const began = Date.now();
+  const pair = await startPair(cluster, templates, {
+    folder: dir,
+    scenario: slug,
+    separateWorker: scenario.separateWorker,
+    embeddedBorrower: scenario.embeddedBorrower,
+    // Every request logged costs CPU the servers need; the logs are read only when kept.
+    logLevel: options.keep ? 'info' : 'warn',
+  });
+  say(`[${scenario.name}] ready in ${seconds(began)} s`);
   const staff = shipArrivals(pair.lender);
+  const observer = observe(pair);
   try {
     const batch = startBatch({ borrower: pair.borrower, scenario: slug, count: options.requests, concurrency: 4, perSecond: 20, giveUpAfterMs: 60_000 });
     await batch.whenSubmitted(Math.round(options.requests * 0.4));
@@ -75,24 +86,25 @@ async function runScenario(scenario: Scenario, cluster: Cluster, templates: Temp
     const faultProblems = await scenario.fault({ cluster, pair });
     const result = await batch.done;
     const quiet = Date.now();
-    say(`[${scenario.name}] ${result.accepted.length}/${result.submitted} accepted; waiting for the work to drain`);
+    say(`[${scenario.name}] ${result.accepted.length}/${result.submitted} accepted at ${seconds(began)} s; waiting for the work to drain`);
     let drainedIn: number | undefined;
     while (Date.now() - quiet < options.drainTimeoutS * 1000) {
       try {
-        if (await drainedNow(pair, result.accepted)) {
+        if (await observer.drainedNow(result.accepted)) {
           drainedIn = (Date.now() - quiet) / 1000;
           break;
         }
       } catch {
         // a database restarting (or down for good): look again
       }
-      await pause(500);
+      await pause(1000);
     }
     await staff.stop();
     for (const p of [...pair.borrower.processes, ...pair.lender.processes]) await p.settled();
     // Counted once stopped: an embedded database can only be read then, and nothing moves.
     await pair.stop();
-    const counts = await countStopped(pair, result.accepted);
+    const counts = await observer.countStopped(result.accepted);
+    say(`[${scenario.name}] done in ${seconds(began)} s`);
     const crashes = [...pair.borrower.processes, ...pair.lender.processes].flatMap((p) => p.crashes);
     const failures = failuresOf({ scenario, batch: result, counts, drainedIn, drainTimeoutS: options.drainTimeoutS, crashes, faultProblems });
     return {
@@ -112,6 +124,7 @@ async function runScenario(scenario: Scenario, cluster: Cluster, templates: Temp
   } finally {
     await staff.stop();
     await pair.stop();
+    await observer.close();
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
   }
 }

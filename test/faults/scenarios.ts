@@ -99,13 +99,13 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
-    name: 'lender down 8 s, back',
+    name: 'lender down 6 s, back',
     separateWorker: false,
     embeddedBorrower: false,
     answers: 'all',
     fault: async ({ pair }) => {
       await pair.lender.server.signal('SIGTERM');
-      await pause(8000);
+      await pause(6000);
       await pair.lender.server.start();
       return [];
     },

@@ -1,24 +1,26 @@
 /**
- * Reading an instance's database from outside. PostgreSQL: on a connection of its own per
- * question, so a restart costs one failed read and nothing else. The embedded PGlite database
- * can be opened by one process only, so it is read once its server has stopped.
+ * Reading an instance's database from outside. PostgreSQL: through a small pool whose lost
+ * connections are simply replaced, so a restart costs a failed read or two and nothing else.
+ * The embedded PGlite database can be opened by one process only, so it is read once its server
+ * has stopped.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { Client, type QueryResultRow } from 'pg';
+import { Pool, type QueryResultRow } from 'pg';
 
 /** One SQL question to one database. */
 export type Read = <R extends QueryResultRow>(text: string) => Promise<R[]>;
 
-export function readPostgres(url: string): Read {
-  return async <R extends QueryResultRow>(text: string) => {
-    const client = new Client({ connectionString: url, connectionTimeoutMillis: 3000, statement_timeout: 10_000 });
-    client.on('error', () => {}); // a restart while connected: the query below reports it
-    await client.connect();
-    try {
-      return (await client.query<R>(text)).rows;
-    } finally {
-      await client.end().catch(() => {});
-    }
+export interface Reader {
+  readonly read: Read;
+  close(): Promise<void>;
+}
+
+export function postgresReader(url: string): Reader {
+  const pool = new Pool({ connectionString: url, max: 3, connectionTimeoutMillis: 3000, statement_timeout: 10_000, idleTimeoutMillis: 5000 });
+  pool.on('error', () => {}); // an idle connection lost to a restart: the pool makes a new one
+  return {
+    read: async <R extends QueryResultRow>(text: string) => (await pool.query<R>(text)).rows,
+    close: () => pool.end(),
   };
 }
 
