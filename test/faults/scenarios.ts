@@ -27,6 +27,12 @@ export interface Scenario {
    * - `any`: a SIGKILL may cut anything short.
    */
   readonly answers: 'all' | 'every-commit' | 'any';
+  /**
+   * Roughly how long it runs, in seconds, only to spread scenarios evenly over lanes. A SIGKILL
+   * costs a minute whatever the machine: the killed worker's jobs are taken back only when their
+   * BullMQ locks (30 s) have expired and the next stalled-job check (every 30 s) has run.
+   */
+  readonly expectedS: number;
   fault(world: World): Promise<string[]>;
 }
 
@@ -50,6 +56,7 @@ export const SCENARIOS: readonly Scenario[] = [
     separateWorker: false,
     embeddedBorrower: false,
     answers: 'all',
+    expectedS: 30,
     fault: async ({ cluster }) => {
       await cluster.restartImmediately();
       return [];
@@ -60,6 +67,7 @@ export const SCENARIOS: readonly Scenario[] = [
     separateWorker: false,
     embeddedBorrower: false,
     answers: 'all',
+    expectedS: 30,
     fault: redisOutage,
   },
   {
@@ -67,6 +75,7 @@ export const SCENARIOS: readonly Scenario[] = [
     separateWorker: false,
     embeddedBorrower: false,
     answers: 'any',
+    expectedS: 75,
     fault: async ({ pair }) => {
       await pair.borrower.server.signal('SIGKILL');
       await pause(1000);
@@ -79,6 +88,7 @@ export const SCENARIOS: readonly Scenario[] = [
     separateWorker: true,
     embeddedBorrower: false,
     answers: 'all',
+    expectedS: 75,
     fault: async ({ pair }) => {
       await pair.borrower.worker!.signal('SIGKILL');
       await pause(1000);
@@ -91,6 +101,7 @@ export const SCENARIOS: readonly Scenario[] = [
     separateWorker: false,
     embeddedBorrower: false,
     answers: 'every-commit',
+    expectedS: 25,
     fault: async ({ pair }) => {
       const exit = await pair.borrower.server.signal('SIGTERM');
       await pause(1000);
@@ -103,6 +114,7 @@ export const SCENARIOS: readonly Scenario[] = [
     separateWorker: false,
     embeddedBorrower: false,
     answers: 'all',
+    expectedS: 25,
     fault: async ({ pair }) => {
       await pair.lender.server.signal('SIGTERM');
       await pause(6000);
@@ -117,6 +129,18 @@ export const SCENARIOS: readonly Scenario[] = [
     separateWorker: false,
     embeddedBorrower: true,
     answers: 'all',
+    expectedS: 50,
     fault: redisOutage,
   },
 ];
+
+/** Longest first, each to the lane with the least work so far. */
+export function spreadOverLanes(scenarios: readonly Scenario[], count: number): Scenario[][] {
+  const lanes = Array.from({ length: Math.min(count, scenarios.length) }, () => ({ work: 0, scenarios: [] as Scenario[] }));
+  for (const scenario of [...scenarios].sort((a, b) => b.expectedS - a.expectedS)) {
+    const lane = lanes.reduce((least, l) => (l.work < least.work ? l : least));
+    lane.scenarios.push(scenario);
+    lane.work += scenario.expectedS;
+  }
+  return lanes.map((l) => l.scenarios);
+}

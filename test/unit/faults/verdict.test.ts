@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drained, mailedNotices, type Counts } from '../../faults/counts';
 import type { BatchResult } from '../../faults/load';
-import type { Scenario } from '../../faults/scenarios';
+import { spreadOverLanes, type Scenario } from '../../faults/scenarios';
 import { formatTable, summary, type Row } from '../../faults/table';
 import { failuresOf, type Measured } from '../../faults/verdict';
 
@@ -29,7 +29,7 @@ const settled: Counts = {
 
 const allAnswered: BatchResult = { submitted: 100, accepted: Array.from({ length: 100 }, (_, i) => `r${i}`), unanswered: 0, refused: 0, retries: 0, slowestAnswerS: 0.2, problems: new Map() };
 
-const scenario = (answers: Scenario['answers']): Scenario => ({ name: 'a fault', separateWorker: false, embeddedBorrower: false, answers, fault: async () => [] });
+const scenario = (answers: Scenario['answers'], name = 'a fault', expectedS = 30): Scenario => ({ name, separateWorker: false, embeddedBorrower: false, answers, expectedS, fault: async () => [] });
 
 const measured = (overrides: Partial<Measured> = {}): Measured => ({
   scenario: scenario('all'),
@@ -133,5 +133,14 @@ describe('the table', () => {
     expect(lines[2]).toMatch(/^\| lender down 6 s, back +\| +100 \| +100 \| +100 \| +0 \| +0 \| +0 \| +0 \| +6\.1 \| +pass \|$/);
     expect(lines[3]).toMatch(/\| +> 90 \| +FAIL \|$/);
     expect(summary(rows)).toMatchObject({ passed: 1, failed: 1 });
+  });
+});
+
+describe('lanes', () => {
+  it('spreads scenarios so that the lanes take about as long as each other', () => {
+    const [kill, kill2, slow, a, b, c] = [75, 75, 50, 30, 25, 25].map((s, i) => scenario('any', `s${i}`, s));
+    const lanes = spreadOverLanes([a!, kill!, b!, kill2!, slow!, c!], 3);
+    expect(lanes.map((l) => l.map((s) => s.name))).toEqual([['s0', 's4'], ['s1', 's5'], ['s2', 's3']]);
+    expect(spreadOverLanes([a!], 3)).toEqual([[a]]);
   });
 });
