@@ -54,14 +54,16 @@ export const repoRoot = join(__dirname, '..', '..', '..');
 export function nodeProcess(spec: ProcessSpec): ManagedProcess {
   const crashes: Crash[] = [];
   const log: WriteStream = createWriteStream(spec.logFile, { flags: 'a' });
+  /** Children whose exit was asked for (a signal from the suite, a start that timed out). */
+  const expected = new WeakSet<ChildProcess>();
   let child: ChildProcess | undefined;
-  let expectingExit = false;
+  /** Set once the process has been up: from then on a crash is followed by a restart. */
+  let supervised = false;
   let restarting: Promise<void> | undefined;
   let tail: string[] = [];
 
   const start = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      expectingExit = false;
       tail = [];
       const c = spawn(process.execPath, [join(repoRoot, 'dist', 'src', 'main.js'), ...spec.args], {
         cwd: repoRoot,
@@ -72,7 +74,11 @@ export function nodeProcess(spec: ProcessSpec): ManagedProcess {
       child = c;
       const unregister = onCleanup(`${spec.name} (pid ${c.pid})`, () => killGroup(c, 'SIGKILL'));
       let ready = false;
-      const timer = setTimeout(() => reject(new Error(`${spec.name} was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${tail.slice(-15).join('\n')}`)), READY_TIMEOUT_MS);
+      const timer = setTimeout(() => {
+        expected.add(c);
+        killGroup(c, 'SIGKILL');
+        reject(new Error(`${spec.name} was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${tail.slice(-15).join('\n')}`));
+      }, READY_TIMEOUT_MS);
       for (const stream of [c.stdout!, c.stderr!]) {
         createInterface({ input: stream }).on('line', (line) => {
           log.write(`${line}\n`);
@@ -80,6 +86,7 @@ export function nodeProcess(spec: ProcessSpec): ManagedProcess {
           if (tail.length > 200) tail = tail.slice(-100);
           if (!ready && spec.ready(line)) {
             ready = true;
+            supervised = true;
             clearTimeout(timer);
             resolve();
           }
@@ -90,29 +97,25 @@ export function nodeProcess(spec: ProcessSpec): ManagedProcess {
         clearTimeout(timer);
         if (child === c) child = undefined;
         log.write(`-- ${spec.name} exited (${signal ?? `code ${code}`})\n`);
-        if (expectingExit || isStopping()) return;
+        if (expected.has(c) || isStopping()) return;
         crashes.push({ process: spec.name, code, signal, why: whyItEnded(tail) });
         if (!ready) reject(new Error(`${spec.name} exited (${signal ?? `code ${code}`}) before it was ready`));
-        else restarting ??= restartAfterCrash().finally(() => (restarting = undefined));
+        if (supervised) restarting ??= restartAfterCrash().finally(() => (restarting = undefined));
       });
     });
 
+  /** Until it is up again; a start that fails is recorded as a crash too, and tried again. */
   const restartAfterCrash = async (): Promise<void> => {
-    for (let attempt = 0; attempt < MAX_RESTARTS && !isStopping(); attempt++) {
+    for (let attempt = 0; !child && attempt < MAX_RESTARTS && !isStopping(); attempt++) {
       await new Promise((r) => setTimeout(r, RESTART_DELAY_MS));
-      try {
-        await start();
-        return;
-      } catch {
-        // a start that fails is recorded as a crash too; try again
-      }
+      await start().catch(() => undefined);
     }
   };
 
   const signal = (sig: NodeJS.Signals): Promise<Exit> => {
     const c = child;
     if (!c) return Promise.resolve({ code: null, signal: null });
-    expectingExit = true;
+    expected.add(c);
     const exited = new Promise<Exit>((resolve) => c.once('exit', (code, s) => resolve({ code, signal: s })));
     killGroup(c, sig);
     return exited;
