@@ -101,7 +101,10 @@ export function outboundMessage(request: RequestRow, payload: SendPayload, ctx: 
       const { bibliographicInfo, publicationInfo } = bibliographicToIso(data.bibliographic ?? {});
       return defined({
         kind: 'request' as const,
-        header,
+        // A request goes out before the supplier has an id for it. Naming the id learnt since
+        // would make a retry (after a crash between sending and recording) differ from the first
+        // attempt, and the supplier would refuse it as a second request instead of a repeat.
+        header: defined({ ...header, supplyingAgencyRequestId: undefined }),
         bibliographicInfo,
         publicationInfo,
         serviceInfo: defined({

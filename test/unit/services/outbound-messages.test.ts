@@ -80,6 +80,14 @@ describe('the ISO 18626 messages the server sends', () => {
     expect(await validateAgainst('iso18626', xml)).toEqual({ valid: true, errors: [] });
   });
 
+  it('sends a request as it was first sent even after the supplier answered with its own id, so a retry is a repeat', () => {
+    const payload: SendPayload = { to: 'ISIL:DK-B', message: { kind: 'request', rotaIndex: 0 } };
+    const beforeAnswer = { ...borrowing, state: 'sent_to_supplier', supplyingAgencyRequestId: null };
+    const first = buildIso18626(outboundMessage(beforeAnswer, payload, { timestamp: at }));
+    expect(buildIso18626(outboundMessage(borrowing, payload, { timestamp: at }))).toBe(first);
+    expect(first).not.toContain('supplyingAgencyRequestId');
+  });
+
   it('names the hub, not the supplier, toward the requester in opaque mode, and the supplier in the note', () => {
     const message = outboundMessage(hub('opaque'), cases.at(-3)![2], { timestamp: at });
     expect(message.header.supplyingAgencyId).toEqual({ agencyIdType: { value: 'ISIL' }, agencyIdValue: 'HUB' });
