@@ -97,7 +97,7 @@ export async function startService(config: Config, options: StartOptions): Promi
     wake: () => relay.wake(),
   };
   const runWorkers = role === 'workers' || config.workers === 'inprocess';
-  const mail = createMailSender({ ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), dataDir: config.dataDir, now });
+  const mail = createMailSender({ ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), dataDir: config.dataDir });
   const handlerDeps = { ...lifecycle, mail, mailFrom: config.mailFrom, dueSoonDays: config.dueSoonDays };
   const workers: WorkerPool | undefined = runWorkers
     ? startWorkers({

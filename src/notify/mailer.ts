@@ -58,12 +58,10 @@ export class MailUnavailable extends Error {
 export interface MailerOptions {
   readonly smtpUrl?: string;
   readonly dataDir: string;
-  /** For the file fallback's names. */
-  readonly now?: () => Date;
 }
 
 export function createMailSender(options: MailerOptions): MailSender {
-  return options.smtpUrl ? smtpSender(options.smtpUrl) : fileSender(join(options.dataDir, 'mail'), options.now ?? (() => new Date()));
+  return options.smtpUrl ? smtpSender(options.smtpUrl) : fileSender(join(options.dataDir, 'mail'));
 }
 
 function envelopeOf(mail: OutgoingMail) {
@@ -109,7 +107,7 @@ export function classifySmtpError(err: unknown): MailRefused | MailUnavailable {
   return new MailUnavailable(`${e.code ? `${e.code}: ` : ''}${detail}`);
 }
 
-function fileSender(folder: string, now: () => Date): MailSender {
+function fileSender(folder: string): MailSender {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   let ready: Promise<unknown> | undefined;
   return {
@@ -119,8 +117,10 @@ function fileSender(folder: string, now: () => Date): MailSender {
       ready ??= mkdir(folder, { recursive: true });
       await ready;
       const info = (await transport.sendMail(envelopeOf(mail))) as { messageId: string; message: Buffer };
-      const stamp = now().toISOString().replace(/[:.]/g, '-');
-      const name = `${stamp}-${mail.messageId.replace(/[^A-Za-z0-9.@-]/g, '').replace(/@.*$/, '')}.eml`;
+      // Named by the Message-ID alone (one per notice): a notice sent again because its "sent"
+      // record was lost (the database went away just after the write) replaces its own file
+      // instead of becoming a second mail. The Date header inside says when it was written.
+      const name = `${mail.messageId.replace(/@.*$/, '').replace(/[^A-Za-z0-9.-]/g, '')}.eml`;
       const path = join(folder, name);
       // Written under a temporary name and renamed, so a reader never sees half a message.
       await writeFile(`${path}.tmp`, info.message);

@@ -279,5 +279,18 @@ describe('patron e-mail', () => {
       expect(parsed.html).toContain('Fish &amp; &lt;Chips&gt;');
       expect((await listNotifications(database.db, request.id))[0]).toMatchObject({ status: 'sent' });
     });
+
+    it('a notice written again, because its "sent" record was lost with the database, replaces its file instead of becoming a second mail', async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'ill-mail-again-'));
+      try {
+        const files = createMailSender({ dataDir: folder });
+        const mail = { to: 'eve@example.org', from: { address: 'ill@example.org' }, subject: 'Your item has arrived', text: 'Collect it at the desk.', html: '<p>Collect it at the desk.</p>', messageId: '<notice.row-1@example.org>' };
+        await files.send(mail);
+        await files.send(mail);
+        expect(readdirSync(join(folder, 'mail'))).toEqual(['notice.row-1.eml']);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
   });
 });
