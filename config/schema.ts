@@ -60,9 +60,9 @@ export const configSchema = z.object({
   /** How often the outbox relay looks for committed rows when not woken explicitly. */
   relayIntervalMs: positiveMs.default(500),
   /** How often the outbox sweeper looks for queued rows whose job Redis lost or failed without settling them. */
-  outboxSweepIntervalMs: positiveMs.default(60_000),
+  outboxSweepIntervalMs: positiveMs.default(30_000),
   /** A queued row is looked up in Redis by the sweeper once it has been queued this long. */
-  outboxStaleAfterMs: positiveMs.default(300_000),
+  outboxStaleAfterMs: positiveMs.default(60_000),
   /** Longest a Redis command of the relay, the sweeper or readiness may take; workers wait through an outage instead. */
   redisCommandTimeoutMs: positiveMs.default(5_000),
   /** Longest a graceful shutdown waits for running jobs and open requests. */

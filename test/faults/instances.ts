@@ -51,6 +51,9 @@ const TUNING: Record<string, string> = {
   DELIVERY_ATTEMPTS: '20',
   DELIVERY_TIMEOUT_MS: '5000',
   SHUTDOWN_TIMEOUT_MS: '10000',
+  // A job lost with a killed server (claimed, never added) is found again within seconds.
+  OUTBOX_STALE_AFTER_MS: '10000',
+  OUTBOX_SWEEP_INTERVAL_MS: '2000',
 };
 
 /** Only what the server needs from our environment: its configuration comes from us alone. */
