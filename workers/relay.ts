@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { QueueName } from '../src/jobs';
 import type { Db } from '../src/store/db';
 import { claimPendingRows, releaseToPending, type ClaimedRow } from '../src/store/outbox';
+import { asDatabaseUnavailable } from '../src/store/unavailable';
 import { DEFAULT_COMMAND_TIMEOUT_MS, withDeadline } from './queues';
 
 export interface RelayDeps {
@@ -67,6 +68,9 @@ export function startRelay(deps: RelayDeps, intervalMs: number): Relay {
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  // A database outage fails every pass (twice a second): said once when it starts and once when
+  // it ends, without the statement and its parameters; any other failure is logged in full.
+  let unavailableSince: number | undefined;
 
   const pass = (): void => {
     if (stopped) return;
@@ -79,11 +83,20 @@ export function startRelay(deps: RelayDeps, intervalMs: number): Relay {
         again = false;
         try {
           const relayed = await relayOnce(deps);
+          if (unavailableSince !== undefined) {
+            deps.log.info({ afterMs: Date.now() - unavailableSince }, 'outbox relay reaches the database again');
+            unavailableSince = undefined;
+          }
           if (relayed > 0) deps.log.debug({ relayed }, 'outbox rows relayed');
           if (relayed === BATCH_SIZE) again = true; // more may be waiting
         } catch (err) {
           // The rows stay pending (or queued without a job, for the sweeper); nothing is lost.
-          deps.log.error({ err }, 'outbox relay pass failed');
+          const unavailable = asDatabaseUnavailable(err);
+          if (!unavailable) deps.log.error({ err }, 'outbox relay pass failed');
+          else if (unavailableSince === undefined) {
+            unavailableSince = Date.now();
+            deps.log.warn({ reason: unavailable.message }, 'outbox relay waits for the database');
+          }
         }
       } while (again && !stopped);
     })().finally(() => {
