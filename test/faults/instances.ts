@@ -64,12 +64,12 @@ function baseEnv(): Record<string, string> {
 }
 
 /**
- * `node dist/src/admin-key.js` against a database (PostgreSQL, or the PGlite folder under
+ * `node dist/src/cli/admin-key.js` against a database (PostgreSQL, or the PGlite folder under
  * `dataDir` without a URL): migrates it and prints a key once.
  */
 export function makeAdminKey(databaseUrl: string | undefined, dataDir: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'dist', 'src', 'admin-key.js'), '--name', 'fault suite'], {
+    const child = spawn(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'admin-key.js'), '--name', 'fault suite'], {
       cwd: repoRoot,
       env: { ...baseEnv(), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
