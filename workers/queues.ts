@@ -89,10 +89,24 @@ export function openQueues(
     queues,
     ready: () => connection.status === 'ready',
     close: async () => {
-      await Promise.all(Object.values(queues).map((q) => q.close()));
+      await Promise.all(Object.values(queues).map(async (q) => {
+        await setUpSettled(q);
+        await q.close();
+      }));
       connection.disconnect();
     },
   };
+}
+
+/**
+ * Waits, briefly, for a queue's or worker's connection set-up to finish before it is closed.
+ * BullMQ's connection close removes every listener, and a set-up still under way then fails with
+ * "Connection is closed" as an 'error' event nobody can hear, which ends the process; a server
+ * stopped right after it started (a signal during start-up, a test) would exit 1 instead of 0.
+ * With Redis away the set-up never finishes; the deadline keeps the shutdown moving.
+ */
+export async function setUpSettled(client: { waitUntilReady(): Promise<unknown> }, ms = 2000): Promise<void> {
+  await withDeadline(client.waitUntilReady(), ms, 'connection set-up').catch(() => undefined);
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { PermanentJobFailure, QUEUE_NAMES, type QueueName } from '../src/jobs';
 import type { Db } from '../src/store/db';
 import { getOutboxRow, markDead, markDone, recordFailedAttempt, type OutboxRow } from '../src/store/outbox';
-import { cappedExponentialBackoff, workerConnection } from './queues';
+import { cappedExponentialBackoff, setUpSettled, workerConnection } from './queues';
 
 export interface JobContext {
   readonly row: OutboxRow;
@@ -73,7 +73,10 @@ export function startWorkers(deps: WorkerDeps): WorkerPool {
   });
   return {
     close: async (force = false) => {
-      await Promise.all(workers.map((w) => w.close(force)));
+      await Promise.all(workers.map(async (w) => {
+        await setUpSettled(w);
+        await w.close(force);
+      }));
       // BullMQ leaves connections it was given open; they are ours to close.
       for (const c of connections) c.disconnect();
     },
