@@ -5,7 +5,7 @@
  * the embedded database and the server running, the server makes it (store-access.ts).
  */
 import { cliConfig, EXIT, parseArgs, runAsMain, type CliIo } from './io';
-import { runOnStore, StoreRefused } from './store-access';
+import { runOrSayRefused } from './store-access';
 
 const USAGE = 'usage: npm run admin-key -- [--name <name>] [--role admin|staff|read-only] [--library <symbol>]';
 
@@ -18,14 +18,8 @@ export async function createAdminKey(io: CliIo): Promise<number> {
   const config = cliConfig(io);
   if (typeof config === 'number') return config;
   const { name = 'bootstrap admin', role = 'admin', library } = args.flags;
-  let work;
-  try {
-    work = await runOnStore(config, { op: 'create-api-key', name, role, ...(library ? { library } : {}) }, 'admin-key');
-  } catch (err) {
-    if (!(err instanceof StoreRefused)) throw err;
-    io.stderr(err.message);
-    return EXIT.refused;
-  }
+  const work = await runOrSayRefused(config, { op: 'create-api-key', name, role, ...(library ? { library } : {}) }, 'admin-key', io.stderr);
+  if (!work) return EXIT.refused;
   const { reply } = work;
   if (reply.ok && reply.op === 'create-api-key') {
     io.stdout(reply.key);

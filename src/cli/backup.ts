@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { cliConfig, EXIT, parseArgs, runAsMain, type CliIo } from './io';
-import { runOnStore, StoreRefused } from './store-access';
+import { runOrSayRefused } from './store-access';
 
 const USAGE = 'usage: npm run backup -- [--out FILE]';
 
@@ -23,14 +23,8 @@ export async function backup(io: CliIo): Promise<number> {
   const config = cliConfig(io);
   if (typeof config === 'number') return config;
   const file = resolve(io.cwd, args.flags.out ?? defaultBackupName(config.databaseUrl ? 'postgres' : 'pglite', new Date()));
-  let work;
-  try {
-    work = await runOnStore(config, { op: 'backup', file }, 'backup');
-  } catch (err) {
-    if (!(err instanceof StoreRefused)) throw err;
-    io.stderr(err.message);
-    return EXIT.refused;
-  }
+  const work = await runOrSayRefused(config, { op: 'backup', file }, 'backup', io.stderr);
+  if (!work) return EXIT.refused;
   const { reply } = work;
   if (reply.ok && reply.op === 'backup') {
     io.stdout(reply.file);

@@ -56,6 +56,17 @@ export async function runOnStore(config: Config, request: ControlRequest, tool: 
   }
 }
 
+/** `runOnStore` for a command: a refusal is said in its one line on stderr and comes back as undefined. */
+export async function runOrSayRefused(config: Config, request: ControlRequest, tool: string, stderr: (line: string) => void): Promise<StoreWork | undefined> {
+  try {
+    return await runOnStore(config, request, tool);
+  } catch (err) {
+    if (!(err instanceof StoreRefused)) throw err;
+    stderr(err.message);
+    return undefined;
+  }
+}
+
 /** Opens the configured store for this process, or throws StoreRefused naming who holds it. */
 export async function openStore(config: Config, tool: string, options: { readonly migrate: boolean }): Promise<Database> {
   if (config.databaseUrl) return openDatabase({ driver: 'postgres', url: config.databaseUrl, poolSize: 1, migrate: options.migrate });
