@@ -19,10 +19,10 @@ import { apiRouter } from './http/api';
 import { iso18626Router } from './http/iso18626';
 import { ncipRouter } from './http/ncip';
 import { QUEUES } from './jobs';
-import type { DeliveryDeps } from './services/iso18626-delivery';
+import type { DeliveryDeps } from './services/iso18626/delivery';
 import { createMailSender } from './notify/mailer';
 import { openRuntime, type Runtime } from './runtime';
-import { loadDirectory, readDirectoryFile } from './services/directory-file';
+import { loadDirectory, readDirectoryFile } from './services/directory/directory-file';
 import { countByStatus, oldestRowAges } from './store/outbox';
 
 export type ServiceRole = 'server' | 'workers';

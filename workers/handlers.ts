@@ -3,14 +3,14 @@
  * outbox rows registers its consumer here. A row whose job name has no handler goes dead at
  * once, visible to staff, rather than waiting.
  */
-import { supplierTimeoutEvent } from '../src/services/broker';
-import { JOBS } from '../src/services/effects';
-import { deliverOutboxRow, type DeliveryDeps } from '../src/services/iso18626-delivery';
-import { applyEvent } from '../src/services/lifecycle';
-import { carryOutNcipCall } from '../src/services/ncip-circulation';
+import { supplierTimeoutEvent } from '../src/services/broker/hub';
+import { JOBS } from '../src/services/pipeline/effects';
+import { deliverOutboxRow, type DeliveryDeps } from '../src/services/iso18626/delivery';
+import { applyEvent } from '../src/services/pipeline/pipeline';
+import { carryOutNcipCall } from '../src/services/ncip/circulation';
 import type { MailSender } from '../src/notify/mailer';
-import { sendNotice } from '../src/services/notices';
-import { sweepDueDates } from '../src/services/notices-sweep';
+import { sendNotice } from '../src/services/notices/notices';
+import { sweepDueDates } from '../src/services/notices/sweep';
 import type { JobHandlers, ScheduledHandlers } from './runner';
 
 export type HandlerDeps = DeliveryDeps & {

@@ -5,7 +5,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { createApiKey } from '../services/api-keys';
+import { createApiKey } from '../services/access/api-keys';
 import type { ServiceDeps } from '../services/deps';
 import { ValidationFailed } from '../services/errors';
 import { BackupRefused, type BackupHeader } from '../store/backup-file';

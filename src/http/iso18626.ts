@@ -9,8 +9,8 @@
  */
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { Iso18626Error, buildIso18626, confirmInbound, confirmReceiverFailure, tryParseIso18626, type ParseOutcome } from '../../protocols/iso18626';
-import { receiveIso18626 } from '../services/iso18626-inbound';
-import type { LifecycleDeps } from '../services/lifecycle';
+import { receiveIso18626 } from '../services/iso18626/inbound';
+import type { LifecycleDeps } from '../services/pipeline/pipeline';
 import { asDatabaseUnavailable } from '../store/unavailable';
 import { RETRY_AFTER_SECONDS } from './problem';
 import { UnreadableBody, decodedBody, protocolBody } from './protocol-body';

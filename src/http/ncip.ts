@@ -7,8 +7,8 @@
  */
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { NcipProblem, buildProblemResponse, parseNcip } from '../../protocols/ncip';
-import type { LifecycleDeps } from '../services/lifecycle';
-import { answerNcip } from '../services/ncip-responder';
+import type { LifecycleDeps } from '../services/pipeline/pipeline';
+import { answerNcip } from '../services/ncip/responder';
 import { asDatabaseUnavailable } from '../store/unavailable';
 import { UnreadableBody, decodedBody, protocolBody } from './protocol-body';
 

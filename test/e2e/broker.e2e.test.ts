@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { buildIso18626, confirmationFor, rejection, tryParseIso18626, type InboundMessage } from '../../protocols/iso18626';
-import { createBorrowingRequest } from '../../src/services/borrowing';
+import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { listEvents } from '../../src/store/events';
 import { getRequest, type RequestRow } from '../../src/store/requests';
 import { libraries, partners, protocolMessages, requests } from '../../src/store/schema';

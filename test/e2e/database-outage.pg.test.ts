@@ -16,7 +16,7 @@ import { RECEIVER_FAILURE_ERROR_TYPE, buildIso18626, parseIso18626, type Confirm
 import { buildNcip, parseNcip, type Problem } from '../../protocols/ncip';
 import { TEMPORARILY_UNAVAILABLE as ISO_UNAVAILABLE } from '../../src/http/iso18626';
 import { TEMPORARILY_UNAVAILABLE as NCIP_UNAVAILABLE } from '../../src/http/ncip';
-import { createApiKey } from '../../src/services/api-keys';
+import { createApiKey } from '../../src/services/access/api-keys';
 import { insertLibrary } from '../../src/store/libraries';
 import { insertPartner } from '../../src/store/partners';
 import { requests } from '../../src/store/schema';

@@ -4,7 +4,7 @@
  * the same use case the staff API uses; everything between the servers is protocol traffic.
  */
 import { and, eq } from 'drizzle-orm';
-import { createBorrowingRequest } from '../../src/services/borrowing';
+import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { listEvents } from '../../src/store/events';
 import { getRequest, type RequestRow } from '../../src/store/requests';
 import { deliveryFailures, protocolMessages, requests } from '../../src/store/schema';

@@ -4,8 +4,8 @@
  * use case the staff API uses; the ILS calls are made by the workers.
  */
 import { and, eq } from 'drizzle-orm';
-import { createBorrowingRequest } from '../../src/services/borrowing';
-import { retryDeadEffect, skipDeadEffect } from '../../src/services/outbox-actions';
+import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { retryDeadEffect, skipDeadEffect } from '../../src/services/staff/dead-work';
 import type { LibraryNcipSettingsInput } from '../../src/ncip/settings';
 import { listEvents } from '../../src/store/events';
 import { listOutboxForRequest } from '../../src/store/outbox';

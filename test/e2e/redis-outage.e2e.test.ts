@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { buildIso18626, parseIso18626, type Request } from '../../protocols/iso18626';
-import { createApiKey } from '../../src/services/api-keys';
+import { createApiKey } from '../../src/services/access/api-keys';
 import { listOutboxForRequest } from '../../src/store/outbox';
 import { getRequest, type RequestRow } from '../../src/store/requests';
 import { requests } from '../../src/store/schema';

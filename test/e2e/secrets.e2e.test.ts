@@ -8,7 +8,7 @@
 import { eq } from 'drizzle-orm';
 import { buildNcip } from '../../protocols/ncip';
 import { createLogger } from '../../src/log';
-import { createApiKey } from '../../src/services/api-keys';
+import { createApiKey } from '../../src/services/access/api-keys';
 import { libraries } from '../../src/store/schema';
 import { lenderRequest, waitForState } from '../helpers/e2e';
 import { addPartners, startInstance, type Instance } from '../helpers/instances';

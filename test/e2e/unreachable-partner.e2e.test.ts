@@ -5,8 +5,8 @@
  * and the message is in the answer once; when the lender is back the request is delivered and
  * leaves "needs attention".
  */
-import { createBorrowingRequest } from '../../src/services/borrowing';
-import { createApiKey } from '../../src/services/api-keys';
+import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { createApiKey } from '../../src/services/access/api-keys';
 import { listOutboxForRequest } from '../../src/store/outbox';
 import { lenderRequest } from '../helpers/e2e';
 import { addPartners, startInstance, type Instance } from '../helpers/instances';

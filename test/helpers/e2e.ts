@@ -3,7 +3,7 @@
  * act as staff, read the audit trail, find the other side of a transaction.
  */
 import { and, eq } from 'drizzle-orm';
-import { performStaffAction } from '../../src/services/actions';
+import { performStaffAction } from '../../src/services/staff/actions';
 import { listEvents } from '../../src/store/events';
 import { getRequest, type RequestRow } from '../../src/store/requests';
 import { requests } from '../../src/store/schema';

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { createApp } from '../../src/http/app';
 import { apiRouter, type ApiOptions } from '../../src/http/api';
-import { createApiKey } from '../../src/services/api-keys';
-import type { LifecycleDeps } from '../../src/services/lifecycle';
+import { createApiKey } from '../../src/services/access/api-keys';
+import type { LifecycleDeps } from '../../src/services/pipeline/pipeline';
 import { insertLibrary } from '../../src/store/libraries';
 import { freshDatabase, type TestDatabase } from './db';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { loadDirectory, readDirectoryFile } from '../../src/services/directory-file';
+import { loadDirectory, readDirectoryFile } from '../../src/services/directory/directory-file';
 import { ValidationFailed } from '../../src/services/errors';
 import { listLibraries } from '../../src/store/libraries';
 import { listPartners } from '../../src/store/partners';

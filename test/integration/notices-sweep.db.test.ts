@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { createMailSender, type MailSender } from '../../src/notify/mailer';
-import { createBorrowingRequest } from '../../src/services/borrowing';
-import { sendNotice } from '../../src/services/notices';
-import { sweepDueDates, type SweepDeps } from '../../src/services/notices-sweep';
+import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { sendNotice } from '../../src/services/notices/notices';
+import { sweepDueDates, type SweepDeps } from '../../src/services/notices/sweep';
 import { insertLibrary } from '../../src/store/libraries';
 import { listNotifications } from '../../src/store/notifications';
 import { addToOutbox, getOutboxRow } from '../../src/store/outbox';

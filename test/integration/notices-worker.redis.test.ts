@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { createBorrowingRequest } from '../../src/services/borrowing';
+import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { listNotifications } from '../../src/store/notifications';
 import { getOutboxRow } from '../../src/store/outbox';
 import { getRequest, updateRequest } from '../../src/store/requests';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createBorrowingRequest } from '../../src/services/borrowing';
-import type { LifecycleDeps } from '../../src/services/lifecycle';
-import { routeRequest } from '../../src/services/routing';
+import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import type { LifecycleDeps } from '../../src/services/pipeline/pipeline';
+import { routeRequest } from '../../src/services/borrowing/routing';
 import { findLibraryById, insertLibrary } from '../../src/store/libraries';
 import { insertPartner } from '../../src/store/partners';
 import { freshDatabase, type TestDatabase } from '../helpers/db';

@@ -14,7 +14,7 @@ import { buildNcip, parseNcip, schemeValue, type NcipMessage, type Problem } fro
 import { createApp } from '../../src/http/app';
 import { iso18626Router } from '../../src/http/iso18626';
 import { ncipRouter } from '../../src/http/ncip';
-import type { LifecycleDeps } from '../../src/services/lifecycle';
+import type { LifecycleDeps } from '../../src/services/pipeline/pipeline';
 import { insertLibrary } from '../../src/store/libraries';
 import { insertPartner } from '../../src/store/partners';
 import { protocolMessages, requests } from '../../src/store/schema';

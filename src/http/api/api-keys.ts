@@ -1,6 +1,6 @@
 /** /api-keys: make (shown once), list and revoke the keys of the staff API. */
 import { z } from 'zod';
-import { createApiKey, listKeys, newApiKeySchema, revokeKey } from '../../services/api-keys';
+import { createApiKey, listKeys, newApiKeySchema, revokeKey } from '../../services/access/api-keys';
 import type { ServiceDeps } from '../../services/deps';
 import type { ApiRoute } from './route';
 import { apiKeySchema, createdApiKeySchema } from './schemas';

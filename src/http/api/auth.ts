@@ -5,7 +5,7 @@
  */
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { authenticate } from '../../services/api-keys';
+import { authenticate } from '../../services/access/api-keys';
 import type { ServiceDeps } from '../../services/deps';
 import { TooManyAttempts, Unauthenticated } from '../../services/errors';
 

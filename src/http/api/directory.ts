@@ -1,7 +1,7 @@
 /** /partners: the directory of ISO 18626 partners and their lending policies. */
 import { z } from 'zod';
 import type { ServiceDeps } from '../../services/deps';
-import { changePartner, createPartner, getPartner, listDirectory, newPartnerSchema, partnerChangesSchema } from '../../services/directory';
+import { changePartner, createPartner, getPartner, listDirectory, newPartnerSchema, partnerChangesSchema } from '../../services/directory/partners';
 import type { ApiRoute } from './route';
 import { partnerSchema, symbolParams } from './schemas';
 

@@ -1,7 +1,7 @@
 /** /libraries: the member libraries served here and their settings. */
 import { z } from 'zod';
 import type { ServiceDeps } from '../../services/deps';
-import { changeLibrary, createLibrary, getLibrary, libraryChangesSchema, listServedLibraries, newLibrarySchema } from '../../services/library-settings';
+import { changeLibrary, createLibrary, getLibrary, libraryChangesSchema, listServedLibraries, newLibrarySchema } from '../../services/directory/libraries';
 import type { ApiRoute } from './route';
 import { librarySchema, symbolParams } from './schemas';
 

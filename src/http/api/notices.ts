@@ -1,10 +1,10 @@
 /** /requests/{id}/notices: what a patron notice would look like for a request, without sending it. */
 import { z } from 'zod';
 import { PATRON_NOTICES } from '../../notify/settings';
-import type { LifecycleDeps } from '../../services/lifecycle';
-import { previewNotice } from '../../services/notices';
+import type { LifecycleDeps } from '../../services/pipeline/pipeline';
+import { previewNotice } from '../../services/notices/notices';
 import { NotFound } from '../../services/errors';
-import { visibleRequest } from '../../services/requests-query';
+import { visibleRequest } from '../../services/staff/requests-query';
 import { findLibraryById } from '../../store/libraries';
 import type { ApiRoute } from './route';
 

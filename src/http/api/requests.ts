@@ -1,8 +1,8 @@
 /** /requests: borrowing requests made by staff, the request list, one request's timeline, actions and notes. */
 import { z } from 'zod';
-import type { LifecycleDeps } from '../../services/lifecycle';
-import { listRequests, requestListQuerySchema, requestWithTimeline, type RequestListQuery } from '../../services/requests-query';
-import { actOnRequest, addNote, createRequestAsStaff, listNotes, noteSchema, retryEffect, skipEffect, skipEffectSchema, staffActionSchema, staffBorrowingRequestSchema } from '../../services/staff-requests';
+import type { LifecycleDeps } from '../../services/pipeline/pipeline';
+import { listRequests, requestListQuerySchema, requestWithTimeline, type RequestListQuery } from '../../services/staff/requests-query';
+import { actOnRequest, addNote, createRequestAsStaff, listNotes, noteSchema, retryEffect, skipEffect, skipEffectSchema, staffActionSchema, staffBorrowingRequestSchema } from '../../services/staff/requests';
 import type { ApiRoute } from './route';
 import { effectOutcomeSchema, effectParams, idParams, requestListSchema, requestSchema, requestWithTimelineSchema, timelineEntrySchema } from './schemas';
 

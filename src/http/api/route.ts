@@ -5,7 +5,7 @@
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
-import { hasRole, type ApiRole, type Principal } from '../../services/api-keys';
+import { hasRole, type ApiRole, type Principal } from '../../services/access/api-keys';
 import { Forbidden } from '../../services/errors';
 import { fieldProblems } from '../../services/validation';
 

@@ -1,9 +1,9 @@
 /** /routing: what routing would do with a request, without making one. */
 import { z } from 'zod';
 import { ROUTING_STRATEGIES } from '../../domain/routing';
-import { DEFAULT_ROUTING, type LifecycleDeps } from '../../services/lifecycle';
-import { dryRunRouting, routingQuerySchema, type RoutingQuery } from '../../services/routing';
-import { borrowingLibraryFor } from '../../services/staff-requests';
+import { DEFAULT_ROUTING, type LifecycleDeps } from '../../services/pipeline/pipeline';
+import { dryRunRouting, routingQuerySchema, type RoutingQuery } from '../../services/borrowing/routing';
+import { borrowingLibraryFor } from '../../services/staff/requests';
 import type { ApiRoute } from './route';
 
 const rotaEntry = z.object({ symbol: z.string(), localId: z.string().optional(), callNumber: z.string().optional() });

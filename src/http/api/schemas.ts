@@ -1,6 +1,6 @@
 /** Response shapes for the OpenAPI document (requests are validated by the use cases' own schemas). */
 import { z } from 'zod';
-import { API_ROLES } from '../../services/api-keys';
+import { API_ROLES } from '../../services/access/api-keys';
 
 const instant = z.iso.datetime({ offset: true });
 const symbol = z.string().meta({ example: 'ISIL:DK-100' });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createAdminKey } from '../../../src/cli/admin-key';
-import { authenticate } from '../../../src/services/api-keys';
+import { authenticate } from '../../../src/services/access/api-keys';
 import { openDatabase } from '../../../src/store/db';
 import { insertLibrary } from '../../../src/store/libraries';
 import { freshDatabase, onPostgres, type TestDatabase } from '../../helpers/db';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { hashKey } from '../../../src/services/api-keys';
+import { hashKey } from '../../../src/services/access/api-keys';
 import { findApiKeyById } from '../../../src/store/api-keys';
 import { findLibraryBySymbol } from '../../../src/store/libraries';
 import { findPartnerBySymbol } from '../../../src/store/partners';

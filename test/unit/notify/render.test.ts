@@ -3,8 +3,8 @@ import type { PatronNotice } from '../../../src/domain/types';
 import { renderNotice, templateFor } from '../../../src/notify/render';
 import { mailSettingsSchema, PATRON_NOTICES } from '../../../src/notify/settings';
 import { buildNoticeView, formatDate, type NoticeSource } from '../../../src/notify/view';
-import { noticeDedupeKey } from '../../../src/services/notices';
-import { reminderFor } from '../../../src/services/notices-sweep';
+import { noticeDedupeKey } from '../../../src/services/notices/notices';
+import { reminderFor } from '../../../src/services/notices/sweep';
 
 const loan = (over: Record<string, unknown> = {}, lifecycle: Record<string, unknown> = {}): NoticeSource => ({
   id: 'req-1',

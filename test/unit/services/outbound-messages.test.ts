@@ -3,8 +3,8 @@
  * them, validated against the official v1.2 schema.
  */
 import { buildIso18626 } from '../../../protocols/iso18626';
-import type { SendPayload } from '../../../src/services/effects';
-import { outboundMessage } from '../../../src/services/iso18626-mapping';
+import type { SendPayload } from '../../../src/services/pipeline/effects';
+import { outboundMessage } from '../../../src/services/iso18626/mapping';
 import type { RequestRow } from '../../../src/store/requests';
 import { validateAgainst } from '../../helpers/xsd';
 

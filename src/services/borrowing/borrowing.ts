@@ -1,0 +1,161 @@
+/**
+ * Creating and cancelling borrowing requests: the use cases that the staff API and the NCIP
+ * responder (discovery layers, ILS) share, so a request looks the same whoever made it.
+ */
+import { z } from 'zod';
+import { startRequester, type RequesterEvent } from '../../domain/requester';
+import type { RoutingVerdict } from '../../domain/routing';
+import { canonicalSymbol } from '../../domain/symbols';
+import { IllegalTransition, type Lifecycle } from '../../domain/types';
+import { findLibraryById } from '../../store/libraries';
+import { getRequest, insertRequest, type RequestRow } from '../../store/requests';
+import { Conflict, NotFound, ValidationFailed } from '../errors';
+import { applyEvent, decide, DEFAULT_ROUTING, saveDecision, type LifecycleDeps } from '../pipeline/pipeline';
+import { ilsStepsOf } from '../ncip/settings';
+import { candidateSupplierSchema, routeRequest } from './routing';
+
+const trimmed = z.string().trim().min(1);
+const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}/, 'must be a date such as 2026-12-31');
+
+const IDENTIFYING_FIELDS = ['title', 'isbn', 'issn', 'oclcNumber', 'doi', 'supplierUniqueRecordId'] as const;
+
+/** Bibliographic data with the identifiers partners search on: a title, an identifier, or both. */
+export const bibliographicSchema = z
+  .object({
+    title: trimmed.max(1000).optional(),
+    author: trimmed.max(500).optional(),
+    titleOfComponent: trimmed.max(1000).optional(),
+    authorOfComponent: trimmed.max(500).optional(),
+    edition: trimmed.max(200).optional(),
+    volume: trimmed.max(100).optional(),
+    issue: trimmed.max(100).optional(),
+    pagesRequested: trimmed.max(100).optional(),
+    publisher: trimmed.max(500).optional(),
+    publicationDate: trimmed.max(50).optional(),
+    placeOfPublication: trimmed.max(200).optional(),
+    isbn: trimmed.max(20).optional(),
+    issn: trimmed.max(20).optional(),
+    oclcNumber: trimmed.max(30).optional(),
+    doi: trimmed.max(200).optional(),
+    /** The record id in the supplier's or union catalogue, when the request came from one. */
+    supplierUniqueRecordId: trimmed.max(200).optional(),
+  })
+  .strict()
+  .refine((b) => IDENTIFYING_FIELDS.some((k) => b[k] !== undefined), {
+    message: `needs a title or an identifier (${IDENTIFYING_FIELDS.join(', ')})`,
+  });
+
+export const patronSchema = z
+  .object({
+    id: trimmed.max(200),
+    name: trimmed.max(300).optional(),
+    email: z.email('must be an e-mail address').optional(),
+    /** The patron asked not to receive mail. */
+    noMail: z.boolean().optional(),
+  })
+  .strict();
+
+export const newBorrowingRequestSchema = z
+  .object({
+    serviceType: z.enum(['Loan', 'Copy', 'CopyOrLoan']).default('Loan'),
+    bibliographic: bibliographicSchema,
+    patron: patronSchema,
+    pickupLocation: trimmed.max(200).optional(),
+    /** The format wanted (open list: Book, Journal, DVD, Microfilm ...); routing skips lenders that refuse it. */
+    format: trimmed.max(50).optional(),
+    neededBy: isoDate.optional(),
+    note: z.string().trim().max(2000).optional(),
+    candidates: z.array(candidateSupplierSchema).max(50).default([]),
+  })
+  .strict();
+
+export type NewBorrowingRequest = z.input<typeof newBorrowingRequestSchema>;
+export type BorrowingRequestData = z.output<typeof newBorrowingRequestSchema> & {
+  source: RequestSource;
+  routing?: { strategy: string; explanation: readonly RoutingVerdict[]; at: string };
+};
+export type RequestSource = { readonly channel: 'staff' | 'ncip'; readonly externalId?: string };
+
+export async function createBorrowingRequest(
+  deps: LifecycleDeps,
+  libraryId: string,
+  input: unknown,
+  actor: string,
+  source: RequestSource,
+): Promise<RequestRow> {
+  const parsed = newBorrowingRequestSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ValidationFailed(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  const library = await findLibraryById(deps.db, libraryId);
+  if (!library) throw new NotFound('library', libraryId);
+  const at = deps.now();
+  const id = deps.newId();
+  const { candidates, ...rest } = parsed.data;
+  const plan = await routeRequest(
+    deps.db,
+    library,
+    { serviceType: parsed.data.serviceType, ...(parsed.data.format ? { format: parsed.data.format } : {}), candidates: candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) },
+    deps.routing ?? DEFAULT_ROUTING,
+    at,
+  );
+  const lifecycle: Lifecycle = { serviceType: parsed.data.serviceType, rota: plan.rota };
+  const ils = ilsStepsOf(library);
+  const start = startRequester(lifecycle, { ils });
+  // The rota's explanation stays with the request: staff can see why each supplier was (not) asked.
+  const data: BorrowingRequestData = { ...rest, candidates, source, routing: { strategy: plan.strategy, explanation: plan.explanation, at: at.toISOString() } };
+  const created = await deps.db.transaction(async (tx) => {
+    const request = await insertRequest(
+      tx,
+      {
+        id,
+        libraryId: library.id,
+        role: 'requester',
+        state: start.state,
+        serviceType: parsed.data.serviceType,
+        requestingAgencyId: library.symbol,
+        // Our own id doubles as the ISO 18626 requestingAgencyRequestId: unique, and stable.
+        requestingAgencyRequestId: id,
+        data: { ...data, lifecycle },
+      },
+      at,
+    );
+    await saveDecision(tx, request, start, { event: 'created', actor, at, newId: deps.newId, initial: true, library });
+    // With the library's ILS checking patrons, NCIP LookupUser (an effect of `start`) validates it
+    // later; without it the request is valid as entered and goes out at once.
+    if (ils.lookupUser) return request;
+    const validated = decide(request, { role: 'requester', event: { type: 'validate' } }, at, deps.supplierTimeoutMs);
+    return saveDecision(tx, request, validated, { event: 'validate', actor: 'system', at, newId: deps.newId, library });
+  });
+  deps.wake?.();
+  return created;
+}
+
+/**
+ * Cancels a borrowing request for its patron (NCIP CancelRequestItem, staff). Before a supplier
+ * has it, it just ends; while a supplier works on it, the supplier is asked (ISO 18626 Cancel).
+ * Returns the request after the decision; Conflict when the state no longer allows it.
+ */
+export async function cancelBorrowingRequest(deps: LifecycleDeps, requestId: string, actor: string, note?: string): Promise<RequestRow> {
+  const request = await getRequest(deps.db, requestId);
+  if (!request || request.role !== 'requester') throw new NotFound('request', requestId);
+  if (request.state === 'cancelled' || request.state === 'cancel_pending') return request;
+  return staffAction(deps, request, { type: 'staff', action: 'cancel', ...(note ? { note } : {}) }, actor);
+}
+
+/** Asks the supplier to renew the loan (ISO 18626 Renew); its answer comes later. */
+export async function requestRenewal(deps: LifecycleDeps, requestId: string, actor: string): Promise<RequestRow> {
+  const request = await getRequest(deps.db, requestId);
+  if (!request || request.role !== 'requester') throw new NotFound('request', requestId);
+  if (request.state === 'renew_pending') return request;
+  return staffAction(deps, request, { type: 'staff', action: 'renew' }, actor);
+}
+
+async function staffAction(deps: LifecycleDeps, request: RequestRow, event: RequesterEvent, actor: string): Promise<RequestRow> {
+  try {
+    return (await applyEvent(deps, request.id, { role: 'requester', event }, { actor, staff: true })).request;
+  } catch (err) {
+    if (err instanceof IllegalTransition) throw new Conflict(`request ${request.id} is ${request.state}: ${err.reason}`, { state: request.state, version: request.version });
+    throw err;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Routing a borrowing request against the directory: the I/O around the pure planner in
+ * src/domain/routing.ts (directory entries, our load on each supplier, the strategy in force).
+ */
+import { z } from 'zod';
+import { planRota, ROUTING_STRATEGIES, type RoutingPlan, type RoutingStrategy } from '../../domain/routing';
+import { agencySymbolSchema, canonicalSymbol } from '../../domain/symbols';
+import type { RotaEntry, ServiceType } from '../../domain/types';
+import type { Db } from '../../store/db';
+import type { LibraryRow } from '../../store/libraries';
+import { listPartners } from '../../store/partners';
+import { supplierLoad } from '../../store/requests';
+
+export interface RoutingSettings {
+  readonly strategy: RoutingStrategy;
+  readonly loadWindowDays: number;
+}
+
+export interface RouteQuery {
+  readonly serviceType: ServiceType;
+  readonly format?: string;
+  readonly candidates?: readonly RotaEntry[];
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export async function routeRequest(db: Db, library: LibraryRow, query: RouteQuery, defaults: RoutingSettings, now: Date): Promise<RoutingPlan> {
+  const strategy = libraryStrategy(library) ?? defaults.strategy;
+  const startOfToday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const [partners, load] = await Promise.all([listPartners(db), supplierLoad(db, library.id, new Date(now.getTime() - defaults.loadWindowDays * DAY_MS), startOfToday)]);
+  return planRota({
+    requester: library.symbol,
+    serviceType: query.serviceType,
+    ...(query.format ? { format: query.format } : {}),
+    ...(query.candidates ? { candidates: query.candidates } : {}),
+    directory: partners.map((p) => ({ symbol: p.symbol, name: p.name, status: p.status, policies: p.policies })),
+    load,
+    strategy,
+    // Requests made today so far: each new one starts the round-robin one place further on.
+    roundRobinSeed: Object.values(load).reduce((n, l) => n + l.today, 0),
+    today: now.toISOString().slice(0, 10),
+  });
+}
+
+function libraryStrategy(library: LibraryRow): RoutingStrategy | undefined {
+  const chosen = (library.settings as { routing?: { strategy?: unknown } }).routing?.strategy;
+  return (ROUTING_STRATEGIES as readonly unknown[]).includes(chosen) ? (chosen as RoutingStrategy) : undefined;
+}
+
+/** A supplier named with a borrowing request (holdings): its symbol, and its local id and call number. */
+export const candidateSupplierSchema = z
+  .object({
+    symbol: agencySymbolSchema,
+    localId: z.string().trim().min(1).max(200).optional(),
+    callNumber: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
+/** What staff send to see a rota before making a request (POST /api/v1/routing/dry-run). */
+export const routingQuerySchema = z
+  .object({
+    library: agencySymbolSchema.optional().meta({ description: 'The borrowing member library; defaults to the key’s library, or to the only library served here' }),
+    serviceType: z.enum(['Loan', 'Copy', 'CopyOrLoan']).default('Loan'),
+    format: z.string().trim().min(1).max(50).optional(),
+    // The same candidates a new borrowing request takes, so the dry run is what creation would do.
+    candidates: z
+      .array(candidateSupplierSchema)
+      .max(50)
+      .optional()
+      .meta({ description: 'Holdings to route among; without them every partner that lends is considered' }),
+  })
+  .strict();
+
+export type RoutingQuery = z.output<typeof routingQuerySchema>;
+
+/** The rota a request would get now, with the reason for every supplier kept or dropped; nothing is stored. */
+export function dryRunRouting(db: Db, library: LibraryRow, query: RoutingQuery, defaults: RoutingSettings, now: Date): Promise<RoutingPlan> {
+  return routeRequest(
+    db,
+    library,
+    {
+      serviceType: query.serviceType,
+      ...(query.format ? { format: query.format } : {}),
+      ...(query.candidates ? { candidates: query.candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) } : {}),
+    },
+    defaults,
+    now,
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * Bootstrapping a consortium from one JSON or YAML file (DIRECTORY_FILE): the member libraries
+ * this server serves, and the partner directory. Loaded at start; entries are matched by symbol
+ * and updated in place, so the file can be edited and the server restarted. Entries not in the
+ * file are left alone (staff may have added them through the API).
+ *
+ *   libraries:                      # served here (their symbols are also directory entries)
+ *     - { symbol: ISIL:DK-100, name: Main Library, settings: { ... } }
+ *   partners:
+ *     - symbol: ISIL:DK-200
+ *       name: Partner Library
+ *       iso18626Url: https://ill.partner.example/iso18626
+ *       auth: { inbound: { securityCode: ... }, outbound: { securityCode: ..., httpHeaders: { ... } } }
+ *       policies: { services: [Loan], dailyLimit: 20 }
+ *       contactEmail: ill@partner.example
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { lendingPoliciesSchema } from '../../domain/policies';
+import { canonicalSymbol } from '../../domain/symbols';
+import type { Db } from '../../store/db';
+import { upsertLibrary, upsertPartner } from '../../store/directory';
+import { ValidationFailed } from '../errors';
+import { partnerAuthSchema } from './partner-auth';
+
+const symbol = z
+  .string()
+  .trim()
+  .min(3)
+  .transform((s) => canonicalSymbol(s));
+
+export const directoryFileSchema = z
+  .object({
+    libraries: z
+      .array(z.object({ symbol, name: z.string().trim().min(1), settings: z.record(z.string(), z.unknown()).default({}) }).strict())
+      .default([]),
+    partners: z
+      .array(
+        z
+          .object({
+            symbol,
+            name: z.string().trim().min(1),
+            iso18626Url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+            auth: partnerAuthSchema,
+            policies: lendingPoliciesSchema.default(lendingPoliciesSchema.parse({})),
+            vendor: z.string().trim().min(1).optional(),
+            contactEmail: z.email().optional(),
+            status: z.enum(['active', 'suspended', 'inactive']).default('active'),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+export type DirectoryFile = z.output<typeof directoryFileSchema>;
+
+export interface DirectoryLoadResult {
+  readonly libraries: { readonly created: number; readonly updated: number };
+  readonly partners: { readonly created: number; readonly updated: number };
+}
+
+/** Reads and validates the file; every problem is reported with its path (`partners.2.iso18626Url`). */
+export function readDirectoryFile(path: string): DirectoryFile {
+  let raw: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    throw new ValidationFailed([{ path: 'DIRECTORY_FILE', message: `${path} cannot be read: ${(err as Error).message.split('\n')[0]}` }], `the directory file ${path} cannot be read`);
+  }
+  const parsed = directoryFileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    throw new ValidationFailed(
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      `the directory file ${path} is not valid`,
+    );
+  }
+  return parsed.data;
+}
+
+export async function loadDirectory(db: Db, file: DirectoryFile, at: Date): Promise<DirectoryLoadResult> {
+  return db.transaction(async (tx) => {
+    const count = { libraries: { created: 0, updated: 0 }, partners: { created: 0, updated: 0 } };
+    for (const library of file.libraries) {
+      const created = await upsertLibrary(tx, { id: randomUUID(), symbol: library.symbol, name: library.name, settings: library.settings }, at);
+      count.libraries[created ? 'created' : 'updated'] += 1;
+    }
+    for (const partner of file.partners) {
+      const created = await upsertPartner(
+        tx,
+        {
+          id: randomUUID(),
+          symbol: partner.symbol,
+          name: partner.name,
+          iso18626Url: partner.iso18626Url ?? null,
+          auth: partner.auth,
+          policies: partner.policies,
+          vendor: partner.vendor ?? null,
+          contactEmail: partner.contactEmail ?? null,
+          status: partner.status,
+        },
+        at,
+      );
+      count.partners[created ? 'created' : 'updated'] += 1;
+    }
+    return count;
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * Member libraries served here and their settings (`libraries.settings`): the NCIP connection to
+ * the library's ILS, what NCIP callers must present, patron mail, pickup locations. Each part
+ * is validated by the schema its reader uses; secrets are masked on read (services/access/secrets.ts).
+ */
+import { z } from 'zod';
+import { mailSettingsSchema } from '../../notify/settings';
+import { ncipResponderSettingsSchema as ncipResponderSchema } from '../ncip/responder';
+import { canonicalSymbol } from '../../domain/symbols';
+import { libraryNcipSettingsSchema } from '../../ncip/settings';
+import { findLibraryBySymbol, insertLibrary, listLibraries, updateLibrary, type LibraryRow } from '../../store/libraries';
+import { agencySymbolSchema, type Principal } from '../access/api-keys';
+import type { ServiceDeps } from '../deps';
+import { Conflict, NotFound } from '../errors';
+import { keepMaskedSecrets, maskSecrets, type SecretPath } from '../access/secrets';
+import { fieldProblems, onlyGiven } from '../validation';
+
+const LIBRARY_SECRETS: readonly SecretPath[] = [
+  ['ncip', 'fromAgencyAuthentication'],
+  ['ncip', 'authentication', 'value'],
+  ['ncip', 'authentication', 'password'],
+  ['ncipResponder', 'fromAgencyAuthentication'],
+];
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const pickupLocationSchema = z
+  .object({
+    code: text(50).meta({ description: 'What requests carry as pickupLocation', example: 'MAIN' }),
+    name: text(200).meta({ example: 'Main library, lending desk' }),
+    address: text(500).optional(),
+    email: z.email('must be an e-mail address').optional(),
+  })
+  .strict();
+
+export const pickupLocationsSchema = z
+  .array(pickupLocationSchema)
+  .max(500)
+  .refine((list) => new Set(list.map((l) => l.code.toLowerCase())).size === list.length, 'codes must be unique');
+
+/** Patron mail (sender, the notices that go out, templates): the patron-mail module's own schema. */
+export const libraryMailSchema = mailSettingsSchema;
+
+/** What NCIP callers (discovery layers) must send as FromAgencyAuthentication; read by the NCIP responder. */
+const ncipResponderSettingsSchema = ncipResponderSchema.strict();
+
+/** Each part given replaces the stored one; null removes it; parts not mentioned stay as they are. */
+export const librarySettingsChangesSchema = z
+  .object({
+    ncip: libraryNcipSettingsSchema.nullable().meta({ description: 'NCIP connection to the library’s ILS; null switches NCIP calls off' }),
+    ncipResponder: ncipResponderSettingsSchema.nullable(),
+    mail: libraryMailSchema.nullable(),
+    pickupLocations: pickupLocationsSchema,
+  })
+  .partial()
+  .strict()
+  .meta({ description: 'Secrets read back as "********"; sending that mask back keeps the stored secret' });
+
+export const newLibrarySchema = z
+  .object({ symbol: agencySymbolSchema, name: text(300), settings: librarySettingsChangesSchema.optional() })
+  .strict();
+
+export const libraryChangesSchema = z.object({ name: text(300), settings: librarySettingsChangesSchema }).partial().strict();
+
+export interface LibraryView {
+  readonly symbol: string;
+  readonly name: string;
+  readonly settings: Record<string, unknown>;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+function view(row: LibraryRow): LibraryView {
+  return { symbol: row.symbol, name: row.name, settings: maskSecrets(row.settings, LIBRARY_SECRETS), createdAt: row.createdAt, updatedAt: row.updatedAt };
+}
+
+function mergeSettings(stored: Record<string, unknown>, input: unknown, parsed: z.output<typeof librarySettingsChangesSchema>): Record<string, unknown> {
+  const changes = keepMaskedSecrets(onlyGiven(parsed, input) as Record<string, unknown>, stored, LIBRARY_SECRETS, 'settings');
+  const merged: Record<string, unknown> = { ...stored };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+async function visibleLibrary(deps: ServiceDeps, symbol: string, principal: Principal): Promise<LibraryRow> {
+  const row = await findLibraryBySymbol(deps.db, canonicalSymbol(symbol));
+  if (!row || (principal.libraryId !== null && row.id !== principal.libraryId)) throw new NotFound('library', canonicalSymbol(symbol));
+  return row;
+}
+
+export async function listServedLibraries(deps: ServiceDeps, principal: Principal): Promise<LibraryView[]> {
+  return (await listLibraries(deps.db)).filter((l) => principal.libraryId === null || l.id === principal.libraryId).map(view);
+}
+
+export async function getLibrary(deps: ServiceDeps, symbol: string, principal: Principal): Promise<LibraryView> {
+  return view(await visibleLibrary(deps, symbol, principal));
+}
+
+export async function createLibrary(deps: ServiceDeps, input: unknown): Promise<LibraryView> {
+  const parsed = newLibrarySchema.safeParse(input);
+  if (!parsed.success) throw fieldProblems(parsed.error);
+  const symbol = canonicalSymbol(parsed.data.symbol);
+  if (await findLibraryBySymbol(deps.db, symbol)) throw new Conflict(`library ${symbol} is already served here`);
+  const settingsInput = (input as { settings?: unknown }).settings;
+  const settings = parsed.data.settings ? mergeSettings({}, settingsInput, parsed.data.settings) : {};
+  return view(await insertLibrary(deps.db, { id: deps.newId(), symbol, name: parsed.data.name, settings }));
+}
+
+export async function changeLibrary(deps: ServiceDeps, symbol: string, input: unknown, principal: Principal): Promise<LibraryView> {
+  const row = await visibleLibrary(deps, symbol, principal);
+  const parsed = libraryChangesSchema.safeParse(input);
+  if (!parsed.success) throw fieldProblems(parsed.error);
+  const given = onlyGiven(parsed.data, input);
+  const settings = given.settings ? mergeSettings(row.settings, (input as { settings?: unknown }).settings, given.settings) : undefined;
+  const updated = await updateLibrary(deps.db, row.id, { ...(given.name !== undefined ? { name: given.name } : {}), ...(settings ? { settings } : {}) }, deps.now());
+  return view(updated!);
+}

@@ -1,0 +1,356 @@
+/**
+ * NCIP circulation inside the loan: carries out one `ncip.call` outbox row against the member
+ * library's ILS, so the ILS stays in step with the request.
+ *
+ * Borrowing: LookupUser (the patron may borrow -> `validate`, else `validation_failed`), AcceptItem
+ * (temporary item + hold; the ILS ids go to `data.ncip`), CheckInItem, DeleteItem,
+ * CancelRequestItem (the hold, when the item goes back uncollected). Lending: CheckOutItem to the
+ * borrowing library's account (success -> `ils_checked_out` with the ILS's due date, which the
+ * Loaned message then carries), CheckInItem.
+ *
+ * Outcomes: a transient failure throws (BullMQ retries with backoff; the state change is already
+ * committed). A Problem throws PermanentJobFailure naming it (the row goes dead and the request
+ * needs attention; staff retry or skip it, see staff/dead-work.ts). A step switched off, or NCIP
+ * switched off since the decision, is recorded as skipped and the loan goes on without it.
+ * Every exchange is stored in protocol_messages; every outcome in the request's audit trail.
+ */
+import type { IlsSteps, NcipCall } from '../../domain/types';
+import { IllegalTransition } from '../../domain/types';
+import { PermanentJobFailure } from '../../jobs';
+import { createNcipClient, type NcipClient, type NcipExchange, type NcipRefusalProblem, type NcipResult } from '../../ncip/client';
+import { borrowerAccountFor, type LibraryNcipSettings } from '../../ncip/settings';
+import type { Db } from '../../store/db';
+import { appendRemark } from '../../store/events';
+import { findLibraryById, type LibraryRow } from '../../store/libraries';
+import { recordMessage } from '../../store/messages';
+import type { OutboxRow } from '../../store/outbox';
+import { getRequest, updateRequest, type RequestRow } from '../../store/requests';
+import { Conflict, NotFound } from '../errors';
+import { decide, eventLabel, lifecycleOf, saveDecision, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';
+import { ilsStepsOf, ncipSkipReason, parseLibraryNcip } from './settings';
+
+export interface NcipCirculationDeps extends LifecycleDeps {
+  readonly fetch?: typeof fetch;
+}
+
+/** The payload of an `ncip.call` row. */
+export interface NcipCallPayload {
+  readonly call: NcipCall;
+}
+
+/** What the ILS told us about the request, kept in `requests.data.ncip`. */
+export interface RequestNcipData {
+  /** Borrowing: the temporary item AcceptItem created (the NCIP responder finds requests by it). */
+  readonly itemId?: string;
+  /** Borrowing: the ILS's hold (request) id from AcceptItem. */
+  readonly requestId?: string;
+  /** Lending: the checkout to the borrowing library. */
+  readonly checkOut?: { readonly itemId: string; readonly userId: string; readonly dueDate?: string };
+}
+
+/** A retryable ILS failure: BullMQ tries again later. */
+export class TransientNcipFailure extends Error {
+  override readonly name = 'TransientNcipFailure';
+}
+
+const ACTOR = 'system:ncip';
+
+/** Problems of LookupUser that are a verdict on the patron, not on the connection or the message. */
+const PATRON_VERDICTS = new Set(['Unknown User', 'User Blocked', 'User Access Denied', 'User Authentication Failed', 'Non-Unique User']);
+
+export async function carryOutNcipCall(deps: NcipCirculationDeps, row: OutboxRow): Promise<void> {
+  const { call } = row.payload as unknown as NcipCallPayload;
+  const request = row.requestId ? await getRequest(deps.db, row.requestId) : undefined;
+  if (!request) throw new PermanentJobFailure(`NCIP ${call}: outbox row ${row.id} has no request`);
+  const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
+
+  const off = ncipSkipReason(library, call);
+  if (off !== undefined) {
+    await note(deps.db, request, call, deps.now(), { outcome: 'skipped', why: off, outboxId: row.id });
+    await continueWithout(deps, request.id, call, ACTOR, `NCIP ${call} skipped: ${off}`);
+    return;
+  }
+  const parsed = parseLibraryNcip(library);
+  if (!parsed.ok) throw new PermanentJobFailure(`NCIP ${call} not carried out: ${parsed.reason}`);
+  const ctx: CallContext = { deps, row, request, library: library!, settings: parsed.settings, client: clientFor(deps, parsed.settings, request.id, row.id) };
+  switch (call) {
+    case 'LookupUser':
+      return lookupUser(ctx);
+    case 'AcceptItem':
+      return acceptItem(ctx);
+    case 'CheckInItem':
+      return checkInItem(ctx);
+    case 'DeleteItem':
+      return deleteItem(ctx);
+    case 'CancelRequestItem':
+      return cancelRequestItem(ctx);
+    case 'CheckOutItem':
+      return checkOutItem(ctx);
+  }
+}
+
+/**
+ * The loan goes on without an ILS step that holds a state change back (switched off, or skipped
+ * by staff after a refusal): the patron counts as checked, the loan is announced with staff's
+ * due date. Other calls hold nothing back. Nothing happens when the request has moved on.
+ */
+export async function continueWithout(deps: LifecycleDeps, requestId: string, call: NcipCall, actor: string, why: string): Promise<void> {
+  const request = await getRequest(deps.db, requestId);
+  if (!request) throw new NotFound('request', requestId);
+  if (call === 'LookupUser' && request.role === 'requester' && request.state === 'new') {
+    await decideAndSave(deps, requestId, { role: 'requester', event: { type: 'validate' } }, actor, { note: why });
+  } else if (call === 'CheckOutItem' && request.role === 'supplier' && request.state === 'shipping') {
+    await decideAndSave(deps, requestId, { role: 'supplier', event: { type: 'ils_checked_out' } }, actor, { note: why });
+  }
+}
+
+interface CallContext {
+  readonly deps: NcipCirculationDeps;
+  readonly row: OutboxRow;
+  readonly request: RequestRow;
+  readonly library: LibraryRow;
+  readonly settings: LibraryNcipSettings;
+  readonly client: NcipClient;
+}
+
+type RequestData = {
+  readonly patron?: { readonly id?: string; readonly name?: string; readonly email?: string };
+  readonly bibliographic?: { readonly title?: string; readonly author?: string };
+  readonly pickupLocation?: string;
+  readonly ncip?: RequestNcipData;
+};
+
+const dataOf = (request: RequestRow): RequestData => request.data as RequestData;
+
+async function lookupUser(ctx: CallContext): Promise<void> {
+  const { deps, request, row } = ctx;
+  if (request.state !== 'new') return alreadyPast(ctx, `the request is ${request.state}, no longer waiting for the patron check`);
+  const patronId = dataOf(request).patron?.id;
+  if (!patronId) throw new PermanentJobFailure('NCIP LookupUser not carried out: the request has no patron id');
+  const result = await ctx.client.lookupUser({ patronId });
+  if (!result.ok && result.error.kind === 'refused' && result.error.problems.some((p) => PATRON_VERDICTS.has(p.recognized ?? p.type))) {
+    const reason = `the ILS does not accept patron ${patronId}: ${describeProblems(result.error.problems)}`;
+    await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'refused', reason, outboxId: row.id });
+    await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validation_failed', reason } }, ACTOR);
+    return;
+  }
+  const user = valueOf(result, 'LookupUser');
+  if (user.verdict === 'blocked') {
+    const reason = `patron ${patronId} is blocked in the ILS (${user.blockReasons.join(', ') || 'no reason given'})`;
+    await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'blocked', reason, outboxId: row.id });
+    await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validation_failed', reason } }, ACTOR);
+    return;
+  }
+  const useEmail = user.email !== undefined && dataOf(request).patron?.email === undefined;
+  await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'done', verdict: 'active', ...(useEmail ? { emailFromIls: user.email } : {}), outboxId: row.id });
+  await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validate' } }, ACTOR, {
+    note: useEmail ? 'patron checked in the ILS; e-mail taken from the ILS' : 'patron checked in the ILS',
+    patch: (data) => {
+      const patron = (data.patron ?? {}) as Record<string, unknown>;
+      return useEmail && patron.email === undefined ? { ...data, patron: { ...patron, email: user.email } } : data;
+    },
+  });
+}
+
+async function acceptItem(ctx: CallContext): Promise<void> {
+  const { deps, request, row, settings } = ctx;
+  const data = dataOf(request);
+  if (data.ncip?.itemId !== undefined) return alreadyPast(ctx, `the ILS already has temporary item ${data.ncip.itemId}`);
+  const patronId = data.patron?.id;
+  if (!patronId) throw new PermanentJobFailure('NCIP AcceptItem not carried out: the request has no patron id');
+  const dueDate = lifecycleOf(request).dueDate;
+  const result = await ctx.client.acceptItem({
+    requestId: request.id,
+    patronId,
+    ...(settings.temporaryBarcodePrefix !== undefined ? { itemBarcode: `${settings.temporaryBarcodePrefix}${request.id}` } : {}),
+    ...(data.bibliographic?.title !== undefined ? { title: data.bibliographic.title } : {}),
+    ...(data.bibliographic?.author !== undefined ? { author: data.bibliographic.author } : {}),
+    ...(data.pickupLocation !== undefined ? { pickupLocation: data.pickupLocation } : {}),
+    ...(dueDate !== undefined && !Number.isNaN(Date.parse(dueDate)) ? { dateForReturn: new Date(dueDate) } : {}),
+  });
+  const accepted = valueOf(result, 'AcceptItem');
+  if (accepted.itemId === '') throw new PermanentJobFailure('NCIP AcceptItem: the ILS accepted the item but named no item id');
+  const ncip: RequestNcipData = { itemId: accepted.itemId, ...(accepted.requestId !== undefined ? { requestId: accepted.requestId } : {}) };
+  await patchData(deps, request.id, (d) => ({ ...d, ncip: { ...(d.ncip as object | undefined), ...ncip } }));
+  await note(deps.db, request, 'AcceptItem', deps.now(), { outcome: 'done', ...ncip, outboxId: row.id });
+}
+
+/** The item the call is about: the temporary item (borrowing) or the lent item (lending). */
+function itemOf(request: RequestRow): string | undefined {
+  return request.role === 'supplier' ? lifecycleOf(request).itemId : dataOf(request).ncip?.itemId;
+}
+
+async function checkInItem(ctx: CallContext): Promise<void> {
+  const { deps, request, row } = ctx;
+  const itemId = itemOf(request);
+  if (itemId === undefined) return skipped(ctx, request.role === 'supplier' ? 'no item barcode was given at ship' : 'the ILS has no temporary item for this request (AcceptItem did not happen)');
+  const checkedIn = valueOf(await ctx.client.checkInItem({ itemBarcode: itemId }), 'CheckInItem');
+  await note(deps.db, request, 'CheckInItem', deps.now(), { outcome: checkedIn.alreadyCheckedIn ? 'already done' : 'done', itemId, outboxId: row.id });
+}
+
+async function deleteItem(ctx: CallContext): Promise<void> {
+  const { deps, request, row } = ctx;
+  const itemId = itemOf(request);
+  if (itemId === undefined) return skipped(ctx, 'the ILS has no temporary item for this request (AcceptItem did not happen)');
+  const result = await ctx.client.deleteItem({ itemBarcode: itemId });
+  // A replayed call (the first one's answer was lost) finds the item gone: that is the goal.
+  if (!result.ok && result.error.kind === 'refused' && result.error.problems.every((p) => (p.recognized ?? p.type) === 'Unknown Item')) {
+    await note(deps.db, request, 'DeleteItem', deps.now(), { outcome: 'already done', itemId, outboxId: row.id });
+    return;
+  }
+  valueOf(result, 'DeleteItem');
+  await note(deps.db, request, 'DeleteItem', deps.now(), { outcome: 'done', itemId, outboxId: row.id });
+}
+
+async function cancelRequestItem(ctx: CallContext): Promise<void> {
+  const { deps, request, row } = ctx;
+  const hold = dataOf(request).ncip?.requestId;
+  const patronId = dataOf(request).patron?.id;
+  if (hold === undefined || patronId === undefined) return skipped(ctx, 'the ILS named no hold for this request (AcceptItem did not happen)');
+  const result = await ctx.client.cancelRequestItem({ patronId, requestId: hold });
+  if (!result.ok && result.error.kind === 'refused' && result.error.problems.every((p) => ['Request Already Processed', 'Unknown Request'].includes(p.recognized ?? p.type))) {
+    await note(deps.db, request, 'CancelRequestItem', deps.now(), { outcome: 'already done', hold, detail: describeProblems(result.error.problems), outboxId: row.id });
+    return;
+  }
+  valueOf(result, 'CancelRequestItem');
+  await note(deps.db, request, 'CancelRequestItem', deps.now(), { outcome: 'done', hold, outboxId: row.id });
+}
+
+async function checkOutItem(ctx: CallContext): Promise<void> {
+  const { deps, request, row, settings } = ctx;
+  const waiting = request.state === 'shipping';
+  const done = dataOf(request).ncip?.checkOut;
+  if (done !== undefined) {
+    // Checked out before, and the answer was saved; only the Loaned step may be missing.
+    if (waiting) await decideAndSave(deps, request.id, { role: 'supplier', event: { type: 'ils_checked_out', ...(done.dueDate ? { dueDate: done.dueDate } : {}) } }, ACTOR);
+    return alreadyPast(ctx, `item ${done.itemId} is already checked out to ${done.userId}`);
+  }
+  if (['unfilled', 'cancelled', 'complete'].includes(request.state)) return alreadyPast(ctx, `the request is ${request.state}; nothing to check out`);
+  const itemId = lifecycleOf(request).itemId;
+  if (itemId === undefined) return skipped(ctx, 'no item barcode was given at ship');
+  const userId = borrowerAccountFor(settings, request.requestingAgencyId);
+  const checkedOut = valueOf(await ctx.client.checkOutItem({ patronId: userId, itemBarcode: itemId, requestId: request.requestingAgencyRequestId }), 'CheckOutItem');
+  const dueDate = checkedOut.dateDue?.toISOString();
+  const record: RequestNcipData['checkOut'] = { itemId: checkedOut.itemId, userId, ...(dueDate !== undefined ? { dueDate } : {}) };
+  await note(deps.db, request, 'CheckOutItem', deps.now(), { outcome: 'done', ...record, outboxId: row.id });
+  const patch = (d: Record<string, unknown>) => ({ ...d, ncip: { ...(d.ncip as object | undefined), checkOut: record } });
+  if (!waiting) {
+    await patchData(deps, request.id, patch);
+    return;
+  }
+  try {
+    await decideAndSave(deps, request.id, { role: 'supplier', event: { type: 'ils_checked_out', ...(dueDate !== undefined ? { dueDate } : {}) } }, ACTOR, { patch });
+  } catch (err) {
+    if (!(err instanceof IllegalTransition)) throw err;
+    await patchData(deps, request.id, patch);
+    const now = await getRequest(deps.db, request.id);
+    throw new PermanentJobFailure(`NCIP CheckOutItem: item ${itemId} was checked out to ${userId} in the ILS, but the request is now ${now?.state ?? 'gone'}: check the item back in at the ILS`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function clientFor(deps: NcipCirculationDeps, settings: LibraryNcipSettings, requestId: string, outboxId: string): NcipClient {
+  return createNcipClient(settings, {
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    now: deps.now,
+    onExchange: (exchange: NcipExchange) =>
+      recordMessage(deps.db, {
+        id: deps.newId(),
+        protocol: 'ncip',
+        direction: 'out',
+        peer: exchange.url,
+        messageType: exchange.service,
+        status: exchange.outcome === 'ok' ? 'confirmed' : exchange.outcome === 'refused' ? 'refused' : 'failed',
+        requestId,
+        outboxId,
+        rawXml: exchange.requestXml,
+        responseXml: exchange.responseXml ?? null,
+        httpStatus: exchange.httpStatus ?? null,
+        error: exchange.failure ? describeFailure(exchange.failure) : null,
+        parsed: null,
+        createdAt: exchange.startedAt,
+      }),
+  });
+}
+
+/** The answer, or the right throw: transient -> retry later; refused -> dead, needs attention. */
+function valueOf<T>(result: NcipResult<T>, call: NcipCall): T {
+  if (result.ok) return result.value;
+  const error = result.error;
+  if (error.kind === 'transient') throw new TransientNcipFailure(`NCIP ${call}: ${describeFailure(error)}`);
+  if (error.kind === 'disabled') throw new PermanentJobFailure(`NCIP ${call} not carried out: NCIP is switched off for this library`);
+  throw new PermanentJobFailure(`NCIP ${call} refused by the ILS: ${describeProblems(error.problems)}`);
+}
+
+function describeFailure(failure: Exclude<NcipResult<unknown>, { ok: true }>['error']): string {
+  switch (failure.kind) {
+    case 'refused':
+      return describeProblems(failure.problems);
+    case 'transient':
+      return `${failure.reason}: ${failure.detail}`;
+    case 'disabled':
+      return 'NCIP is switched off';
+  }
+}
+
+/** "User Blocked: patron P-1 is blocked (UserId P-1)" for each Problem. */
+export function describeProblems(problems: readonly NcipRefusalProblem[]): string {
+  if (problems.length === 0) return 'a Problem with no details';
+  return problems
+    .map((p) => {
+      const type = p.type.trim() !== '' ? p.type : (p.recognized ?? 'Problem');
+      const detail = p.detail !== undefined && p.detail !== '' ? `: ${p.detail}` : '';
+      const where = p.value !== undefined && p.value !== '' ? ` (${p.element ?? 'value'} ${p.value})` : '';
+      return `${type}${detail}${where}`;
+    })
+    .join('; ');
+}
+
+async function note(db: Db, request: RequestRow, call: NcipCall, at: Date, data: Record<string, unknown>): Promise<void> {
+  await appendRemark(db, request, { event: `ncip:${call}`, actor: ACTOR, data, at });
+}
+
+async function skipped(ctx: CallContext, why: string): Promise<void> {
+  const call = (ctx.row.payload as unknown as NcipCallPayload).call;
+  await note(ctx.deps.db, ctx.request, call, ctx.deps.now(), { outcome: 'skipped', why, outboxId: ctx.row.id });
+}
+
+async function alreadyPast(ctx: CallContext, why: string): Promise<void> {
+  const call = (ctx.row.payload as unknown as NcipCallPayload).call;
+  await note(ctx.deps.db, ctx.request, call, ctx.deps.now(), { outcome: 'not needed', why, outboxId: ctx.row.id });
+}
+
+type DataPatch = (data: Record<string, unknown>) => Record<string, unknown>;
+
+/** Applies a machine event for the ILS's answer, with a change to the request's data in the same commit. */
+async function decideAndSave(deps: LifecycleDeps, requestId: string, input: AnyEvent, actor: string, extra: { note?: string; patch?: DataPatch } = {}): Promise<RequestRow> {
+  for (let attempt = 0; ; attempt++) {
+    const request = await getRequest(deps.db, requestId);
+    if (!request) throw new NotFound('request', requestId);
+    const at = deps.now();
+    const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
+    const ils: IlsSteps = ilsStepsOf(library);
+    const decided = decide(request, input, at, deps.supplierTimeoutMs, ils);
+    const decision = extra.note !== undefined ? { ...decided, note: decided.note ? `${extra.note}; ${decided.note}` : extra.note } : decided;
+    const patched = extra.patch ? { ...request, data: extra.patch(request.data) } : request;
+    try {
+      const saved = await deps.db.transaction((tx) => saveDecision(tx, patched, decision, { event: eventLabel(input), actor, at, newId: deps.newId }));
+      if (decision.effects.length > 0) deps.wake?.();
+      return saved;
+    } catch (err) {
+      if (!(err instanceof Conflict) || attempt >= 3) throw err;
+    }
+  }
+}
+
+/** Changes only the request's data (ILS ids), under its optimistic lock. */
+async function patchData(deps: LifecycleDeps, requestId: string, patch: DataPatch): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const request = await getRequest(deps.db, requestId);
+    if (!request) throw new NotFound('request', requestId);
+    if (await updateRequest(deps.db, requestId, request.version, { data: patch(request.data) }, deps.now())) return;
+  }
+  throw new Conflict(`request ${requestId} kept changing; the ILS answer could not be saved`);
+}
+
