@@ -3,10 +3,9 @@
  * outbox rows registers its consumer here. A row whose job name has no handler goes dead at
  * once, visible to staff, rather than waiting.
  */
-import { supplierTimeoutEvent } from '../src/services/broker/hub';
 import { JOBS } from '../src/services/pipeline/effects';
 import { deliverOutboxRow, type DeliveryDeps } from '../src/services/iso18626/delivery';
-import { applyEvent } from '../src/services/pipeline/pipeline';
+import { changeRequest } from '../src/services/pipeline/pipeline';
 import { carryOutNcipCall } from '../src/services/ncip/circulation';
 import type { MailSender } from '../src/notify/mailer';
 import { sendNotice } from '../src/services/notices/notices';
@@ -35,7 +34,8 @@ export function jobHandlers(deps: HandlerDeps): JobHandlers {
       [JOBS.supplierAnswer]: async ({ row }) => {
         const { rotaIndex } = row.payload as { rotaIndex: number };
         // A borrowing request or a broker hub's transaction, each by its own machine.
-        await applyEvent(deps, row.requestId!, await supplierTimeoutEvent(deps.db, row.requestId!, rotaIndex), { actor: 'system:timer' });
+        const event = { type: 'supplier_timeout', rotaIndex } as const;
+        await changeRequest(deps, row.requestId!, { input: (request) => (request.role === 'broker' ? { role: 'broker', event } : { role: 'requester', event }), actor: 'system:timer' });
       },
     },
   };

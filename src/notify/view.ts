@@ -3,7 +3,8 @@
  * item, where to collect it, the due date written out), never internal codes or partner symbols.
  * Pure: the time zone comes from the library's settings, nothing reads the clock.
  */
-import type { Lifecycle, PatronNotice } from '../domain/types';
+import type { PatronNotice } from '../domain/types';
+import type { RequestDataInput, StoredBibliographic } from '../store/request-data';
 
 export interface NoticeView {
   readonly notice: PatronNotice;
@@ -31,20 +32,12 @@ export interface NoticeView {
 export interface NoticeSource {
   readonly id: string;
   readonly serviceType: string;
-  readonly data: Record<string, unknown>;
-}
-
-interface RequestData {
-  bibliographic?: { title?: string; author?: string; titleOfComponent?: string; authorOfComponent?: string; isbn?: string; issn?: string; oclcNumber?: string; doi?: string };
-  patron?: { id?: string; name?: string; email?: string; noMail?: boolean };
-  pickupLocation?: string;
-  neededBy?: string;
-  source?: { externalId?: string };
-  lifecycle?: Lifecycle;
+  /** The request's data as the store decodes it (a preview's sample may leave the lifecycle out). */
+  readonly data: RequestDataInput;
 }
 
 export function buildNoticeView(request: NoticeSource, library: { readonly name: string }, notice: PatronNotice, options: { readonly timeZone: string }): NoticeView {
-  const data = request.data as RequestData;
+  const { data } = request;
   const bib = data.bibliographic ?? {};
   const lifecycle = data.lifecycle;
   const dueDate = lifecycle?.dueDate;
@@ -68,7 +61,7 @@ export function buildNoticeView(request: NoticeSource, library: { readonly name:
   };
 }
 
-function itemPhrase(bib: NonNullable<RequestData['bibliographic']>): string {
+function itemPhrase(bib: StoredBibliographic): string {
   if (bib.titleOfComponent) return bib.title ? `"${bib.titleOfComponent}" in ${bib.title}` : `"${bib.titleOfComponent}"`;
   if (bib.title) return bib.author ? `${bib.title} by ${bib.author}` : bib.title;
   if (bib.isbn) return `the item with ISBN ${bib.isbn}`;

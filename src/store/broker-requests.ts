@@ -2,7 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from './db';
 import { requests } from './schema';
-import type { RequestRow } from './requests';
+import { decodeRequest, type RequestRow } from './requests';
 
 /**
  * Broker transactions with this requester request id, narrowed to one broker library and/or one
@@ -10,7 +10,7 @@ import type { RequestRow } from './requests';
  * one, as CrossLink does), so a supplier's message, which may not name the requester, finds it.
  */
 export async function findBrokerTransactions(db: Db, key: { requestingAgencyRequestId: string; libraryId?: string; requestingAgencyId?: string }): Promise<RequestRow[]> {
-  return db
+  const rows = await db
     .select()
     .from(requests)
     .where(
@@ -21,4 +21,5 @@ export async function findBrokerTransactions(db: Db, key: { requestingAgencyRequ
         ...(key.requestingAgencyId ? [eq(requests.requestingAgencyId, key.requestingAgencyId)] : []),
       ),
     );
+  return rows.map(decodeRequest);
 }

@@ -12,8 +12,8 @@ export type ProtocolMessageRow = typeof protocolMessages.$inferSelect;
 export type NewProtocolMessage = Omit<typeof protocolMessages.$inferInsert, 'createdAt'> & { id: string; createdAt: Date };
 export type DeliveryFailureRow = typeof deliveryFailures.$inferSelect;
 
-/** What may be stored of a message: secrets masked, and text PostgreSQL can hold (see `storable`). */
-function masked<T extends Partial<Pick<ProtocolMessageRow, 'rawXml' | 'responseXml' | 'parsed' | 'error'>>>(message: T): T {
+/** What may be stored of a message (also used by request-writes.ts): secrets masked, and text PostgreSQL can hold (see `storable`). */
+export function masked<T extends Partial<Pick<ProtocolMessageRow, 'rawXml' | 'responseXml' | 'parsed' | 'error'>>>(message: T): T {
   return {
     ...message,
     ...(message.rawXml !== undefined ? { rawXml: storable(maskXmlSecrets(message.rawXml)) } : {}),

@@ -4,7 +4,7 @@
  */
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db';
-import type { RequestRow } from './requests';
+import { decodeRequest, type RequestRow } from './requests';
 import { notifications, requests } from './schema';
 
 export type NotificationRow = typeof notifications.$inferSelect;
@@ -100,7 +100,7 @@ export async function searchRequests(db: Db, filters: RequestFilters, page: Requ
   const more = rows.length > page.limit;
   const shown = rows.slice(0, page.limit);
   const last = shown[shown.length - 1];
-  return { rows: shown.map((r) => r.row), ...(more && last ? { last: { value: last.position, id: last.row.id } } : {}) };
+  return { rows: shown.map((r) => decodeRequest(r.row)), ...(more && last ? { last: { value: last.position, id: last.row.id } } : {}) };
 }
 
 export async function listNotificationsForRequest(db: Db, requestId: string): Promise<NotificationRow[]> {

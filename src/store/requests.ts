@@ -1,19 +1,27 @@
 /** Request rows: one per role per transaction, updated only under their optimistic lock. */
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from './db';
+import { decodeRequestData, type RequestData, type RequestDataInput } from './request-data';
 import { requests } from './schema';
 
-export type RequestRow = typeof requests.$inferSelect;
-export type NewRequestRow = Omit<typeof requests.$inferInsert, 'version' | 'createdAt' | 'updatedAt'> & { id: string };
+type StoredRequest = typeof requests.$inferSelect;
+/** A request as the server works on it: the row, with `data` decoded (request-data.ts). */
+export type RequestRow = Omit<StoredRequest, 'data'> & { readonly data: RequestData };
+export type NewRequestRow = Omit<typeof requests.$inferInsert, 'version' | 'createdAt' | 'updatedAt' | 'data'> & { id: string; data?: RequestDataInput };
+
+/** Every read of a request goes through here: `data` is decoded once, by one schema. */
+export function decodeRequest(row: StoredRequest): RequestRow {
+  return { ...row, data: decodeRequestData(row) };
+}
 
 export async function insertRequest(tx: Db, row: NewRequestRow, at: Date): Promise<RequestRow> {
-  const [created] = await tx.insert(requests).values({ ...row, version: 1, createdAt: at, updatedAt: at }).returning();
-  return created!;
+  const [created] = await tx.insert(requests).values({ ...row, data: stored(row.data ?? {}), version: 1, createdAt: at, updatedAt: at }).returning();
+  return decodeRequest(created!);
 }
 
 export async function getRequest(db: Db, id: string): Promise<RequestRow | undefined> {
   const [row] = await db.select().from(requests).where(eq(requests.id, id));
-  return row;
+  return row && decodeRequest(row);
 }
 
 export async function findRequestByTransaction(
@@ -30,7 +38,7 @@ export async function findRequestByTransaction(
         eq(requests.requestingAgencyRequestId, key.requestingAgencyRequestId),
       ),
     );
-  return row;
+  return row && decodeRequest(row);
 }
 
 /** A supplier-side request: our library, the requesting agency, and the requester's id. */
@@ -46,10 +54,13 @@ export async function findSupplierRequest(db: Db, supplyingAgencyId: string, req
         eq(requests.requestingAgencyRequestId, requestingAgencyRequestId),
       ),
     );
-  return row;
+  return row && decodeRequest(row);
 }
 
-export type RequestChanges = Partial<Pick<RequestRow, 'state' | 'data' | 'needsAttention' | 'supplyingAgencyId' | 'supplyingAgencyRequestId'>>;
+export type RequestChanges = Partial<Pick<RequestRow, 'state' | 'needsAttention' | 'supplyingAgencyId' | 'supplyingAgencyRequestId'>> & { readonly data?: RequestDataInput };
+
+/** `data` as the column holds it (the decoded value, written back whole). */
+const stored = (data: RequestDataInput): Record<string, unknown> => data;
 
 /**
  * Applies changes only if the row is still at `expectedVersion`; returns the new row, or
@@ -58,10 +69,10 @@ export type RequestChanges = Partial<Pick<RequestRow, 'state' | 'data' | 'needsA
 export async function updateRequest(tx: Db, id: string, expectedVersion: number, changes: RequestChanges, at: Date): Promise<RequestRow | undefined> {
   const [row] = await tx
     .update(requests)
-    .set({ ...changes, version: sql`${requests.version} + 1`, updatedAt: at })
+    .set({ ...changes, ...(changes.data ? { data: stored(changes.data) } : {}), version: sql`${requests.version} + 1`, updatedAt: at })
     .where(and(eq(requests.id, id), eq(requests.version, expectedVersion)))
     .returning();
-  return row;
+  return row && decodeRequest(row);
 }
 
 /**
@@ -71,7 +82,7 @@ export async function updateRequest(tx: Db, id: string, expectedVersion: number,
  */
 export async function findBorrowingRequestByAnyId(db: Db, libraryId: string, id: string): Promise<RequestRow[]> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-  return db
+  const rows = await db
     .select()
     .from(requests)
     .where(
@@ -85,6 +96,7 @@ export async function findBorrowingRequestByAnyId(db: Db, libraryId: string, id:
         ),
       ),
     );
+  return rows.map(decodeRequest);
 }
 
 /**
@@ -107,8 +119,9 @@ export async function supplierLoad(db: Db, libraryId: string, since: Date, start
 
 /** Borrowing requests in `states` whose lifecycle has a due date (the daily reminder sweep). */
 export async function listBorrowingLoansWithDueDate(db: Db, states: readonly string[]): Promise<RequestRow[]> {
-  return db
+  const rows = await db
     .select()
     .from(requests)
     .where(and(eq(requests.role, 'requester'), inArray(requests.state, [...states]), sql`${requests.data}->'lifecycle'->>'dueDate' is not null`));
+  return rows.map(decodeRequest);
 }

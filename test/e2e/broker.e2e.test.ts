@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { buildIso18626, confirmationFor, rejection, tryParseIso18626, type InboundMessage } from '../../protocols/iso18626';
-import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { listEvents } from '../../src/store/events';
 import { getRequest, type RequestRow } from '../../src/store/requests';
 import { libraries, partners, protocolMessages, requests } from '../../src/store/schema';
@@ -87,13 +87,13 @@ describe('a loan brokered by a hub between a borrower and three lenders', () => 
     createBorrowingRequest(
       borrower.service.lifecycle,
       borrower.libraryIds['ISIL:DK-R']!,
-      {
+      parseBorrowingRequest({
         serviceType: 'Loan',
         bibliographic: { title: 'The Left Hand of Darkness', author: 'Le Guin, Ursula K.', isbn: '9780441478125' },
         patron: { id: 'P-9', name: 'Genly Ai', email: 'genly@example.org' },
         pickupLocation: 'Main desk',
         candidates: [{ symbol: 'ISIL:BROKER' }],
-      },
+      }),
       'staff:test',
       { channel: 'staff' },
     );

@@ -4,7 +4,7 @@
  * the same use case the staff API uses; everything between the servers is protocol traffic.
  */
 import { and, eq } from 'drizzle-orm';
-import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { listEvents } from '../../src/store/events';
 import { getRequest, type RequestRow } from '../../src/store/requests';
 import { deliveryFailures, protocolMessages, requests } from '../../src/store/schema';
@@ -35,13 +35,13 @@ describe('a loan between two ILL servers', () => {
     createBorrowingRequest(
       a.service.lifecycle,
       a.libraryIds['ISIL:DK-A']!,
-      {
+      parseBorrowingRequest({
         serviceType,
         bibliographic: { title: 'The Dispossessed', author: 'Le Guin, Ursula K.', isbn: '9780060512750' },
         patron: { id: 'P-77', name: 'Shevek', email: 'shevek@example.org' },
         pickupLocation: 'Main desk',
         candidates: candidates.map((symbol) => ({ symbol })),
-      },
+      }),
       'staff:test',
       { channel: 'staff' },
     );

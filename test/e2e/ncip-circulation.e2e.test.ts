@@ -4,7 +4,7 @@
  * use case the staff API uses; the ILS calls are made by the workers.
  */
 import { and, eq } from 'drizzle-orm';
-import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { retryDeadEffect, skipDeadEffect } from '../../src/services/staff/dead-work';
 import type { LibraryNcipSettingsInput } from '../../src/ncip/settings';
 import { listEvents } from '../../src/store/events';
@@ -63,7 +63,7 @@ describe('a loan between two ILL servers, each library with its ILS over NCIP', 
     createBorrowingRequest(
       a.service.lifecycle,
       a.libraryIds['ISIL:DK-A']!,
-      { bibliographic: { title, author: 'Le Guin, Ursula K.' }, patron, pickupLocation: 'Main desk', candidates: [{ symbol: 'ISIL:DK-B1' }] },
+      parseBorrowingRequest({ bibliographic: { title, author: 'Le Guin, Ursula K.' }, patron, pickupLocation: 'Main desk', candidates: [{ symbol: 'ISIL:DK-B1' }] }),
       'staff:test',
       { channel: 'staff' },
     );

@@ -5,7 +5,7 @@
  * and the message is in the answer once; when the lender is back the request is delivered and
  * leaves "needs attention".
  */
-import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { createApiKey } from '../../src/services/access/api-keys';
 import { listOutboxForRequest } from '../../src/store/outbox';
 import { lenderRequest } from '../helpers/e2e';
@@ -54,7 +54,7 @@ describe('a lender that is down', () => {
     const borrowing = await createBorrowingRequest(
       a.service.lifecycle,
       a.libraryIds['ISIL:DK-A']!,
-      { bibliographic: { title: 'The Lathe of Heaven' }, patron: { id: 'P-9' }, candidates: [{ symbol: 'ISIL:DK-B1' }] },
+      parseBorrowingRequest({ bibliographic: { title: 'The Lathe of Heaven' }, patron: { id: 'P-9' }, candidates: [{ symbol: 'ISIL:DK-B1' }] }),
       'staff:test',
       { channel: 'staff' },
     );

@@ -5,7 +5,7 @@
 import { and, eq } from 'drizzle-orm';
 import { performStaffAction } from '../../src/services/staff/actions';
 import { listEvents } from '../../src/store/events';
-import { getRequest, type RequestRow } from '../../src/store/requests';
+import { decodeRequest, getRequest, type RequestRow } from '../../src/store/requests';
 import { requests } from '../../src/store/schema';
 import type { Instance } from './instances';
 import { eventually } from './queues';
@@ -43,13 +43,13 @@ export function lenderRequest(lender: Instance, borrowing: RequestRow, library?:
           ...(library ? [eq(requests.supplyingAgencyId, library)] : []),
         ),
       );
-    return row;
+    return row && decodeRequest(row);
   }, WAIT_MS);
 }
 
 /** The loan's due date as the borrower's request holds it, in ISO form. */
 export async function dueDateOf(instance: Instance, id: string): Promise<string | undefined> {
-  const dueDate = ((await getRequest(instance.service.runtime.database.db, id))?.data as { lifecycle?: { dueDate?: string } } | undefined)?.lifecycle?.dueDate;
+  const dueDate = (await getRequest(instance.service.runtime.database.db, id))?.data.lifecycle.dueDate;
   return dueDate ? new Date(dueDate).toISOString() : undefined;
 }
 

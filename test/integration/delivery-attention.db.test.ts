@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { eq } from 'drizzle-orm';
 import { buildIso18626, confirmationFor, parseIso18626, type InboundMessage } from '../../protocols/iso18626';
-import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { remainingRetryMs } from '../../src/services/iso18626/delivery-attention';
 import { deliverOutboxRow, TransientDeliveryFailure, type DeliveryDeps } from '../../src/services/iso18626/delivery';
 import { requestWithTimeline, type TimelineEntry } from '../../src/services/staff/requests-query';
@@ -84,7 +84,7 @@ describe('a partner that cannot be reached', () => {
   }
 
   async function newRequest(): Promise<{ requestId: string; row: OutboxRow }> {
-    const request = await createBorrowingRequest(deps, libraryId, { bibliographic: { title: 'Kindred' }, patron: { id: 'P-1' }, candidates: [{ symbol: 'ISIL:DK-AWAY' }] }, 'staff:test', { channel: 'staff' });
+    const request = await createBorrowingRequest(deps, libraryId, parseBorrowingRequest({ bibliographic: { title: 'Kindred' }, patron: { id: 'P-1' }, candidates: [{ symbol: 'ISIL:DK-AWAY' }] }), 'staff:test', { channel: 'staff' });
     const [row] = (await database.db.select().from(outbox).where(eq(outbox.requestId, request.id))).filter((r) => r.queue === 'delivery');
     return { requestId: request.id, row: row! };
   }

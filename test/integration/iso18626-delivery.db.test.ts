@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { buildIso18626, confirmationFor, dateTimeToDate, parseIso18626, rejection, type InboundMessage } from '../../protocols/iso18626';
 import { PermanentJobFailure } from '../../src/jobs';
-import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { deliverOutboxRow, TransientDeliveryFailure, type DeliveryDeps } from '../../src/services/iso18626/delivery';
 import { insertLibrary } from '../../src/store/libraries';
 import { getOutboxRow, type OutboxRow } from '../../src/store/outbox';
@@ -71,7 +71,7 @@ describe('delivering a message to a partner', () => {
 
   /** A new borrowing request and its first outbox row (the `request` to the first supplier). */
   async function firstDelivery(candidates = ['ISIL:DK-S1', 'ISIL:DK-S2']): Promise<{ requestId: string; row: OutboxRow }> {
-    const request = await createBorrowingRequest(deps, libraryId, { bibliographic: { title: 'Kindred' }, patron: { id: 'P-1' }, candidates: candidates.map((symbol) => ({ symbol })) }, 'staff:test', { channel: 'staff' });
+    const request = await createBorrowingRequest(deps, libraryId, parseBorrowingRequest({ bibliographic: { title: 'Kindred' }, patron: { id: 'P-1' }, candidates: candidates.map((symbol) => ({ symbol })) }), 'staff:test', { channel: 'staff' });
     const [row] = (await database.db.select().from(outbox).where(eq(outbox.requestId, request.id))).filter((r) => r.queue === 'delivery');
     return { requestId: request.id, row: row! };
   }

@@ -9,12 +9,12 @@ import request from 'supertest';
 import { buildIso18626, parseIso18626, type InboundMessage, type Request, type RequestingAgencyMessage, type SupplyingAgencyMessage } from '../../protocols/iso18626';
 import { createApp } from '../../src/http/app';
 import { iso18626Router } from '../../src/http/iso18626';
-import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import type { LifecycleDeps } from '../../src/services/pipeline/pipeline';
 import { listEvents } from '../../src/store/events';
 import { findLibrariesByAgencyCode, insertLibrary } from '../../src/store/libraries';
 import { insertPartner } from '../../src/store/partners';
-import { getRequest, type RequestRow } from '../../src/store/requests';
+import { getRequest, type RequestRow, decodeRequest } from '../../src/store/requests';
 import { outbox, protocolMessages, requests } from '../../src/store/schema';
 import { freshDatabase, type TestDatabase } from '../helpers/db';
 import { validateAgainst } from '../helpers/xsd';
@@ -75,7 +75,7 @@ describe('receiving ISO 18626 messages (POST /iso18626)', () => {
     action,
   });
   const supplierRequest = async (requestId: string) =>
-    (await database.db.select().from(requests).where(eq(requests.requestingAgencyRequestId, requestId))).find((r) => r.role === 'supplier');
+    (await database.db.select().from(requests).where(eq(requests.requestingAgencyRequestId, requestId))).map(decodeRequest).find((r) => r.role === 'supplier');
 
   async function snapshot() {
     return {
@@ -211,7 +211,7 @@ describe('receiving ISO 18626 messages (POST /iso18626)', () => {
   describe('messages to one of our borrowing requests', () => {
     async function borrowing(candidates: string[]): Promise<RequestRow> {
       const [library] = await findLibrariesByAgencyCode(database.db, 'ISIL:DK-H');
-      return createBorrowingRequest(deps, library!.id, { bibliographic: { title: 'Roadside Picnic' }, patron: { id: 'P-5' }, candidates: candidates.map((symbol) => ({ symbol })) }, 'staff:test', { channel: 'staff' });
+      return createBorrowingRequest(deps, library!.id, parseBorrowingRequest({ bibliographic: { title: 'Roadside Picnic' }, patron: { id: 'P-5' }, candidates: candidates.map((symbol) => ({ symbol })) }), 'staff:test', { channel: 'staff' });
     }
     const sam = (req: RequestRow, status: SupplyingAgencyMessage['statusInfo']['status'], reason: SupplyingAgencyMessage['messageInfo']['reasonForMessage'], from = 'DK-P', extra: Partial<SupplyingAgencyMessage> = {}): SupplyingAgencyMessage => ({
       kind: 'supplyingAgencyMessage',

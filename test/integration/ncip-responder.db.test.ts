@@ -71,7 +71,7 @@ describe('the NCIP responder (POST /ncip)', () => {
   async function onLoan(): Promise<string> {
     const id = await createdRequestId();
     const row = (await getRequest(database.db, id))!;
-    const lifecycle = { serviceType: 'Loan', rota: [{ symbol: 'ISIL:DK-900' }], rotaIndex: 0, dueDate: '2027-02-01T00:00:00.000Z', lastStatus: 'Loaned' };
+    const lifecycle = { serviceType: 'Loan' as const, rota: [{ symbol: 'ISIL:DK-900' }], rotaIndex: 0, dueDate: '2027-02-01T00:00:00.000Z', lastStatus: 'Loaned' as const };
     await updateRequest(database.db, id, row.version, { state: 'checked_out', data: { ...row.data, lifecycle } }, new Date());
     return id;
   }

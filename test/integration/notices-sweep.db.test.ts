@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { createMailSender, type MailSender } from '../../src/notify/mailer';
-import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { sendNotice } from '../../src/services/notices/notices';
 import { sweepDueDates, type SweepDeps } from '../../src/services/notices/sweep';
 import { insertLibrary } from '../../src/store/libraries';
@@ -46,14 +46,14 @@ describe('the daily due-date sweep', () => {
   });
 
   async function loanDue(dueDate: Date, state = 'checked_out', title = 'Parable of the Sower'): Promise<RequestRow> {
-    const created = await createBorrowingRequest(deps, libraryId, { bibliographic: { title }, patron: { id: 'P-1', email: 'reader@example.org' } }, 'staff:test', { channel: 'staff' });
-    const lifecycle = { ...(created.data as { lifecycle: object }).lifecycle, dueDate: dueDate.toISOString(), lastStatus: 'Loaned' };
+    const created = await createBorrowingRequest(deps, libraryId, parseBorrowingRequest({ bibliographic: { title }, patron: { id: 'P-1', email: 'reader@example.org' } }), 'staff:test', { channel: 'staff' });
+    const lifecycle = { ...created.data.lifecycle, dueDate: dueDate.toISOString(), lastStatus: 'Loaned' as const };
     return (await updateRequest(database.db, created.id, created.version, { state, data: { ...created.data, lifecycle } }, now))!;
   }
 
   async function renew(request: RequestRow, dueDate: Date): Promise<void> {
     const current = (await getRequest(database.db, request.id))!;
-    const lifecycle = { ...(current.data as { lifecycle: object }).lifecycle, dueDate: dueDate.toISOString() };
+    const lifecycle = { ...current.data.lifecycle, dueDate: dueDate.toISOString() };
     await updateRequest(database.db, current.id, current.version, { data: { ...current.data, lifecycle } }, now);
   }
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { listNotifications } from '../../src/store/notifications';
 import { getOutboxRow } from '../../src/store/outbox';
 import { getRequest, updateRequest } from '../../src/store/requests';
@@ -33,7 +33,7 @@ describe('patron mail through the server', () => {
 
   const db = () => server.service.runtime.database.db;
   const borrow = (title: string) =>
-    createBorrowingRequest(server.service.lifecycle, server.libraryIds['ISIL:DK-M']!, { bibliographic: { title }, patron: { id: 'P-1', name: 'Lauren', email: 'lauren@example.org' } }, 'staff:test', { channel: 'staff' });
+    createBorrowingRequest(server.service.lifecycle, server.libraryIds['ISIL:DK-M']!, parseBorrowingRequest({ bibliographic: { title }, patron: { id: 'P-1', name: 'Lauren', email: 'lauren@example.org' } }), 'staff:test', { channel: 'staff' });
   const mailsAbout = (title: string) => smtp.received.filter((m) => m.parsed.subject?.includes(title));
 
   it('sends the notice of a state change once, even when its job is replayed', async () => {
@@ -64,7 +64,7 @@ describe('patron mail through the server', () => {
     await eventually(async () => mailsAbout('Dawn').length === 1);
     const current = (await getRequest(db(), request.id))!;
     const dueDate = new Date(Date.now() + 2 * 24 * 3600 * 1000).toISOString();
-    const lifecycle = { ...(current.data as { lifecycle: object }).lifecycle, dueDate };
+    const lifecycle = { ...current.data.lifecycle, dueDate };
     await updateRequest(db(), current.id, current.version, { state: 'checked_out', data: { ...current.data, lifecycle } }, new Date());
 
     await requestNoticesSweep(server.service.queues.queues.timers, new Date());
@@ -80,7 +80,7 @@ describe('patron mail on embedded defaults (no SMTP_URL)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ill-eml-'));
     const server = await startInstance('eml', ['ISIL:DK-E'], { dataDir });
     try {
-      await createBorrowingRequest(server.service.lifecycle, server.libraryIds['ISIL:DK-E']!, { bibliographic: { title: 'Xenogenesis' }, patron: { id: 'P-2', email: 'p2@example.org' } }, 'staff:test', { channel: 'staff' });
+      await createBorrowingRequest(server.service.lifecycle, server.libraryIds['ISIL:DK-E']!, parseBorrowingRequest({ bibliographic: { title: 'Xenogenesis' }, patron: { id: 'P-2', email: 'p2@example.org' } }), 'staff:test', { channel: 'staff' });
       const files = await eventually(async () => {
         try {
           const found = readdirSync(join(dataDir, 'mail')).filter((f) => f.endsWith('.eml'));

@@ -10,7 +10,7 @@ import { and, eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { createMailSender, MailUnavailable, type MailSender } from '../../src/notify/mailer';
 import type { MailSettingsInput } from '../../src/notify/settings';
-import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { sendNotice, type NoticeDeps } from '../../src/services/notices/notices';
 import { listEvents } from '../../src/store/events';
 import { insertLibrary } from '../../src/store/libraries';
@@ -50,7 +50,7 @@ describe('patron e-mail', () => {
   }
 
   async function borrow(libraryId: string, patron: Record<string, unknown> = { id: 'P-1', name: 'Ada Lovelace', email: 'ada@example.org' }, title = 'Kindred'): Promise<RequestRow> {
-    return createBorrowingRequest(deps, libraryId, { bibliographic: { title, author: 'Butler, Octavia E.' }, patron, pickupLocation: 'Main desk, 2nd floor' }, 'staff:test', { channel: 'staff' });
+    return createBorrowingRequest(deps, libraryId, parseBorrowingRequest({ bibliographic: { title, author: 'Butler, Octavia E.' }, patron, pickupLocation: 'Main desk, 2nd floor' }), 'staff:test', { channel: 'staff' });
   }
 
   /** The notify outbox row of a request for `notice` (written with the state change). */
@@ -64,7 +64,7 @@ describe('patron e-mail', () => {
   /** Puts a request on loan to the patron with `dueDate` (as the lifecycle would after Loaned and check-out). */
   async function onLoan(request: RequestRow, dueDate: string, state = 'checked_out'): Promise<RequestRow> {
     const current = (await getRequest(database.db, request.id))!;
-    const lifecycle = { ...(current.data as { lifecycle: object }).lifecycle, dueDate, lastStatus: 'Loaned' };
+    const lifecycle = { ...current.data.lifecycle, dueDate, lastStatus: 'Loaned' as const };
     return (await updateRequest(database.db, current.id, current.version, { state, data: { ...current.data, lifecycle } }, new Date()))!;
   }
 

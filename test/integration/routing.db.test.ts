@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import type { LifecycleDeps } from '../../src/services/pipeline/pipeline';
 import { routeRequest } from '../../src/services/borrowing/routing';
 import { findLibraryById, insertLibrary } from '../../src/store/libraries';
@@ -27,7 +27,7 @@ describe('routing new borrowing requests against the directory', () => {
   afterAll(() => database.close());
 
   const borrow = (candidates?: string[]) =>
-    createBorrowingRequest(deps, libraryId, { bibliographic: { title: 'Ficciones' }, patron: { id: 'P-1' }, ...(candidates ? { candidates: candidates.map((symbol) => ({ symbol })) } : {}) }, 'staff:test', { channel: 'staff' });
+    createBorrowingRequest(deps, libraryId, parseBorrowingRequest({ bibliographic: { title: 'Ficciones' }, patron: { id: 'P-1' }, ...(candidates ? { candidates: candidates.map((symbol) => ({ symbol })) } : {}) }), 'staff:test', { channel: 'staff' });
 
   it('keeps the suppliers that can lend, stores why the others were dropped, and sends to the first', async () => {
     const request = await borrow(['ISIL:DK-NOLOANS', 'isil:dk-a', 'ISIL:DK-AWAY', 'ISIL:XX-UNKNOWN']);
@@ -49,7 +49,7 @@ describe('routing new borrowing requests against the directory', () => {
   it('balances load: the supplier with fewer open requests from us comes first', async () => {
     // The previous test left one open request with DK-A.
     const request = await borrow(['ISIL:DK-A', 'ISIL:DK-B']);
-    expect((request.data as { lifecycle: { rota: { symbol: string }[] } }).lifecycle.rota.map((e) => e.symbol)).toEqual(['ISIL:DK-B', 'ISIL:DK-A']);
+    expect(request.data.lifecycle.rota!.map((e) => e.symbol)).toEqual(['ISIL:DK-B', 'ISIL:DK-A']);
   });
 
   it('without candidates, asks every partner in the directory that lends', async () => {

@@ -1,16 +1,16 @@
 /** /requests: borrowing requests made by staff, the request list, one request's timeline, actions and notes. */
 import { z } from 'zod';
 import type { LifecycleDeps } from '../../services/pipeline/pipeline';
-import { listRequests, requestListQuerySchema, requestWithTimeline, type RequestListQuery } from '../../services/staff/requests-query';
+import { listRequests, requestListQuerySchema, requestWithTimeline } from '../../services/staff/requests-query';
 import { actOnRequest, addNote, createRequestAsStaff, listNotes, noteSchema, retryEffect, skipEffect, skipEffectSchema, staffActionSchema, staffBorrowingRequestSchema } from '../../services/staff/requests';
-import type { ApiRoute } from './route';
+import { apiRoute, type ApiRoute } from './route';
 import { effectOutcomeSchema, effectParams, idParams, requestListSchema, requestSchema, requestWithTimelineSchema, timelineEntrySchema } from './schemas';
 
 const tag = 'Requests';
 
 export function requestRoutes(deps: LifecycleDeps): ApiRoute[] {
   return [
-    {
+    apiRoute({
       method: 'post',
       path: '/requests',
       operationId: 'createRequest',
@@ -22,8 +22,8 @@ export function requestRoutes(deps: LifecycleDeps): ApiRoute[] {
       success: { status: 201, description: 'The request as created, with the actions it offers', schema: requestSchema },
       location: (body) => `/requests/${(body as { id: string }).id}`,
       handle: ({ body, principal }) => createRequestAsStaff(deps, body, principal),
-    },
-    {
+    }),
+    apiRoute({
       method: 'get',
       path: '/requests',
       operationId: 'listRequests',
@@ -33,9 +33,9 @@ export function requestRoutes(deps: LifecycleDeps): ApiRoute[] {
       role: 'read-only',
       query: requestListQuerySchema,
       success: { status: 200, description: 'One page of requests', schema: requestListSchema },
-      handle: ({ query, principal }) => listRequests(deps, query as RequestListQuery, principal),
-    },
-    {
+      handle: ({ query, principal }) => listRequests(deps, query, principal),
+    }),
+    apiRoute({
       method: 'get',
       path: '/requests/{id}',
       operationId: 'getRequest',
@@ -45,8 +45,8 @@ export function requestRoutes(deps: LifecycleDeps): ApiRoute[] {
       params: idParams,
       success: { status: 200, description: 'The request, its actions and its timeline', schema: requestWithTimelineSchema },
       handle: ({ params, principal }) => requestWithTimeline(deps, params.id!, principal),
-    },
-    {
+    }),
+    apiRoute({
       method: 'post',
       path: '/requests/{id}/actions',
       operationId: 'actOnRequest',
@@ -59,8 +59,8 @@ export function requestRoutes(deps: LifecycleDeps): ApiRoute[] {
       success: { status: 200, description: 'The request after the action, with the actions available next', schema: requestSchema },
       problems: [409],
       handle: ({ params, body, principal }) => actOnRequest(deps, params.id!, body, principal),
-    },
-    {
+    }),
+    apiRoute({
       method: 'get',
       path: '/requests/{id}/notes',
       operationId: 'listNotes',
@@ -70,8 +70,8 @@ export function requestRoutes(deps: LifecycleDeps): ApiRoute[] {
       params: idParams,
       success: { status: 200, description: 'Notes, oldest first', schema: z.array(timelineEntrySchema) },
       handle: ({ params, principal }) => listNotes(deps, params.id!, principal),
-    },
-    {
+    }),
+    apiRoute({
       method: 'post',
       path: '/requests/{id}/notes',
       operationId: 'addNote',
@@ -83,8 +83,8 @@ export function requestRoutes(deps: LifecycleDeps): ApiRoute[] {
       body: noteSchema,
       success: { status: 201, description: 'The note as recorded', schema: timelineEntrySchema },
       handle: ({ params, body, principal }) => addNote(deps, params.id!, body, principal),
-    },
-    {
+    }),
+    apiRoute({
       method: 'post',
       path: '/requests/{id}/effects/{outboxId}/retry',
       operationId: 'retryEffect',
@@ -96,8 +96,8 @@ export function requestRoutes(deps: LifecycleDeps): ApiRoute[] {
       success: { status: 200, description: 'The settled row and its replacement', schema: effectOutcomeSchema },
       problems: [409],
       handle: ({ params, principal }) => retryEffect(deps, params.id!, params.outboxId!, principal),
-    },
-    {
+    }),
+    apiRoute({
       method: 'post',
       path: '/requests/{id}/effects/{outboxId}/skip',
       operationId: 'skipEffect',
@@ -110,6 +110,6 @@ export function requestRoutes(deps: LifecycleDeps): ApiRoute[] {
       success: { status: 200, description: 'The settled row', schema: effectOutcomeSchema },
       problems: [409],
       handle: ({ params, body, principal }) => skipEffect(deps, params.id!, params.outboxId!, body, principal),
-    },
+    }),
   ];
 }

@@ -11,16 +11,16 @@ import { fieldProblems } from '../../services/validation';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 
-export interface RouteContext {
+export interface RouteContext<Body = unknown, Query = unknown> {
   readonly principal: Principal;
   readonly params: Readonly<Record<string, string>>;
   /** The query as the route's schema parsed it (defaults filled in). */
-  readonly query: unknown;
-  /** The body as sent; it has passed the route's schema. */
-  readonly body: unknown;
+  readonly query: Query;
+  /** The body as the route's schema parsed it: the use case gets typed, validated input, once. */
+  readonly body: Body;
 }
 
-export interface ApiRoute {
+export interface ApiRoute<Body extends z.ZodType = z.ZodType, Query extends z.ZodObject = z.ZodObject> {
   readonly method: Method;
   /** OpenAPI form, relative to /api/v1: `/requests/{id}`. */
   readonly path: string;
@@ -33,14 +33,19 @@ export interface ApiRoute {
   /** Only a key for all libraries may (the directory and the set of libraries are server-wide). */
   readonly allLibraries?: boolean;
   readonly params?: z.ZodObject;
-  readonly query?: z.ZodObject;
-  readonly body?: z.ZodType;
+  readonly query?: Query;
+  readonly body?: Body;
   readonly success: { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType };
   /** Problems the use case can answer besides the ones every route has (400, 401, 403, 404, 429). */
   readonly problems?: readonly (409 | 413)[];
   /** URL of the resource made (201 answers carry it as Location). */
   readonly location?: (body: unknown) => string;
-  handle(ctx: RouteContext): Promise<unknown>;
+  handle(ctx: RouteContext<z.output<Body>, z.output<Query>>): Promise<unknown>;
+}
+
+/** An entry of the table, with its handler typed by its own schemas. */
+export function apiRoute<Body extends z.ZodType = z.ZodType, Query extends z.ZodObject = z.ZodObject>(route: ApiRoute<Body, Query>): ApiRoute {
+  return route as unknown as ApiRoute;
 }
 
 /** Public pages (the document and its viewer) need no key and answer in their own media types. */
@@ -79,7 +84,7 @@ function flatQuery(query: Request['query']): Record<string, string> {
   return flat;
 }
 
-function parse(schema: z.ZodType, input: unknown, prefix?: string): unknown {
+function parse<T extends z.ZodType>(schema: T, input: unknown, prefix?: string): z.output<T> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw fieldProblems(parsed.error, prefix);
   return parsed.data;
@@ -101,11 +106,11 @@ export function routerFor(routes: readonly AnyRoute[], authenticate: RequestHand
       if (route.allLibraries && principal.libraryId !== null) {
         throw new Forbidden(`this key acts for one library; ${route.summary.toLowerCase()} needs a key for all libraries`);
       }
-      const query = route.query ? parse(route.query, flatQuery(req.query), 'query') : undefined;
-      if (route.body) parse(route.body, req.body);
-      const body = await route.handle({ principal, params: req.params as Record<string, string>, query, body: req.body });
-      if (route.location) res.location(`${API_BASE}${route.location(body)}`);
-      res.status(route.success.status).json(body);
+      const query = route.query ? parse(route.query, flatQuery(req.query), 'query') : {};
+      const body = route.body ? parse(route.body, req.body) : req.body;
+      const answer = await route.handle({ principal, params: req.params as Record<string, string>, query, body });
+      if (route.location) res.location(`${API_BASE}${route.location(answer)}`);
+      res.status(route.success.status).json(answer);
     });
   }
   return router;

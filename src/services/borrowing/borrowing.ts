@@ -4,13 +4,12 @@
  */
 import { z } from 'zod';
 import { startRequester, type RequesterEvent } from '../../domain/requester';
-import type { RoutingVerdict } from '../../domain/routing';
 import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition, type Lifecycle } from '../../domain/types';
 import { findLibraryById } from '../../store/libraries';
-import { getRequest, insertRequest, type RequestRow } from '../../store/requests';
+import { getRequest, type RequestRow } from '../../store/requests';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
-import { applyEvent, decide, DEFAULT_ROUTING, saveDecision, type LifecycleDeps } from '../pipeline/pipeline';
+import { changeRequest, commit, DEFAULT_ROUTING, prepareNew, type LifecycleDeps } from '../pipeline/pipeline';
 import { ilsStepsOf } from '../ncip/settings';
 import { candidateSupplierSchema, routeRequest } from './routing';
 
@@ -70,23 +69,24 @@ export const newBorrowingRequestSchema = z
   .strict();
 
 export type NewBorrowingRequest = z.input<typeof newBorrowingRequestSchema>;
-export type BorrowingRequestData = z.output<typeof newBorrowingRequestSchema> & {
-  source: RequestSource;
-  routing?: { strategy: string; explanation: readonly RoutingVerdict[]; at: string };
-};
+export type BorrowingRequestInput = z.output<typeof newBorrowingRequestSchema>;
 export type RequestSource = { readonly channel: 'staff' | 'ncip'; readonly externalId?: string };
+
+/** A borrowing request as a caller sent it, validated once (the staff API's route does this with its own schema). */
+export function parseBorrowingRequest(input: unknown): BorrowingRequestInput {
+  const parsed = newBorrowingRequestSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationFailed(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  return parsed.data;
+}
 
 export async function createBorrowingRequest(
   deps: LifecycleDeps,
   libraryId: string,
-  input: unknown,
+  input: BorrowingRequestInput,
   actor: string,
   source: RequestSource,
 ): Promise<RequestRow> {
-  const parsed = newBorrowingRequestSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ValidationFailed(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  }
+  const parsed = { data: input };
   const library = await findLibraryById(deps.db, libraryId);
   if (!library) throw new NotFound('library', libraryId);
   const at = deps.now();
@@ -103,32 +103,28 @@ export async function createBorrowingRequest(
   const ils = ilsStepsOf(library);
   const start = startRequester(lifecycle, { ils });
   // The rota's explanation stays with the request: staff can see why each supplier was (not) asked.
-  const data: BorrowingRequestData = { ...rest, candidates, source, routing: { strategy: plan.strategy, explanation: plan.explanation, at: at.toISOString() } };
-  const created = await deps.db.transaction(async (tx) => {
-    const request = await insertRequest(
-      tx,
-      {
-        id,
-        libraryId: library.id,
-        role: 'requester',
-        state: start.state,
-        serviceType: parsed.data.serviceType,
-        requestingAgencyId: library.symbol,
-        // Our own id doubles as the ISO 18626 requestingAgencyRequestId: unique, and stable.
-        requestingAgencyRequestId: id,
-        data: { ...data, lifecycle },
-      },
-      at,
-    );
-    await saveDecision(tx, request, start, { event: 'created', actor, at, newId: deps.newId, initial: true, library });
+  const data = { ...rest, candidates, source, routing: { strategy: plan.strategy, explanation: [...plan.explanation], at: at.toISOString() } };
+  const prepared = prepareNew(
+    {
+      id,
+      libraryId: library.id,
+      role: 'requester',
+      state: start.state,
+      serviceType: parsed.data.serviceType,
+      requestingAgencyId: library.symbol,
+      // Our own id doubles as the ISO 18626 requestingAgencyRequestId: unique, and stable.
+      requestingAgencyRequestId: id,
+      data: { ...data, lifecycle },
+    },
+    { event: 'created', actor, decision: start },
     // With the library's ILS checking patrons, NCIP LookupUser (an effect of `start`) validates it
     // later; without it the request is valid as entered and goes out at once.
-    if (ils.lookupUser) return request;
-    const validated = decide(request, { role: 'requester', event: { type: 'validate' } }, at, deps.supplierTimeoutMs);
-    return saveDecision(tx, request, validated, { event: 'validate', actor: 'system', at, newId: deps.newId, library });
-  });
-  deps.wake?.();
-  return created;
+    ils.lookupUser ? [] : [{ event: 'validate', actor: 'system', input: { role: 'requester', event: { type: 'validate' } } }],
+    { at, library, supplierTimeoutMs: deps.supplierTimeoutMs },
+  );
+  // A fresh id cannot be taken: a write that does not happen is a fault, not a race.
+  if (!(await commit(deps, prepared.write))) throw new Error(`borrowing request ${id} could not be saved`);
+  return prepared.after;
 }
 
 /**
@@ -153,7 +149,7 @@ export async function requestRenewal(deps: LifecycleDeps, requestId: string, act
 
 async function staffAction(deps: LifecycleDeps, request: RequestRow, event: RequesterEvent, actor: string): Promise<RequestRow> {
   try {
-    return (await applyEvent(deps, request.id, { role: 'requester', event }, { actor, staff: true })).request;
+    return (await changeRequest(deps, request.id, { input: { role: 'requester', event }, actor, staff: true })).request;
   } catch (err) {
     if (err instanceof IllegalTransition) throw new Conflict(`request ${request.id} is ${request.state}: ${err.reason}`, { state: request.state, version: request.version });
     throw err;

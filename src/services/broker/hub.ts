@@ -27,22 +27,17 @@
  *   requester whose message did not reach the supplier is told so (iso18626/delivery.ts).
  */
 import { z } from 'zod';
-import type { InboundMessage, Request } from '../../../protocols/iso18626';
-import { BROKER_MODES, startBroker, type BrokerEvent } from '../../domain/broker';
-import { requesterMessageEvent, supplierMessageEvent } from '../../domain/inbound';
+import type { Request } from '../../../protocols/iso18626';
+import { BROKER_MODES, startBroker } from '../../domain/broker';
 import type { RoutingVerdict } from '../../domain/routing';
 import { sameSymbol } from '../../domain/symbols';
 import type { Lifecycle, RotaEntry } from '../../domain/types';
 import { findBrokerTransactions } from '../../store/broker-requests';
-import type { Db } from '../../store/db';
 import type { LibraryRow } from '../../store/libraries';
-import { findPartnerBySymbol } from '../../store/partners';
-import { getRequest, insertRequest, updateRequest, type RequestRow } from '../../store/requests';
-import { Conflict } from '../errors';
-import type { SendPayload } from '../pipeline/effects';
-import { bibliographicFromIso, symbolOf, type BrokerData } from '../iso18626/mapping';
+import type { BrokerData } from '../../store/request-data';
+import { bibliographicFromIso, symbolOf } from '../iso18626/mapping';
 import { Iso18626Refusal } from '../iso18626/refusal';
-import { applyChanges, applyEvent, decide, DEFAULT_ROUTING, eventLabel, lifecycleOf, saveDecision, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';
+import { DEFAULT_ROUTING, prepareNew, type LifecycleDeps, type Prepared } from '../pipeline/pipeline';
 import { routeRequest } from '../borrowing/routing';
 
 export const brokerSettingsSchema = z.object({ mode: z.enum(BROKER_MODES) }).strict();
@@ -63,29 +58,31 @@ export function brokerSettingsOf(library: LibraryRow): BrokerSettings | undefine
 // ---------------------------------------------------------------------------------------------
 // Intake
 
-/** A `request` addressed to the hub: its own transaction, routed, and the first supplier asked. */
-export async function acceptBrokeredRequest(deps: LifecycleDeps, tx: Db, library: LibraryRow, settings: BrokerSettings, message: Request, at: Date): Promise<RequestRow> {
+/**
+ * A `request` addressed to the hub: its own transaction, routed, and the first supplier asked,
+ * prepared as one write. A request id the hub already brokers is refused: the unique index says
+ * so when the write is made, and `recheck` (the second try) names it.
+ */
+export async function prepareBrokeredRequest(deps: LifecycleDeps, library: LibraryRow, settings: BrokerSettings, message: Request, at: Date, recheck: boolean): Promise<Prepared> {
   const requester = symbolOf(message.header.requestingAgencyId);
   const requestId = message.header.requestingAgencyRequestId;
   if (!requestId.trim()) throw new Iso18626Refusal('UnrecognisedDataValue', 'header.requestingAgencyRequestId: must not be empty');
-  if ((await findBrokerTransactions(tx, { libraryId: library.id, requestingAgencyRequestId: requestId })).length > 0) {
+  if (recheck && (await findBrokerTransactions(deps.db, { libraryId: library.id, requestingAgencyRequestId: requestId })).length > 0) {
     throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: a request with id ${requestId} already exists`);
   }
   const serviceType = message.serviceInfo?.serviceType ?? 'Loan';
   const format = message.serviceInfo?.preferredFormat?.value;
   const candidates = candidatesOf(message);
   // Judged for the real requester: it is dropped, and reciprocity and limits are its own.
-  const plan = await routeRequest(tx, { ...library, symbol: requester }, { serviceType, ...(format ? { format } : {}), ...(candidates.length > 0 ? { candidates } : {}) }, deps.routing ?? DEFAULT_ROUTING, at);
+  const plan = await routeRequest(deps.db, { ...library, symbol: requester }, { serviceType, ...(format ? { format } : {}), ...(candidates.length > 0 ? { candidates } : {}) }, deps.routing ?? DEFAULT_ROUTING, at);
   const rota = plan.rota.filter((e) => !sameSymbol(e.symbol, library.symbol));
   const explanation: RoutingVerdict[] = plan.explanation.map((v) => (v.kept && sameSymbol(v.symbol, library.symbol) ? { symbol: v.symbol, kept: false, reason: 'is the broker itself' } : v));
   const lifecycle: Lifecycle = { serviceType, rota };
   const start = startBroker(lifecycle, { at, supplierTimeoutMs: deps.supplierTimeoutMs }, noSupplierReason(explanation));
-  const id = deps.newId();
   const broker: BrokerData = { symbol: library.symbol, mode: settings.mode };
-  const row = await insertRequest(
-    tx,
+  return prepareNew(
     {
-      id,
+      id: deps.newId(),
       libraryId: library.id,
       role: 'broker',
       state: start.state,
@@ -103,12 +100,13 @@ export async function acceptBrokeredRequest(deps: LifecycleDeps, tx: Db, library
         ...(candidates.length > 0 ? { candidates } : {}),
         broker,
         routing: { strategy: plan.strategy, explanation, at: at.toISOString() },
-        lifecycle: applyChanges(lifecycle, start.changes),
+        lifecycle,
       },
     },
-    at,
+    { event: 'request_received', actor: `partner:${requester}`, decision: start },
+    [],
+    { at, library, supplierTimeoutMs: deps.supplierTimeoutMs },
   );
-  return saveDecision(tx, row, start, { event: 'request_received', actor: `partner:${requester}`, at, newId: deps.newId, initial: true });
 }
 
 /** The holdings the requester named (supplierInfo supplierCode), in its order. */
@@ -125,111 +123,4 @@ function noSupplierReason(explanation: readonly RoutingVerdict[]): string {
   const dropped = explanation.filter((v) => !v.kept);
   if (dropped.length === 0) return 'no supplier in the directory can be asked';
   return `no supplier can be asked: ${dropped.map((v) => `${v.symbol} ${v.reason}`).join('; ')}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Messages of a brokered transaction
-
-/**
- * The brokered transaction an inbound SAM or RAM belongs to, or undefined when it is not for the
- * hub (the caller goes on with its requester and supplier rows).
- * - Addressed to a broker library here: a SAM from a rota supplier, or a RAM from the requester.
- * - Addressed to an agency not served here: a transparent hub's traffic, where the header names
- *   the real requester (SAM) or the real supplier (RAM).
- */
-export async function findBrokerTransaction(
-  tx: Db,
-  message: Exclude<InboundMessage, Request>,
-  sender: string,
-  /** The member library the header addresses, if it is one (the caller has looked it up). */
-  hub: LibraryRow | undefined,
-): Promise<RequestRow | undefined> {
-  const isSam = message.kind === 'supplyingAgencyMessage';
-  const recipient = symbolOf(isSam ? message.header.requestingAgencyId : message.header.supplyingAgencyId);
-  const requestId = message.header.requestingAgencyRequestId;
-  if (hub) {
-    if (brokerSettingsOf(hub) === undefined) return undefined;
-    const rows = isSam
-      ? (await findBrokerTransactions(tx, { libraryId: hub.id, requestingAgencyRequestId: requestId })).filter((r) => inRota(r, sender))
-      : await findBrokerTransactions(tx, { libraryId: hub.id, requestingAgencyId: sender, requestingAgencyRequestId: requestId });
-    if (rows.length !== 1) {
-      throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: ${recipient} brokers no request ${requestId} ${isSam ? `that ${sender} was asked to supply` : `of ${sender}`}`);
-    }
-    return rows[0];
-  }
-  const rows = isSam
-    ? (await findBrokerTransactions(tx, { requestingAgencyId: recipient, requestingAgencyRequestId: requestId })).filter((r) => transparent(r) && inRota(r, sender))
-    : (await findBrokerTransactions(tx, { requestingAgencyId: sender, requestingAgencyRequestId: requestId })).filter((r) => transparent(r) && inRota(r, recipient));
-  return rows.length === 1 ? rows[0] : undefined;
-}
-
-const rotaOf = (row: RequestRow): string[] => (lifecycleOf(row).rota ?? []).map((e) => e.symbol);
-const inRota = (row: RequestRow, symbol: string): boolean => rotaOf(row).includes(symbol);
-const transparent = (row: RequestRow): boolean => (row.data as { broker?: BrokerData }).broker?.mode === 'transparent';
-
-/** Applies a SAM (from a rota supplier) or RAM (from the requester) to its brokered transaction. */
-export async function applyToBroker(deps: LifecycleDeps, tx: Db, row: RequestRow, message: Exclude<InboundMessage, Request>, sender: string, at: Date): Promise<RequestRow> {
-  if (message.kind === 'requestingAgencyMessage') {
-    if (sender !== row.requestingAgencyId) throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyId: ${sender} did not make request ${row.requestingAgencyRequestId}`);
-    const input: AnyEvent = { role: 'broker', event: requesterMessageEvent(message) };
-    return saveDecision(tx, row, decide(row, input, at, deps.supplierTimeoutMs), { event: eventLabel(input), actor: `partner:${sender}`, at, newId: deps.newId });
-  }
-  const rota = rotaOf(row);
-  const current = lifecycleOf(row).rotaIndex ?? 0;
-  const rotaIndex = rota[current] === sender ? current : rota.lastIndexOf(sender);
-  if (rotaIndex < 0) throw new Iso18626Refusal('UnrecognisedDataValue', `header.supplyingAgencyId: ${sender} is not a supplier of request ${row.requestingAgencyRequestId}`);
-  const input: AnyEvent = { role: 'broker', event: supplierMessageEvent(message, rotaIndex) };
-  // Decided first, so a refused message leaves the transaction exactly as it was.
-  const decision = decide(row, input, at, deps.supplierTimeoutMs);
-  const supplierRequestId = message.header.supplyingAgencyRequestId;
-  let latest = row;
-  if (rotaIndex === current && supplierRequestId && (row.supplyingAgencyId !== sender || row.supplyingAgencyRequestId !== supplierRequestId)) {
-    const updated = await updateRequest(tx, row.id, row.version, { supplyingAgencyId: sender, supplyingAgencyRequestId: supplierRequestId }, at);
-    if (!updated) throw new Conflict(`request ${row.id} was changed meanwhile`, { state: row.state, version: row.version });
-    latest = updated;
-  }
-  return saveDecision(tx, latest, decision, { event: eventLabel(input), actor: `partner:${sender}`, at, newId: deps.newId });
-}
-
-/** The directory marks a partner as a broker hub with vendor `broker` (any case). */
-export const BROKER_VENDOR = 'broker';
-
-/**
- * A requester accepts a SAM from an agency outside its rota when the current rota supplier is a
- * broker hub (directory vendor `broker`) and the sender is reached at the hub's ISO 18626 address:
- * a transparent hub relaying its supplier. (The same address alone proves nothing: one server
- * serves many libraries.)
- */
-export async function reachedThroughHub(tx: Db, sender: string, current: string | undefined): Promise<boolean> {
-  if (!current || current === sender) return false;
-  const [from, hub] = await Promise.all([findPartnerBySymbol(tx, sender), findPartnerBySymbol(tx, current)]);
-  if (hub?.vendor?.toLowerCase() !== BROKER_VENDOR) return false;
-  return Boolean(from?.iso18626Url && hub.iso18626Url && from.iso18626Url === hub.iso18626Url);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Workers
-
-/** The `supplier_answer` timer's event, for the machine of the row's role. */
-export async function supplierTimeoutEvent(db: Db, requestId: string, rotaIndex: number): Promise<AnyEvent> {
-  const row = await getRequest(db, requestId);
-  const event = { type: 'supplier_timeout', rotaIndex } as const;
-  return row?.role === 'broker' ? { role: 'broker', event } : { role: 'requester', event };
-}
-
-/**
- * A broker row's outbound message was refused for good. A `request` moves the rota on; a relayed
- * message is recorded on the transaction (and toward a supplier, the requester is told). Returns
- * false for rows that are not the hub's. The caller still fails the job of a relayed message, so
- * the transaction needs attention.
- */
-export async function brokerDeliveryRefused(deps: LifecycleDeps, requestId: string, payload: SendPayload, reason: string): Promise<boolean> {
-  const row = await getRequest(deps.db, requestId);
-  if (row?.role !== 'broker') return false;
-  const event: BrokerEvent =
-    payload.message.kind === 'request'
-      ? { type: 'request_refused', reason, rotaIndex: payload.message.rotaIndex }
-      : { type: 'relay_refused', reason, toward: payload.message.kind === 'supplyingAgencyMessage' ? 'requester' : 'supplier' };
-  await applyEvent(deps, requestId, { role: 'broker', event }, { actor: 'system:delivery' });
-  return true;
 }

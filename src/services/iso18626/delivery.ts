@@ -14,14 +14,13 @@ import { PermanentJobFailure } from '../../jobs';
 import { findLibraryById } from '../../store/libraries';
 import type { OutboxRow } from '../../store/outbox';
 import { findPartnerBySymbol } from '../../store/partners';
-import { getRequest } from '../../store/requests';
+import { getRequest, type RequestRow } from '../../store/requests';
 import { recordAttempt, type AttemptOutcome } from './delivery-attempts';
 import type { DeliveryProblem, RetryPolicy } from './delivery-attention';
 import type { SendPayload } from '../pipeline/effects';
 import { outboundMessage } from './mapping';
-import { applyEvent, type LifecycleDeps } from '../pipeline/pipeline';
+import { changeRequest, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';
 import { partnerAuth } from '../directory/partner-auth';
-import { brokerDeliveryRefused } from '../broker/hub';
 
 export interface DeliveryDeps extends LifecycleDeps {
   readonly timeoutMs: number;
@@ -94,17 +93,27 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow, optio
 }
 
 /**
- * A definite refusal. A refused `request` moves the rota on (the next supplier is asked);
- * any other refused message is final and puts the request in front of staff.
+ * A definite refusal. A refused `request` moves the rota on (the next supplier is asked), for a
+ * borrowing request and for the broker hub alike; a refused relay of the hub is recorded on its
+ * transaction. Any refused message but a `request` is final and puts the request in front of staff.
  */
 async function refused(deps: DeliveryDeps, row: OutboxRow, requestId: string, payload: SendPayload, reason: string): Promise<void> {
-  // The broker hub's own rows: a refused request moves its rota; a refused relay is recorded, then fails below.
-  if ((await brokerDeliveryRefused(deps, requestId, payload, reason)) && payload.message.kind === 'request') return;
-  if (payload.message.kind === 'request') {
-    await applyEvent(deps, requestId, { role: 'requester', event: { type: 'request_refused', reason, rotaIndex: payload.message.rotaIndex } }, { actor: 'system:delivery' });
-    return;
+  const request = await getRequest(deps.db, requestId);
+  const event = request && refusalEvent(request.role, payload, reason);
+  if (event) await changeRequest(deps, requestId, { input: event, actor: 'system:delivery' });
+  if (payload.message.kind !== 'request') throw new PermanentJobFailure(`${payload.message.kind} ${describe(payload)} not delivered: ${reason}`);
+}
+
+/** What a refused delivery means to the machine of the row's role, if anything. */
+export function refusalEvent(role: RequestRow['role'], payload: SendPayload, reason: string): AnyEvent | undefined {
+  const message = payload.message;
+  if (role === 'broker') {
+    return message.kind === 'request'
+      ? { role, event: { type: 'request_refused', reason, rotaIndex: message.rotaIndex } }
+      : { role, event: { type: 'relay_refused', reason, toward: message.kind === 'supplyingAgencyMessage' ? 'requester' : 'supplier' } };
   }
-  throw new PermanentJobFailure(`${payload.message.kind} ${describe(payload)} not delivered: ${reason}`);
+  if (role === 'requester' && message.kind === 'request') return { role, event: { type: 'request_refused', reason, rotaIndex: message.rotaIndex } };
+  return undefined;
 }
 
 function describe(payload: SendPayload): string {

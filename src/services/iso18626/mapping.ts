@@ -5,11 +5,9 @@
  */
 import type { AgencyId, BibliographicInfo, Header, InboundMessage, Request } from '../../../protocols/iso18626';
 import { dateToDateTime } from '../../../protocols/iso18626';
-import type { BrokerMode } from '../../domain/broker';
 import { canonicalSymbol, symbolParts } from '../../domain/symbols';
-import type { Lifecycle } from '../../domain/types';
+import type { BrokerData, StoredBibliographic } from '../../store/request-data';
 import type { RequestRow } from '../../store/requests';
-import type { BorrowingRequestData } from '../borrowing/borrowing';
 import type { SendPayload } from '../pipeline/effects';
 
 export function agencyId(symbol: string): AgencyId {
@@ -21,7 +19,7 @@ export function symbolOf(id: AgencyId): string {
   return canonicalSymbol(`${id.agencyIdType.value}:${id.agencyIdValue}`);
 }
 
-type Bibliographic = BorrowingRequestData['bibliographic'];
+type Bibliographic = StoredBibliographic;
 
 export function bibliographicToIso(bib: Bibliographic): { bibliographicInfo: BibliographicInfo; publicationInfo?: Request['publicationInfo'] } {
   const itemIds = [
@@ -82,7 +80,8 @@ export interface OutboundContext {
 
 /** The ISO 18626 message an outbox row stands for, built from the request as it is now. */
 export function outboundMessage(request: RequestRow, payload: SendPayload, ctx: OutboundContext): InboundMessage {
-  const lifecycle = (request.data as { lifecycle?: Lifecycle }).lifecycle ?? { serviceType: request.serviceType };
+  const { data } = request;
+  const lifecycle = data.lifecycle;
   const at = dateToDateTime(ctx.timestamp);
   const sides = request.role === 'broker' ? brokerSides(request, payload) : directSides(request, payload);
   const header: Header = defined({
@@ -96,7 +95,6 @@ export function outboundMessage(request: RequestRow, payload: SendPayload, ctx: 
   const message = payload.message;
   switch (message.kind) {
     case 'request': {
-      const data = request.data as Partial<BorrowingRequestData>;
       const entry = lifecycle.rota?.[message.rotaIndex];
       const { bibliographicInfo, publicationInfo } = bibliographicToIso(data.bibliographic ?? {});
       return defined({
@@ -183,13 +181,8 @@ function brokerSides(request: RequestRow, payload: SendPayload): Sides {
 }
 
 /** What a broker row keeps of the hub it belongs to (`data.broker`), fixed when the request came in. */
-export interface BrokerData {
-  readonly symbol: string;
-  readonly mode: BrokerMode;
-}
-
 export function brokerDataOf(request: RequestRow): BrokerData {
-  const broker = (request.data as { broker?: BrokerData }).broker;
+  const broker = request.data.broker;
   if (!broker) throw new Error(`broker request ${request.id} has no data.broker`);
   return broker;
 }
@@ -202,7 +195,7 @@ function namingSupplier(supplier: string, note: string | undefined): string {
 
 /** The requesting agency's name in a request: ours, or in a transparent hub the real requester's. */
 function requesterName(request: RequestRow, ctx: OutboundContext): string | undefined {
-  if (request.role === 'broker' && brokerDataOf(request).mode === 'transparent') return (request.data as { requestingAgencyName?: string }).requestingAgencyName;
+  if (request.role === 'broker' && brokerDataOf(request).mode === 'transparent') return request.data.requestingAgencyName;
   return ctx.libraryName;
 }
 

@@ -14,7 +14,7 @@
  * switched off since the decision, is recorded as skipped and the loan goes on without it.
  * Every exchange is stored in protocol_messages; every outcome in the request's audit trail.
  */
-import type { IlsSteps, NcipCall } from '../../domain/types';
+import type { NcipCall } from '../../domain/types';
 import { IllegalTransition } from '../../domain/types';
 import { PermanentJobFailure } from '../../jobs';
 import { createNcipClient, type NcipClient, type NcipExchange, type NcipRefusalProblem, type NcipResult } from '../../ncip/client';
@@ -24,10 +24,10 @@ import { appendRemark } from '../../store/events';
 import { findLibraryById, type LibraryRow } from '../../store/libraries';
 import { recordMessage } from '../../store/messages';
 import type { OutboxRow } from '../../store/outbox';
-import { getRequest, updateRequest, type RequestRow } from '../../store/requests';
-import { Conflict, NotFound } from '../errors';
-import { decide, eventLabel, lifecycleOf, saveDecision, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';
-import { ilsStepsOf, ncipSkipReason, parseLibraryNcip } from './settings';
+import { getRequest, type RequestRow } from '../../store/requests';
+import { NotFound } from '../errors';
+import { changeRequest, learnAbout, type AnyEvent, type Learned, type LifecycleDeps } from '../pipeline/pipeline';
+import { ncipSkipReason, parseLibraryNcip } from './settings';
 
 export interface NcipCirculationDeps extends LifecycleDeps {
   readonly fetch?: typeof fetch;
@@ -113,19 +113,11 @@ interface CallContext {
   readonly client: NcipClient;
 }
 
-type RequestData = {
-  readonly patron?: { readonly id?: string; readonly name?: string; readonly email?: string };
-  readonly bibliographic?: { readonly title?: string; readonly author?: string };
-  readonly pickupLocation?: string;
-  readonly ncip?: RequestNcipData;
-};
-
-const dataOf = (request: RequestRow): RequestData => request.data as RequestData;
 
 async function lookupUser(ctx: CallContext): Promise<void> {
   const { deps, request, row } = ctx;
   if (request.state !== 'new') return alreadyPast(ctx, `the request is ${request.state}, no longer waiting for the patron check`);
-  const patronId = dataOf(request).patron?.id;
+  const patronId = request.data.patron?.id;
   if (!patronId) throw new PermanentJobFailure('NCIP LookupUser not carried out: the request has no patron id');
   const result = await ctx.client.lookupUser({ patronId });
   if (!result.ok && result.error.kind === 'refused' && result.error.problems.some((p) => PATRON_VERDICTS.has(p.recognized ?? p.type))) {
@@ -141,24 +133,21 @@ async function lookupUser(ctx: CallContext): Promise<void> {
     await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validation_failed', reason } }, ACTOR);
     return;
   }
-  const useEmail = user.email !== undefined && dataOf(request).patron?.email === undefined;
+  const useEmail = user.email !== undefined && request.data.patron?.email === undefined;
   await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'done', verdict: 'active', ...(useEmail ? { emailFromIls: user.email } : {}), outboxId: row.id });
   await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validate' } }, ACTOR, {
     note: useEmail ? 'patron checked in the ILS; e-mail taken from the ILS' : 'patron checked in the ILS',
-    patch: (data) => {
-      const patron = (data.patron ?? {}) as Record<string, unknown>;
-      return useEmail && patron.email === undefined ? { ...data, patron: { ...patron, email: user.email } } : data;
-    },
+    data: (data) => (useEmail && data.patron && data.patron.email === undefined ? { ...data, patron: { ...data.patron, email: user.email } } : data),
   });
 }
 
 async function acceptItem(ctx: CallContext): Promise<void> {
   const { deps, request, row, settings } = ctx;
-  const data = dataOf(request);
+  const data = request.data;
   if (data.ncip?.itemId !== undefined) return alreadyPast(ctx, `the ILS already has temporary item ${data.ncip.itemId}`);
   const patronId = data.patron?.id;
   if (!patronId) throw new PermanentJobFailure('NCIP AcceptItem not carried out: the request has no patron id');
-  const dueDate = lifecycleOf(request).dueDate;
+  const dueDate = request.data.lifecycle.dueDate;
   const result = await ctx.client.acceptItem({
     requestId: request.id,
     patronId,
@@ -171,13 +160,12 @@ async function acceptItem(ctx: CallContext): Promise<void> {
   const accepted = valueOf(result, 'AcceptItem');
   if (accepted.itemId === '') throw new PermanentJobFailure('NCIP AcceptItem: the ILS accepted the item but named no item id');
   const ncip: RequestNcipData = { itemId: accepted.itemId, ...(accepted.requestId !== undefined ? { requestId: accepted.requestId } : {}) };
-  await patchData(deps, request.id, (d) => ({ ...d, ncip: { ...(d.ncip as object | undefined), ...ncip } }));
-  await note(deps.db, request, 'AcceptItem', deps.now(), { outcome: 'done', ...ncip, outboxId: row.id });
+  await learnAbout(deps, request.id, { data: (d) => ({ ...d, ncip: { ...d.ncip, ...ncip } }) }, { event: 'ncip:AcceptItem', actor: ACTOR, data: { outcome: 'done', ...ncip, outboxId: row.id } });
 }
 
 /** The item the call is about: the temporary item (borrowing) or the lent item (lending). */
 function itemOf(request: RequestRow): string | undefined {
-  return request.role === 'supplier' ? lifecycleOf(request).itemId : dataOf(request).ncip?.itemId;
+  return request.role === 'supplier' ? request.data.lifecycle.itemId : request.data.ncip?.itemId;
 }
 
 async function checkInItem(ctx: CallContext): Promise<void> {
@@ -204,8 +192,8 @@ async function deleteItem(ctx: CallContext): Promise<void> {
 
 async function cancelRequestItem(ctx: CallContext): Promise<void> {
   const { deps, request, row } = ctx;
-  const hold = dataOf(request).ncip?.requestId;
-  const patronId = dataOf(request).patron?.id;
+  const hold = request.data.ncip?.requestId;
+  const patronId = request.data.patron?.id;
   if (hold === undefined || patronId === undefined) return skipped(ctx, 'the ILS named no hold for this request (AcceptItem did not happen)');
   const result = await ctx.client.cancelRequestItem({ patronId, requestId: hold });
   if (!result.ok && result.error.kind === 'refused' && result.error.problems.every((p) => ['Request Already Processed', 'Unknown Request'].includes(p.recognized ?? p.type))) {
@@ -219,30 +207,30 @@ async function cancelRequestItem(ctx: CallContext): Promise<void> {
 async function checkOutItem(ctx: CallContext): Promise<void> {
   const { deps, request, row, settings } = ctx;
   const waiting = request.state === 'shipping';
-  const done = dataOf(request).ncip?.checkOut;
+  const done = request.data.ncip?.checkOut;
   if (done !== undefined) {
     // Checked out before, and the answer was saved; only the Loaned step may be missing.
     if (waiting) await decideAndSave(deps, request.id, { role: 'supplier', event: { type: 'ils_checked_out', ...(done.dueDate ? { dueDate: done.dueDate } : {}) } }, ACTOR);
     return alreadyPast(ctx, `item ${done.itemId} is already checked out to ${done.userId}`);
   }
   if (['unfilled', 'cancelled', 'complete'].includes(request.state)) return alreadyPast(ctx, `the request is ${request.state}; nothing to check out`);
-  const itemId = lifecycleOf(request).itemId;
+  const itemId = request.data.lifecycle.itemId;
   if (itemId === undefined) return skipped(ctx, 'no item barcode was given at ship');
   const userId = borrowerAccountFor(settings, request.requestingAgencyId);
   const checkedOut = valueOf(await ctx.client.checkOutItem({ patronId: userId, itemBarcode: itemId, requestId: request.requestingAgencyRequestId }), 'CheckOutItem');
   const dueDate = checkedOut.dateDue?.toISOString();
   const record: RequestNcipData['checkOut'] = { itemId: checkedOut.itemId, userId, ...(dueDate !== undefined ? { dueDate } : {}) };
   await note(deps.db, request, 'CheckOutItem', deps.now(), { outcome: 'done', ...record, outboxId: row.id });
-  const patch = (d: Record<string, unknown>) => ({ ...d, ncip: { ...(d.ncip as object | undefined), checkOut: record } });
+  const data: Learned['data'] = (d) => ({ ...d, ncip: { ...d.ncip, checkOut: record } });
   if (!waiting) {
-    await patchData(deps, request.id, patch);
+    await learnAbout(deps, request.id, { data: data! });
     return;
   }
   try {
-    await decideAndSave(deps, request.id, { role: 'supplier', event: { type: 'ils_checked_out', ...(dueDate !== undefined ? { dueDate } : {}) } }, ACTOR, { patch });
+    await decideAndSave(deps, request.id, { role: 'supplier', event: { type: 'ils_checked_out', ...(dueDate !== undefined ? { dueDate } : {}) } }, ACTOR, { data });
   } catch (err) {
     if (!(err instanceof IllegalTransition)) throw err;
-    await patchData(deps, request.id, patch);
+    await learnAbout(deps, request.id, { data: data! });
     const now = await getRequest(deps.db, request.id);
     throw new PermanentJobFailure(`NCIP CheckOutItem: item ${itemId} was checked out to ${userId} in the ILS, but the request is now ${now?.state ?? 'gone'}: check the item back in at the ILS`);
   }
@@ -321,36 +309,8 @@ async function alreadyPast(ctx: CallContext, why: string): Promise<void> {
   await note(ctx.deps.db, ctx.request, call, ctx.deps.now(), { outcome: 'not needed', why, outboxId: ctx.row.id });
 }
 
-type DataPatch = (data: Record<string, unknown>) => Record<string, unknown>;
-
-/** Applies a machine event for the ILS's answer, with a change to the request's data in the same commit. */
-async function decideAndSave(deps: LifecycleDeps, requestId: string, input: AnyEvent, actor: string, extra: { note?: string; patch?: DataPatch } = {}): Promise<RequestRow> {
-  for (let attempt = 0; ; attempt++) {
-    const request = await getRequest(deps.db, requestId);
-    if (!request) throw new NotFound('request', requestId);
-    const at = deps.now();
-    const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
-    const ils: IlsSteps = ilsStepsOf(library);
-    const decided = decide(request, input, at, deps.supplierTimeoutMs, ils);
-    const decision = extra.note !== undefined ? { ...decided, note: decided.note ? `${extra.note}; ${decided.note}` : extra.note } : decided;
-    const patched = extra.patch ? { ...request, data: extra.patch(request.data) } : request;
-    try {
-      const saved = await deps.db.transaction((tx) => saveDecision(tx, patched, decision, { event: eventLabel(input), actor, at, newId: deps.newId }));
-      if (decision.effects.length > 0) deps.wake?.();
-      return saved;
-    } catch (err) {
-      if (!(err instanceof Conflict) || attempt >= 3) throw err;
-    }
-  }
-}
-
-/** Changes only the request's data (ILS ids), under its optimistic lock. */
-async function patchData(deps: LifecycleDeps, requestId: string, patch: DataPatch): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const request = await getRequest(deps.db, requestId);
-    if (!request) throw new NotFound('request', requestId);
-    if (await updateRequest(deps.db, requestId, request.version, { data: patch(request.data) }, deps.now())) return;
-  }
-  throw new Conflict(`request ${requestId} kept changing; the ILS answer could not be saved`);
+/** Applies a machine event for the ILS's answer, with what the ILS told us, through the pipeline. */
+async function decideAndSave(deps: LifecycleDeps, requestId: string, input: AnyEvent, actor: string, learned: Learned = {}): Promise<RequestRow> {
+  return (await changeRequest(deps, requestId, { input, actor, learned })).request;
 }
 

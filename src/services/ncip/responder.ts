@@ -26,7 +26,7 @@ import {
 import { findLibrariesByAgencyCode, type LibraryRow } from '../../store/libraries';
 import { recordMessage, undecodableColumns } from '../../store/messages';
 import { findBorrowingRequestByAnyId, type RequestRow } from '../../store/requests';
-import { cancelBorrowingRequest, createBorrowingRequest, requestRenewal, type BorrowingRequestData, type NewBorrowingRequest } from '../borrowing/borrowing';
+import { cancelBorrowingRequest, createBorrowingRequest, parseBorrowingRequest, requestRenewal, type NewBorrowingRequest } from '../borrowing/borrowing';
 import type { LifecycleDeps } from '../pipeline/pipeline';
 import { Conflict, ValidationFailed } from '../errors';
 import { bibliographicFromNcip } from './bibliographic';
@@ -179,7 +179,7 @@ async function findRequest(deps: LifecycleDeps, caller: Caller, service: string,
   const found = await findBorrowingRequestByAnyId(deps.db, caller.library.id, id);
   const request = found.length === 1 ? found[0] : undefined;
   // A request of another patron is reported as unknown: its existence is not the caller's business.
-  const patronId = (request?.data as Partial<BorrowingRequestData> | undefined)?.patron?.id;
+  const patronId = request?.data.patron?.id;
   if (!request || (userId && patronId !== userId.userIdentifierValue)) {
     throw new NcipProblem(problem, `no ${problem === 'Unknown Item' ? 'loan' : 'request'} ${id} for this library${userId ? ' and user' : ''}`, { element: `${service}/${element}`, value: id, service });
   }
@@ -219,7 +219,7 @@ async function requestItem(deps: LifecycleDeps, message: NcipMessageOf<'RequestI
   };
   let request: RequestRow;
   try {
-    request = await createBorrowingRequest(deps, caller.library.id, input, caller.actor, { channel: 'ncip', ...(externalId ? { externalId } : {}) });
+    request = await createBorrowingRequest(deps, caller.library.id, parseBorrowingRequest(input), caller.actor, { channel: 'ncip', ...(externalId ? { externalId } : {}) });
   } catch (err) {
     if (err instanceof ValidationFailed) {
       const first = err.fields[0];
@@ -253,7 +253,7 @@ async function cancelRequestItem(deps: LifecycleDeps, message: NcipMessageOf<'Ca
     if (err instanceof Conflict) throw new NcipProblem('Request Already Processed', err.message, { element: `${service}/RequestId`, value: request.id, service });
     throw err;
   }
-  const patron = (request.data as Partial<BorrowingRequestData>).patron;
+  const patron = request.data.patron;
   return reply(
     {
       messageType: 'CancelRequestItemResponse',
@@ -269,7 +269,7 @@ async function lookupRequest(deps: LifecycleDeps, message: NcipMessageOf<'Lookup
   const service = 'LookupRequest';
   const caller = await identifyCaller(deps, service, message.initiationHeader, message.userId);
   const request = await findRequest(deps, caller, service, message.requestId?.requestIdentifierValue, 'RequestId', 'Unknown Request', message.userId);
-  const data = request.data as Partial<BorrowingRequestData>;
+  const { data } = request;
   return reply(
     {
       messageType: 'LookupRequestResponse',

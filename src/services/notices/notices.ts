@@ -29,6 +29,7 @@ import { appendRemark } from '../../store/events';
 import { findLibraryById, type LibraryRow } from '../../store/libraries';
 import { claimNotification, markFailed, markSent, markSkipped, startAttempt, type NotificationRow } from '../../store/notifications';
 import type { OutboxRow } from '../../store/outbox';
+import type { StoredPatron } from '../../store/request-data';
 import { getRequest, type RequestRow } from '../../store/requests';
 import type { ServiceDeps } from '../deps';
 import { ValidationFailed } from '../errors';
@@ -63,16 +64,11 @@ export type NoticePlan =
   /** `note`: staff should see this on the request (the patron will not hear from us). */
   | { readonly send: false; readonly why: string; readonly note: boolean; readonly to: string | null };
 
-interface PatronData {
-  email?: unknown;
-  noMail?: unknown;
-}
-
 const emailAddress = z.email();
 
 /** What to do for `notice` on `request`, from the request, its library and the settings. Pure. */
 export function planNotice(request: RequestRow, library: LibraryRow | undefined, notice: PatronNotice, ctx: { readonly mailFrom: string; readonly dueDate?: string }): NoticePlan {
-  const patron = ((request.data as { patron?: PatronData }).patron ?? {}) as PatronData;
+  const patron: Partial<StoredPatron> = request.data.patron ?? {};
   const to = typeof patron.email === 'string' && patron.email.trim() !== '' ? patron.email.trim() : null;
   const skip = (why: string, note: boolean): NoticePlan => ({ send: false, why, note, to });
   // A lending request's patron belongs to the partner library, which tells its own patrons.
@@ -99,7 +95,7 @@ export function planNotice(request: RequestRow, library: LibraryRow | undefined,
 /** A reminder decided for one due date says nothing once the date changed or the item is back. */
 function staleReminder(request: RequestRow, notice: PatronNotice, dueDate: string | undefined): string | undefined {
   if (notice !== 'due_soon' && notice !== 'overdue') return undefined;
-  const lifecycle = (request.data as { lifecycle?: { dueDate?: string; resumeState?: string } }).lifecycle;
+  const lifecycle = request.data.lifecycle;
   if (!(ON_LOAN_STATES as readonly string[]).includes(request.state) || lifecycle?.resumeState === 'returned_by_patron') return `the item is no longer on loan (${request.state})`;
   if (dueDate && lifecycle?.dueDate && new Date(dueDate).getTime() !== new Date(lifecycle.dueDate).getTime()) return `the due date changed to ${lifecycle.dueDate}`;
   return undefined;

@@ -33,7 +33,7 @@ const DAY_MS = 24 * 3600 * 1000;
 /** The reminder a loan is owed at `now`, if any. Pure. */
 export function reminderFor(request: Pick<RequestRow, 'id' | 'role' | 'state' | 'data'>, now: Date, dueSoonDays: number): Reminder | undefined {
   if (request.role !== 'requester' || !(ON_LOAN_STATES as readonly string[]).includes(request.state)) return undefined;
-  const lifecycle = (request.data as { lifecycle?: { dueDate?: string; resumeState?: string } }).lifecycle;
+  const lifecycle = request.data.lifecycle;
   // Overdue or recalled after the patron brought it back: the item is on its way home.
   if (lifecycle?.resumeState === 'returned_by_patron' || !lifecycle?.dueDate) return undefined;
   const due = new Date(lifecycle.dueDate).getTime();

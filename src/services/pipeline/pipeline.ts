@@ -1,23 +1,34 @@
 /**
- * Load, decide, save: applies an event to a request through its machine and saves the decision
- * with its effects in one transaction (request row under its optimistic lock, one audit event,
- * one outbox row per effect). Nothing leaves the server from here; the workers do that.
+ * The one path of every state change: load -> context -> decide -> save -> wake.
+ *
+ * - **load**: the request, decoded (store/requests.ts); inbound messages find theirs by
+ *   correlation (correlate.ts) and call the stages below themselves, inside their own answer.
+ * - **context**: what the machine needs besides the request: the library (its ILS steps) from
+ *   the directory cache, the clock, the supplier answer timeout.
+ * - **decide**: the machine of the request's role (src/domain); refusals throw IllegalTransition.
+ * - **save**: one write (store/request-writes.ts) of the request row under its optimistic lock,
+ *   its audit event and its outbox rows, with whatever the event taught us about the request
+ *   (the supplier's request id, what the ILS answered) and, for a partner's message, the message.
+ * - **wake**: after the commit, the relay is told there is work.
+ *
+ * Inbound ISO 18626 messages, staff actions, timers, delivery refusals, NCIP results and the
+ * broker hub all change requests through here, so a change is audited, ordered and sent the
+ * same way whoever caused it.
  */
-import { decideRequester, requesterEventLabel, type RequesterEvent, type RequesterState } from '../../domain/requester';
-import { decideSupplier, supplierEventLabel, type SupplierEvent, type SupplierState } from '../../domain/supplier';
 import { brokerEventLabel, decideBroker, type BrokerEvent, type BrokerState } from '../../domain/broker';
 import { isNoChange } from '../../domain/decision';
-import type { Decision, IlsSteps, Lifecycle } from '../../domain/types';
-import type { Db } from '../../store/db';
-import { appendEvent, appendRemark } from '../../store/events';
+import { decideRequester, requesterEventLabel, type RequesterEvent, type RequesterState } from '../../domain/requester';
+import { decideSupplier, supplierEventLabel, type SupplierEvent, type SupplierState } from '../../domain/supplier';
+import { IllegalTransition, type Decision, type Lifecycle } from '../../domain/types';
 import { findLibraryById, type LibraryRow } from '../../store/libraries';
-import { addToOutbox } from '../../store/outbox';
-import { getRequest, updateRequest, type RequestRow } from '../../store/requests';
+import type { RequestData } from '../../store/request-data';
+import { writeState, type EventEntry, type StateWrite } from '../../store/request-writes';
+import { getRequest, type NewRequestRow, type RequestRow } from '../../store/requests';
 import type { ServiceDeps } from '../deps';
-import { outboxRowsFor } from './effects';
+import { Conflict, NotFound } from '../errors';
 import { ilsStepsOf } from '../ncip/settings';
 import type { RoutingSettings } from '../borrowing/routing';
-import { Conflict, NotFound } from '../errors';
+import { outboxRowsFor, type SkippedEffect } from './effects';
 
 export interface LifecycleDeps extends ServiceDeps {
   readonly supplierTimeoutMs: number;
@@ -27,32 +38,70 @@ export interface LifecycleDeps extends ServiceDeps {
   readonly wake?: () => void;
 }
 
+export const DEFAULT_ROUTING: RoutingSettings = { strategy: 'as_given', loadWindowDays: 30 };
+
 export type AnyEvent =
   | { readonly role: 'requester'; readonly event: RequesterEvent }
   | { readonly role: 'supplier'; readonly event: SupplierEvent }
   | { readonly role: 'broker'; readonly event: BrokerEvent };
+
+/** What an event teaches us about the request besides what the machine decides. */
+export interface Learned {
+  /** The supplier that answered and its id for the request (requester and broker rows). */
+  readonly supplier?: { readonly symbol: string; readonly requestId: string };
+  /** Data from outside (the ILS's item and hold ids, the patron's e-mail from the ILS). */
+  readonly data?: (data: RequestData) => RequestData;
+  /** Put before the machine's note in the audit trail. */
+  readonly note?: string;
+}
+
+export interface Change {
+  /** The event, or how to make it from the request (a timer's event depends on the row's role). */
+  readonly input: AnyEvent | ((request: RequestRow) => AnyEvent);
+  readonly actor: string;
+  /** A person acted: the request counts as seen (needs attention only in `error`). */
+  readonly staff?: boolean;
+  readonly learned?: Learned;
+}
+
+export interface Context {
+  readonly at: Date;
+  /** The request's library, if it has one (its ILS steps hold some changes back). */
+  readonly library: LibraryRow | undefined;
+  readonly supplierTimeoutMs: number;
+}
+
+export interface Prepared {
+  readonly decision: Decision<string>;
+  /** The request as it is once the write commits. */
+  readonly after: RequestRow;
+  readonly write: StateWrite;
+}
 
 export interface Applied {
   readonly request: RequestRow;
   readonly decision: Decision<string>;
 }
 
-export function lifecycleOf(request: RequestRow): Lifecycle {
-  const stored = (request.data as { lifecycle?: Lifecycle }).lifecycle;
-  return stored ?? { serviceType: request.serviceType };
+// ---------------------------------------------------------------------------------------------
+// context
+
+export async function contextFor(deps: LifecycleDeps, request: Pick<RequestRow, 'libraryId'>): Promise<Context> {
+  const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
+  return { at: deps.now(), library, supplierTimeoutMs: deps.supplierTimeoutMs };
 }
 
-/**
- * Runs the request's machine; throws IllegalTransition when the state does not accept the event.
- * `ils`: the library's ILS steps that hold a state change back (`ilsStepsOf(library)`).
- */
-export function decide(request: RequestRow, input: AnyEvent, at: Date, supplierTimeoutMs: number, ils: IlsSteps = {}): Decision<string> {
-  const current = { lifecycle: lifecycleOf(request) };
-  if (input.role === 'broker') return decideBroker({ ...current, state: request.state as BrokerState }, input.event, { at, supplierTimeoutMs });
-  if (input.role === 'requester') {
-    return decideRequester({ ...current, state: request.state as RequesterState }, input.event, { at, supplierTimeoutMs, ils });
-  }
-  return decideSupplier({ ...current, state: request.state as SupplierState }, input.event, { at, ils });
+// ---------------------------------------------------------------------------------------------
+// decide
+
+/** Runs the machine of the request's role; throws IllegalTransition when the state does not accept the event. */
+export function decide(request: Pick<RequestRow, 'role' | 'state' | 'data'>, input: AnyEvent, ctx: Context): Decision<string> {
+  if (input.role !== request.role) throw new Error(`a ${input.role} event cannot be applied to a ${request.role} request`);
+  const lifecycle = request.data.lifecycle;
+  if (input.role === 'broker') return decideBroker({ lifecycle, state: request.state as BrokerState }, input.event, { at: ctx.at, supplierTimeoutMs: ctx.supplierTimeoutMs });
+  const ils = ilsStepsOf(ctx.library);
+  if (input.role === 'requester') return decideRequester({ lifecycle, state: request.state as RequesterState }, input.event, { at: ctx.at, supplierTimeoutMs: ctx.supplierTimeoutMs, ils });
+  return decideSupplier({ lifecycle, state: request.state as SupplierState }, input.event, { at: ctx.at, ils });
 }
 
 export function eventLabel(input: AnyEvent): string {
@@ -70,44 +119,60 @@ export function applyChanges(lifecycle: Lifecycle, changes: Partial<Lifecycle>):
   return next as unknown as Lifecycle;
 }
 
-/**
- * Saves a decision inside the caller's transaction. Returns the updated row, or throws Conflict
- * when the row changed since it was read (optimistic lock on `version`).
- */
-export async function saveDecision(
-  tx: Db,
-  request: RequestRow,
-  decision: Decision<string>,
-  meta: {
-    readonly event: string;
-    readonly actor: string;
-    readonly at: Date;
-    readonly newId: () => string;
-    readonly staff?: boolean;
-    /** The request was just inserted in this state: record its first event and effects only. */
-    readonly initial?: boolean;
-    /** The request's library, when the caller has read it already (null: it has none). */
-    readonly library?: LibraryRow | null;
-  },
-): Promise<RequestRow> {
-  if (!meta.initial && isNoChange(request, decision)) {
-    // Nothing to change (a repeated status, a stale timer, a plain note): audit only, same version.
-    await appendRemark(tx, request, { event: meta.event, actor: meta.actor, data: decision.note ? { note: decision.note } : {}, at: meta.at });
-    return request;
+// ---------------------------------------------------------------------------------------------
+// save (planned as data, written in one statement)
+
+/** Decides the event and plans its write; pure apart from the machine's refusal. */
+export function prepare(request: RequestRow, change: Change, ctx: Context): Prepared {
+  const input = typeof change.input === 'function' ? change.input(request) : change.input;
+  const decided = decide(request, input, ctx);
+  const note = change.learned?.note;
+  const decision = note === undefined ? decided : { ...decided, note: decided.note ? `${note}; ${decided.note}` : note };
+  return { decision, ...planWrite(request, decision, { event: eventLabel(input), actor: change.actor, staff: change.staff ?? false, learned: change.learned }, ctx) };
+}
+
+interface WriteMeta {
+  readonly event: string;
+  readonly actor: string;
+  readonly staff: boolean;
+  readonly learned: Learned | undefined;
+}
+
+function planWrite(request: RequestRow, decision: Decision<string>, meta: WriteMeta, ctx: Context): { after: RequestRow; write: StateWrite } {
+  const learned = meta.learned;
+  const supplierChanged = learned?.supplier !== undefined && (request.supplyingAgencyId !== learned.supplier.symbol || request.supplyingAgencyRequestId !== learned.supplier.requestId);
+  if (isNoChange(request, decision) && !supplierChanged && learned?.data === undefined) {
+    // A repeated status, a stale timer, a plain note: audit only, same version.
+    const remark: EventEntry = { event: meta.event, fromState: request.state, toState: request.state, actor: meta.actor, data: decision.note ? { note: decision.note } : {}, at: ctx.at };
+    return { after: request, write: { request: { kind: 'remark', id: request.id }, events: [remark] } };
   }
-  const lifecycle = applyChanges(lifecycleOf(request), decision.changes);
-  const library = meta.library !== undefined ? (meta.library ?? undefined) : request.libraryId ? await findLibraryById(tx, request.libraryId) : undefined;
-  const { rows, skipped } = outboxRowsFor(request, lifecycle, decision.effects, { at: meta.at, library });
+  const lifecycle = applyChanges(request.data.lifecycle, decision.changes);
+  const base = learned?.data ? learned.data(request.data) : request.data;
+  const data: RequestData = { ...base, lifecycle };
+  const { rows, skipped } = outboxRowsFor(request, lifecycle, decision.effects, { at: ctx.at, library: ctx.library });
   // Staff acting on a request is staff having looked at it; an error state always needs them.
   const needsAttention = decision.state === 'error' || (meta.staff ? false : request.needsAttention);
-  const updated = meta.initial
-    ? request
-    : await updateRequest(tx, request.id, request.version, { state: decision.state, data: { ...request.data, lifecycle }, needsAttention }, meta.at);
-  if (!updated) throw new Conflict(`request ${request.id} was changed by someone else; reload it and try again`, { state: request.state, version: request.version });
-  await appendEvent(tx, {
-    requestId: request.id,
+  const columns = {
+    state: decision.state,
+    data,
+    needsAttention,
+    ...(supplierChanged ? { supplyingAgencyId: learned!.supplier!.symbol, supplyingAgencyRequestId: learned!.supplier!.requestId } : {}),
+  };
+  return {
+    after: { ...request, ...columns, version: request.version + 1, updatedAt: ctx.at },
+    write: {
+      request: { kind: 'update', id: request.id, expectedVersion: request.version, changes: columns, at: ctx.at },
+      events: [auditEvent(request.state, decision, meta, ctx.at, skipped)],
+      outbox: rows,
+    },
+  };
+}
+
+/** The audit event of a decision: its note, its effects, and the effects not carried out. */
+export function auditEvent(fromState: string | null, decision: Decision<string>, meta: Pick<WriteMeta, 'event' | 'actor'>, at: Date, skipped: readonly SkippedEffect[]): EventEntry {
+  return {
     event: meta.event,
-    fromState: meta.initial ? null : request.state,
+    fromState,
     toState: decision.state,
     actor: meta.actor,
     data: {
@@ -115,44 +180,97 @@ export async function saveDecision(
       ...(decision.effects.length > 0 ? { effects: decision.effects } : {}),
       ...(skipped.length > 0 ? { notCarriedOut: skipped } : {}),
     },
-    at: meta.at,
-  });
-  await addToOutbox(tx, rows, meta.newId);
-  return updated;
+    at,
+  };
 }
 
-export interface ApplyOptions {
+export interface Step {
+  readonly event: string;
   readonly actor: string;
-  /** The version the caller saw (staff API): a different current version is a 409. */
-  readonly expectedVersion?: number;
-  readonly staff?: boolean;
 }
 
 /**
- * Applies one event to a request in its own transaction. System events (timers, deliveries)
- * retry on a lost optimistic lock, since they are not based on anything a person saw.
+ * A new request, written once in the state its first decisions lead to: `start` (the machine's
+ * start, from no state), then each of `then` decided in turn (a supplier validating a request it
+ * received). Every step has its audit event and its effects.
  */
-export async function applyEvent(deps: LifecycleDeps, requestId: string, input: AnyEvent, options: ApplyOptions): Promise<Applied> {
+export function prepareNew(row: NewRequestRow & { readonly data: RequestData }, start: Step & { readonly decision: Decision<string> }, then: readonly (Step & { readonly input: AnyEvent })[], ctx: Context): Prepared {
+  let current: RequestRow = { libraryId: null, supplyingAgencyId: null, supplyingAgencyRequestId: null, needsAttention: false, ...row, state: start.decision.state, version: 1, createdAt: ctx.at, updatedAt: ctx.at };
+  const events: EventEntry[] = [];
+  const outbox: NonNullable<StateWrite['outbox']>[number][] = [];
+  let decision = start.decision;
+  let fromState: string | null = null;
+  for (let step = 0; step <= then.length; step++) {
+    if (step > 0) decision = decide(current, then[step - 1]!.input, ctx);
+    const meta = step === 0 ? start : then[step - 1]!;
+    const lifecycle = applyChanges(current.data.lifecycle, decision.changes);
+    const { rows, skipped } = outboxRowsFor(current, lifecycle, decision.effects, { at: ctx.at, library: ctx.library });
+    events.push(auditEvent(fromState, decision, meta, ctx.at, skipped));
+    outbox.push(...rows);
+    current = { ...current, state: decision.state, data: { ...current.data, lifecycle }, needsAttention: decision.state === 'error' };
+    fromState = decision.state;
+  }
+  const { version: _v, createdAt: _c, updatedAt: _u, ...inserted } = current;
+  return { decision, after: current, write: { request: { kind: 'insert', row: inserted, at: ctx.at }, events, outbox } };
+}
+
+/** Writes a prepared change; false when the request moved on since it was read (or the message was seen). */
+export async function commit(deps: LifecycleDeps, write: StateWrite): Promise<boolean> {
+  const written = await writeState(deps.db, write, deps.newId);
+  // wake: after the commit, since the relay only sees committed outbox rows.
+  if (written && (write.outbox?.length ?? 0) > 0) deps.wake?.();
+  return written;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole path, for everything that is not a partner's message
+
+export interface ChangeOptions {
+  /** The version the caller saw (staff API): a different current version is a 409. */
+  readonly expectedVersion?: number;
+  /** Only requests of this role are found (a borrowing request's NCIP id must not reach a loan). */
+  readonly role?: RequestRow['role'];
+}
+
+/**
+ * Applies one change to a request. System changes (timers, deliveries, the ILS) are tried again
+ * on a lost optimistic lock, since they are not based on anything a person saw.
+ */
+export async function changeRequest(deps: LifecycleDeps, requestId: string, change: Change, options: ChangeOptions = {}): Promise<Applied> {
   for (let attempt = 0; ; attempt++) {
     const request = await getRequest(deps.db, requestId);
-    if (!request) throw new NotFound('request', requestId);
-    if (options.expectedVersion !== undefined && options.expectedVersion !== request.version) {
-      throw new Conflict(`request ${requestId} is at version ${request.version}, not ${options.expectedVersion}`, { state: request.state, version: request.version });
-    }
-    const at = deps.now();
-    const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
-    const decision = decide(request, input, at, deps.supplierTimeoutMs, ilsStepsOf(library));
-    try {
-      const saved = await deps.db.transaction((tx) =>
-        saveDecision(tx, request, decision, { event: eventLabel(input), actor: options.actor, at, newId: deps.newId, library: library ?? null, ...(options.staff ? { staff: true } : {}) }),
-      );
-      if (decision.effects.length > 0) deps.wake?.();
-      return { request: saved, decision };
-    } catch (err) {
-      const retryable = err instanceof Conflict && options.expectedVersion === undefined && attempt < 3;
-      if (!retryable) throw err;
-    }
+    if (!request || (options.role !== undefined && request.role !== options.role)) throw new NotFound('request', requestId);
+    if (options.expectedVersion !== undefined && options.expectedVersion !== request.version) throw staleVersion(request, options.expectedVersion);
+    const prepared = prepare(request, change, await contextFor(deps, request));
+    if (await commit(deps, prepared.write)) return { request: prepared.after, decision: prepared.decision };
+    if (options.expectedVersion !== undefined || attempt >= 3) throw changedMeanwhile(request);
   }
 }
 
-export const DEFAULT_ROUTING: RoutingSettings = { strategy: 'as_given', loadWindowDays: 30 };
+/**
+ * Keeps what the outside world told us about a request without a machine event (the ILS's ids
+ * for a temporary item, a checkout done after the request moved on), with its audit remark, in
+ * one write under the optimistic lock.
+ */
+export async function learnAbout(deps: LifecycleDeps, requestId: string, learned: Required<Pick<Learned, 'data'>>, remark?: Step & { readonly data: Record<string, unknown> }): Promise<RequestRow> {
+  for (let attempt = 0; ; attempt++) {
+    const request = await getRequest(deps.db, requestId);
+    if (!request) throw new NotFound('request', requestId);
+    const at = deps.now();
+    const data = learned.data(request.data);
+    const events: EventEntry[] = remark ? [{ event: remark.event, fromState: request.state, toState: request.state, actor: remark.actor, data: remark.data, at }] : [];
+    const write: StateWrite = { request: { kind: 'update', id: request.id, expectedVersion: request.version, changes: { data }, at }, events };
+    if (await commit(deps, write)) return { ...request, data, version: request.version + 1, updatedAt: at };
+    if (attempt >= 4) throw new Conflict(`request ${requestId} kept changing; what the outside world told about it could not be saved`);
+  }
+}
+
+export function staleVersion(request: RequestRow, expected: number): Conflict {
+  return new Conflict(`request ${request.id} is at version ${request.version}, not ${expected}: someone acted on it first`, { state: request.state, version: request.version });
+}
+
+export function changedMeanwhile(request: RequestRow): Conflict {
+  return new Conflict(`request ${request.id} was changed by someone else; reload it and try again`, { state: request.state, version: request.version });
+}
+
+export { IllegalTransition };

@@ -8,9 +8,9 @@ import { requesterActions, REQUESTER_STAFF_ACTIONS, type RequesterState } from '
 import { supplierActions, SUPPLIER_STAFF_ACTIONS, type SupplierState } from '../../domain/supplier';
 import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition } from '../../domain/types';
-import { getRequest, type RequestRow } from '../../store/requests';
-import { Conflict, NotFound, ValidationFailed } from '../errors';
-import { applyEvent, lifecycleOf, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';
+import type { RequestRow } from '../../store/requests';
+import { Conflict, ValidationFailed } from '../errors';
+import { changeRequest, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';
 
 const note = z.string().trim().min(1).max(2000).optional();
 const dueDate = z.iso.datetime({ offset: true, error: 'must be a date and time such as 2027-01-31T23:59:59Z' });
@@ -26,8 +26,8 @@ const PARAMETERS: Readonly<Record<string, z.ZodType>> = {
 };
 const NOTE_ONLY = z.object({ note }).strict();
 
-export function availableActions(request: RequestRow): string[] {
-  const lifecycle = lifecycleOf(request);
+export function availableActions(request: Pick<RequestRow, 'role' | 'state' | 'data'>): string[] {
+  const lifecycle = request.data.lifecycle;
   return request.role === 'supplier' ? supplierActions(request.state as SupplierState, lifecycle) : requesterActions(request.state as RequesterState, lifecycle);
 }
 
@@ -38,33 +38,40 @@ export interface ActionInput {
   readonly expectedVersion?: number;
 }
 
-export async function performStaffAction(deps: LifecycleDeps, requestId: string, input: ActionInput, actor: string): Promise<RequestRow> {
-  const request = await getRequest(deps.db, requestId);
-  if (!request) throw new NotFound('request', requestId);
+/**
+ * The action as its machine's event, or ValidationFailed: the action must be one the request's
+ * role knows, with the parameters that action takes. Pure: validated once, here.
+ */
+export function staffEvent(request: Pick<RequestRow, 'role'>, input: Pick<ActionInput, 'action' | 'params'>): AnyEvent {
   const known: readonly string[] = request.role === 'supplier' ? SUPPLIER_STAFF_ACTIONS : REQUESTER_STAFF_ACTIONS;
   if (!known.includes(input.action)) {
     throw new ValidationFailed([{ path: 'action', message: `unknown action "${input.action}"; a ${request.role} request knows ${known.join(', ')}` }]);
   }
   const parsed = (PARAMETERS[input.action] ?? NOTE_ONLY).safeParse(input.params ?? {});
   if (!parsed.success) throw new ValidationFailed(parsed.error.issues.map((i) => ({ path: ['params', ...i.path].join('.'), message: i.message })));
-  const params = parsed.data as Record<string, unknown>;
+  const params: Record<string, unknown> = { ...(parsed.data as object) };
   if (Array.isArray(params.rota)) params.rota = (params.rota as { symbol: string }[]).map((e) => ({ ...e, symbol: canonicalSymbol(e.symbol) }));
-  const event = { type: 'staff', action: input.action, ...params } as unknown;
-  const role = request.role === 'supplier' ? 'supplier' : 'requester';
+  const event = { type: 'staff', action: input.action, ...params };
+  // The parameters were checked against the action's schema above, which is the event's shape.
+  return (request.role === 'supplier' ? { role: 'supplier', event } : { role: 'requester', event }) as AnyEvent;
+}
+
+/**
+ * Takes a staff action. A refusal by the machine is a Conflict naming the actions that fit; so
+ * is a version other than the one the staff member saw, with the request as it is now.
+ */
+export async function performStaffAction(deps: LifecycleDeps, requestId: string, input: ActionInput, actor: string): Promise<RequestRow> {
+  let seen: RequestRow | undefined;
+  const event = (request: RequestRow): AnyEvent => {
+    seen = request;
+    return staffEvent(request, input);
+  };
   try {
-    const applied = await applyEvent(deps, requestId, { role, event } as AnyEvent, {
-      actor,
-      staff: true,
-      ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
-    });
+    const applied = await changeRequest(deps, requestId, { input: event, actor, staff: true }, input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {});
     return applied.request;
   } catch (err) {
-    if (err instanceof IllegalTransition) {
-      throw new Conflict(`"${input.action}" is not possible while the request is ${request.state}: ${err.reason}`, {
-        state: request.state,
-        version: request.version,
-        actions: availableActions(request),
-      });
+    if (err instanceof IllegalTransition && seen) {
+      throw new Conflict(`"${input.action}" is not possible while the request is ${seen.state}: ${err.reason}`, { state: seen.state, version: seen.version, actions: availableActions(seen) });
     }
     throw err;
   }

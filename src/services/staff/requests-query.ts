@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { isRequesterState, REQUESTER_STATE_NAMES } from '../../domain/requester';
 import { isSupplierState, SUPPLIER_STATE_NAMES } from '../../domain/supplier';
 import { canonicalSymbol } from '../../domain/symbols';
-import type { Lifecycle } from '../../domain/types';
 import { listEvents, type RequestEventRow } from '../../store/events';
 import { listLibraries } from '../../store/libraries';
 import { listDeliveryFailuresForRequest, listMessagesForRequest } from '../../store/messages';
@@ -80,7 +79,7 @@ function actionsOf(row: RequestRow): string[] {
 
 function currentPartner(row: RequestRow): string | null {
   if (row.role === 'supplier') return row.requestingAgencyId;
-  const lifecycle = (row.data as { lifecycle?: Lifecycle }).lifecycle;
+  const lifecycle = row.data.lifecycle;
   return lifecycle?.rota?.[lifecycle.rotaIndex ?? 0]?.symbol ?? row.supplyingAgencyId ?? null;
 }
 

@@ -14,7 +14,6 @@ import type { OutboxRow } from '../../store/outbox';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../errors';
 import { retryDeadEffect, skipDeadEffect, type EffectActionResult } from './dead-work';
 import type { LifecycleDeps } from '../pipeline/pipeline';
-import { fieldProblems } from '../validation';
 import { librarySymbols, requestView, timelineEventEntry, visibleRequest, type RequestView, type TimelineEntry } from './requests-query';
 
 /** The borrowing request as NCIP RequestItem makes it, plus which member library borrows. */
@@ -29,6 +28,8 @@ export const staffActionSchema = z
     version: z.number().int().positive().meta({ description: 'The request version the action is based on (optimistic lock)' }),
   })
   .strict();
+
+export type StaffAction = z.output<typeof staffActionSchema>;
 
 export const noteSchema = z.object({ note: z.string().trim().min(1).max(2000) }).strict();
 
@@ -52,11 +53,11 @@ export async function borrowingLibraryFor(deps: LifecycleDeps, principal: Princi
   return all[0]!;
 }
 
-export async function createRequestAsStaff(deps: LifecycleDeps, input: unknown, principal: Principal): Promise<RequestView> {
-  const parsed = staffBorrowingRequestSchema.safeParse(input);
-  if (!parsed.success) throw fieldProblems(parsed.error);
-  const { library: _symbol, ...request } = (input ?? {}) as Record<string, unknown>;
-  const libraryId = (await borrowingLibraryFor(deps, principal, parsed.data.library)).id;
+export type StaffBorrowingRequest = z.output<typeof staffBorrowingRequestSchema>;
+
+export async function createRequestAsStaff(deps: LifecycleDeps, input: StaffBorrowingRequest, principal: Principal): Promise<RequestView> {
+  const { library: symbol, ...request } = input;
+  const libraryId = (await borrowingLibraryFor(deps, principal, symbol)).id;
   const created = await createBorrowingRequest(deps, libraryId, request, actorOf(principal), { channel: 'staff' });
   return requestView(created, await librarySymbols(deps));
 }
@@ -66,28 +67,24 @@ export async function createRequestAsStaff(deps: LifecycleDeps, input: unknown, 
  * or losing the race to commit) gets a Conflict carrying the request's state, version and
  * actions as they are now, so a client can redraw without another call.
  */
-export async function actOnRequest(deps: LifecycleDeps, id: string, input: unknown, principal: Principal): Promise<RequestView> {
-  const parsed = staffActionSchema.safeParse(input);
-  if (!parsed.success) throw fieldProblems(parsed.error);
-  const row = await visibleRequest(deps, id, principal);
-  const { action, params, version } = parsed.data;
+export async function actOnRequest(deps: LifecycleDeps, id: string, input: StaffAction, principal: Principal): Promise<RequestView> {
+  await visibleRequest(deps, id, principal);
+  const { action, params, version } = input;
   try {
-    if (row.version !== version) throw new Conflict(`request ${id} is at version ${row.version}, not ${version}: someone acted on it first`);
     const updated = await performStaffAction(deps, id, { action, ...(params ? { params } : {}), expectedVersion: version }, actorOf(principal));
     return requestView(updated, await librarySymbols(deps));
   } catch (err) {
     if (!(err instanceof Conflict)) throw err;
-    const now = (await getRequest(deps.db, id)) ?? row;
-    throw new Conflict(err.message, { state: now.state, version: now.version, actions: availableActions(now) });
+    // Whoever comes second sees the request as it is now, so a client can redraw without another call.
+    const now = await getRequest(deps.db, id);
+    throw now ? new Conflict(err.message, { state: now.state, version: now.version, actions: availableActions(now) }) : err;
   }
 }
 
 /** A note is an audit event of its own: it changes neither state nor version. */
-export async function addNote(deps: LifecycleDeps, id: string, input: unknown, principal: Principal): Promise<TimelineEntry> {
-  const parsed = noteSchema.safeParse(input);
-  if (!parsed.success) throw fieldProblems(parsed.error);
+export async function addNote(deps: LifecycleDeps, id: string, input: z.output<typeof noteSchema>, principal: Principal): Promise<TimelineEntry> {
   const row = await visibleRequest(deps, id, principal);
-  const event = await appendRemark(deps.db, row, { event: 'note', actor: actorOf(principal), data: { note: parsed.data.note }, at: deps.now() });
+  const event = await appendRemark(deps.db, row, { event: 'note', actor: actorOf(principal), data: { note: input.note }, at: deps.now() });
   return timelineEventEntry(event);
 }
 
@@ -128,10 +125,8 @@ export async function retryEffect(deps: LifecycleDeps, id: string, outboxId: str
   return outcome(await retryDeadEffect(deps, row.id, outboxId, actorOf(principal)));
 }
 
-export async function skipEffect(deps: LifecycleDeps, id: string, outboxId: string, input: unknown, principal: Principal): Promise<EffectOutcome> {
-  const parsed = skipEffectSchema.safeParse(input);
-  if (!parsed.success) throw fieldProblems(parsed.error);
+export async function skipEffect(deps: LifecycleDeps, id: string, outboxId: string, input: z.output<typeof skipEffectSchema>, principal: Principal): Promise<EffectOutcome> {
   const row = await visibleRequest(deps, id, principal);
   if (!z.uuid().safeParse(outboxId).success) throw new NotFound('outbox row', outboxId);
-  return outcome(await skipDeadEffect(deps, row.id, outboxId, parsed.data.note, actorOf(principal)));
+  return outcome(await skipDeadEffect(deps, row.id, outboxId, input.note, actorOf(principal)));
 }

@@ -125,7 +125,7 @@ describe('which loans the daily sweep reminds', () => {
     id: 'r',
     role: 'requester' as const,
     state,
-    data: { lifecycle: { serviceType: 'Loan', ...(dueDate ? { dueDate } : {}), ...(resumeState ? { resumeState } : {}) } },
+    data: { lifecycle: { serviceType: 'Loan' as const, ...(dueDate ? { dueDate } : {}), ...(resumeState ? { resumeState } : {}) } },
   });
 
   it.each([

@@ -5,13 +5,14 @@
 import { buildIso18626 } from '../../../protocols/iso18626';
 import type { SendPayload } from '../../../src/services/pipeline/effects';
 import { outboundMessage } from '../../../src/services/iso18626/mapping';
-import type { RequestRow } from '../../../src/store/requests';
+import { decodeRequest, type RequestRow } from '../../../src/store/requests';
 import { validateAgainst } from '../../helpers/xsd';
 
 const at = new Date('2026-11-26T10:15:30.123Z');
 
 function row(role: RequestRow['role'], data: Record<string, unknown>, over: Partial<RequestRow> = {}): RequestRow {
-  return {
+  // As the store reads it: the stored data decoded by the one schema.
+  return decodeRequest({
     id: '3b1f6a56-8d0a-4c59-9d39-2b8f4b0a7e11',
     libraryId: '0f6a2c1e-5b8b-4c3d-9e7f-1a2b3c4d5e6f',
     role,
@@ -21,13 +22,13 @@ function row(role: RequestRow['role'], data: Record<string, unknown>, over: Part
     requestingAgencyRequestId: 'req-1',
     supplyingAgencyId: 'ISIL:DK-B',
     supplyingAgencyRequestId: 'sup-9',
-    data,
     needsAttention: false,
     version: 3,
     createdAt: at,
     updatedAt: at,
     ...over,
-  };
+    data: over.data ?? data,
+  });
 }
 
 const borrowing = row('requester', {

@@ -1,0 +1,143 @@
+/**
+ * What a request keeps in `requests.data`, as one schema: the lifecycle the machines read and
+ * change, what was asked for (bibliographic, patron, pickup, dates, note), where it came from,
+ * how it was routed, the broker hub it belongs to, and what the ILS told us. The store decodes
+ * the column with it on every read, so the rest of the server works on a typed request and no
+ * module casts `data`.
+ *
+ * Every object is loose: a key this version does not know (written by a newer one, or by hand)
+ * is kept on read and written back unchanged, so nothing stored is lost by an upgrade and a
+ * downgrade. A value that does not fit its field is a corrupt row: reading it fails loudly
+ * (RequestDataCorrupt) instead of a machine deciding on half a request.
+ */
+import { z } from 'zod';
+import { BROKER_MODES } from '../domain/broker';
+import type { Lifecycle, ServiceType, SupplierStatus } from '../domain/types';
+
+const text = z.string();
+const optionalText = text.optional();
+
+export const SERVICE_TYPES = ['Loan', 'Copy', 'CopyOrLoan'] as const satisfies readonly ServiceType[];
+export const SUPPLIER_STATUSES = [
+  'RequestReceived',
+  'ExpectToSupply',
+  'WillSupply',
+  'Loaned',
+  'Overdue',
+  'Recalled',
+  'RetryPossible',
+  'Unfilled',
+  'CopyCompleted',
+  'LoanCompleted',
+  'CompletedWithoutReturn',
+  'Cancelled',
+] as const satisfies readonly SupplierStatus[];
+
+/**
+ * The schema, built with `object`: z.object gives the types (known fields only), z.looseObject
+ * decodes (unknown fields kept, see above). One tree, so the two cannot differ.
+ */
+function schemaWith(object: typeof z.object) {
+  const rotaEntrySchema = object({ symbol: text, localId: optionalText, callNumber: optionalText });
+
+  /** The machines' fields (src/domain/types.ts `Lifecycle`). */
+  const lifecycleSchema = object({
+    serviceType: z.enum(SERVICE_TYPES),
+    rota: z.array(rotaEntrySchema).optional(),
+    rotaIndex: z.number().int().min(0).optional(),
+    dueDate: optionalText,
+    loanConditions: z.array(text).optional(),
+    resumeState: optionalText,
+    lastStatus: z.enum(SUPPLIER_STATUSES).optional(),
+    renewals: z.number().int().min(0).optional(),
+    reason: optionalText,
+    itemId: optionalText,
+    pendingNote: optionalText,
+  });
+
+  /** The item asked for. From staff it has a title or an identifier; from a partner, what it sent. */
+  const storedBibliographicSchema = object({
+    title: optionalText,
+    author: optionalText,
+    titleOfComponent: optionalText,
+    authorOfComponent: optionalText,
+    edition: optionalText,
+    volume: optionalText,
+    issue: optionalText,
+    pagesRequested: optionalText,
+    publisher: optionalText,
+    publicationDate: optionalText,
+    placeOfPublication: optionalText,
+    isbn: optionalText,
+    issn: optionalText,
+    oclcNumber: optionalText,
+    doi: optionalText,
+    supplierUniqueRecordId: optionalText,
+  });
+
+  const storedPatronSchema = object({ id: text, name: optionalText, email: optionalText, noMail: z.boolean().optional() });
+
+  const routingVerdictSchema = object({ symbol: text, kept: z.boolean(), rank: z.number().optional(), reason: text });
+
+  return object({
+    lifecycle: lifecycleSchema.optional(),
+    bibliographic: storedBibliographicSchema.optional(),
+    patron: storedPatronSchema.optional(),
+    pickupLocation: optionalText,
+    /** The format wanted (open list: Book, Journal, DVD ...). */
+    format: optionalText,
+    /** The date after which the patron no longer wants the item (YYYY-MM-DD). */
+    neededBy: optionalText,
+    note: optionalText,
+    /** Suppliers the request named (staff, a discovery layer, or a brokered request's candidates). */
+    candidates: z.array(rotaEntrySchema).optional(),
+    /** Who made a borrowing request: staff, or an NCIP caller with the id it gave the request. */
+    source: object({ channel: z.enum(['staff', 'ncip']), externalId: optionalText }).optional(),
+    /** How the rota was chosen, for staff to read. */
+    routing: object({ strategy: text, explanation: z.array(routingVerdictSchema), at: text }).optional(),
+    /** A request from a partner: the requesting agency's name as it sent it. */
+    requestingAgencyName: optionalText,
+    /** A broker row: the hub it belongs to and its mode, fixed at intake. */
+    broker: object({ symbol: text, mode: z.enum(BROKER_MODES) }).optional(),
+    /** What the library's ILS told us (NCIP). */
+    ncip: object({
+      /** Borrowing: the temporary item AcceptItem created (NCIP callers find requests by it). */
+      itemId: optionalText,
+      /** Borrowing: the ILS's hold (request) id from AcceptItem. */
+      requestId: optionalText,
+      /** Lending: the checkout to the borrowing library. */
+      checkOut: object({ itemId: text, userId: text, dueDate: optionalText }).optional(),
+    }).optional(),
+  });
+}
+
+export const requestDataSchema = schemaWith(z.looseObject as unknown as typeof z.object);
+type RequestDataFields = z.output<ReturnType<typeof schemaWith>>;
+export type StoredBibliographic = NonNullable<RequestDataFields['bibliographic']>;
+export type StoredPatron = NonNullable<RequestDataFields['patron']>;
+
+/** The decoded column. `lifecycle` is always there: a row written before it had one gets `{ serviceType }`. */
+export type RequestData = Omit<RequestDataFields, 'lifecycle'> & { lifecycle: Lifecycle };
+/** What may be written: a row without a lifecycle yet reads back with `{ serviceType }`. */
+export type RequestDataInput = Omit<RequestData, 'lifecycle'> & { readonly lifecycle?: Lifecycle };
+export type RequestNcipData = NonNullable<RequestData['ncip']>;
+export type BrokerData = NonNullable<RequestData['broker']>;
+
+/** A row whose `data` does not fit the schema: written by hand or by a bug, never by this server. */
+export class RequestDataCorrupt extends Error {
+  constructor(
+    readonly requestId: string,
+    readonly problems: string,
+  ) {
+    super(`request ${requestId} has data this server cannot read: ${problems}`);
+    this.name = 'RequestDataCorrupt';
+  }
+}
+
+export function decodeRequestData(row: { readonly id: string; readonly serviceType: Lifecycle['serviceType']; readonly data: unknown }): RequestData {
+  const result = requestDataSchema.safeParse(row.data ?? {});
+  // The schema's lifecycle is the domain's Lifecycle, field for field.
+  if (result.success) return { ...result.data, lifecycle: (result.data.lifecycle as Lifecycle | undefined) ?? { serviceType: row.serviceType } };
+  const requestId = row.id;
+  throw new RequestDataCorrupt(requestId, result.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`).join('; '));
+}

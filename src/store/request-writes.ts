@@ -1,0 +1,112 @@
+/**
+ * A state change as one SQL statement: the request row (inserted, or updated under its
+ * optimistic lock), its audit events, its outbox rows and, for a partner's message, the message
+ * with our answer. Data-modifying CTEs make it atomic without BEGIN/COMMIT, and each part is
+ * written only from the rows the part before it wrote, so it is all or nothing:
+ *
+ * - the request is written only if its version is still the one the decision was made on, and
+ *   only if no message with the same dedupe key was recorded (a second delivery changes nothing);
+ * - events and outbox rows only with the request (or, for a remark, with the message);
+ * - the message only with the request, so a recorded answer always matches what was saved.
+ *
+ * A new request from a partner is then one round trip; two deliveries of one message racing each
+ * other are settled by the unique indexes (dedupe key, request keys), not by a read beforehand:
+ * the loser writes nothing and is told so, and the caller answers from the winner's record.
+ */
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Db } from './db';
+import type { NewRequestEvent } from './events';
+import { masked, type NewProtocolMessage } from './messages';
+import type { OutboxEffect } from './outbox';
+import type { RequestChanges, NewRequestRow } from './requests';
+import { outbox, protocolMessages, requestEvents, requests } from './schema';
+
+export type EventEntry = Omit<NewRequestEvent, 'requestId'>;
+
+export type RequestWrite =
+  /** A new request (from a partner, staff or a discovery layer), in its first state. */
+  | { readonly kind: 'insert'; readonly row: NewRequestRow; readonly at: Date }
+  /** A change of an existing request, made on `expectedVersion`. */
+  | { readonly kind: 'update'; readonly id: string; readonly expectedVersion: number; readonly changes: RequestChanges; readonly at: Date }
+  /** Nothing about the request changes (a repeated status, a note): audit only, same version. */
+  | { readonly kind: 'remark'; readonly id: string };
+
+export interface StateWrite {
+  readonly request?: RequestWrite;
+  readonly events?: readonly EventEntry[];
+  readonly outbox?: readonly OutboxEffect[];
+  /** An inbound message and our answer, with a dedupe key: recorded with the change, or alone. */
+  readonly message?: NewProtocolMessage;
+}
+
+/**
+ * Writes it all, or nothing. False when nothing was written: the version moved on, the request's
+ * key is taken, or the message's dedupe key was recorded first (the caller finds out which).
+ */
+export async function writeState(db: Db, write: StateWrite, newId: () => string): Promise<boolean> {
+  const parts: SQL[] = [];
+  const target = write.request;
+  const dedupe = write.message?.dedupeKey ? write.message : undefined;
+  const unseen = dedupe
+    ? sql`not exists (select 1 from protocol_messages where protocol = ${dedupe.protocol} and dedupe_key = ${dedupe.dedupeKey})`
+    : sql`true`;
+  // `w` is the written request's id, the anchor every other part hangs on.
+  if (target?.kind === 'insert') {
+    const row = { ...target.row, data: target.row.data ?? {}, version: 1, needsAttention: target.row.needsAttention ?? false, createdAt: target.at, updatedAt: target.at };
+    parts.push(sql`w as (insert into requests select * from jsonb_populate_record(null::requests, ${json(columnsOf(requests, row))}::jsonb) where ${unseen} on conflict do nothing returning id)`);
+  } else if (target?.kind === 'update') {
+    parts.push(sql`w as (update requests set ${assignments(target.changes, target.at)} where id = ${target.id} and version = ${target.expectedVersion} and ${unseen} returning id)`);
+  } else {
+    // A remark (or a message alone): hangs on the message when there is one, so a second delivery adds no event.
+    const id = target?.id ?? write.message?.requestId ?? null;
+    if (write.message) parts.push(messagePart(write.message, sql`${unseen}`));
+    parts.push(write.message ? sql`w as (select ${id}::uuid as id from m)` : sql`w as (select ${id}::uuid as id)`);
+  }
+  if (write.events?.length) {
+    const rows = write.events.map((e) => columnsOf(requestEvents, { ...e, requestId: null, data: e.data ?? {} }));
+    parts.push(sql`e as (insert into request_events (request_id, event, from_state, to_state, actor, data, at)
+      select w.id, x.event, x.from_state, x.to_state, x.actor, x.data, x.at from w, jsonb_populate_recordset(null::request_events, ${json(rows)}::jsonb) with ordinality as x
+      order by x.ordinality)`);
+  }
+  if (write.outbox?.length) {
+    // Commit order is the outbox's `seq`: the rows are numbered in the order the decision gave them.
+    const rows = write.outbox.map((o) => columnsOf(outbox, { id: newId(), queue: o.queue, jobName: o.jobName, payload: o.payload ?? {}, notBefore: o.notBefore ?? null }));
+    parts.push(sql`o as (insert into outbox (id, queue, job_name, payload, request_id, not_before)
+      select x.id, x.queue, x.job_name, x.payload, w.id, x.not_before from w, jsonb_populate_recordset(null::outbox, ${json(rows)}::jsonb) with ordinality as x
+      order by x.ordinality)`);
+  }
+  if (write.message && target && target.kind !== 'remark') parts.push(messagePart(write.message, sql`exists (select 1 from w)`));
+  const result = await db.execute<{ written: number }>(sql`with ${sql.join(parts, sql`, `)} select (select count(*) from w)::int as written`);
+  const rows = (result as unknown as { rows?: { written: number }[] }).rows ?? (result as unknown as { written: number }[]);
+  return Number(rows[0]?.written ?? 0) > 0;
+}
+
+function messagePart(message: NewProtocolMessage, condition: SQL): SQL {
+  const row = columnsOf(protocolMessages, { attempts: 1, ...masked(message) });
+  return sql`m as (insert into protocol_messages select * from jsonb_populate_record(null::protocol_messages, ${json(row)}::jsonb) where ${condition} on conflict do nothing returning id)`;
+}
+
+function assignments(changes: RequestChanges, at: Date): SQL {
+  const set: SQL[] = [sql`version = version + 1`, sql`updated_at = ${at.toISOString()}::timestamptz`];
+  if (changes.state !== undefined) set.push(sql`state = ${changes.state}`);
+  if (changes.data !== undefined) set.push(sql`data = ${json(changes.data)}::jsonb`);
+  if (changes.needsAttention !== undefined) set.push(sql`needs_attention = ${changes.needsAttention}`);
+  if (changes.supplyingAgencyId !== undefined) set.push(sql`supplying_agency_id = ${changes.supplyingAgencyId}`);
+  if (changes.supplyingAgencyRequestId !== undefined) set.push(sql`supplying_agency_request_id = ${changes.supplyingAgencyRequestId}`);
+  return sql.join(set, sql`, `);
+}
+
+/** A row keyed by column name, as jsonb_populate_record reads it; absent columns are null. */
+function columnsOf(table: PgTable, values: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = values[key];
+    if (value !== undefined) row[column.name] = value instanceof Date ? value.toISOString() : value;
+  }
+  return row;
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value);
+}
