@@ -18,11 +18,11 @@
  * failures throw and the job retries.
  */
 import { z } from 'zod';
-import type { PatronNotice } from '../../domain/types';
+import { PATRON_NOTICES, type PatronNotice } from '../../domain/types';
 import { PermanentJobFailure } from '../../jobs';
 import { MailRefused, type MailSender } from '../../notify/mailer';
 import { renderNotice, templateFor, type RenderedNotice } from '../../notify/render';
-import { isPatronNotice, mailSettingsOf, noticeEnabled, PATRON_NOTICES } from '../../notify/settings';
+import { isPatronNotice, mailSettingsOf, noticeEnabled } from '../../notify/settings';
 import { buildNoticeView } from '../../notify/view';
 import type { Db } from '../../store/db';
 import { appendRemark } from '../../store/events';
