@@ -39,7 +39,7 @@ import type { LibraryRow } from '../../store/libraries';
 import { findPartnerBySymbol } from '../../store/partners';
 import { getRequest, insertRequest, updateRequest, type RequestRow } from '../../store/requests';
 import { Conflict } from '../errors';
-import type { SendPayload } from '../pipeline/effects';
+import type { SendPayload } from '../../jobs';
 import { bibliographicFromIso, symbolOf, type BrokerData } from '../iso18626/mapping';
 import { Iso18626Refusal } from '../iso18626/refusal';
 import { applyChanges, applyEvent, decide, DEFAULT_ROUTING, eventLabel, lifecycleOf, saveDecision, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';

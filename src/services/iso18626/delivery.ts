@@ -10,14 +10,13 @@
  * DELIVERY_ATTENTION_AFTER_MS puts the request in front of staff while the retries go on.
  */
 import { buildIso18626, tryParseIso18626, type ConfirmationMessage } from '../../../protocols/iso18626';
-import { PermanentJobFailure } from '../../jobs';
+import { JOBS, PermanentJobFailure, requireJob, type SendPayload } from '../../jobs';
 import { findLibraryById } from '../../store/libraries';
 import type { OutboxRow } from '../../store/outbox';
 import { findPartnerBySymbol } from '../../store/partners';
 import { getRequest } from '../../store/requests';
 import { recordAttempt, type AttemptOutcome } from './delivery-attempts';
 import type { DeliveryProblem, RetryPolicy } from './delivery-attention';
-import type { SendPayload } from '../pipeline/effects';
 import { outboundMessage } from './mapping';
 import { applyEvent, type LifecycleDeps } from '../pipeline/pipeline';
 import { partnerAuth } from '../directory/partner-auth';
@@ -37,7 +36,7 @@ export class TransientDeliveryFailure extends Error {
 
 /** `attempt`: the queue's try number (1 for the first), when a worker runs the row. */
 export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow, options: { attempt?: number } = {}): Promise<void> {
-  const payload = row.payload as unknown as SendPayload;
+  const { payload } = requireJob(row, JOBS.send);
   const request = row.requestId ? await getRequest(deps.db, row.requestId) : undefined;
   if (!request) throw new PermanentJobFailure(`outbox row ${row.id} has no request`);
   const partner = await findPartnerBySymbol(deps.db, payload.to);

@@ -10,7 +10,7 @@ import { canonicalSymbol, symbolParts } from '../../domain/symbols';
 import type { Lifecycle } from '../../domain/types';
 import type { RequestRow } from '../../store/requests';
 import type { BorrowingRequestData } from '../borrowing/borrowing';
-import type { SendPayload } from '../pipeline/effects';
+import type { SendPayload } from '../../jobs';
 
 export function agencyId(symbol: string): AgencyId {
   const { type, value } = symbolParts(symbol);

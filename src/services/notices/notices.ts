@@ -19,7 +19,7 @@
  */
 import { z } from 'zod';
 import { PATRON_NOTICES, type PatronNotice } from '../../domain/types';
-import { PermanentJobFailure } from '../../jobs';
+import { PermanentJobFailure, type NoticePayload } from '../../jobs';
 import { MailRefused, type MailSender } from '../../notify/mailer';
 import { renderNotice, templateFor, type RenderedNotice } from '../../notify/render';
 import { isPatronNotice, mailSettingsOf, noticeEnabled } from '../../notify/settings';
@@ -32,13 +32,6 @@ import type { OutboxRow } from '../../store/outbox';
 import { getRequest, type RequestRow } from '../../store/requests';
 import type { ServiceDeps } from '../deps';
 import { ValidationFailed } from '../errors';
-
-/** The payload of a `patron.notice` outbox row. */
-export interface NoticePayload {
-  readonly notice: PatronNotice;
-  /** The loan's due date when the notice was decided (reminders and renewals: one mail per date). */
-  readonly dueDate?: string;
-}
 
 export interface NoticeDeps extends ServiceDeps {
   readonly mail: MailSender;
