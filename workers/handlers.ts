@@ -1,9 +1,9 @@
 /**
- * The job handlers of this installation, by queue and job name. Each feature that produces
- * outbox rows registers its consumer here. A row whose job name has no handler goes dead at
- * once, visible to staff, rather than waiting.
+ * The job handlers of this installation, one per job of the closed list (src/jobs.ts), each
+ * typed by its job. Each feature that produces outbox rows registers its consumer here. A row
+ * whose job has no handler goes dead at once, visible to staff, rather than waiting.
  */
-import { JOBS } from '../src/services/pipeline/effects';
+import { JOBS } from '../src/jobs';
 import { deliverOutboxRow, type DeliveryDeps } from '../src/services/iso18626/delivery';
 import { changeRequest } from '../src/services/pipeline/pipeline';
 import { carryOutNcipCall } from '../src/services/ncip/circulation';
@@ -20,35 +20,27 @@ export type HandlerDeps = DeliveryDeps & {
 };
 
 export function jobHandlers(deps: HandlerDeps): JobHandlers {
+  const mail = deps.mail;
   return {
-    delivery: {
-      [JOBS.send]: ({ row, attempt }) => deliverOutboxRow(deps, row, { attempt }),
-    },
-    ...(deps.mail ? { notify: { [JOBS.notice]: ({ row }) => sendNotice({ ...deps, mail: deps.mail!, mailFrom: deps.mailFrom ?? 'ill@localhost' }, row) } } : {}),
+    [JOBS.send]: ({ row, attempt }) => deliverOutboxRow(deps, row, { attempt }),
+    ...(mail ? { [JOBS.notice]: ({ row }) => sendNotice({ ...deps, mail, mailFrom: deps.mailFrom ?? 'ill@localhost' }, row) } : {}),
     // Calls to the member library's ILS; a Problem goes dead (needs attention), the rest retries.
-    ncip: {
-      [JOBS.ncip]: ({ row }) => carryOutNcipCall(deps, row),
-    },
-    timers: {
-      // A stale timer (the request moved on) is a no-op decision in the machine.
-      [JOBS.supplierAnswer]: async ({ row }) => {
-        const { rotaIndex } = row.payload as { rotaIndex: number };
-        // A borrowing request or a broker hub's transaction, each by its own machine.
-        const event = { type: 'supplier_timeout', rotaIndex } as const;
-        await changeRequest(deps, row.requestId!, { input: (request) => (request.role === 'broker' ? { role: 'broker', event } : { role: 'requester', event }), actor: 'system:timer' });
-      },
+    [JOBS.ncip]: ({ row }) => carryOutNcipCall(deps, row),
+    // A stale timer (the request moved on) is a no-op decision in the machine.
+    [JOBS.supplierAnswer]: async ({ row }) => {
+      // A borrowing request or a broker hub's transaction, each by its own machine.
+      const event = { type: 'supplier_timeout', rotaIndex: row.payload.rotaIndex } as const;
+      await changeRequest(deps, row.requestId!, { input: (request) => (request.role === 'broker' ? { role: 'broker', event } : { role: 'requester', event }), actor: 'system:timer' });
     },
   };
 }
 
-/** Work started by job schedulers (workers/schedules.ts), by queue and job name. */
+/** Work started by job schedulers (workers/schedules.ts), by job. */
 export function scheduledHandlers(deps: HandlerDeps): ScheduledHandlers {
   return {
-    timers: {
-      [JOBS.noticesSweep]: async ({ at, log }) => {
-        const queued = await sweepDueDates({ ...deps, dueSoonDays: deps.dueSoonDays ?? 3 }, at);
-        log.info({ dueSoon: queued.filter((r) => r.notice === 'due_soon').length, overdue: queued.filter((r) => r.notice === 'overdue').length }, 'due-date reminders queued');
-      },
+    [JOBS.noticesSweep]: async ({ at, log }) => {
+      const queued = await sweepDueDates({ ...deps, dueSoonDays: deps.dueSoonDays ?? 3 }, at);
+      log.info({ dueSoon: queued.filter((r) => r.notice === 'due_soon').length, overdue: queued.filter((r) => r.notice === 'overdue').length }, 'due-date reminders queued');
     },
   };
 }

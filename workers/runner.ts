@@ -10,27 +10,29 @@
  */
 import { UnrecoverableError, Worker, type Job, type MinimalJob } from 'bullmq';
 import type { Logger } from 'pino';
-import { PermanentJobFailure, QUEUE_NAMES, type QueueName } from '../src/jobs';
+import { asJobRow, JOB_QUEUES, PermanentJobFailure, QUEUE_NAMES, type JobRow, type OutboxJobName, type QueueName, type ScheduledJobName } from '../src/jobs';
 import type { Db } from '../src/store/db';
 import { getOutboxRow, markDead, markDone, recordFailedAttempt, type OutboxRow } from '../src/store/outbox';
 import { cappedExponentialBackoff, setUpSettled, workerConnection } from './queues';
 
-export interface JobContext {
-  readonly row: OutboxRow;
+export interface JobContext<J extends OutboxJobName = OutboxJobName> {
+  /** The row, with the payload of its job. */
+  readonly row: JobRow<J, OutboxRow>;
   /** 1 for the first try. */
   readonly attempt: number;
   readonly log: Logger;
 }
 
-export type JobHandler = (ctx: JobContext) => Promise<void>;
-export type JobHandlers = Partial<Record<QueueName, Readonly<Record<string, JobHandler>>>>;
+export type JobHandler<J extends OutboxJobName = OutboxJobName> = (ctx: JobContext<J>) => Promise<void>;
+/** One handler per job, typed by it; the job's queue is fixed by src/jobs.ts. */
+export type JobHandlers = { readonly [J in OutboxJobName]?: JobHandler<J> };
 
 /**
  * Work that a BullMQ job scheduler starts (a daily sweep) rather than an outbox row: its job
  * carries no row id. It must be idempotent itself; a failure is retried and then only logged.
  */
 export type ScheduledHandler = (ctx: { readonly at: Date; readonly log: Logger }) => Promise<void>;
-export type ScheduledHandlers = Partial<Record<QueueName, Readonly<Record<string, ScheduledHandler>>>>;
+export type ScheduledHandlers = { readonly [J in ScheduledJobName]?: ScheduledHandler };
 
 export interface WorkerDeps {
   readonly db: Db;
@@ -93,10 +95,12 @@ async function processJob(deps: WorkerDeps, queue: QueueName, job: Job<{ outboxI
     log.debug({ status: row.status }, 'outbox row already settled; job replay ignored');
     return;
   }
-  const handler = deps.handlers[queue]?.[row.jobName];
+  const jobRow = asJobRow(row);
+  // The handler's own job: asJobRow checked that the row is one, on its queue.
+  const handler = jobRow?.queue === queue ? (deps.handlers[jobRow.jobName] as JobHandler | undefined) : undefined;
   try {
-    if (!handler) throw new PermanentJobFailure(`no handler for job "${row.jobName}" on queue "${queue}"`);
-    await handler({ row, attempt: job.attemptsMade + 1, log });
+    if (!jobRow || !handler) throw new PermanentJobFailure(`no handler for job "${row.jobName}" on queue "${queue}"`);
+    await handler({ row: jobRow, attempt: job.attemptsMade + 1, log });
   } catch (err) {
     await recordFailure(deps, job, queue, err);
   }
@@ -136,7 +140,8 @@ async function recordFailure(deps: WorkerDeps, job: Job<{ outboxId?: string }>, 
 }
 
 async function runScheduled(deps: WorkerDeps, queue: QueueName, job: Job<{ outboxId?: string }>): Promise<void> {
-  const handler = deps.scheduled?.[queue]?.[job.name];
+  const name = job.name as ScheduledJobName;
+  const handler = Object.hasOwn(JOB_QUEUES, name) && JOB_QUEUES[name] === queue ? deps.scheduled?.[name] : undefined;
   if (!handler) throw new UnrecoverableError(`no scheduled handler for job "${job.name}" on queue "${queue}"`);
   const log = deps.log.child({ queue, job: job.name, jobId: job.id });
   await handler({ at: deps.now(), log });

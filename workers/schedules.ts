@@ -4,7 +4,7 @@
  * itself lives in services/ and is registered in handlers.ts as a scheduled handler.
  */
 import type { Queue } from 'bullmq';
-import { JOBS } from '../src/services/pipeline/effects';
+import { JOBS } from '../src/jobs';
 
 /** Daily at `hour`:00, server local time (the TZ of the process). */
 export function noticesSweepPattern(hour: number): string {

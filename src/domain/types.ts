@@ -99,19 +99,9 @@ export type OutboundMessage =
 
 export type NcipCall = 'LookupUser' | 'AcceptItem' | 'CheckOutItem' | 'CheckInItem' | 'DeleteItem' | 'CancelRequestItem';
 
-/** Patron notifications (issue: patron e-mail); the notify worker renders and sends them. */
-export type PatronNotice =
-  | 'request_received'
-  | 'shipped'
-  | 'ready_for_pickup'
-  | 'due_soon'
-  | 'overdue'
-  | 'recalled'
-  | 'renewed'
-  | 'renew_refused'
-  | 'cancelled'
-  | 'unfilled'
-  | 'delivered';
+/** Patron notifications (issue: patron e-mail), in telling order; the notify worker renders and sends them. */
+export const PATRON_NOTICES = ['request_received', 'shipped', 'ready_for_pickup', 'due_soon', 'overdue', 'recalled', 'renewed', 'renew_refused', 'cancelled', 'unfilled', 'delivered'] as const;
+export type PatronNotice = (typeof PATRON_NOTICES)[number];
 
 export type Effect =
   | { readonly kind: 'send'; readonly message: OutboundMessage }

@@ -26,6 +26,7 @@ import {
   type UserId,
   type UserName,
 } from '../../protocols/ncip';
+import { MAX_ANSWER_BYTES, postText } from '../http-client';
 import type { NcipSettings } from './settings';
 
 export interface NcipRefusalProblem {
@@ -39,7 +40,7 @@ export interface NcipRefusalProblem {
   readonly value?: string;
 }
 
-export type NcipTransientReason = 'timeout' | 'connection' | 'http-status' | 'content-type' | 'unparseable' | 'temporary-problem';
+export type NcipTransientReason = 'timeout' | 'connection' | 'http-status' | 'content-type' | 'too-large' | 'unparseable' | 'temporary-problem';
 
 export type NcipFailure =
   | { readonly kind: 'refused'; readonly problems: readonly NcipRefusalProblem[] }
@@ -64,6 +65,8 @@ export interface NcipExchange {
 
 export interface NcipClientDeps {
   readonly fetch?: typeof fetch;
+  /** The most of an answer that is read (default MAX_ANSWER_BYTES); a longer one is a transient failure. */
+  readonly maxAnswerBytes?: number;
   readonly now?: () => Date;
   readonly onExchange?: (exchange: NcipExchange) => void | Promise<void>;
 }
@@ -129,7 +132,7 @@ export interface RequestItemInput {
 }
 
 export function createNcipClient(settings: NcipSettings, deps: NcipClientDeps = {}): NcipClient {
-  const doFetch = deps.fetch ?? fetch;
+  const maxAnswerBytes = deps.maxAnswerBytes ?? MAX_ANSWER_BYTES;
   const now = deps.now ?? (() => new Date());
   const secrets = [
     settings.fromAgencyAuthentication,
@@ -188,22 +191,12 @@ export function createNcipClient(settings: NcipSettings, deps: NcipClientDeps = 
       return { ok: false, error: failure };
     };
 
-    let status: number;
-    let body: string;
-    let contentType: string;
-    try {
-      const response = await doFetch(settings.url, { method: 'POST', headers: httpHeaders, body: xml, signal: AbortSignal.timeout(settings.timeoutMs), redirect: 'follow' });
-      status = response.status;
-      contentType = response.headers.get('content-type') ?? '';
-      body = await response.text();
-    } catch (err) {
-      // Duck-typed: fetch's errors may come from another realm (test sandboxes), defeating instanceof.
-      const name = typeof err === 'object' && err !== null && 'name' in err ? String(err.name) : '';
-      if (name === 'TimeoutError' || name === 'AbortError') return transient('timeout', `no answer within ${settings.timeoutMs} ms`);
-      return transient('connection', describeFetchError(err));
-    }
+    const posted = await postText(settings.url, xml, { headers: httpHeaders, timeoutMs: settings.timeoutMs, maxAnswerBytes, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+    if (!posted.ok) return transient(posted.failure.kind, posted.failure.detail);
+    const { status, contentType, body } = posted.answer;
     if (status < 200 || status > 299) return transient('http-status', `HTTP ${status}`, { responseXml: body, httpStatus: status });
     if (!/\bxml\b/i.test(contentType)) return transient('content-type', `expected an XML answer, got ${contentType || 'no Content-Type'}`, { responseXml: body, httpStatus: status });
+    if (posted.answer.truncated) return transient('too-large', `answered with more than ${maxAnswerBytes} bytes`, { responseXml: body, httpStatus: status });
 
     let answer: NcipMessage;
     try {
@@ -481,13 +474,4 @@ function maskUrl(url: string): string {
   } catch {
     return url;
   }
-}
-
-function describeFetchError(err: unknown): string {
-  if (typeof err !== 'object' || err === null) return String(err);
-  const { message, cause } = err as { message?: unknown; cause?: { code?: unknown; message?: unknown } };
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const causeMessage = typeof cause?.message === 'string' ? cause.message : undefined;
-  const text = causeMessage ?? (typeof message === 'string' ? message : String(err));
-  return code !== undefined && !text.includes(code) ? `${code}: ${text}` : text;
 }

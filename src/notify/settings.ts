@@ -5,22 +5,7 @@
  */
 import Handlebars from 'handlebars';
 import { z } from 'zod';
-import type { PatronNotice } from '../domain/types';
-
-/** Every patron notice the machines emit (src/domain/types.ts PatronNotice), in telling order. */
-export const PATRON_NOTICES = [
-  'request_received',
-  'shipped',
-  'ready_for_pickup',
-  'due_soon',
-  'overdue',
-  'recalled',
-  'renewed',
-  'renew_refused',
-  'cancelled',
-  'unfilled',
-  'delivered',
-] as const satisfies readonly PatronNotice[];
+import { PATRON_NOTICES, type PatronNotice } from '../domain/types';
 
 export function isPatronNotice(value: string): value is PatronNotice {
   return (PATRON_NOTICES as readonly string[]).includes(value);

@@ -6,21 +6,15 @@
  * could not be added or was lost by Redis.
  */
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
-import { QUEUES, type QueueName } from '../jobs';
+import { QUEUES, type OutboxJob } from '../jobs';
 import type { Db } from './db';
 import { appendRemark } from './events';
 import { outbox, requests } from './schema';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
-export interface OutboxEffect {
-  readonly queue: QueueName;
-  readonly jobName: string;
-  readonly payload?: Record<string, unknown>;
-  readonly requestId?: string;
-  /** Run no earlier than this (a timer). */
-  readonly notBefore?: Date;
-}
+/** A row to write: a job of the closed list (src/jobs.ts), on its queue, with its payload. */
+export type OutboxEffect = OutboxJob;
 
 export async function addToOutbox(tx: Db, effects: readonly OutboxEffect[], newId: () => string): Promise<string[]> {
   if (effects.length === 0) return [];
@@ -28,7 +22,7 @@ export async function addToOutbox(tx: Db, effects: readonly OutboxEffect[], newI
     id: newId(),
     queue: e.queue,
     jobName: e.jobName,
-    payload: e.payload ?? {},
+    payload: e.payload,
     requestId: e.requestId ?? null,
     notBefore: e.notBefore ?? null,
   }));

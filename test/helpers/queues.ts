@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import type { RequesterAction } from '../../src/domain/types';
+import { JOBS, outboxJob } from '../../src/jobs';
 import { openQueues, type QueueSetup } from '../../workers/queues';
+
+/** Some outbox row (a patron notice), for tests of the outbox and the queues rather than of mail. */
+export const someJob = (requestId?: string) => outboxJob(JOBS.notice, { notice: 'shipped' }, requestId ? { requestId } : {});
+
+/** A requester's message to a supplier, as the pipeline writes it. */
+export const messageJob = (requestId: string, action: RequesterAction, to = 'ISIL:DK-SUPPLIER') => outboxJob(JOBS.send, { to, message: { kind: 'requestingAgencyMessage', action } }, { requestId });
+
+/** A supplier's answer timer, due at `at`. */
+export const timerJob = (at: Date) => outboxJob(JOBS.supplierAnswer, { rotaIndex: 0 }, { notBefore: at });
 
 /** Queues on the run's private Redis under a prefix of their own, with quick retries. */
 export function testQueues(attempts = 3): QueueSetup {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { eq } from 'drizzle-orm';
 import { buildIso18626, confirmationFor, parseIso18626, type InboundMessage } from '../../protocols/iso18626';
+import { JOBS, outboxJob } from '../../src/jobs';
 import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { remainingRetryMs } from '../../src/services/iso18626/delivery-attention';
 import { deliverOutboxRow, TransientDeliveryFailure, type DeliveryDeps } from '../../src/services/iso18626/delivery';
@@ -156,7 +157,7 @@ describe('a partner that cannot be reached', () => {
   it('keeps the request in front of staff when other work of it gave up', async () => {
     const { requestId, row } = await newRequest();
     for (const [i, minutes] of [0, 20].entries()) await expect(tryAt(row, minutes, i + 1)).rejects.toThrow(TransientDeliveryFailure);
-    const [other] = await addToOutbox(deps.db, [{ queue: 'ncip', jobName: 'ncip_call', requestId, payload: { call: 'LookupUser' } }], randomUUID);
+    const [other] = await addToOutbox(deps.db, [outboxJob(JOBS.ncip, { call: 'LookupUser' }, { requestId })], randomUUID);
     await markDead(deps.db, other!, 'NCIP LookupUser refused by the ILS: User Blocked', clock);
 
     await lenderIsBack();

@@ -8,6 +8,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { buildIso18626, parseIso18626, type InboundMessage, type Request, type RequestingAgencyMessage, type SupplyingAgencyMessage } from '../../protocols/iso18626';
 import { createApp } from '../../src/http/app';
+import { JOBS, requireJob } from '../../src/jobs';
 import { iso18626Router } from '../../src/http/iso18626';
 import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import type { LifecycleDeps } from '../../src/services/pipeline/pipeline';
@@ -249,7 +250,7 @@ describe('receiving ISO 18626 messages (POST /iso18626)', () => {
       const [timer] = await database.db.select().from(outbox).where(eq(outbox.requestId, req.id)).then((rows) => rows.filter((r) => r.queue === 'timers'));
       expect(timer?.notBefore?.getTime()).toBe(clock.getTime() + deps.supplierTimeoutMs);
       const handlers = jobHandlers({ ...deps, timeoutMs: 1000 });
-      await handlers.timers!.supplier_answer!({ row: timer!, attempt: 1, log: pino({ level: 'silent' }) });
+      await handlers[JOBS.supplierAnswer]!({ row: requireJob(timer!, JOBS.supplierAnswer), attempt: 1, log: pino({ level: 'silent' }) });
       const moved = await getRequest(database.db, req.id);
       expect(moved).toMatchObject({ state: 'sent_to_supplier', data: { lifecycle: { rotaIndex: 1 } } });
       expect(String((await listEvents(database.db, req.id)).at(-1)?.data.note)).toMatch(/did not answer within 1 hour/);
@@ -261,7 +262,7 @@ describe('receiving ISO 18626 messages (POST /iso18626)', () => {
         { to: 'ISIL:DK-Q', message: { kind: 'request', rotaIndex: 1 } },
       ]);
       // The same timer firing again is stale: nothing moves.
-      await handlers.timers!.supplier_answer!({ row: timer!, attempt: 2, log: pino({ level: 'silent' }) });
+      await handlers[JOBS.supplierAnswer]!({ row: requireJob(timer!, JOBS.supplierAnswer), attempt: 2, log: pino({ level: 'silent' }) });
       expect((await getRequest(database.db, req.id))?.data).toMatchObject({ lifecycle: { rotaIndex: 1 } });
     });
   });

@@ -179,6 +179,13 @@ describe('NCIP client against a mock ILS over HTTP', () => {
     expect(exchanges[0]).toMatchObject({ httpStatus: 500, responseXml: expect.stringContaining('problem processing NCIP request') });
   });
 
+  it('reads no more of an answer than it allows, and reports a longer one as transient', async () => {
+    const settings = parseNcipSettings({ url: ils.url, fromAgencyId: 'BROKER', toAgencyId: 'MAIN' });
+    const result = await createNcipClient(settings, { now: () => NOW, maxAnswerBytes: 200, onExchange: (e) => void exchanges.push(e) }).lookupUser({ patronId: 'P-1' });
+    expect(result).toEqual({ ok: false, error: { kind: 'transient', reason: 'too-large', detail: 'answered with more than 200 bytes', httpStatus: 200 } });
+    expect(exchanges[0]?.responseXml).toHaveLength(200);
+  });
+
   it('reports a wrong content type as transient', async () => {
     ils.setBehaviour({ contentType: 'text/html' });
     expect(await client().lookupUser({ patronId: 'P-1' })).toMatchObject({ ok: false, error: { kind: 'transient', reason: 'content-type', httpStatus: 200 } });

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
+import type { PatronNotice } from '../../src/domain/types';
+import { JOBS, outboxJob } from '../../src/jobs';
 import { createMailSender, MailUnavailable, type MailSender } from '../../src/notify/mailer';
 import type { MailSettingsInput } from '../../src/notify/settings';
 import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
@@ -68,8 +70,8 @@ describe('patron e-mail', () => {
     return (await updateRequest(database.db, current.id, current.version, { state, data: { ...current.data, lifecycle } }, new Date()))!;
   }
 
-  async function queueNotice(requestId: string, notice: string, dueDate?: string): Promise<OutboxRow> {
-    const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron.notice', requestId, payload: { notice, ...(dueDate ? { dueDate } : {}) } }], randomUUID));
+  async function queueNotice(requestId: string, notice: PatronNotice, dueDate?: string): Promise<OutboxRow> {
+    const [id] = await database.db.transaction((tx) => addToOutbox(tx, [outboxJob(JOBS.notice, { notice, ...(dueDate ? { dueDate } : {}) }, { requestId })], randomUUID));
     return (await getOutboxRow(database.db, id!))!;
   }
 

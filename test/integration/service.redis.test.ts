@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../config/load';
+import { JOBS } from '../../src/jobs';
 import { startService } from '../../src/server';
 import { openDatabase } from '../../src/store/db';
 import { addToOutbox, getOutboxRow } from '../../src/store/outbox';
 import { startRedisServer } from '../../workers/redis-server';
 import { onPostgres, freshDatabase, type TestDatabase } from '../helpers/db';
-import { eventually } from '../helpers/queues';
+import { eventually, someJob } from '../helpers/queues';
 
 const log = pino({ level: 'silent' });
 
@@ -47,17 +48,15 @@ describe('the running service', () => {
       log,
       queuePrefix: `svc-${randomUUID().slice(0, 8)}`,
       handlers: {
-        notify: {
-          'patron-mail': async () => {
-            release();
-            await new Promise((r) => setTimeout(r, 400));
-            finished = true;
-          },
+        [JOBS.notice]: async () => {
+          release();
+          await new Promise((r) => setTimeout(r, 400));
+          finished = true;
         },
       },
     });
     const db = service.runtime.database.db;
-    const [id] = await db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail' }], randomUUID));
+    const [id] = await db.transaction((tx) => addToOutbox(tx, [someJob()], randomUUID));
     service.relay.wake();
     await started;
     await service.stop();
@@ -92,7 +91,7 @@ describe('the running service', () => {
     try {
       const db = service.runtime.database.db;
       const notify = service.queues.queues.notify;
-      const [id] = await db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail' }], randomUUID));
+      const [id] = await db.transaction((tx) => addToOutbox(tx, [someJob()], randomUUID));
       service.relay.wake();
       await eventually(async () => (await notify.getJobState(id!)) === 'waiting');
       await notify.remove(id!);
@@ -109,7 +108,7 @@ describe('the running service', () => {
     const embedded = testConfig(dataDir, { redisUrl: undefined, workers: 'separate' });
     const first = await startService(embedded, { role: 'server', log });
     expect(first.runtime.privateRedis?.owned).toBe(true);
-    const [id] = await first.runtime.database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail' }], randomUUID));
+    const [id] = await first.runtime.database.db.transaction((tx) => addToOutbox(tx, [someJob()], randomUUID));
     first.relay.wake();
     await eventually(async () => (await getOutboxRow(first.runtime.database.db, id!))?.status === 'queued');
     await first.stop();

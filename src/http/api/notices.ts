@@ -1,6 +1,6 @@
 /** /requests/{id}/notices: what a patron notice would look like for a request, without sending it. */
 import { z } from 'zod';
-import { PATRON_NOTICES } from '../../notify/settings';
+import { PATRON_NOTICES } from '../../domain/types';
 import type { LifecycleDeps } from '../../services/pipeline/pipeline';
 import { previewNotice } from '../../services/notices/notices';
 import { NotFound } from '../../services/errors';

@@ -8,7 +8,7 @@ import { appendRemark } from '../../store/events';
 import { recordDeliveryAttempt } from '../../store/messages';
 import { raiseAttention, settleAttention, type OutboxRow } from '../../store/outbox';
 import { attentionReason, recoveryNote, type DeliveryProblem } from './delivery-attention';
-import type { SendPayload } from '../pipeline/effects';
+import type { SendPayload } from '../../jobs';
 import type { DeliveryDeps } from './delivery';
 
 export type AttemptOutcome =

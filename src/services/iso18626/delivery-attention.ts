@@ -4,8 +4,7 @@
  * has been unreachable for DELIVERY_ATTENTION_AFTER_MS is worth a look long before they give up.
  * Pure: the caller passes the clock's time and the attempt number.
  */
-import { retryDelayMs } from '../../jobs';
-import type { SendPayload } from '../pipeline/effects';
+import { retryDelayMs, type SendPayload } from '../../jobs';
 
 export interface RetryPolicy {
   /** Tries before the delivery gives up (DELIVERY_ATTEMPTS). */

@@ -8,7 +8,7 @@ import { dateToDateTime } from '../../../protocols/iso18626';
 import { canonicalSymbol, symbolParts } from '../../domain/symbols';
 import type { BrokerData, StoredBibliographic } from '../../store/request-data';
 import type { RequestRow } from '../../store/requests';
-import type { SendPayload } from '../pipeline/effects';
+import type { SendPayload } from '../../jobs';
 
 export function agencyId(symbol: string): AgencyId {
   const { type, value } = symbolParts(symbol);

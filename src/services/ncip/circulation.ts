@@ -16,7 +16,7 @@
  */
 import type { NcipCall } from '../../domain/types';
 import { IllegalTransition } from '../../domain/types';
-import { PermanentJobFailure } from '../../jobs';
+import { PermanentJobFailure, type NcipCallPayload } from '../../jobs';
 import { createNcipClient, type NcipClient, type NcipExchange, type NcipRefusalProblem, type NcipResult } from '../../ncip/client';
 import { borrowerAccountFor, type LibraryNcipSettings } from '../../ncip/settings';
 import type { Db } from '../../store/db';
@@ -31,11 +31,6 @@ import { ncipSkipReason, parseLibraryNcip } from './settings';
 
 export interface NcipCirculationDeps extends LifecycleDeps {
   readonly fetch?: typeof fetch;
-}
-
-/** The payload of an `ncip.call` row. */
-export interface NcipCallPayload {
-  readonly call: NcipCall;
 }
 
 /** What the ILS told us about the request, kept in `requests.data.ncip`. */

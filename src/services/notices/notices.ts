@@ -18,11 +18,11 @@
  * failures throw and the job retries.
  */
 import { z } from 'zod';
-import type { PatronNotice } from '../../domain/types';
-import { PermanentJobFailure } from '../../jobs';
+import { PATRON_NOTICES, type PatronNotice } from '../../domain/types';
+import { PermanentJobFailure, type NoticePayload } from '../../jobs';
 import { MailRefused, type MailSender } from '../../notify/mailer';
 import { renderNotice, templateFor, type RenderedNotice } from '../../notify/render';
-import { isPatronNotice, mailSettingsOf, noticeEnabled, PATRON_NOTICES } from '../../notify/settings';
+import { isPatronNotice, mailSettingsOf, noticeEnabled } from '../../notify/settings';
 import { buildNoticeView } from '../../notify/view';
 import type { Db } from '../../store/db';
 import { appendRemark } from '../../store/events';
@@ -33,13 +33,6 @@ import type { StoredPatron } from '../../store/request-data';
 import { getRequest, type RequestRow } from '../../store/requests';
 import type { ServiceDeps } from '../deps';
 import { ValidationFailed } from '../errors';
-
-/** The payload of a `patron.notice` outbox row. */
-export interface NoticePayload {
-  readonly notice: PatronNotice;
-  /** The loan's due date when the notice was decided (reminders and renewals: one mail per date). */
-  readonly dueDate?: string;
-}
 
 export interface NoticeDeps extends ServiceDeps {
   readonly mail: MailSender;

@@ -9,13 +9,12 @@
  * (settings, opt-out, address) and records the outcome on that row.
  */
 import type { PatronNotice } from '../../domain/types';
-import { QUEUES } from '../../jobs';
+import { JOBS, outboxJob } from '../../jobs';
 import { claimNotification } from '../../store/notifications';
 import { addToOutbox } from '../../store/outbox';
 import { listBorrowingLoansWithDueDate, type RequestRow } from '../../store/requests';
 import type { ServiceDeps } from '../deps';
-import { JOBS } from '../pipeline/effects';
-import { noticeDedupeKey, ON_LOAN_STATES, type NoticePayload } from './notices';
+import { noticeDedupeKey, ON_LOAN_STATES } from './notices';
 
 export interface SweepDeps extends ServiceDeps {
   readonly dueSoonDays: number;
@@ -59,8 +58,7 @@ export async function sweepDueDates(deps: SweepDeps, now: Date = deps.now()): Pr
         createdAt: now,
       });
       if (!claim.created) return false;
-      const payload: NoticePayload = { notice: reminder.notice, dueDate: reminder.dueDate };
-      await addToOutbox(tx, [{ queue: QUEUES.notify, jobName: JOBS.notice, requestId: loan.id, payload: { ...payload } }], deps.newId);
+      await addToOutbox(tx, [outboxJob(JOBS.notice, { notice: reminder.notice, dueDate: reminder.dueDate }, { requestId: loan.id })], deps.newId);
       return true;
     });
     if (created) queued.push(reminder);

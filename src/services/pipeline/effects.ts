@@ -7,29 +7,11 @@
  */
 import type { BrokerSend } from '../../domain/broker';
 import type { Effect, Lifecycle } from '../../domain/types';
-import { QUEUES } from '../../jobs';
+import { JOBS, outboxJob } from '../../jobs';
 import type { LibraryRow } from '../../store/libraries';
 import type { OutboxEffect } from '../../store/outbox';
 import type { RequestRow } from '../../store/requests';
 import { ncipSkipReason } from '../ncip/settings';
-
-export const JOBS = {
-  send: 'iso18626.send',
-  supplierAnswer: 'supplier_answer',
-  ncip: 'ncip.call',
-  /** Patron e-mail (services/notices/notices.ts). */
-  notice: 'patron.notice',
-  /** The daily due-soon and overdue sweep (a BullMQ job scheduler, no outbox row). */
-  noticesSweep: 'notices.sweep',
-} as const;
-
-/** The payload of an `iso18626.send` row. */
-export interface SendPayload {
-  readonly to: string;
-  /** Broker hub: the supplier whose message a SAM relays to the requester (headers per mode, iso18626-mapping.ts). */
-  readonly supplier?: string;
-  readonly message: Extract<Effect, { kind: 'send' }>['message'];
-}
 
 export interface SkippedEffect {
   readonly effect: Effect;
@@ -49,21 +31,15 @@ export function outboxRowsFor(
       case 'send': {
         const to = recipientOf(request, lifecycle, effect);
         if (!to) skipped.push({ effect, why: 'no supplier at that rota position' });
-        else rows.push({ queue: QUEUES.delivery, jobName: JOBS.send, requestId: request.id, payload: { to, message: effect.message, ...supplierOf(request, effect) } satisfies SendPayload as unknown as Record<string, unknown> });
+        else rows.push(outboxJob(JOBS.send, { to, message: effect.message, ...supplierOf(request, effect) }, { requestId: request.id }));
         break;
       }
       case 'timer':
-        rows.push({
-          queue: QUEUES.timers,
-          jobName: JOBS.supplierAnswer,
-          requestId: request.id,
-          payload: { rotaIndex: effect.rotaIndex },
-          notBefore: new Date(ctx.at.getTime() + effect.afterMs),
-        });
+        rows.push(outboxJob(JOBS.supplierAnswer, { rotaIndex: effect.rotaIndex }, { requestId: request.id, notBefore: new Date(ctx.at.getTime() + effect.afterMs) }));
         break;
       case 'ncip': {
         const why = ncipSkipReason(ctx.library, effect.call);
-        if (why === undefined) rows.push({ queue: QUEUES.ncip, jobName: JOBS.ncip, requestId: request.id, payload: { call: effect.call } });
+        if (why === undefined) rows.push(outboxJob(JOBS.ncip, { call: effect.call }, { requestId: request.id }));
         else skipped.push({ effect, why });
         break;
       }
@@ -71,7 +47,7 @@ export function outboxRowsFor(
         // Whether and how the patron is told is settled when the row runs (settings, opt-out,
         // address); the due date is fixed now, so a renewal's reminders are new notices.
         if (request.role !== 'requester') skipped.push({ effect, why: 'patron notices are sent for borrowing requests only' });
-        else rows.push({ queue: QUEUES.notify, jobName: JOBS.notice, requestId: request.id, payload: { notice: effect.notice, ...(lifecycle.dueDate ? { dueDate: lifecycle.dueDate } : {}) } });
+        else rows.push(outboxJob(JOBS.notice, { notice: effect.notice, ...(lifecycle.dueDate ? { dueDate: lifecycle.dueDate } : {}) }, { requestId: request.id }));
         break;
     }
   }

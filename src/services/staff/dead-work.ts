@@ -8,13 +8,13 @@
  * an add with its id, so resetting the old row to pending would never run again.
  */
 import type { NcipCall } from '../../domain/types';
-import { QUEUES } from '../../jobs';
+import { QUEUES, type NcipCallPayload } from '../../jobs';
 import { appendRemark } from '../../store/events';
 import { getOutboxRow, refreshAttention, requeueDeadRow, settleDeadRow, type OutboxRow } from '../../store/outbox';
 import { getRequest } from '../../store/requests';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import type { LifecycleDeps } from '../pipeline/pipeline';
-import { continueWithout, type NcipCallPayload } from '../ncip/circulation';
+import { continueWithout } from '../ncip/circulation';
 
 export interface EffectActionResult {
   /** The dead row, now settled. */

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
-import { PermanentJobFailure } from '../../../src/jobs';
+import { JOBS, PermanentJobFailure } from '../../../src/jobs';
 import { addToOutbox, getOutboxRow, markDone } from '../../../src/store/outbox';
 import { outbox } from '../../../src/store/schema';
 import { insertRequest } from '../../../src/store/requests';
@@ -15,7 +15,7 @@ import { relayOnce } from '../../../workers/relay';
 import { startWorkers, type JobHandler } from '../../../workers/runner';
 import { sweepOnce } from '../../../workers/sweeper';
 import { freshDatabase, type TestDatabase } from '../../helpers/db';
-import { eventually, testQueues } from '../../helpers/queues';
+import { eventually, messageJob, someJob, testQueues, timerJob } from '../../helpers/queues';
 
 const log = pino({ level: 'silent' });
 const now = () => new Date();
@@ -42,7 +42,7 @@ describe('outbox self-healing', () => {
 
   describe('the sweeper', () => {
     it('relays a queued row again when Redis has lost its job', async () => {
-      const [id] = await add([{ queue: 'notify', jobName: 'patron-mail' }]);
+      const [id] = await add([someJob()]);
       await relay();
       await setup.queues.notify.remove(id!); // what a flushed Redis or a lost append-only second does
       expect(await sweep()).toEqual({ released: 1, settled: 0 });
@@ -58,8 +58,7 @@ describe('outbox self-healing', () => {
         { id: randomUUID(), role: 'requester', state: 'shipped', serviceType: 'Loan', requestingAgencyId: 'ISIL:DK-1', requestingAgencyRequestId: `lost-${randomUUID()}` },
         now(),
       );
-      const send = (action: string) => ({ queue: 'delivery' as const, jobName: 'iso18626.send', requestId: request.id, payload: { action } });
-      const [received, shippedReturn] = await add([send('Received'), send('ShippedReturn')]);
+      const [received, shippedReturn] = await add([messageJob(request.id, 'Received'), messageJob(request.id, 'ShippedReturn')]);
       await relay();
       await setup.queues.delivery.remove(received!);
       await sweep();
@@ -73,8 +72,8 @@ describe('outbox self-healing', () => {
 
     it('leaves queued rows alone while their jobs wait or are delayed, and rows queued more recently than the bound', async () => {
       const [waiting, timer] = await add([
-        { queue: 'notify', jobName: 'patron-mail' },
-        { queue: 'timers', jobName: 'supplier_answer', notBefore: new Date(Date.now() + 3600_000) },
+        someJob(),
+        timerJob(new Date(Date.now() + 3600_000)),
       ]);
       await relay();
       expect(await sweep()).toEqual({ released: 0, settled: 0 });
@@ -106,7 +105,7 @@ describe('outbox self-healing', () => {
     });
 
     const runWith = (handler: JobHandler) =>
-      startWorkers({ db: database.db, redisUrl: process.env.REDIS_URL!, prefix: setup.prefix, handlers: { notify: { 'patron-mail': handler } }, concurrency: 1, now, log });
+      startWorkers({ db: database.db, redisUrl: process.env.REDIS_URL!, prefix: setup.prefix, handlers: { [JOBS.notice]: handler }, concurrency: 1, now, log });
 
     it('retries a definite refusal until its row is dead, instead of leaving it queued', async () => {
       let calls = 0;
@@ -114,7 +113,7 @@ describe('outbox self-healing', () => {
         calls += 1;
         throw new PermanentJobFailure('patron address bounced: no such mailbox');
       });
-      const [id] = await add([{ queue: 'notify', jobName: 'patron-mail' }]);
+      const [id] = await add([someJob()]);
       await relay();
       await eventually(async () => (await getOutboxRow(database.db, id!))?.status === 'dead');
       await pool.close();
@@ -126,7 +125,7 @@ describe('outbox self-healing', () => {
       const pool = runWith(async () => {
         throw new Error('connection refused');
       });
-      const [id] = await add([{ queue: 'notify', jobName: 'patron-mail' }]);
+      const [id] = await add([someJob()]);
       await relay();
       await eventually(async () => (await setup.queues.notify.getJobState(id!)) === 'failed');
       await pool.close();

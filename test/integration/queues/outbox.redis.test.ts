@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { PermanentJobFailure, type QUEUES } from '../../../src/jobs';
+import { JOBS, outboxJob, PermanentJobFailure, type QUEUES } from '../../../src/jobs';
 import { addToOutbox, getOutboxRow, markDone } from '../../../src/store/outbox';
+import { outbox } from '../../../src/store/schema';
 import { listEvents } from '../../../src/store/events';
 import { getRequest, insertRequest } from '../../../src/store/requests';
 import { connectionReady, openQueues } from '../../../workers/queues';
@@ -9,7 +10,7 @@ import { relayOnce } from '../../../workers/relay';
 import { startRedisServer } from '../../../workers/redis-server';
 import { startWorkers, type JobHandler } from '../../../workers/runner';
 import { freshDatabase, type TestDatabase } from '../../helpers/db';
-import { eventually, testQueues } from '../../helpers/queues';
+import { eventually, messageJob, someJob, testQueues, timerJob } from '../../helpers/queues';
 
 const log = pino({ level: 'silent' });
 const now = () => new Date();
@@ -31,18 +32,18 @@ describe('outbox to BullMQ', () => {
   const jobsIn = async (queue: keyof typeof QUEUES) => setup.queues[queue].getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'paused', 'prioritized']);
 
   it('turns a committed outbox row into exactly one job, even when the relay runs twice', async () => {
-    const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail', payload: { event: 'shipped' } }], randomUUID));
+    const [id] = await database.db.transaction((tx) => addToOutbox(tx, [someJob()], randomUUID));
     await relayOnce(relayDeps());
     await relayOnce(relayDeps());
     await Promise.all([relayOnce(relayDeps()), relayOnce(relayDeps())]);
     const jobs = await jobsIn('notify');
-    expect(jobs.map((j) => [j.id, j.name, j.data])).toEqual([[id, 'patron-mail', { outboxId: id }]]);
+    expect(jobs.map((j) => [j.id, j.name, j.data])).toEqual([[id, JOBS.notice, { outboxId: id }]]);
     expect((await getOutboxRow(database.db, id!))?.status).toBe('queued');
   });
 
   it('adds no second job when a relay died after adding the job but before marking the row', async () => {
-    const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'delivery', jobName: 'send' }], randomUUID));
-    await setup.queues.delivery.add('send', { outboxId: id }, { jobId: id }); // the job the crashed relay added
+    const [id] = await database.db.transaction((tx) => addToOutbox(tx, [outboxJob(JOBS.send, { to: 'ISIL:DK-1', message: { kind: 'request', rotaIndex: 0 } })], randomUUID));
+    await setup.queues.delivery.add(JOBS.send, { outboxId: id }, { jobId: id }); // the job the crashed relay added
     await relayOnce(relayDeps());
     expect((await jobsIn('delivery')).map((j) => j.id)).toEqual([id]);
   });
@@ -50,7 +51,7 @@ describe('outbox to BullMQ', () => {
   it('produces no job for a transaction that rolled back', async () => {
     await expect(
       database.db.transaction(async (tx) => {
-        await addToOutbox(tx, [{ queue: 'ncip', jobName: 'CheckOutItem' }], randomUUID);
+        await addToOutbox(tx, [outboxJob(JOBS.ncip, { call: 'CheckOutItem' })], randomUUID);
         throw new Error('the state change failed');
       }),
     ).rejects.toThrow('the state change failed');
@@ -64,8 +65,7 @@ describe('outbox to BullMQ', () => {
       { id: randomUUID(), role: 'requester', state: 'shipped', serviceType: 'Loan', requestingAgencyId: 'ISIL:DK-1', requestingAgencyRequestId: `order-${randomUUID()}` },
       now(),
     );
-    const send = (action: string) => ({ queue: 'delivery' as const, jobName: 'iso18626.send', requestId: request.id, payload: { action } });
-    const [received, shippedReturn] = await database.db.transaction((tx) => addToOutbox(tx, [send('Received'), send('ShippedReturn')], randomUUID));
+    const [received, shippedReturn] = await database.db.transaction((tx) => addToOutbox(tx, [messageJob(request.id, 'Received'), messageJob(request.id, 'ShippedReturn')], randomUUID));
     await relayOnce(relayDeps());
     expect((await jobsIn('delivery')).map((j) => j.id)).toEqual([received]);
     expect((await getOutboxRow(database.db, shippedReturn!))?.status).toBe('pending');
@@ -80,8 +80,10 @@ describe('outbox to BullMQ', () => {
       { id: randomUUID(), role: 'requester', state: 'sent_to_supplier', serviceType: 'Loan', requestingAgencyId: 'ISIL:DK-1', requestingAgencyRequestId: `split-${randomUUID()}` },
       now(),
     );
-    const to = (partner: string, action: string) => ({ queue: 'delivery' as const, jobName: 'iso18626.send', requestId: request.id, payload: { to: partner, action } });
-    const [cancelOld, askNew, followUp] = await database.db.transaction((tx) => addToOutbox(tx, [to('ISIL:DK-SILENT', 'Cancel'), to('ISIL:DK-NEXT', 'request'), to('ISIL:DK-SILENT', 'Notification')], randomUUID));
+    const askNext = outboxJob(JOBS.send, { to: 'ISIL:DK-NEXT', message: { kind: 'request', rotaIndex: 1 } }, { requestId: request.id });
+    const [cancelOld, askNew, followUp] = await database.db.transaction((tx) =>
+      addToOutbox(tx, [messageJob(request.id, 'Cancel', 'ISIL:DK-SILENT'), askNext, messageJob(request.id, 'Notification', 'ISIL:DK-SILENT')], randomUUID),
+    );
     await relayOnce(relayDeps());
     expect((await jobsIn('delivery')).map((j) => j.id).sort()).toEqual([cancelOld, askNew].sort());
     expect((await getOutboxRow(database.db, followUp!))?.status).toBe('pending');
@@ -89,7 +91,7 @@ describe('outbox to BullMQ', () => {
 
   it('queues a timer to fire at its time, not before', async () => {
     const [id] = await database.db.transaction((tx) =>
-      addToOutbox(tx, [{ queue: 'timers', jobName: 'supplier_answer', notBefore: new Date(Date.now() + 60_000) }], randomUUID),
+      addToOutbox(tx, [timerJob(new Date(Date.now() + 60_000))], randomUUID),
     );
     await relayOnce(relayDeps());
     expect(await setup.queues.timers.getJobState(id!)).toBe('delayed');
@@ -100,7 +102,7 @@ describe('outbox to BullMQ', () => {
     const own = openQueues(redis.url, `away-${randomUUID().slice(0, 8)}`);
     try {
       await connectionReady(own.connection);
-      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail' }], randomUUID));
+      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [someJob()], randomUUID));
       await redis.stop();
       expect(await relayOnce({ db: database.db, queues: own.queues, now, log })).toBe(0);
       expect((await getOutboxRow(database.db, id!))?.status).toBe('pending');
@@ -120,18 +122,18 @@ describe('outbox to BullMQ', () => {
 
   describe('workers', () => {
     const runWith = (handler: JobHandler) =>
-      startWorkers({ db: database.db, redisUrl: process.env.REDIS_URL!, prefix: setup.prefix, handlers: { notify: { 'patron-mail': handler } }, concurrency: 2, now, log });
+      startWorkers({ db: database.db, redisUrl: process.env.REDIS_URL!, prefix: setup.prefix, handlers: { [JOBS.notice]: handler }, concurrency: 2, now, log });
 
     it('runs the handler once per row even when the same job is delivered twice', async () => {
       const seen: string[] = [];
       const pool = runWith(async ({ row }) => {
         seen.push(row.id);
       });
-      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail' }], randomUUID));
+      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [someJob()], randomUUID));
       await relayOnce(relayDeps());
       await eventually(async () => (await getOutboxRow(database.db, id!))?.status === 'done');
       // A second job for the same row (e.g. re-added after its completed record expired).
-      await setup.queues.notify.add('patron-mail', { outboxId: id }, { jobId: `${id}-again` });
+      await setup.queues.notify.add(JOBS.notice, { outboxId: id }, { jobId: `${id}-again` });
       await eventually(async () => (await setup.queues.notify.getJobState(`${id}-again`)) === 'completed');
       await pool.close();
       expect(seen).toEqual([id]);
@@ -144,7 +146,7 @@ describe('outbox to BullMQ', () => {
         calls += 1;
         if (calls < 2) throw new Error('SMTP 421 try again later');
       });
-      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail' }], randomUUID));
+      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [someJob()], randomUUID));
       await relayOnce(relayDeps());
       await eventually(async () => (await getOutboxRow(database.db, id!))?.status === 'done');
       await pool.close();
@@ -163,7 +165,7 @@ describe('outbox to BullMQ', () => {
         calls += 1;
         throw new PermanentJobFailure('patron address bounced: no such mailbox');
       });
-      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail', requestId: request.id }], randomUUID));
+      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [someJob(request.id)], randomUUID));
       await relayOnce(relayDeps());
       await eventually(async () => (await getOutboxRow(database.db, id!))?.status === 'dead');
       await pool.close();
@@ -175,7 +177,7 @@ describe('outbox to BullMQ', () => {
         event: 'needs_attention',
         fromState: 'shipped',
         toState: 'shipped',
-        data: { reason: 'patron address bounced: no such mailbox', queue: 'notify', job: 'patron-mail' },
+        data: { reason: 'patron address bounced: no such mailbox', queue: 'notify', job: JOBS.notice },
       });
     });
 
@@ -183,7 +185,7 @@ describe('outbox to BullMQ', () => {
       const pool = runWith(async () => {
         throw new Error('connection refused');
       });
-      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'patron-mail' }], randomUUID));
+      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [someJob()], randomUUID));
       await relayOnce(relayDeps());
       await eventually(async () => (await getOutboxRow(database.db, id!))?.status === 'dead');
       await pool.close();
@@ -192,7 +194,9 @@ describe('outbox to BullMQ', () => {
 
     it('settles a job whose name has no handler as dead instead of retrying it', async () => {
       const pool = runWith(async () => {});
-      const [id] = await database.db.transaction((tx) => addToOutbox(tx, [{ queue: 'notify', jobName: 'no-such-job' }], randomUUID));
+      // A row no producer can write any more: left by an older version that had this job.
+      const id = randomUUID();
+      await database.db.insert(outbox).values({ id, queue: 'notify', jobName: 'no-such-job', payload: {} });
       await relayOnce(relayDeps());
       await eventually(async () => (await getOutboxRow(database.db, id!))?.status === 'dead');
       await pool.close();

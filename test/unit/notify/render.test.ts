@@ -1,7 +1,7 @@
 /** Notice wording: defaults for every notice, escaping, library overrides, and what settings accept. */
-import type { PatronNotice } from '../../../src/domain/types';
+import { PATRON_NOTICES, type PatronNotice } from '../../../src/domain/types';
 import { renderNotice, templateFor } from '../../../src/notify/render';
-import { mailSettingsSchema, PATRON_NOTICES } from '../../../src/notify/settings';
+import { mailSettingsSchema } from '../../../src/notify/settings';
 import { buildNoticeView, formatDate, type NoticeSource } from '../../../src/notify/view';
 import { noticeDedupeKey } from '../../../src/services/notices/notices';
 import { reminderFor } from '../../../src/services/notices/sweep';

@@ -3,7 +3,7 @@
  * them, validated against the official v1.2 schema.
  */
 import { buildIso18626 } from '../../../protocols/iso18626';
-import type { SendPayload } from '../../../src/services/pipeline/effects';
+import type { SendPayload } from '../../../src/jobs';
 import { outboundMessage } from '../../../src/services/iso18626/mapping';
 import { decodeRequest, type RequestRow } from '../../../src/store/requests';
 import { validateAgainst } from '../../helpers/xsd';
