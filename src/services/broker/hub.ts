@@ -35,7 +35,7 @@ import type { Lifecycle, RotaEntry } from '../../domain/types';
 import { findBrokerTransactions } from '../../store/broker-requests';
 import type { LibraryRow } from '../../store/libraries';
 import type { BrokerData } from '../../store/request-data';
-import { bibliographicFromIso, symbolOf } from '../iso18626/mapping';
+import { requestDataFromIso, symbolOf } from '../iso18626/mapping';
 import { Iso18626Refusal } from '../iso18626/refusal';
 import { DEFAULT_ROUTING, prepareNew, type LifecycleDeps, type Prepared } from '../pipeline/pipeline';
 import { routeRequest } from '../borrowing/routing';
@@ -92,11 +92,7 @@ export async function prepareBrokeredRequest(deps: LifecycleDeps, library: Libra
       supplyingAgencyId: null,
       supplyingAgencyRequestId: null,
       data: {
-        bibliographic: bibliographicFromIso(message),
-        ...(message.patronInfo?.patronId ? { patron: { id: message.patronInfo.patronId } } : {}),
-        ...(message.serviceInfo?.needBeforeDate ? { neededBy: message.serviceInfo.needBeforeDate.slice(0, 10) } : {}),
-        ...(message.serviceInfo?.note ? { note: message.serviceInfo.note } : {}),
-        ...(message.requestingAgencyInfo?.name ? { requestingAgencyName: message.requestingAgencyInfo.name } : {}),
+        ...requestDataFromIso(message),
         ...(candidates.length > 0 ? { candidates } : {}),
         broker,
         routing: { strategy: plan.strategy, explanation, at: at.toISOString() },

@@ -38,7 +38,7 @@ import { securityCodeAccepted } from '../directory/partner-auth';
 import { Conflict } from '../errors';
 import { commit, contextFor, prepare, prepareNew, type LifecycleDeps, type Prepared } from '../pipeline/pipeline';
 import { addressedLibrary, correlate, servedHere, type PartnerMessage } from './correlate';
-import { bibliographicFromIso, symbolOf } from './mapping';
+import { requestDataFromIso, symbolOf } from './mapping';
 import { Iso18626Refusal } from './refusal';
 
 export interface InboundAnswer {
@@ -159,11 +159,7 @@ async function prepareRequest(deps: LifecycleDeps, message: Request, at: Date, r
       // Our id for the request, sent back to the requester in every message.
       supplyingAgencyRequestId: id,
       data: {
-        bibliographic: bibliographicFromIso(message),
-        ...(message.patronInfo?.patronId ? { patron: { id: message.patronInfo.patronId } } : {}),
-        ...(message.serviceInfo?.needBeforeDate ? { neededBy: message.serviceInfo.needBeforeDate.slice(0, 10) } : {}),
-        ...(message.serviceInfo?.note ? { note: message.serviceInfo.note } : {}),
-        ...(message.requestingAgencyInfo?.name ? { requestingAgencyName: message.requestingAgencyInfo.name } : {}),
+        ...requestDataFromIso(message),
         lifecycle,
       },
     },

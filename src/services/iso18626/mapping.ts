@@ -6,7 +6,7 @@
 import type { AgencyId, BibliographicInfo, Header, InboundMessage, Request } from '../../../protocols/iso18626';
 import { dateToDateTime } from '../../../protocols/iso18626';
 import { canonicalSymbol, symbolParts } from '../../domain/symbols';
-import type { BrokerData, StoredBibliographic } from '../../store/request-data';
+import type { BrokerData, RequestDataInput, StoredBibliographic } from '../../store/request-data';
 import type { RequestRow } from '../../store/requests';
 import type { SendPayload } from '../../jobs';
 
@@ -46,6 +46,17 @@ export function bibliographicToIso(bib: Bibliographic): { bibliographicInfo: Bib
 }
 
 /** What a supplier keeps of an incoming request, in the same shape a borrowing request uses. */
+/** What a request from a partner tells about the item and the patron, as request data keeps it. */
+export function requestDataFromIso(message: Request): Omit<RequestDataInput, 'lifecycle'> {
+  return {
+    bibliographic: bibliographicFromIso(message),
+    ...(message.patronInfo?.patronId ? { patron: { id: message.patronInfo.patronId } } : {}),
+    ...(message.serviceInfo?.needBeforeDate ? { neededBy: message.serviceInfo.needBeforeDate.slice(0, 10) } : {}),
+    ...(message.serviceInfo?.note ? { note: message.serviceInfo.note } : {}),
+    ...(message.requestingAgencyInfo?.name ? { requestingAgencyName: message.requestingAgencyInfo.name } : {}),
+  };
+}
+
 export function bibliographicFromIso(request: Request): Bibliographic {
   const info = request.bibliographicInfo;
   const itemId = (code: string) => info.bibliographicItemId?.find((i) => i.bibliographicItemIdentifierCode.value.toUpperCase() === code)?.bibliographicItemIdentifier;
