@@ -1,8 +1,8 @@
 /**
  * The server as its own process, exactly what `npm start` runs (`node dist/src/main.js`), the
- * queue workers alone as `npm run workers` runs them, and the command-line tools the same way (`node dist/src/cli/<tool>.js`). `npm test` builds dist/
- * first. The environment is built from scratch: only what a test gives, so nothing of the
- * developer's own settings leaks in.
+ * queue workers alone as `npm run workers` runs them, and the command-line tools the same way
+ * (`node dist/src/cli/<tool>.js`). `npm test` builds dist/ first. The environment is built from
+ * scratch: only what a test gives, so nothing of the developer's own settings leaks in.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
