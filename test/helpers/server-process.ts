@@ -1,8 +1,8 @@
 /**
- * The server as its own process, exactly what `npm start` runs (`node dist/src/main.js`), and
- * the command-line tools the same way (`node dist/src/cli/<tool>.js`). `npm test` builds dist/
- * first. The environment is built from scratch: only what a test gives, so nothing of the
- * developer's own settings leaks in.
+ * The server as its own process, exactly what `npm start` runs (`node dist/src/main.js`), the
+ * queue workers alone as `npm run workers` runs them, and the command-line tools the same way
+ * (`node dist/src/cli/<tool>.js`). `npm test` builds dist/ first. The environment is built from
+ * scratch: only what a test gives, so nothing of the developer's own settings leaks in.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -51,33 +51,52 @@ export interface Exit {
 /** Starts the server on a free port; resolves once it says it listens, rejects if it exits first. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = env.PORT ?? String(await freeLoopbackPort());
-  const child = spawn(process.execPath, [entry('src/main.js')], { env: processEnv({ HOST: '127.0.0.1', ...env, PORT: port }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const started = await startUntil([], { HOST: '127.0.0.1', ...env, PORT: port }, /ILL broker listening on (\S+)/, 'the server');
+  return { url: started.said[1]!, ...started.process };
+}
+
+export type WorkerProcess = Omit<ServerProcess, 'url'>;
+
+/**
+ * The queue workers as their own process, what `npm run workers` runs (`node dist/src/main.js
+ * --workers`); resolves once its workers have started. It logs at info unless told otherwise:
+ * that log line is how it says it runs.
+ */
+export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+  return (await startUntil(['--workers'], { LOG_LEVEL: 'info', ...env }, /"msg":"queue workers started"/, 'the worker process')).process;
+}
+
+/** Runs `node dist/src/main.js <args>` until its output matches `ready`; rejects if it exits first. */
+async function startUntil(args: readonly string[], env: Record<string, string>, ready: RegExp, what: string): Promise<{ process: WorkerProcess; said: RegExpExecArray }> {
+  const child = spawn(process.execPath, [entry('src/main.js'), ...args], { env: processEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = exitOf(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start within ${START_TIMEOUT_MS / 1000} s:\n${output}`)), START_TIMEOUT_MS);
+  const said = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within ${START_TIMEOUT_MS / 1000} s:\n${output}`)), START_TIMEOUT_MS);
     const onData = () => {
-      const match = /ILL broker listening on (\S+)/.exec(output);
+      const match = ready.exec(output);
       if (!match) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
-      resolve(match[1]!);
+      resolve(match);
     };
     child.stdout!.on('data', onData);
     void exited.then((exit) => {
       clearTimeout(timer);
-      reject(new Error(`the server exited (${exit.code ?? exit.signal}) before listening:\n${output}`));
+      reject(new Error(`${what} exited (${exit.code ?? exit.signal}) before it started:\n${output}`));
     });
   });
   return {
-    url,
-    pid: child.pid!,
-    output: () => output,
-    stop: (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+    said,
+    process: {
+      pid: child.pid!,
+      output: () => output,
+      stop: (signal = 'SIGTERM') => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        return exited;
+      },
     },
   };
 }
