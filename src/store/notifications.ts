@@ -1,9 +1,9 @@
 /**
  * Patron notices: one row per dedupe key (`<request>:<event>`, plus the due date for reminders),
- * so a notice is claimed once however many jobs ask for it. pending -> sent | failed (a
- * transient failure; retried) | skipped (opted out, no or refused address, switched off).
+ * so a notice is claimed once however many jobs ask for it. pending -> sending -> sent | failed
+ * (a transient failure; retried) | skipped (opted out, no or refused address, switched off).
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { notifications } from './schema';
 
@@ -41,14 +41,32 @@ export async function listNotifications(db: Db, requestId: string): Promise<Noti
 }
 
 /**
- * Takes the next send attempt: succeeds only if nobody else took one since `seenAttempts` was
- * read and the row still waits, so two workers holding the same notice never both send it.
+ * How long an attempt holds a notice. Longer than any SMTP exchange takes (the sender has its
+ * own time limits); a `sending` row older than this was left by a worker that died mid-send, and
+ * the next job takes it over.
  */
-export async function startAttempt(db: Db, id: string, seenAttempts: number, recipient: string): Promise<boolean> {
+export const SENDING_LEASE_MS = 10 * 60_000;
+
+/**
+ * Takes the next send attempt: the row becomes `sending`, held by this worker, so two workers
+ * holding the same notice (two jobs for one event: the supplier's Overdue and the daily sweep)
+ * never both send it. It succeeds only if the row waits (pending or failed) and nobody took an
+ * attempt since `seenAttempts` was read, or if the attempt holding it is older than the lease.
+ */
+export async function startAttempt(db: Db, id: string, seenAttempts: number, recipient: string, at: Date): Promise<boolean> {
+  const abandoned = new Date(at.getTime() - SENDING_LEASE_MS);
   const updated = await db
     .update(notifications)
-    .set({ attempts: sql`${notifications.attempts} + 1`, recipient })
-    .where(and(eq(notifications.id, id), eq(notifications.attempts, seenAttempts), inArray(notifications.status, ['pending', 'failed'])))
+    .set({ attempts: sql`${notifications.attempts} + 1`, recipient, status: 'sending', attemptStartedAt: at })
+    .where(
+      and(
+        eq(notifications.id, id),
+        or(
+          and(eq(notifications.attempts, seenAttempts), inArray(notifications.status, ['pending', 'failed'])),
+          and(eq(notifications.status, 'sending'), lt(notifications.attemptStartedAt, abandoned)),
+        ),
+      ),
+    )
     .returning({ id: notifications.id });
   return updated.length === 1;
 }
@@ -59,7 +77,7 @@ export async function markSent(db: Db, id: string, providerMessageId: string, at
 
 /** A transient failure: the row waits for the job's next try. */
 export async function markFailed(db: Db, id: string, error: string): Promise<void> {
-  await db.update(notifications).set({ status: 'failed', error }).where(and(eq(notifications.id, id), inArray(notifications.status, ['pending', 'failed'])));
+  await db.update(notifications).set({ status: 'failed', error }).where(and(eq(notifications.id, id), inArray(notifications.status, ['pending', 'sending', 'failed'])));
 }
 
 /** Final: no mail for this notice, and why. Returns false when the row was already settled. */
@@ -67,7 +85,7 @@ export async function markSkipped(db: Db, id: string, why: string, recipient?: s
   const updated = await db
     .update(notifications)
     .set({ status: 'skipped', error: why, ...(recipient !== undefined ? { recipient } : {}) })
-    .where(and(eq(notifications.id, id), inArray(notifications.status, ['pending', 'failed'])))
+    .where(and(eq(notifications.id, id), inArray(notifications.status, ['pending', 'sending', 'failed'])))
     .returning({ id: notifications.id });
   return updated.length === 1;
 }

@@ -204,9 +204,14 @@ export const notifications = pgTable(
      */
     dedupeKey: text('dedupe_key').notNull().unique(),
     recipient: text('recipient'),
-    /** pending -> sent | failed (will retry) | skipped (opted out, no address, event switched off). */
-    status: text('status').$type<'pending' | 'sent' | 'failed' | 'skipped'>().notNull().default('pending'),
+    /**
+     * pending -> sending (one worker holds the attempt) -> sent | failed (will retry) | skipped
+     * (opted out, no address, event switched off).
+     */
+    status: text('status').$type<'pending' | 'sending' | 'sent' | 'failed' | 'skipped'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
+    /** When the current attempt began: a `sending` row older than the lease was left by a worker that died. */
+    attemptStartedAt: timestamp('attempt_started_at', { withTimezone: true, mode: 'date' }),
     providerMessageId: text('provider_message_id'),
     error: text('error'),
     createdAt: createdAt(),

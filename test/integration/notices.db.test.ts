@@ -141,6 +141,35 @@ describe('patron e-mail', () => {
     expect(await listNotifications(database.db, request.id)).toHaveLength(1);
   });
 
+  it('sends once when two jobs for the same notice run at the same time on two workers', async () => {
+    const request = await borrow(await library());
+    const first = await noticeRow(request.id, 'request_received');
+    // A second effect saying the same thing (the supplier's Overdue and the daily sweep do this).
+    const second = await queueNotice(request.id, 'request_received');
+    let release!: () => void;
+    let inExchange!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const exchanging = new Promise<void>((resolve) => (inExchange = resolve));
+    // The first worker's SMTP exchange is slow: the second job runs while it is under way.
+    const slow: MailSender = {
+      ...mail,
+      send: async (m) => {
+        inExchange();
+        await held;
+        return mail.send(m);
+      },
+    };
+    const sending = sendNotice({ ...deps, mail: slow }, first);
+    await exchanging;
+    await expect(sendNotice(deps, second)).rejects.toThrow(/being sent by another worker/);
+    release();
+    await sending;
+    // The second job's retry finds the notice sent.
+    await sendNotice(deps, second);
+    expect(smtp.received).toHaveLength(1);
+    expect((await listNotifications(database.db, request.id)).map((n) => [n.status, n.attempts])).toEqual([['sent', 1]]);
+  });
+
   it('retries while the SMTP server is down, and the mail arrives once it is up', async () => {
     const port = await freeLoopbackPort();
     const downMail = createMailSender({ smtpUrl: `smtp://127.0.0.1:${port}`, dataDir: '/nonexistent' });

@@ -1,0 +1,1 @@
+ALTER TABLE "notifications" ADD COLUMN "attempt_started_at" timestamp with time zone;
