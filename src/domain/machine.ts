@@ -71,6 +71,8 @@ export function machineModel<S extends string, K extends string>(
         if (t === undefined) continue;
         if (!known.has(key)) throw new Error(`${spec.name} model: ${state} lists ${key}, which is not one of its events`);
         if (row[key]) throw new Error(`${spec.name} model: ${state} lists ${key} twice`);
+        const unknown = t.to.find((s, i) => !(s in spec.states) || t.to.indexOf(s) !== i);
+        if (unknown !== undefined) throw new Error(`${spec.name} model: ${state} + ${key} names ${unknown} twice or as no state`);
         row[key] = t;
       }
     }

@@ -126,7 +126,7 @@ const notYetSeenCancel: T = {
 
 const cancelResponse: T = {
   // Y ends the cancel; N returns where we were, and follows the status it may bring (e.g. Loaned).
-  to: [...cancelEnds, ...CANCELLABLE, 'shipped', 'complete', 'cancel_pending'],
+  to: ['cancelled', 'unfilled', ...CANCELLABLE, 'shipped', 'complete', 'cancel_pending'],
   run: (current, m, ctx) => {
     const lc = current.lifecycle;
     if (m.answerYesNo === 'Y' || m.status === 'Cancelled') return cancelAccepted(lc, m, ctx);
