@@ -89,8 +89,3 @@ export function prefixed<S extends string, A extends string, P extends string, E
   }
   return out;
 }
-
-/** The same transition in each of `states` (StatusRequest answered everywhere, a relay in every open state). */
-export function inEach<S extends string, K extends string, E, C>(states: readonly S[], rows: (state: S) => Row<S, K, E, C>): { [state in S]?: Row<S, K, E, C> } {
-  return Object.fromEntries(states.map((s) => [s, rows(s)])) as { [state in S]?: Row<S, K, E, C> };
-}

@@ -32,9 +32,10 @@ function sams(key: (typeof SUPPLIER_MESSAGE_KEYS)[number]): SupplierMessage[] {
   });
   if (key === 'sam:CancelResponse' || key === 'sam:RenewResponse') {
     const reason = key === 'sam:CancelResponse' ? 'CancelResponse' : 'RenewResponse';
-    return (['Y', 'N', undefined] as const).flatMap((answer) =>
-      STATUSES.flatMap((status) => [msg(reason, status, answer ? { answerYesNo: answer } : {}), msg(reason, status, { ...(answer ? { answerYesNo: answer } : {}), dueDate: NEW_DUE })]),
-    );
+    return (['Y', 'N', undefined] as const).flatMap((answer) => [
+      ...STATUSES.map((status) => msg(reason, status, answer ? { answerYesNo: answer } : {})),
+      msg(reason, 'Loaned', { ...(answer ? { answerYesNo: answer } : {}), dueDate: NEW_DUE }),
+    ]);
   }
   if (key === 'sam:Notification') return STATUSES.map((status) => msg('Notification', status, { note: 'FYI' }));
   if (key === 'sam:no-status') return [msg('StatusChange', undefined, { note: 'no status change' })];
