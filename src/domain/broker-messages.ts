@@ -7,7 +7,7 @@
  * UnrecognisedDataValue (UnsupportedReasonForMessageType for an answer), the requester's with
  * UnsupportedActionType.
  */
-import { decision, refuse } from './decision';
+import { actionRefused, decision, refuse } from './decision';
 import { annotate, moveOn, pass, relay } from './broker-hub';
 import { BROKER_STATES } from './broker-states';
 import type { BrokerContext, BrokerState } from './broker-states';
@@ -247,26 +247,10 @@ export function onSupplierMessage(current: Current<BrokerState>, m: Sam, ctx: Br
   return step(SUPPLIER_MESSAGE_ROWS, key, current, m, ctx) ?? refuse(state, label, `status ${m.status ?? '(none)'} cannot apply to a ${lc.serviceType} request that is ${state.replace(/_/g, ' ')} at the broker`, 'UnrecognisedDataValue');
 }
 
-function whyNot(m: Ram, state: BrokerState): string {
-  const is = `the request is ${state.replace(/_/g, ' ')} at the broker`;
-  switch (m.action) {
-    case 'Cancel':
-      return 'a cancel is already pending';
-    case 'Received':
-    case 'Renew':
-      return `nothing has been shipped: ${is}`;
-    case 'ShippedReturn':
-      return `no loan to return: ${is}`;
-    case 'ShippedForward':
-      return 'forwarding an item to another borrower is not supported';
-    default:
-      return `${m.action} is not accepted: ${is}`;
-  }
-}
-
 export function onRequesterMessage(current: Current<BrokerState>, m: Ram, ctx: BrokerContext): Decision<BrokerState> {
   const { state } = current;
   const label = `requester_message:${m.action}`;
   if (BROKER_STATES[state].terminal) return refuse(state, label, `the request is ${state} at the broker`, 'UnrecognisedDataValue');
-  return step(REQUESTER_MESSAGE_ROWS, `ram:${m.action}`, current, m, ctx) ?? refuse(state, label, whyNot(m, state), 'UnsupportedActionType');
+  const is = `the request is ${state.replace(/_/g, ' ')} at the broker`;
+  return step(REQUESTER_MESSAGE_ROWS, `ram:${m.action}`, current, m, ctx) ?? refuse(state, label, actionRefused(m.action, is, { Cancel: 'a cancel is already pending', Renew: `nothing has been shipped: ${is}` }), 'UnsupportedActionType');
 }

@@ -6,7 +6,7 @@
  * copies are noted. A Notification a row does not list is noted; any other action it does not
  * list is refused with UnsupportedActionType.
  */
-import { decision, refuse, sam } from './decision';
+import { actionRefused, decision, refuse, sam } from './decision';
 import { requesterMessageKey, type RequesterMessageKey } from './event-keys';
 import { step, type Current, type Row, type Rows, type Transition } from './machine';
 import type { CANCELLABLE } from './supplier-staff';
@@ -86,29 +86,12 @@ export const MESSAGE_ROWS: Rows<SupplierState, RequesterMessageKey, Msg, Supplie
   cancelled: { 'ram:StatusRequest': answerStatus('cancelled'), 'ram:Cancel': noted('cancelled') },
 };
 
-/** Why an action the state's row does not take is refused. */
-function whyNot(m: Msg, state: SupplierState): string {
-  const is = `the request is ${state.replace(/_/g, ' ')}`;
-  switch (m.action) {
-    case 'Cancel':
-      return `there is nothing left to cancel: ${is}`;
-    case 'Renew':
-      return `only an item on loan can be renewed; ${is}`;
-    case 'Received':
-      return `nothing has been shipped: ${is}`;
-    case 'ShippedReturn':
-      return `no loan to return: ${is}`;
-    case 'ShippedForward':
-      return 'forwarding an item to another borrower is not supported';
-    default:
-      return `${m.action} is not accepted: ${is}`;
-  }
-}
-
 export function onRequesterMessage(current: Current<SupplierState>, m: Msg, ctx: SupplierContext): Decision<SupplierState> {
   const { state } = current;
   const d = step(MESSAGE_ROWS, requesterMessageKey(m), current, m, ctx);
   if (d) return d;
   if (m.action === 'Notification') return decision(state, {}, [], m.note);
-  return refuse(state, `requester_message:${m.action}`, whyNot(m, state), 'UnsupportedActionType');
+  const is = `the request is ${state.replace(/_/g, ' ')}`;
+  const why = actionRefused(m.action, is, { Cancel: `there is nothing left to cancel: ${is}`, Renew: `only an item on loan can be renewed; ${is}` });
+  return refuse(state, `requester_message:${m.action}`, why, 'UnsupportedActionType');
 }
