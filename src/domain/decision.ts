@@ -42,3 +42,16 @@ export function isValidDueDate(dueDate: string, at: Date): boolean {
   const t = Date.parse(dueDate);
   return Number.isFinite(t) && t > at.getTime();
 }
+
+/**
+ * Why a requester's action that the state does not take is refused; `is` says where the request
+ * stands ("the request is complete"). Cancel and Renew are worded by each machine (`own`).
+ */
+export function actionRefused(action: RequesterAction, is: string, own: Partial<Record<RequesterAction, string>>): string {
+  const common: Partial<Record<RequesterAction, string>> = {
+    Received: `nothing has been shipped: ${is}`,
+    ShippedReturn: `no loan to return: ${is}`,
+    ShippedForward: 'forwarding an item to another borrower is not supported',
+  };
+  return own[action] ?? common[action] ?? `${action} is not accepted: ${is}`;
+}

@@ -1,19 +1,27 @@
 /**
- * How a borrowing request follows its supplier's supplyingAgencyMessages (NOTES §3–§5, §7):
- * - a repeated status changes nothing; a backward one is accepted and ignored (CrossLink);
- * - an absent status, or reason Notification, carries a note only — except Unfilled sent as a
- *   Notification, which means a broker goes on with another supplier (mod-rs "UnfilledContinue");
- * - CancelResponse and RenewResponse answer our pending Cancel or Renew (Y, N with restore);
- * - a status that cannot apply here is refused with UnrecognisedDataValue.
+ * How a borrowing request follows its supplier's supplyingAgencyMessages (NOTES §3–§5, §7), as
+ * rows per state. Before any row is read:
+ * - nothing is accepted before the request went to a supplier; a message of a supplier the rota
+ *   moved on from is noted;
+ * - a status message without a status, with the status we already have (and no new due date or
+ *   conditions), or with an older one (CrossLink) is noted and changes nothing;
+ * - a CancelResponse or RenewResponse that nothing waits for is refused, unless it is a late copy
+ *   (a status we have, or an older one): then it is that status message.
+ * A Notification a row does not list is noted; any other message it does not list is refused
+ * with UnrecognisedDataValue (`status X cannot apply ...`).
  */
 import { decision, ncip, notify, refuse } from './decision';
-import { asItemPlace, isRequesterState } from './requester-states';
+import { statusKey, supplierMessageKey, type SupplierMessageKey } from './event-keys';
+import { step, type Current, type Row, type Rows, type Transition } from './machine';
+import { asItemPlace, ITEM_PLACES } from './requester-states';
 import type { ItemPlace, RequesterContext, RequesterState, SupplierMessageEvent } from './requester-states';
 import { nextSupplier, supplierName } from './rota';
 import { isBackward } from './statuses';
 import type { Decision, Lifecycle } from './types';
 
 type Msg = SupplierMessageEvent;
+type T = Transition<RequesterState, Msg, RequesterContext>;
+type MessageRow = Row<RequesterState, SupplierMessageKey, Msg, RequesterContext>;
 type Move = Decision<RequesterState> | undefined;
 
 const annotate = (text: string, note: string | undefined): string => (note ? `${text} (note: ${note})` : text);
@@ -33,26 +41,6 @@ function bringsNews(lc: Lifecycle, m: Msg): boolean {
 
 const dueDateOf = (m: Msg): Partial<Lifecycle> => (m.dueDate === undefined ? {} : { dueDate: m.dueDate });
 
-function willSupply(m: Msg): Decision<RequesterState> {
-  const conditions = m.loanConditions ?? [];
-  if (conditions.length > 0) return decision('conditional', { lastStatus: 'WillSupply', loanConditions: conditions }, [], annotate(`loan conditions: ${conditions.join(', ')}`, m.note));
-  return decision('will_supply', { lastStatus: 'WillSupply' }, [], m.note);
-}
-
-function shipped(lc: Lifecycle, m: Msg): Move {
-  if (lc.serviceType === 'Copy') return undefined;
-  return decision('shipped', { lastStatus: 'Loaned', ...dueDateOf(m) }, [notify('shipped')], m.note);
-}
-
-function copyDelivered(lc: Lifecycle, m: Msg): Move {
-  if (lc.serviceType === 'Loan') return undefined;
-  return decision('complete', { lastStatus: 'CopyCompleted' }, [notify('delivered')], m.note);
-}
-
-function cancelledBySupplier(m: Msg): Decision<RequesterState> {
-  return decision('cancelled', { lastStatus: 'Cancelled', reason: 'cancelled by the supplier' }, [notify('cancelled')], annotate('the supplier cancelled the request', m.note));
-}
-
 function unfilledWhy(m: Msg): string {
   const reason = m.status === 'RetryPossible' ? m.reasonRetry : m.reasonUnfilled;
   return annotate(`answered ${m.status ?? ''}${reason ? ` (${reason})` : ''}`, m.note);
@@ -61,28 +49,55 @@ function unfilledWhy(m: Msg): string {
 /** Unfilled with reasonUnfilled Duplicate ends the request: no other supplier can change that (NOTES §7.7). */
 const isDuplicate = (m: Msg): boolean => m.reasonUnfilled?.toLowerCase() === 'duplicate';
 
-/** While waiting for the supplier's answer (sent, expect to supply, will supply, conditional). */
-function answerMove(state: RequesterState, lc: Lifecycle, m: Msg, ctx: RequesterContext): Move {
-  switch (m.status) {
-    case 'RequestReceived':
-      return decision(state, { lastStatus: 'RequestReceived' }, [], m.note);
-    case 'ExpectToSupply':
-      return decision('expect_to_supply', { lastStatus: 'ExpectToSupply' }, [], m.note);
-    case 'WillSupply':
-      return willSupply(m);
-    case 'Loaned':
-      return shipped(lc, m);
-    case 'CopyCompleted':
-      return copyDelivered(lc, m);
-    case 'Unfilled':
-    case 'RetryPossible':
-      return nextSupplier(lc, unfilledWhy(m), ctx, isDuplicate(m), m.status);
-    case 'Cancelled':
-      return cancelledBySupplier(m);
-    default:
-      return undefined;
-  }
+const stays = (state: RequesterState, run: T['run']): T => ({ to: [state], run });
+
+// --- while waiting for the supplier's answer: sent_to_supplier, expect_to_supply, will_supply, conditional
+
+const willSupply: T = {
+  to: ['will_supply', 'conditional'],
+  run: (_c, m) => {
+    const conditions = m.loanConditions ?? [];
+    if (conditions.length > 0) return decision('conditional', { lastStatus: 'WillSupply', loanConditions: conditions }, [], annotate(`loan conditions: ${conditions.join(', ')}`, m.note));
+    return decision('will_supply', { lastStatus: 'WillSupply' }, [], m.note);
+  },
+};
+
+const shipped: T = { to: ['shipped'], run: ({ lifecycle: lc }, m) => (lc.serviceType === 'Copy' ? undefined : decision('shipped', { lastStatus: 'Loaned', ...dueDateOf(m) }, [notify('shipped')], m.note)) };
+
+const copyDelivered: T = { to: ['complete'], run: ({ lifecycle: lc }, m) => (lc.serviceType === 'Loan' ? undefined : decision('complete', { lastStatus: 'CopyCompleted' }, [notify('delivered')], m.note)) };
+
+const nextInRota: T = { to: ['sent_to_supplier', 'unfilled'], run: ({ lifecycle: lc }, m, ctx) => nextSupplier(lc, unfilledWhy(m), ctx, isDuplicate(m), m.status) };
+
+const cancelledBySupplier: T = {
+  to: ['cancelled'],
+  run: (_c, m) => decision('cancelled', { lastStatus: 'Cancelled', reason: 'cancelled by the supplier' }, [notify('cancelled')], annotate('the supplier cancelled the request', m.note)),
+};
+
+/** Unfilled sent as a Notification: a broker goes on with another supplier (mod-rs "UnfilledContinue"). */
+const brokerGoesOn: T = {
+  to: ['sent_to_supplier'],
+  run: (_c, m) => (m.status === 'Unfilled' ? decision('sent_to_supplier', { lastStatus: undefined, loanConditions: undefined }, [], annotate('Unfilled as a Notification: the broker goes on with another supplier', m.note)) : undefined),
+};
+
+function answerRow(state: 'sent_to_supplier' | 'expect_to_supply' | 'will_supply' | 'conditional'): MessageRow {
+  return {
+    'sam:RequestReceived': stays(state, (_c, m) => decision(state, { lastStatus: 'RequestReceived' }, [], m.note)),
+    'sam:ExpectToSupply': { to: ['expect_to_supply'], run: (_c, m) => decision('expect_to_supply', { lastStatus: 'ExpectToSupply' }, [], m.note) },
+    'sam:WillSupply': willSupply,
+    'sam:Loaned': shipped,
+    'sam:CopyCompleted': copyDelivered,
+    'sam:Unfilled': nextInRota,
+    'sam:RetryPossible': nextInRota,
+    'sam:Cancelled': cancelledBySupplier,
+    ...(state === 'sent_to_supplier' ? {} : { 'sam:Notification': brokerGoesOn }),
+  };
 }
+
+// --- cancel_pending: our Cancel is with the supplier
+
+/** Where a refused cancel returns to: the states staff can cancel from once the request went out. */
+const CANCELLABLE = ['sent_to_supplier', 'expect_to_supply', 'will_supply', 'conditional'] as const;
+const isCancellable = (s: string | undefined): s is (typeof CANCELLABLE)[number] => (CANCELLABLE as readonly (string | undefined)[]).includes(s);
 
 /** A cancel accepted after we rejected loan conditions is a refusal: the rota moves on. */
 function cancelAccepted(lc: Lifecycle, m: Msg, ctx: RequesterContext): Decision<RequesterState> {
@@ -90,166 +105,241 @@ function cancelAccepted(lc: Lifecycle, m: Msg, ctx: RequesterContext): Decision<
   return decision('cancelled', { resumeState: undefined, lastStatus: 'Cancelled' }, [notify('cancelled')], annotate('the supplier accepted our cancel', m.note));
 }
 
-function cancelPendingMove(lc: Lifecycle, m: Msg, ctx: RequesterContext): Move {
-  switch (m.status) {
-    case 'Cancelled':
-      return cancelAccepted(lc, m, ctx);
-    case 'Unfilled':
-    case 'RetryPossible':
-      if (lc.resumeState === 'conditional') return nextSupplier(lc, unfilledWhy(m), ctx, isDuplicate(m), m.status);
-      return decision('cancelled', { resumeState: undefined, lastStatus: m.status }, [notify('cancelled')], annotate(`cancelled: the supplier answered ${m.status}`, m.note));
-    case 'Loaned':
-      return leaving(shipped(lc, m));
-    case 'CopyCompleted':
-      return leaving(copyDelivered(lc, m));
-    case 'RequestReceived':
-    case 'ExpectToSupply':
-    case 'WillSupply': {
-      // The supplier has not seen our Cancel yet: remember where a refusal should bring us back to.
-      const answer = answerMove('sent_to_supplier', lc, m, ctx);
-      return answer && decision('cancel_pending', { ...answer.changes, resumeState: answer.state }, [], m.note);
+const cancelEnds: T['to'] = ['cancelled', 'sent_to_supplier', 'unfilled'];
+
+const unfilledWhileCancelling: T = {
+  to: cancelEnds,
+  run: ({ lifecycle: lc }, m, ctx) => {
+    if (lc.resumeState === 'conditional') return nextSupplier(lc, unfilledWhy(m), ctx, isDuplicate(m), m.status);
+    return decision('cancelled', { resumeState: undefined, lastStatus: m.status }, [notify('cancelled')], annotate(`cancelled: the supplier answered ${m.status}`, m.note));
+  },
+};
+
+/** The supplier has not seen our Cancel yet: remember where a refusal should bring us back to. */
+const notYetSeenCancel: T = {
+  to: ['cancel_pending'],
+  run: ({ lifecycle: lc }, m, ctx) => {
+    const answer = step(MESSAGE_ROWS, statusKey(m), { state: 'sent_to_supplier', lifecycle: lc }, m, ctx);
+    return answer && decision('cancel_pending', { ...answer.changes, resumeState: answer.state }, [], m.note);
+  },
+};
+
+const cancelResponse: T = {
+  // Y ends the cancel; N returns where we were, and follows the status it may bring (e.g. Loaned).
+  to: ['cancelled', 'unfilled', ...CANCELLABLE, 'shipped', 'complete', 'cancel_pending'],
+  run: (current, m, ctx) => {
+    const lc = current.lifecycle;
+    if (m.answerYesNo === 'Y' || m.status === 'Cancelled') return cancelAccepted(lc, m, ctx);
+    if (m.answerYesNo === 'N') {
+      const back = lc.resumeState;
+      if (!isCancellable(back)) return refuse(current.state, labelOf(m), 'there is no state to return to', 'UnrecognisedDataValue');
+      const restored = decision(back, { resumeState: undefined }, [], annotate('the supplier refused our cancel', m.note));
+      if (m.status === undefined || m.status === lc.lastStatus || isBackward(m.status, lc.lastStatus)) return restored;
+      const moved = step(MESSAGE_ROWS, statusKey(m), { state: back, lifecycle: { ...lc, resumeState: undefined } }, m, ctx);
+      return moved ? { ...moved, changes: { resumeState: undefined, ...moved.changes }, note: `the supplier refused our cancel; ${moved.note ?? m.status}` } : restored;
     }
-    default:
-      return undefined;
-  }
+    // Without answerYesNo a status still counts as a status message.
+    return m.status === undefined ? undefined : onStatus(current, m, ctx);
+  },
+};
+
+const CANCEL_PENDING: MessageRow = {
+  'sam:RequestReceived': notYetSeenCancel,
+  'sam:ExpectToSupply': notYetSeenCancel,
+  'sam:WillSupply': notYetSeenCancel,
+  'sam:Loaned': { to: ['shipped'], run: (c, m, ctx) => leaving(shipped.run(c, m, ctx)) },
+  'sam:CopyCompleted': { to: ['complete'], run: (c, m, ctx) => leaving(copyDelivered.run(c, m, ctx)) },
+  'sam:Unfilled': unfilledWhileCancelling,
+  'sam:RetryPossible': unfilledWhileCancelling,
+  'sam:Cancelled': { to: cancelEnds, run: ({ lifecycle: lc }, m, ctx) => cancelAccepted(lc, m, ctx) },
+  'sam:CancelResponse': cancelResponse,
+};
+
+// --- the item is here or on its way: shipped, received, checked_out, returned_by_patron
+
+function placeRow(place: ItemPlace): MessageRow {
+  return {
+    // Only with news (a repeat is noted before): a changed due date, or Loaned again after Overdue.
+    'sam:Loaned': stays(place, ({ lifecycle: lc }, m) =>
+      decision(place, { ...(lc.lastStatus === 'Loaned' ? {} : { lastStatus: 'Loaned' }), ...dueDateOf(m) }, [], annotate(`due ${m.dueDate ?? lc.dueDate ?? 'date unchanged'}`, m.note)),
+    ),
+    'sam:Overdue': { to: ['overdue'], run: (_c, m) => decision('overdue', { resumeState: place, lastStatus: 'Overdue', ...dueDateOf(m) }, [notify('overdue')], m.note) },
+    'sam:Recalled': { to: ['recalled'], run: (_c, m) => decision('recalled', { resumeState: place, lastStatus: 'Recalled', ...dueDateOf(m) }, [notify('recalled')], m.note) },
+    'sam:CompletedWithoutReturn': { to: ['complete'], run: (_c, m) => decision('complete', { lastStatus: 'CompletedWithoutReturn' }, [], annotate('the supplier closed the loan without a return', m.note)) },
+    // Only once the patron gave it back: the supplier may complete before we marked the return shipped.
+    ...(place === 'returned_by_patron'
+      ? { 'sam:LoanCompleted': { to: ['complete'], run: (_c, m) => decision('complete', { lastStatus: 'LoanCompleted' }, [ncip('DeleteItem')], annotate('the supplier completed the loan before we shipped it back', m.note)) } satisfies T }
+      : {}),
+  };
 }
 
-/** The item is here or on its way (shipped, received, checked_out, returned_by_patron). */
-function placeMove(place: ItemPlace, lc: Lifecycle, m: Msg): Move {
-  switch (m.status) {
-    case 'Loaned':
-      // Only with news (a repeat was dropped before): a changed due date, or Loaned again after Overdue.
-      return decision(place, { ...(lc.lastStatus === 'Loaned' ? {} : { lastStatus: 'Loaned' }), ...dueDateOf(m) }, [], annotate(`due ${m.dueDate ?? lc.dueDate ?? 'date unchanged'}`, m.note));
-    case 'Overdue':
-      return decision('overdue', { resumeState: place, lastStatus: 'Overdue', ...dueDateOf(m) }, [notify('overdue')], m.note);
-    case 'Recalled':
-      return decision('recalled', { resumeState: place, lastStatus: 'Recalled', ...dueDateOf(m) }, [notify('recalled')], m.note);
-    case 'CompletedWithoutReturn':
-      return decision('complete', { lastStatus: 'CompletedWithoutReturn' }, [], annotate('the supplier closed the loan without a return', m.note));
-    case 'LoanCompleted':
-      // Only once the patron gave it back: the supplier may complete before we marked the return shipped.
-      if (place !== 'returned_by_patron') return undefined;
-      return decision('complete', { lastStatus: 'LoanCompleted' }, [ncip('DeleteItem')], annotate('the supplier completed the loan before we shipped it back', m.note));
-    default:
-      return undefined;
-  }
+// --- overdue, recalled, renew_pending: waiting, with the item at `resumeState`
+
+/** The item's place row decides, and the waiting state is left. */
+function asAtPlace(key: SupplierMessageKey, to: T['to']): T {
+  return {
+    to,
+    run: ({ lifecycle: lc }, m, ctx) => {
+      const place = asItemPlace(lc.resumeState);
+      return place && leaving(step(MESSAGE_ROWS, key, { state: place, lifecycle: lc }, m, ctx));
+    },
+  };
 }
+
+/** The same status again, with news (a new due date): stay. */
+const again = (state: RequesterState): T => stays(state, ({ lifecycle: lc }, m) => (asItemPlace(lc.resumeState) ? decision(state, dueDateOf(m), [], m.note) : undefined));
+
+const recalledFromWaiting = (note: (m: Msg) => string | undefined, keepDueDate: boolean): T => ({
+  to: ['recalled'],
+  run: ({ lifecycle: lc }, m) => (asItemPlace(lc.resumeState) ? decision('recalled', { lastStatus: 'Recalled', ...(keepDueDate ? dueDateOf(m) : {}) }, [notify('recalled')], note(m)) : undefined),
+});
+
+const completedFromPlace = {
+  'sam:CompletedWithoutReturn': asAtPlace('sam:CompletedWithoutReturn', ['complete']),
+  'sam:LoanCompleted': asAtPlace('sam:LoanCompleted', ['complete']),
+} satisfies MessageRow;
+
+const OVERDUE: MessageRow = {
+  'sam:Overdue': again('overdue'),
+  'sam:Loaned': {
+    to: ITEM_PLACES,
+    run: ({ lifecycle: lc }, m) => {
+      const place = asItemPlace(lc.resumeState);
+      return place && decision(place, { resumeState: undefined, lastStatus: 'Loaned', ...dueDateOf(m) }, [], annotate('no longer overdue', m.note));
+    },
+  },
+  'sam:Recalled': recalledFromWaiting((m) => m.note, true),
+  ...completedFromPlace,
+};
+
+const RECALLED: MessageRow = {
+  'sam:Recalled': again('recalled'),
+  'sam:Loaned': asAtPlace('sam:Loaned', ITEM_PLACES),
+  'sam:Overdue': asAtPlace('sam:Overdue', ['overdue']),
+  ...completedFromPlace,
+};
 
 function renewed(place: ItemPlace, lc: Lifecycle, m: Msg): Decision<RequesterState> {
   return decision(place, { resumeState: undefined, lastStatus: 'Loaned', renewals: (lc.renewals ?? 0) + 1, ...dueDateOf(m) }, [notify('renewed')], annotate(`renewed until ${m.dueDate ?? lc.dueDate ?? 'an unchanged due date'}`, m.note));
 }
 
-function statusMove(state: RequesterState, lc: Lifecycle, m: Msg, ctx: RequesterContext): Move {
-  const place = asItemPlace(lc.resumeState);
-  switch (state) {
-    case 'sent_to_supplier':
-    case 'expect_to_supply':
-    case 'will_supply':
-    case 'conditional':
-      return answerMove(state, lc, m, ctx);
-    case 'cancel_pending':
-      return cancelPendingMove(lc, m, ctx);
-    case 'shipped':
-    case 'received':
-    case 'checked_out':
-    case 'returned_by_patron':
-      return placeMove(state, lc, m);
-    case 'shipped_return':
-      if (m.status === 'LoanCompleted' || m.status === 'CompletedWithoutReturn') return decision('complete', { lastStatus: m.status }, [], m.note);
-      if (m.status === 'Loaned' || m.status === 'Overdue' || m.status === 'Recalled') return decision(state, {}, [], annotate(`noted ${m.status}: the item is on its way back`, m.note));
-      return undefined;
-    case 'overdue':
-      if (!place) return undefined;
-      if (m.status === 'Overdue') return decision(state, dueDateOf(m), [], m.note);
-      if (m.status === 'Loaned') return decision(place, { resumeState: undefined, lastStatus: 'Loaned', ...dueDateOf(m) }, [], annotate('no longer overdue', m.note));
-      if (m.status === 'Recalled') return decision('recalled', { lastStatus: 'Recalled', ...dueDateOf(m) }, [notify('recalled')], m.note);
-      return leaving(placeMove(place, lc, m));
-    case 'recalled':
-      if (!place) return undefined;
-      if (m.status === 'Recalled') return decision(state, dueDateOf(m), [], m.note);
-      return leaving(placeMove(place, lc, m));
-    case 'renew_pending':
-      if (!place) return undefined;
-      // Some suppliers answer a Renew with a plain Loaned and a new due date.
-      if (m.status === 'Loaned') return m.dueDate !== undefined && m.dueDate !== lc.dueDate ? renewed(place, lc, m) : decision(state, { lastStatus: 'Loaned' }, [], m.note);
-      if (m.status === 'Overdue') return decision(state, { lastStatus: 'Overdue', ...dueDateOf(m) }, [notify('overdue')], m.note);
-      if (m.status === 'Recalled') return decision('recalled', { lastStatus: 'Recalled' }, [notify('recalled')], annotate('recalled while our renewal was pending', m.note));
-      return leaving(placeMove(place, lc, m));
-    default:
-      return undefined;
-  }
-}
+const renewResponse: T = {
+  to: [...ITEM_PLACES, 'recalled', 'overdue', 'renew_pending', 'complete'],
+  run: (current, m, ctx) => {
+    const lc = current.lifecycle;
+    const place = asItemPlace(lc.resumeState);
+    if (place && m.answerYesNo === 'Y') return renewed(place, lc, m);
+    if (place && m.answerYesNo === 'N') {
+      const refused = annotate('the supplier refused the renewal', m.note);
+      const status = m.status ?? lc.lastStatus;
+      const lastStatus: Partial<Lifecycle> = m.status === undefined ? {} : { lastStatus: m.status };
+      if (status === 'Recalled') return decision('recalled', lastStatus, [notify('renew_refused'), notify('recalled')], refused);
+      if (status === 'Overdue') return decision('overdue', lastStatus, [notify('renew_refused')], refused);
+      return decision(place, { resumeState: undefined, ...lastStatus }, [notify('renew_refused')], refused);
+    }
+    return m.status === undefined ? undefined : onStatus(current, m, ctx);
+  },
+};
 
-function onStatus(state: RequesterState, lc: Lifecycle, m: Msg, ctx: RequesterContext, label: string): Decision<RequesterState> {
+const RENEW_PENDING: MessageRow = {
+  // Some suppliers answer a Renew with a plain Loaned and a new due date.
+  'sam:Loaned': {
+    to: [...ITEM_PLACES, 'renew_pending'],
+    run: ({ lifecycle: lc }, m) => {
+      const place = asItemPlace(lc.resumeState);
+      if (!place) return undefined;
+      return m.dueDate !== undefined && m.dueDate !== lc.dueDate ? renewed(place, lc, m) : decision('renew_pending', { lastStatus: 'Loaned' }, [], m.note);
+    },
+  },
+  'sam:Overdue': stays('renew_pending', ({ lifecycle: lc }, m) => (asItemPlace(lc.resumeState) ? decision('renew_pending', { lastStatus: 'Overdue', ...dueDateOf(m) }, [notify('overdue')], m.note) : undefined)),
+  'sam:Recalled': recalledFromWaiting((m) => annotate('recalled while our renewal was pending', m.note), false),
+  ...completedFromPlace,
+  'sam:RenewResponse': renewResponse,
+};
+
+// --- shipped_return: the item is on its way back
+
+const loanEnded: T = { to: ['complete'], run: (_c, m) => decision('complete', { lastStatus: m.status }, [], m.note) };
+const onItsWayBack: T = stays('shipped_return', (_c, m) => decision('shipped_return', {}, [], annotate(`noted ${m.status ?? ''}: the item is on its way back`, m.note)));
+
+const SHIPPED_RETURN: MessageRow = {
+  'sam:LoanCompleted': loanEnded,
+  'sam:CompletedWithoutReturn': loanEnded,
+  'sam:Loaned': onItsWayBack,
+  'sam:Overdue': onItsWayBack,
+  'sam:Recalled': onItsWayBack,
+};
+
+/** The supplier's messages each requester state acts on. */
+export const MESSAGE_ROWS: Rows<RequesterState, SupplierMessageKey, Msg, RequesterContext> = {
+  new: {},
+  validated: {},
+  error: {},
+  sent_to_supplier: answerRow('sent_to_supplier'),
+  expect_to_supply: answerRow('expect_to_supply'),
+  will_supply: answerRow('will_supply'),
+  conditional: answerRow('conditional'),
+  cancel_pending: CANCEL_PENDING,
+  shipped: placeRow('shipped'),
+  received: placeRow('received'),
+  checked_out: placeRow('checked_out'),
+  returned_by_patron: placeRow('returned_by_patron'),
+  shipped_return: SHIPPED_RETURN,
+  overdue: OVERDUE,
+  recalled: RECALLED,
+  renew_pending: RENEW_PENDING,
+  complete: {},
+  cancelled: {},
+  unfilled: {},
+  closed: {},
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const NOT_SENT: readonly RequesterState[] = ['new', 'validated', 'error'];
+
+const labelOf = (m: Msg): string => `supplier_message:${m.reasonForMessage}/${m.status ?? '-'}`;
+
+/** A status message: repeats and older statuses are noted, a new one is the state's row for it. */
+function onStatus(current: Current<RequesterState>, m: Msg, ctx: RequesterContext): Decision<RequesterState> {
+  const { state, lifecycle: lc } = current;
   const status = m.status;
   if (status === undefined) return onlyNote(state, m);
   if (status === lc.lastStatus && !bringsNews(lc, m)) return onlyNote(state, m);
   if (isBackward(status, lc.lastStatus)) return decision(state, {}, [], annotate(`ignored ${status} after ${lc.lastStatus ?? ''}: out of order`, m.note));
-  return statusMove(state, lc, m, ctx) ?? refuse(state, label, `status ${status} cannot apply to a ${lc.serviceType} request that is ${state.replace(/_/g, ' ')}`, 'UnrecognisedDataValue');
+  return (
+    step(MESSAGE_ROWS, statusKey(m), current, m, ctx) ??
+    refuse(state, labelOf(m), `status ${status} cannot apply to a ${lc.serviceType} request that is ${state.replace(/_/g, ' ')}`, 'UnrecognisedDataValue')
+  );
 }
 
-/**
- * An answer when nothing is pending is refused, unless its status is one we already have (or an
- * older one): a repeated or late answer, e.g. the second copy of a RenewResponse we applied.
- */
+/** A repeated or late answer, e.g. the second copy of a RenewResponse we applied: its status is one we have, or older. */
 function isLateAnswer(lc: Lifecycle, m: Msg): boolean {
   return m.status !== undefined && (m.status === lc.lastStatus || isBackward(m.status, lc.lastStatus));
 }
 
-function onCancelResponse(state: RequesterState, lc: Lifecycle, m: Msg, ctx: RequesterContext, label: string): Decision<RequesterState> {
-  const accepted = m.answerYesNo === 'Y' || m.status === 'Cancelled';
-  if (state === 'cancel_pending') {
-    if (accepted) return cancelAccepted(lc, m, ctx);
-    if (m.answerYesNo === 'N') {
-      const back = lc.resumeState;
-      if (!isRequesterState(back)) return refuse(state, label, 'there is no state to return to', 'UnrecognisedDataValue');
-      const restored = decision(back, { resumeState: undefined }, [], annotate('the supplier refused our cancel', m.note));
-      // The refusal may say why: e.g. status Loaned, the item has already left.
-      if (m.status === undefined || m.status === lc.lastStatus || isBackward(m.status, lc.lastStatus)) return restored;
-      const moved = statusMove(back, { ...lc, resumeState: undefined }, m, ctx);
-      return moved ? { ...moved, changes: { resumeState: undefined, ...moved.changes }, note: `the supplier refused our cancel; ${moved.note ?? m.status}` } : restored;
-    }
-    if (m.status !== undefined) return onStatus(state, lc, m, ctx, label);
-  } else if (state === 'cancelled' && accepted) {
-    return onlyNote(state, m);
-  } else if (isLateAnswer(lc, m)) {
-    return onStatus(state, lc, m, ctx, label);
-  }
-  return refuse(state, label, state === 'cancel_pending' ? 'a CancelResponse needs answerYesNo' : 'no cancel is pending', state === 'cancel_pending' ? 'UnrecognisedDataValue' : 'UnsupportedReasonForMessageType');
+function onAnswer(current: Current<RequesterState>, key: 'sam:CancelResponse' | 'sam:RenewResponse', m: Msg, ctx: RequesterContext): Decision<RequesterState> {
+  const { state, lifecycle: lc } = current;
+  if (MESSAGE_ROWS[state][key]) return step(MESSAGE_ROWS, key, current, m, ctx) ?? refuse(state, labelOf(m), `a ${m.reasonForMessage} needs answerYesNo`, 'UnrecognisedDataValue');
+  if (key === 'sam:CancelResponse' && state === 'cancelled' && (m.answerYesNo === 'Y' || m.status === 'Cancelled')) return onlyNote(state, m);
+  if (isLateAnswer(lc, m)) return onStatus(current, m, ctx);
+  return refuse(state, labelOf(m), key === 'sam:CancelResponse' ? 'no cancel is pending' : 'no renewal is pending', 'UnsupportedReasonForMessageType');
 }
 
-function onRenewResponse(state: RequesterState, lc: Lifecycle, m: Msg, ctx: RequesterContext, label: string): Decision<RequesterState> {
-  const place = asItemPlace(lc.resumeState);
-  if (state === 'renew_pending' && place && m.answerYesNo === 'Y') return renewed(place, lc, m);
-  if (state === 'renew_pending' && place && m.answerYesNo === 'N') {
-    const refused = annotate('the supplier refused the renewal', m.note);
-    const status = m.status ?? lc.lastStatus;
-    const lastStatus: Partial<Lifecycle> = m.status === undefined ? {} : { lastStatus: m.status };
-    if (status === 'Recalled') return decision('recalled', lastStatus, [notify('renew_refused'), notify('recalled')], refused);
-    if (status === 'Overdue') return decision('overdue', lastStatus, [notify('renew_refused')], refused);
-    return decision(place, { resumeState: undefined, ...lastStatus }, [notify('renew_refused')], refused);
-  }
-  if (state === 'renew_pending' ? m.status !== undefined : isLateAnswer(lc, m)) return onStatus(state, lc, m, ctx, label);
-  return refuse(state, label, state === 'renew_pending' ? 'a RenewResponse needs answerYesNo' : 'no renewal is pending', state === 'renew_pending' ? 'UnrecognisedDataValue' : 'UnsupportedReasonForMessageType');
-}
-
-export function onSupplierMessage(state: RequesterState, lc: Lifecycle, m: Msg, ctx: RequesterContext): Decision<RequesterState> {
-  const label = `supplier_message:${m.reasonForMessage}/${m.status ?? '-'}`;
-  if (state === 'new' || state === 'validated' || state === 'error') return refuse(state, label, 'no request has been sent to a supplier yet', 'UnrecognisedDataValue');
+export function onSupplierMessage(current: Current<RequesterState>, m: Msg, ctx: RequesterContext): Decision<RequesterState> {
+  const { state, lifecycle: lc } = current;
+  if (NOT_SENT.includes(state)) return refuse(state, labelOf(m), 'no request has been sent to a supplier yet', 'UnrecognisedDataValue');
   if (m.rotaIndex !== undefined && m.rotaIndex !== (lc.rotaIndex ?? 0)) {
     return decision(state, {}, [], annotate(`noted ${m.status ?? m.reasonForMessage} from ${supplierName(lc, m.rotaIndex)}, no longer the current supplier`, m.note));
   }
-  switch (m.reasonForMessage) {
-    case 'CancelResponse':
-      return onCancelResponse(state, lc, m, ctx, label);
-    case 'RenewResponse':
-      return onRenewResponse(state, lc, m, ctx, label);
-    case 'Notification':
-      if (m.status === 'Unfilled' && (state === 'expect_to_supply' || state === 'will_supply' || state === 'conditional')) {
-        return decision('sent_to_supplier', { lastStatus: undefined, loanConditions: undefined }, [], annotate('Unfilled as a Notification: the broker goes on with another supplier', m.note));
-      }
-      return onlyNote(state, m);
+  const key = supplierMessageKey(m);
+  switch (key) {
+    case 'sam:CancelResponse':
+    case 'sam:RenewResponse':
+      return onAnswer(current, key, m, ctx);
+    case 'sam:Notification':
+      return step(MESSAGE_ROWS, key, current, m, ctx) ?? onlyNote(state, m);
     default:
-      return onStatus(state, lc, m, ctx, label);
+      return onStatus(current, m, ctx);
   }
 }

@@ -3,14 +3,20 @@
  * Pure: the clock comes in `ctx.at`, nothing is read or written here. The only error thrown is
  * IllegalTransition; one with `protocolError` answers a partner's message with that errorType.
  *
+ * The machine is rows per state (system events here, the supplier's messages in
+ * requester-messages.ts, staff actions in requester-staff.ts), merged into REQUESTER_MODEL.
+ *
  * Stale timers (another rota supplier, or the request has moved on) decide a no-op with a note:
  * `isNoChange` tells the service to ignore them quietly. The same holds for repeated and backward
  * statuses and plain notifications, which are accepted (the partner gets OK) and change nothing.
  */
 import { decision, ncip, notify, refuse, send } from './decision';
-import { onSupplierMessage } from './requester-messages';
-import type { RequesterContext, RequesterEvent, RequesterState } from './requester-states';
-import { onStaffAction } from './requester-staff';
+import { SUPPLIER_MESSAGE_KEYS, supplierMessageKey, type SupplierMessageKey } from './event-keys';
+import { machineModel, prefixed, type Current, type Transition } from './machine';
+import { MESSAGE_ROWS, onSupplierMessage } from './requester-messages';
+import { REQUESTER_STAFF_ACTIONS, REQUESTER_STATES } from './requester-states';
+import type { RequesterContext, RequesterEvent, RequesterStaffAction, RequesterStaffEvent, RequesterState, SupplierMessageEvent } from './requester-states';
+import { onStaffAction, STAFF_ROWS } from './requester-staff';
 import { nextSupplier, sendToSupplier, supplierName } from './rota';
 import type { Decision, IlsSteps, Lifecycle } from './types';
 
@@ -66,34 +72,99 @@ function withdrawFrom(lc: Lifecycle, index: number, next: Decision<RequesterStat
   return { ...next, effects: [cancel, ...next.effects] };
 }
 
-export function decideRequester(current: RequesterRequest, event: RequesterEvent, ctx: RequesterContext): Decision<RequesterState> {
-  const { state, lifecycle: lc } = current;
-  const rotaIndex = lc.rotaIndex ?? 0;
+type SystemEvent = Exclude<RequesterEvent, SupplierMessageEvent | RequesterStaffEvent>;
+type SystemKey = SystemEvent['type'];
+type SystemRow = { readonly [K in SystemKey]?: Transition<RequesterState, Extract<SystemEvent, { type: K }>, RequesterContext> };
+
+/** How the model names each event: system events by type, partner messages by `event-keys.ts`, staff actions `staff:<action>`. */
+export type RequesterEventKey = SystemKey | SupplierMessageKey | `staff:${RequesterStaffAction}`;
+
+export const REQUESTER_EVENT_KEYS: readonly RequesterEventKey[] = [
+  'validate',
+  'validation_failed',
+  'request_refused',
+  'supplier_timeout',
+  ...SUPPLIER_MESSAGE_KEYS,
+  ...REQUESTER_STAFF_ACTIONS.map((a) => `staff:${a}` as const),
+];
+
+export function requesterEventKey(event: RequesterEvent): RequesterEventKey {
   switch (event.type) {
-    case 'validate':
-      if (state !== 'new') return refuse(state, event.type, 'only a new request is validated');
-      if ((lc.rota ?? []).length === 0) return decision('validated', {}, [], 'patron validated; no supplier to send to yet');
-      return decision('sent_to_supplier', { rotaIndex: 0 }, sendToSupplier(0, ctx), `sent to ${supplierName(lc, 0)}`);
-    case 'validation_failed':
-      if (state !== 'new') return refuse(state, event.type, 'only a new request is validated');
-      return decision('error', { reason: event.reason }, [], `patron validation failed: ${event.reason}`);
     case 'supplier_message':
-      return onSupplierMessage(state, lc, event, ctx);
-    case 'supplier_timeout':
-      if (state !== 'sent_to_supplier' || event.rotaIndex !== rotaIndex) {
-        return decision(state, {}, [], `ignored a stale answer timer for ${supplierName(lc, event.rotaIndex)}`);
-      }
-      return withdrawFrom(lc, rotaIndex, nextSupplier(lc, `did not answer within ${duration(ctx.supplierTimeoutMs)}`, ctx));
-    case 'request_refused':
-      if (event.rotaIndex !== undefined && event.rotaIndex !== rotaIndex) {
-        return decision(state, {}, [], `ignored a refusal from ${supplierName(lc, event.rotaIndex)}, no longer the current supplier`);
-      }
-      if (state === 'sent_to_supplier') return nextSupplier(lc, `refused the request: ${event.reason}`, ctx);
-      if (state === 'cancel_pending' && lc.resumeState === 'sent_to_supplier') {
-        return decision('cancelled', { resumeState: undefined }, [notify('cancelled')], `cancelled: ${supplierName(lc)} never took the request (${event.reason})`);
-      }
-      return refuse(state, event.type, 'no request is waiting for its confirmation');
+      return supplierMessageKey(event);
     case 'staff':
-      return onStaffAction(state, lc, event, ctx);
+      return `staff:${event.action}`;
+    default:
+      return event.type;
+  }
+}
+
+const SYSTEM_ROWS: { readonly [S in RequesterState]?: SystemRow } = {
+  new: {
+    validate: {
+      to: ['validated', 'sent_to_supplier'],
+      run: ({ lifecycle: lc }, _ev, ctx) =>
+        (lc.rota ?? []).length === 0 ? decision('validated', {}, [], 'patron validated; no supplier to send to yet') : decision('sent_to_supplier', { rotaIndex: 0 }, sendToSupplier(0, ctx), `sent to ${supplierName(lc, 0)}`),
+    },
+    validation_failed: { to: ['error'], run: (_c, ev) => decision('error', { reason: ev.reason }, [], `patron validation failed: ${ev.reason}`) },
+  },
+  sent_to_supplier: {
+    supplier_timeout: {
+      to: ['sent_to_supplier', 'unfilled'],
+      run: ({ lifecycle: lc }, ev, ctx) => {
+        const index = lc.rotaIndex ?? 0;
+        return ev.rotaIndex === index ? withdrawFrom(lc, index, nextSupplier(lc, `did not answer within ${duration(ctx.supplierTimeoutMs)}`, ctx)) : undefined;
+      },
+    },
+    request_refused: { to: ['sent_to_supplier', 'unfilled'], run: ({ lifecycle: lc }, ev, ctx) => nextSupplier(lc, `refused the request: ${ev.reason}`, ctx) },
+  },
+  cancel_pending: {
+    request_refused: {
+      to: ['cancelled'],
+      run: ({ lifecycle: lc }, ev) =>
+        lc.resumeState === 'sent_to_supplier' ? decision('cancelled', { resumeState: undefined }, [notify('cancelled')], `cancelled: ${supplierName(lc)} never took the request (${ev.reason})`) : undefined,
+    },
+  },
+};
+
+/** The requester machine as data: what `decideRequester` runs, and what `acceptedEvents` and the diagrams read. */
+export const REQUESTER_MODEL = machineModel<RequesterState, RequesterEventKey>(
+  { name: 'requester', states: REQUESTER_STATES, initial: ['new'], events: REQUESTER_EVENT_KEYS },
+  SYSTEM_ROWS,
+  MESSAGE_ROWS,
+  prefixed('staff:', STAFF_ROWS),
+);
+
+/** A system event the state's row does not take: a stale timer is noted, anything else refused. */
+function notAccepted(current: Current<RequesterState>, event: SystemEvent): Decision<RequesterState> {
+  const { state, lifecycle: lc } = current;
+  switch (event.type) {
+    case 'supplier_timeout':
+      return decision(state, {}, [], `ignored a stale answer timer for ${supplierName(lc, event.rotaIndex)}`);
+    case 'request_refused':
+      return refuse(state, event.type, 'no request is waiting for its confirmation');
+    default:
+      return refuse(state, event.type, 'only a new request is validated');
+  }
+}
+
+function onSystemEvent(current: Current<RequesterState>, event: SystemEvent, ctx: RequesterContext): Decision<RequesterState> {
+  const { state, lifecycle: lc } = current;
+  if (event.type === 'request_refused' && event.rotaIndex !== undefined && event.rotaIndex !== (lc.rotaIndex ?? 0)) {
+    return decision(state, {}, [], `ignored a refusal from ${supplierName(lc, event.rotaIndex)}, no longer the current supplier`);
+  }
+  // SystemRow gives the transition for `event.type` exactly that event type.
+  const t = SYSTEM_ROWS[state]?.[event.type] as Transition<RequesterState, SystemEvent, RequesterContext> | undefined;
+  return t?.run(current, event, ctx) ?? notAccepted(current, event);
+}
+
+export function decideRequester(current: RequesterRequest, event: RequesterEvent, ctx: RequesterContext): Decision<RequesterState> {
+  switch (event.type) {
+    case 'supplier_message':
+      return onSupplierMessage(current, event, ctx);
+    case 'staff':
+      return onStaffAction(current, event, ctx);
+    default:
+      return onSystemEvent(current, event, ctx);
   }
 }

@@ -1,16 +1,17 @@
 /**
- * What lending staff may do in each supplier state, as a table of handlers: the list the API
- * offers and what `decideSupplier` accepts are the same table. Each action sends the matching
+ * What lending staff may do in each supplier state, as rows of transitions: the list the API
+ * offers and what `decideSupplier` accepts are the same rows. Each action sends the matching
  * supplyingAgencyMessage with the reason NOTES §3 gives: RequestResponse while the request is
  * unanswered, StatusChange after, CancelResponse / RenewResponse for answers.
  */
 import { decision, isValidDueDate, ncip, refuse, sam } from './decision';
-import { isSupplierState, SUPPLIER_STAFF_ACTIONS } from './supplier-states';
+import { step, transitionOf, type Current, type Row, type Rows, type Transition } from './machine';
+import { SUPPLIER_STAFF_ACTIONS } from './supplier-states';
 import type { SupplierContext, SupplierStaffAction, SupplierStaffEvent, SupplierState } from './supplier-states';
 import type { Decision, Lifecycle, ReasonForMessage } from './types';
 
-type Handler = (lc: Lifecycle, ev: SupplierStaffEvent, ctx: SupplierContext, state: SupplierState) => Decision<SupplierState>;
-type Handlers = Partial<Record<SupplierStaffAction, Handler>>;
+type T = Transition<SupplierState, SupplierStaffEvent, SupplierContext>;
+type StaffRow = Row<SupplierState, SupplierStaffAction, SupplierStaffEvent, SupplierContext>;
 
 /** The first answer to a request is a RequestResponse; anything later is a StatusChange. */
 export function reasonFor(lc: Lifecycle): ReasonForMessage {
@@ -23,39 +24,49 @@ function dueDateOf(ev: SupplierStaffEvent, ctx: SupplierContext, state: Supplier
   return dueDate;
 }
 
-const willSupply: Handler = (lc, ev) => decision('will_supply', { lastStatus: 'WillSupply' }, [sam({ reasonForMessage: reasonFor(lc), status: 'WillSupply', note: ev.note })]);
+const willSupply: T = { to: ['will_supply'], run: ({ lifecycle: lc }, ev) => decision('will_supply', { lastStatus: 'WillSupply' }, [sam({ reasonForMessage: reasonFor(lc), status: 'WillSupply', note: ev.note })]) };
 
-const addConditions: Handler = (lc, ev, _ctx, state) => {
-  const conditions = ev.action === 'add_conditions' ? ev.conditions : [];
-  if (conditions.length === 0) refuse(state, 'staff:add_conditions', 'name at least one loan condition');
-  return decision('conditional', { lastStatus: 'WillSupply', loanConditions: conditions }, [sam({ reasonForMessage: reasonFor(lc), status: 'WillSupply', loanConditions: conditions, note: ev.note })]);
+const addConditions: T = {
+  to: ['conditional'],
+  run: ({ state, lifecycle: lc }, ev) => {
+    const conditions = ev.action === 'add_conditions' ? ev.conditions : [];
+    if (conditions.length === 0) refuse(state, 'staff:add_conditions', 'name at least one loan condition');
+    return decision('conditional', { lastStatus: 'WillSupply', loanConditions: conditions }, [sam({ reasonForMessage: reasonFor(lc), status: 'WillSupply', loanConditions: conditions, note: ev.note })]);
+  },
 };
 
-const cannotSupply: Handler = (lc, ev, _ctx, state) => {
-  const reason = ev.action === 'cannot_supply' ? ev.reason.trim() : '';
-  if (reason === '') refuse(state, 'staff:cannot_supply', 'give the reason it cannot be supplied');
-  return decision('unfilled', { lastStatus: 'Unfilled', reason }, [sam({ reasonForMessage: reasonFor(lc), status: 'Unfilled', reasonUnfilled: reason, note: ev.note })]);
+const cannotSupply: T = {
+  to: ['unfilled'],
+  run: ({ state, lifecycle: lc }, ev) => {
+    const reason = ev.action === 'cannot_supply' ? ev.reason.trim() : '';
+    if (reason === '') refuse(state, 'staff:cannot_supply', 'give the reason it cannot be supplied');
+    return decision('unfilled', { lastStatus: 'Unfilled', reason }, [sam({ reasonForMessage: reasonFor(lc), status: 'Unfilled', reasonUnfilled: reason, note: ev.note })]);
+  },
 };
 
-const markPicked: Handler = () => decision('awaiting_shipping');
+const markPicked: T = { to: ['awaiting_shipping'], run: () => decision('awaiting_shipping') };
 
 /**
  * The item is checked out to the requester's ILL account in our ILS, then announced Loaned. When
  * the ILS takes part (`ctx.ils.checkOutItem`), Loaned waits in `shipping` for the checkout and
  * carries the ILS's due date (`ils_checked_out`); staff's date is the fallback. Otherwise both go
- * at once with staff's date.
+ * at once with staff's date. Loans only: a Copy request is not offered `ship`.
  */
-const ship: Handler = (lc, ev, ctx, state) => {
-  const dueDate = dueDateOf(ev, ctx, state);
-  const itemId = ev.action === 'ship' && ev.itemId !== undefined && ev.itemId.trim() !== '' ? ev.itemId.trim() : undefined;
-  if (ctx.ils?.checkOutItem) {
-    if (itemId === undefined) refuse(state, 'staff:ship', "give the item's barcode (itemId): the ILS checks it out to the borrowing library");
-    return decision('shipping', { dueDate, itemId, pendingNote: ev.note }, [ncip('CheckOutItem')], `checking item ${itemId} out in the ILS; Loaned goes out after that`);
-  }
-  return decision('shipped', { lastStatus: 'Loaned', dueDate, ...(itemId !== undefined ? { itemId } : {}) }, [
-    ncip('CheckOutItem'),
-    sam({ reasonForMessage: reasonFor(lc), status: 'Loaned', dueDate, loanConditions: lc.loanConditions, delivered: true, note: ev.note }),
-  ]);
+const ship: T = {
+  to: ['shipping', 'shipped'],
+  offeredWhen: (lc) => lc.serviceType !== 'Copy',
+  run: ({ state, lifecycle: lc }, ev, ctx) => {
+    const dueDate = dueDateOf(ev, ctx, state);
+    const itemId = ev.action === 'ship' && ev.itemId !== undefined && ev.itemId.trim() !== '' ? ev.itemId.trim() : undefined;
+    if (ctx.ils?.checkOutItem) {
+      if (itemId === undefined) refuse(state, 'staff:ship', "give the item's barcode (itemId): the ILS checks it out to the borrowing library");
+      return decision('shipping', { dueDate, itemId, pendingNote: ev.note }, [ncip('CheckOutItem')], `checking item ${itemId} out in the ILS; Loaned goes out after that`);
+    }
+    return decision('shipped', { lastStatus: 'Loaned', dueDate, ...(itemId !== undefined ? { itemId } : {}) }, [
+      ncip('CheckOutItem'),
+      sam({ reasonForMessage: reasonFor(lc), status: 'Loaned', dueDate, loanConditions: lc.loanConditions, delivered: true, note: ev.note }),
+    ]);
+  },
 };
 
 /** After the ILS checkout: Loaned with the ILS's due date when it gave a usable one, else staff's. */
@@ -70,94 +81,100 @@ export function loanedAfterCheckout(lc: Lifecycle, ilsDueDate: string | undefine
   );
 }
 
-const supplyCopy: Handler = (lc, ev) => decision('complete', { lastStatus: 'CopyCompleted' }, [sam({ reasonForMessage: reasonFor(lc), status: 'CopyCompleted', delivered: true, note: ev.note })]);
-
-const acceptCancel: Handler = (_lc, ev) =>
-  decision('cancelled', { resumeState: undefined, lastStatus: 'Cancelled' }, [sam({ reasonForMessage: 'CancelResponse', status: 'Cancelled', answerYesNo: 'Y', note: ev.note })]);
-
-const resumeOf = (lc: Lifecycle, state: SupplierState, action: string): SupplierState => {
-  const back = lc.resumeState;
-  return isSupplierState(back) ? back : refuse(state, `staff:${action}`, 'there is no state to return to');
+/** Copies only: a Loan request is not offered `supply_copy` (CopyOrLoan offers both). */
+const supplyCopy: T = {
+  to: ['complete'],
+  offeredWhen: (lc) => lc.serviceType !== 'Loan',
+  run: ({ lifecycle: lc }, ev) => decision('complete', { lastStatus: 'CopyCompleted' }, [sam({ reasonForMessage: reasonFor(lc), status: 'CopyCompleted', delivered: true, note: ev.note })]),
 };
 
-const refuseCancel: Handler = (lc, ev, _ctx, state) =>
-  decision(resumeOf(lc, state, 'refuse_cancel'), { resumeState: undefined }, [
-    sam({ reasonForMessage: 'CancelResponse', status: lc.lastStatus ?? 'RequestReceived', answerYesNo: 'N', note: ev.note }),
-  ]);
+const acceptCancel: T = {
+  to: ['cancelled'],
+  run: (_c, ev) => decision('cancelled', { resumeState: undefined, lastStatus: 'Cancelled' }, [sam({ reasonForMessage: 'CancelResponse', status: 'Cancelled', answerYesNo: 'Y', note: ev.note })]),
+};
+
+/** The states a requester's Cancel can wait in: before the item left (supplier.ts). */
+export const CANCELLABLE = ['received', 'validated', 'will_supply', 'awaiting_shipping', 'conditional'] as const satisfies readonly SupplierState[];
+/** The states a requester's Renew can wait in. */
+export const RENEWABLE = ['shipped', 'overdue'] as const satisfies readonly SupplierState[];
+
+function resumeOf<S extends SupplierState>(from: readonly S[], { state, lifecycle: lc }: Current<SupplierState>, action: string): S {
+  const back = from.find((s) => s === lc.resumeState);
+  return back ?? refuse(state, `staff:${action}`, 'there is no state to return to');
+}
+
+const refuseCancel: T = {
+  to: CANCELLABLE,
+  run: (current, ev) =>
+    decision(resumeOf(CANCELLABLE, current, 'refuse_cancel'), { resumeState: undefined }, [
+      sam({ reasonForMessage: 'CancelResponse', status: current.lifecycle.lastStatus ?? 'RequestReceived', answerYesNo: 'N', note: ev.note }),
+    ]),
+};
 
 /** A renewal also ends an overdue: the item is on loan again until the new date. */
-const approveRenewal: Handler = (lc, ev, ctx, state) => {
-  const dueDate = dueDateOf(ev, ctx, state);
-  return decision('shipped', { resumeState: undefined, lastStatus: 'Loaned', dueDate, renewals: (lc.renewals ?? 0) + 1 }, [
-    sam({ reasonForMessage: 'RenewResponse', status: 'Loaned', answerYesNo: 'Y', dueDate, note: ev.note }),
-  ]);
+const approveRenewal: T = {
+  to: ['shipped'],
+  run: ({ state, lifecycle: lc }, ev, ctx) => {
+    const dueDate = dueDateOf(ev, ctx, state);
+    return decision('shipped', { resumeState: undefined, lastStatus: 'Loaned', dueDate, renewals: (lc.renewals ?? 0) + 1 }, [
+      sam({ reasonForMessage: 'RenewResponse', status: 'Loaned', answerYesNo: 'Y', dueDate, note: ev.note }),
+    ]);
+  },
 };
 
-const refuseRenewal: Handler = (lc, ev, _ctx, state) =>
-  decision(resumeOf(lc, state, 'refuse_renewal'), { resumeState: undefined }, [
-    sam({ reasonForMessage: 'RenewResponse', status: lc.lastStatus ?? 'Loaned', answerYesNo: 'N', dueDate: lc.dueDate, note: ev.note }),
-  ]);
+const refuseRenewal: T = {
+  to: RENEWABLE,
+  run: (current, ev) =>
+    decision(resumeOf(RENEWABLE, current, 'refuse_renewal'), { resumeState: undefined }, [
+      sam({ reasonForMessage: 'RenewResponse', status: current.lifecycle.lastStatus ?? 'Loaned', answerYesNo: 'N', dueDate: current.lifecycle.dueDate, note: ev.note }),
+    ]),
+};
 
-const markOverdue: Handler = (lc, ev) => decision('overdue', { lastStatus: 'Overdue' }, [sam({ reasonForMessage: 'StatusChange', status: 'Overdue', dueDate: lc.dueDate, note: ev.note })]);
+const markOverdue: T = {
+  to: ['overdue'],
+  run: ({ lifecycle: lc }, ev) => decision('overdue', { lastStatus: 'Overdue' }, [sam({ reasonForMessage: 'StatusChange', status: 'Overdue', dueDate: lc.dueDate, note: ev.note })]),
+};
 
-const recall: Handler = (lc, ev) => decision('recalled', { lastStatus: 'Recalled' }, [sam({ reasonForMessage: 'StatusChange', status: 'Recalled', dueDate: lc.dueDate, note: ev.note })]);
+const recall: T = {
+  to: ['recalled'],
+  run: ({ lifecycle: lc }, ev) => decision('recalled', { lastStatus: 'Recalled' }, [sam({ reasonForMessage: 'StatusChange', status: 'Recalled', dueDate: lc.dueDate, note: ev.note })]),
+};
 
 /** Also when the item comes back without a ShippedReturn: staff have it in hand. */
-const checkIn: Handler = () => decision('checked_in', {}, [ncip('CheckInItem')]);
+const checkIn: T = { to: ['checked_in'], run: () => decision('checked_in', {}, [ncip('CheckInItem')]) };
 
-const complete: Handler = (_lc, ev) => decision('complete', { lastStatus: 'LoanCompleted' }, [sam({ reasonForMessage: 'StatusChange', status: 'LoanCompleted', note: ev.note })]);
+const complete: T = { to: ['complete'], run: (_c, ev) => decision('complete', { lastStatus: 'LoanCompleted' }, [sam({ reasonForMessage: 'StatusChange', status: 'LoanCompleted', note: ev.note })]) };
 
-/** ship for loans, supply_copy for copies; CopyOrLoan offers both. */
-function supplying(lc: Lifecycle): Handlers {
-  return {
-    ...(lc.serviceType === 'Copy' ? {} : { ship }),
-    ...(lc.serviceType === 'Loan' ? {} : { supply_copy: supplyCopy }),
-  };
-}
+const supplying: StaffRow = { ship, supply_copy: supplyCopy };
 
-function handlersFor(state: SupplierState, lc: Lifecycle): Handlers {
-  switch (state) {
-    case 'received':
-    case 'validated':
-      return { will_supply: willSupply, add_conditions: addConditions, cannot_supply: cannotSupply, ...supplying(lc) };
-    case 'will_supply':
-      return { add_conditions: addConditions, cannot_supply: cannotSupply, mark_picked: markPicked, ...supplying(lc) };
-    case 'awaiting_shipping':
-      return { cannot_supply: cannotSupply, ...supplying(lc) };
-    case 'shipping':
-      // Waiting for the ILS; staff may still give up on supplying (e.g. the ILS says it does not circulate).
-      return { cannot_supply: cannotSupply };
-    case 'conditional':
-      // Staff may go on once the requester agreed, whatever channel the agreement came by.
-      return { cannot_supply: cannotSupply, mark_picked: markPicked, ...supplying(lc) };
-    case 'cancel_requested':
-      return { accept_cancel: acceptCancel, refuse_cancel: refuseCancel };
-    case 'shipped':
-      return { mark_overdue: markOverdue, recall, check_in: checkIn };
-    case 'overdue':
-      return { recall, check_in: checkIn };
-    case 'recalled':
-    case 'returned_by_borrower':
-      return { check_in: checkIn };
-    case 'renew_requested':
-      return { approve_renewal: approveRenewal, refuse_renewal: refuseRenewal };
-    case 'checked_in':
-      return { complete };
-    case 'complete':
-    case 'unfilled':
-    case 'cancelled':
-      return {};
-  }
-}
+/** The staff actions of each supplier state: what the API offers and what `decideSupplier` accepts. */
+export const STAFF_ROWS: Rows<SupplierState, SupplierStaffAction, SupplierStaffEvent, SupplierContext> = {
+  received: { will_supply: willSupply, add_conditions: addConditions, cannot_supply: cannotSupply, ...supplying },
+  validated: { will_supply: willSupply, add_conditions: addConditions, cannot_supply: cannotSupply, ...supplying },
+  will_supply: { add_conditions: addConditions, cannot_supply: cannotSupply, mark_picked: markPicked, ...supplying },
+  awaiting_shipping: { cannot_supply: cannotSupply, ...supplying },
+  // Waiting for the ILS; staff may still give up on supplying (e.g. the ILS says it does not circulate).
+  shipping: { cannot_supply: cannotSupply },
+  // Staff may go on once the requester agreed, whatever channel the agreement came by.
+  conditional: { cannot_supply: cannotSupply, mark_picked: markPicked, ...supplying },
+  cancel_requested: { accept_cancel: acceptCancel, refuse_cancel: refuseCancel },
+  shipped: { mark_overdue: markOverdue, recall, check_in: checkIn },
+  overdue: { recall, check_in: checkIn },
+  recalled: { check_in: checkIn },
+  returned_by_borrower: { check_in: checkIn },
+  renew_requested: { approve_renewal: approveRenewal, refuse_renewal: refuseRenewal },
+  checked_in: { complete },
+  complete: {},
+  unfilled: {},
+  cancelled: {},
+};
 
 /** The staff actions the supply request offers now, in SUPPLIER_STAFF_ACTIONS order. */
 export function supplierActions(state: SupplierState, lifecycle: Lifecycle): SupplierStaffAction[] {
-  const handlers = handlersFor(state, lifecycle);
-  return SUPPLIER_STAFF_ACTIONS.filter((a) => handlers[a] !== undefined);
+  return SUPPLIER_STAFF_ACTIONS.filter((a) => transitionOf(STAFF_ROWS[state], a, lifecycle) !== undefined);
 }
 
-export function onSupplierStaffAction(state: SupplierState, lc: Lifecycle, ev: SupplierStaffEvent, ctx: SupplierContext): Decision<SupplierState> {
-  const handler = handlersFor(state, lc)[ev.action];
-  if (!handler) return refuse(state, `staff:${ev.action}`, `staff cannot ${ev.action.replace(/_/g, ' ')} a supply request that is ${state.replace(/_/g, ' ')}`);
-  return handler(lc, ev, ctx, state);
+export function onSupplierStaffAction(current: Current<SupplierState>, ev: SupplierStaffEvent, ctx: SupplierContext): Decision<SupplierState> {
+  const { state } = current;
+  return step(STAFF_ROWS, ev.action, current, ev, ctx) ?? refuse(state, `staff:${ev.action}`, `staff cannot ${ev.action.replace(/_/g, ' ')} a supply request that is ${state.replace(/_/g, ' ')}`);
 }

@@ -7,26 +7,7 @@
 import { BROKER_STATE_NAMES, BROKER_STATES, decideBroker, startBroker, type BrokerEvent, type BrokerSend, type BrokerState } from '../../../src/domain/broker';
 import { isNoChange } from '../../../src/domain/decision';
 import { IllegalTransition, type Decision, type Effect, type Lifecycle } from '../../../src/domain/types';
-
-const DUE = '2026-10-01T00:00:00Z';
-const NEW_DUE = '2026-11-01T00:00:00Z';
-const ctx = { at: new Date('2026-09-01T10:00:00Z'), supplierTimeoutMs: 3 * 86_400_000 };
-const rota = [{ symbol: 'ISIL:S1' }, { symbol: 'ISIL:S2' }, { symbol: 'ISIL:S3' }];
-const base: Lifecycle = { serviceType: 'Loan', rota, rotaIndex: 1 };
-const loaned: Lifecycle = { ...base, lastStatus: 'Loaned', dueDate: DUE };
-
-const AT: Record<BrokerState, Lifecycle> = {
-  searching: base,
-  expect_to_supply: { ...base, lastStatus: 'ExpectToSupply' },
-  will_supply: { ...base, lastStatus: 'WillSupply' },
-  conditional: { ...base, lastStatus: 'WillSupply', loanConditions: ['LibraryUseOnly'] },
-  cancel_pending: { ...base, lastStatus: 'WillSupply', resumeState: 'will_supply' },
-  shipped: loaned,
-  returned: loaned,
-  complete: { ...loaned, lastStatus: 'LoanCompleted' },
-  cancelled: { ...base, lastStatus: 'Cancelled' },
-  unfilled: { ...base, rotaIndex: 2, lastStatus: 'Unfilled', reason: 'rota exhausted' },
-};
+import { AT, base, ctx, DUE, NEW_DUE, rota } from './broker-fixtures';
 
 const sam = (reasonForMessage: string, status?: string, more: Record<string, unknown> = {}): BrokerEvent =>
   ({ type: 'supplier_message', reasonForMessage, ...(status ? { status } : {}), rotaIndex: 1, ...more }) as BrokerEvent;
