@@ -57,7 +57,8 @@ export async function startService(config: Config, options: StartOptions): Promi
   const runtime = await openRuntime(config, log);
   if (config.directoryFile) {
     try {
-      const loaded = await loadDirectory(runtime.database.db, readDirectoryFile(config.directoryFile), now());
+      const file = readDirectoryFile(config.directoryFile);
+      const loaded = await runtime.database.directory.write((db) => loadDirectory(db, file, now()));
       log.info({ file: config.directoryFile, ...loaded }, 'directory loaded');
     } catch (err) {
       await runtime.close();
@@ -88,6 +89,7 @@ export async function startService(config: Config, options: StartOptions): Promi
   );
   const lifecycle: DeliveryDeps = {
     db: runtime.database.db,
+    directory: runtime.database.directory,
     now,
     newId,
     supplierTimeoutMs: config.supplierAnswerTimeoutMs,

@@ -14,7 +14,7 @@ describe('routing new borrowing requests against the directory', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    deps = { db: database.db, now: () => now, newId: randomUUID, supplierTimeoutMs: 3600_000, routing: { strategy: 'load_balance', loadWindowDays: 30 } };
+    deps = { db: database.db, directory: database.directory, now: () => now, newId: randomUUID, supplierTimeoutMs: 3600_000, routing: { strategy: 'load_balance', loadWindowDays: 30 } };
     libraryId = randomUUID();
     await insertLibrary(database.db, { id: libraryId, symbol: 'ISIL:DK-HOME', name: 'Home', settings: {} });
     const partner = (symbol: string, policies: Record<string, unknown>, status: 'active' | 'suspended' = 'active') =>

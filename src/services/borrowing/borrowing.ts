@@ -7,7 +7,6 @@ import { startRequester, type RequesterEvent } from '../../domain/requester';
 import type { RoutingVerdict } from '../../domain/routing';
 import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition, type Lifecycle } from '../../domain/types';
-import { findLibraryById } from '../../store/libraries';
 import { getRequest, insertRequest, type RequestRow } from '../../store/requests';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { applyEvent, decide, DEFAULT_ROUTING, saveDecision, type LifecycleDeps } from '../pipeline/pipeline';
@@ -87,7 +86,7 @@ export async function createBorrowingRequest(
   if (!parsed.success) {
     throw new ValidationFailed(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   }
-  const library = await findLibraryById(deps.db, libraryId);
+  const library = await deps.directory.libraryById(libraryId);
   if (!library) throw new NotFound('library', libraryId);
   const at = deps.now();
   const id = deps.newId();
@@ -98,6 +97,7 @@ export async function createBorrowingRequest(
     { serviceType: parsed.data.serviceType, ...(parsed.data.format ? { format: parsed.data.format } : {}), candidates: candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) },
     deps.routing ?? DEFAULT_ROUTING,
     at,
+    deps.directory,
   );
   const lifecycle: Lifecycle = { serviceType: parsed.data.serviceType, rota: plan.rota };
   const ils = ilsStepsOf(library);

@@ -11,9 +11,7 @@
  */
 import { buildIso18626, tryParseIso18626, type ConfirmationMessage } from '../../../protocols/iso18626';
 import { PermanentJobFailure } from '../../jobs';
-import { findLibraryById } from '../../store/libraries';
 import type { OutboxRow } from '../../store/outbox';
-import { findPartnerBySymbol } from '../../store/partners';
 import { getRequest } from '../../store/requests';
 import { recordAttempt, type AttemptOutcome } from './delivery-attempts';
 import type { DeliveryProblem, RetryPolicy } from './delivery-attention';
@@ -40,13 +38,13 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow, optio
   const payload = row.payload as unknown as SendPayload;
   const request = row.requestId ? await getRequest(deps.db, row.requestId) : undefined;
   if (!request) throw new PermanentJobFailure(`outbox row ${row.id} has no request`);
-  const partner = await findPartnerBySymbol(deps.db, payload.to);
+  const partner = await deps.directory.partner(payload.to);
   if (!partner?.iso18626Url) {
     return refused(deps, row, request.id, payload, `${payload.to} has no ISO 18626 address in the directory`);
   }
   if (partner.status !== 'active') return refused(deps, row, request.id, payload, `${payload.to} is ${partner.status} in the directory`);
   const auth = partnerAuth(partner);
-  const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
+  const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
   const message = outboundMessage(request, payload, {
     timestamp: row.createdAt,
     ...(library ? { libraryName: library.name } : {}),

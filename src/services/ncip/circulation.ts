@@ -21,7 +21,7 @@ import { createNcipClient, type NcipClient, type NcipExchange, type NcipRefusalP
 import { borrowerAccountFor, type LibraryNcipSettings } from '../../ncip/settings';
 import type { Db } from '../../store/db';
 import { appendRemark } from '../../store/events';
-import { findLibraryById, type LibraryRow } from '../../store/libraries';
+import type { LibraryRow } from '../../store/libraries';
 import { recordMessage } from '../../store/messages';
 import type { OutboxRow } from '../../store/outbox';
 import { getRequest, updateRequest, type RequestRow } from '../../store/requests';
@@ -62,7 +62,7 @@ export async function carryOutNcipCall(deps: NcipCirculationDeps, row: OutboxRow
   const { call } = row.payload as unknown as NcipCallPayload;
   const request = row.requestId ? await getRequest(deps.db, row.requestId) : undefined;
   if (!request) throw new PermanentJobFailure(`NCIP ${call}: outbox row ${row.id} has no request`);
-  const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
+  const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
 
   const off = ncipSkipReason(library, call);
   if (off !== undefined) {
@@ -329,7 +329,7 @@ async function decideAndSave(deps: LifecycleDeps, requestId: string, input: AnyE
     const request = await getRequest(deps.db, requestId);
     if (!request) throw new NotFound('request', requestId);
     const at = deps.now();
-    const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
+    const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
     const ils: IlsSteps = ilsStepsOf(library);
     const decided = decide(request, input, at, deps.supplierTimeoutMs, ils);
     const decision = extra.note !== undefined ? { ...decided, note: decided.note ? `${extra.note}; ${decided.note}` : extra.note } : decided;
