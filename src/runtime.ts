@@ -62,7 +62,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
 /** Without it the tools refuse while the server runs (and say so); the server itself works on. */
 async function openControlChannel(dataDir: string, database: Database, log: Logger): Promise<ControlChannel | undefined> {
   const path = controlSocketPath(dataDir);
-  const deps = { db: database.db, database, now: () => new Date(), newId: randomUUID, performer: `the running server (pid ${process.pid})` };
+  const deps = { db: database.db, directory: database.directory, database, now: () => new Date(), newId: randomUUID, performer: `the running server (pid ${process.pid})` };
   const serve = serveControlChannel(path, async (request) => {
     const reply = await performControl(deps, request);
     const op = (request as { op?: unknown } | undefined)?.op;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Config } from '../config/load';
 import { connectionReady, DEFAULT_JOB_OPTIONS, deliveryJobOptions, openQueues, type QueueSetup } from '../workers/queues';
 import { startRelay, type Relay } from '../workers/relay';
@@ -57,7 +57,8 @@ export async function startService(config: Config, options: StartOptions): Promi
   const runtime = await openRuntime(config, log);
   if (config.directoryFile) {
     try {
-      const loaded = await loadDirectory(runtime.database.db, readDirectoryFile(config.directoryFile), now());
+      const file = readDirectoryFile(config.directoryFile);
+      const loaded = await runtime.database.directory.write((db) => loadDirectory(db, file, now()));
       log.info({ file: config.directoryFile, ...loaded }, 'directory loaded');
     } catch (err) {
       await runtime.close();
@@ -88,6 +89,7 @@ export async function startService(config: Config, options: StartOptions): Promi
   );
   const lifecycle: DeliveryDeps = {
     db: runtime.database.db,
+    directory: runtime.database.directory,
     now,
     newId,
     supplierTimeoutMs: config.supplierAnswerTimeoutMs,
@@ -216,6 +218,29 @@ function metricsRegistry(runtime: Runtime, now: () => Date): Registry {
     async collect() {
       const ages = await oldestRowAges(runtime.database.db, now());
       for (const [status, seconds] of Object.entries(ages)) this.set({ status }, seconds);
+    },
+  });
+  const { directory } = runtime.database;
+  new Counter({
+    name: 'ill_directory_cache_reads_total',
+    help: 'Reads of partners and libraries: hit (from memory), miss (a table loaded after a change), bypass (changes were not being heard, so the database was read)',
+    labelNames: ['outcome'],
+    registers: [registry],
+    collect() {
+      // The cache keeps its own totals; the counter mirrors them at each scrape.
+      const { hits, misses, bypasses } = directory.stats();
+      this.reset();
+      this.inc({ outcome: 'hit' }, hits);
+      this.inc({ outcome: 'miss' }, misses);
+      this.inc({ outcome: 'bypass' }, bypasses);
+    },
+  });
+  new Gauge({
+    name: 'ill_directory_cache_live',
+    help: '1 while this process hears directory changes and may answer from memory; 0 while it reads the database instead',
+    registers: [registry],
+    collect() {
+      this.set(directory.live() ? 1 : 0);
     },
   });
   return registry;

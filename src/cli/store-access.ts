@@ -50,7 +50,7 @@ export async function runOnStore(config: Config, request: ControlRequest, tool: 
   const database = await openStore(config, tool, { migrate: request.op !== 'backup' });
   try {
     const performer = `npm run ${tool} (pid ${process.pid}) ${database.driver === 'pglite' ? 'on the stopped store' : 'with pg_dump'}`;
-    return { reply: await performControl({ db: database.db, database, now: () => new Date(), newId: randomUUID, performer }, request), via: 'direct' };
+    return { reply: await performControl({ db: database.db, directory: database.directory, database, now: () => new Date(), newId: randomUUID, performer }, request), via: 'direct' };
   } finally {
     await database.close();
   }

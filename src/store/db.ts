@@ -17,6 +17,8 @@ import { Client, Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { BackupSummary } from './backup-file';
 import { acquireDataLock, type LockOwner } from './data-lock';
+import { openDirectoryCache, type DirectoryCache } from './directory-cache';
+import { listenOnPglite, listenOnPostgres, type PostgresListenerOptions } from './directory-changes';
 import { backupPglite } from './pglite-backup';
 import { APPLICATION_NAME, backupPostgres } from './postgres-backup';
 import { schema } from './schema';
@@ -28,6 +30,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   readonly db: Db;
   readonly driver: 'pglite' | 'postgres';
+  /** Partners and member libraries, read from memory and kept correct across processes; closed with the database. */
+  readonly directory: DirectoryCache;
   /** Answers when the database can run a query (readiness probe). */
   ping(): Promise<void>;
   /** Writes a consistent snapshot of the whole database to `file` (backup-file.ts); `takenBy` says how, for the operator. */
@@ -56,6 +60,8 @@ export type DatabaseTarget =
       readonly poolSize?: number;
       /** Where a lost connection and its recovery are reported (once per outage). */
       readonly log?: Pick<Logger, 'warn' | 'info'>;
+      /** How the directory cache's listening connection checks itself and reconnects (tests shorten or lengthen it). */
+      readonly listener?: Omit<PostgresListenerOptions, 'url' | 'log'>;
     });
 
 export function migrationsFolder(): string {
@@ -70,7 +76,7 @@ export function migrationsFolder(): string {
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.driver === 'pglite' ? openPglite(target) : openPostgres(target.url, target.poolSize ?? 10, target.migrate ?? true, target.log);
+  return target.driver === 'pglite' ? openPglite(target) : openPostgres(target);
 }
 
 async function openPglite(target: Extract<DatabaseTarget, { driver: 'pglite' }>): Promise<Database> {
@@ -84,15 +90,18 @@ async function openPglite(target: Extract<DatabaseTarget, { driver: 'pglite' }>)
     const db = drizzlePglite({ client, schema });
     if (target.migrate ?? true) await migratePglite(db, { migrationsFolder: migrationsFolder() });
     const opened = client;
+    const directory = await openDirectoryCache(db as unknown as Db, (events) => listenOnPglite(opened, events));
     return {
       db: db as unknown as Db,
       driver: 'pglite',
+      directory,
       ping: async () => {
         await db.execute(sql`select 1`);
       },
       backup: (file, takenBy) => backupPglite(opened, file, takenBy, new Date()),
       close: async () => {
         try {
+          await directory.close();
           await opened.close();
         } finally {
           lock?.release();
@@ -124,7 +133,9 @@ async function withAdvisoryLock<T>(url: string, key: number, work: () => Promise
   }
 }
 
-async function openPostgres(url: string, poolSize: number, migrate: boolean, log: Pick<Logger, 'warn' | 'info'> | undefined): Promise<Database> {
+async function openPostgres(target: Extract<DatabaseTarget, { driver: 'postgres' }>): Promise<Database> {
+  const { url, log } = target;
+  const poolSize = target.poolSize ?? 10;
   // The name lets `npm run restore` see that a server or worker is still connected.
   const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, application_name: APPLICATION_NAME });
   const watch = connectionWatch(log);
@@ -140,8 +151,10 @@ async function openPostgres(url: string, poolSize: number, migrate: boolean, log
   // The same error once more, forwarded by the pool for an idle client: already reported above.
   pool.on('error', () => {});
   const db = drizzlePg({ client: pool, schema });
+  let directory: DirectoryCache;
   try {
-    if (migrate) await withAdvisoryLock(url, MIGRATION_LOCK, () => migratePg(db, { migrationsFolder: migrationsFolder() }));
+    if (target.migrate ?? true) await withAdvisoryLock(url, MIGRATION_LOCK, () => migratePg(db, { migrationsFolder: migrationsFolder() }));
+    directory = await openDirectoryCache(db as unknown as Db, (events) => listenOnPostgres({ ...target.listener, url, ...(log ? { log } : {}) }, events));
   } catch (err) {
     await pool.end();
     throw err;
@@ -149,11 +162,18 @@ async function openPostgres(url: string, poolSize: number, migrate: boolean, log
   return {
     db: db as unknown as Db,
     driver: 'postgres',
+    directory,
     ping: async () => {
       await db.execute(sql`select 1`);
     },
     backup: (file, takenBy) => backupPostgres(url, file, takenBy, new Date()),
-    close: () => pool.end(),
+    close: async () => {
+      try {
+        await directory.close();
+      } finally {
+        await pool.end();
+      }
+    },
   };
 }
 

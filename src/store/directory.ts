@@ -1,6 +1,10 @@
-/** Upserts for bootstrapping the directory from a file: one row per symbol, updated in place. */
+/**
+ * Upserts for bootstrapping the directory from a file: one row per symbol, updated in place.
+ * Each announces the row it wrote (directory-changes.ts), as every write of the directory does.
+ */
 import { sql } from 'drizzle-orm';
 import type { Db } from './db';
+import { announce } from './directory-changes';
 import { libraries, partners } from './schema';
 
 export type PartnerUpsert = Pick<typeof partners.$inferInsert, 'id' | 'symbol' | 'name' | 'iso18626Url' | 'auth' | 'policies' | 'vendor' | 'contactEmail' | 'status'>;
@@ -24,7 +28,7 @@ export async function upsertPartner(db: Db, partner: PartnerUpsert, at: Date): P
         updatedAt: at,
       },
     })
-    .returning({ created: sql<boolean>`(xmax = 0)` });
+    .returning({ created: sql<boolean>`(xmax = 0)`, announced: announce('partners', partners.symbol) });
   return Boolean(row?.created);
 }
 
@@ -37,6 +41,6 @@ export async function upsertLibrary(db: Db, library: LibraryUpsert, at: Date): P
       target: libraries.symbol,
       set: { name: library.name, settings: sql`${libraries.settings} || ${JSON.stringify(library.settings ?? {})}::jsonb`, updatedAt: at },
     })
-    .returning({ created: sql<boolean>`(xmax = 0)` });
+    .returning({ created: sql<boolean>`(xmax = 0)`, announced: announce('libraries', libraries.symbol) });
   return Boolean(row?.created);
 }

@@ -12,9 +12,9 @@ import { buildIso18626, confirmationFor, rejection, tryParseIso18626, type Inbou
 import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { listEvents } from '../../src/store/events';
 import { getRequest, type RequestRow } from '../../src/store/requests';
-import { libraries, partners, protocolMessages, requests } from '../../src/store/schema';
+import { protocolMessages, requests } from '../../src/store/schema';
 import { act, dueDateOf, lenderRequest as lenderAt, returnLoan, stateOf, trail, waitForState } from '../helpers/e2e';
-import { addPartners, startInstance, type Instance } from '../helpers/instances';
+import { addPartners, changeLibrarySettings, changePartner, startInstance, type Instance } from '../helpers/instances';
 import { eventually } from '../helpers/queues';
 
 jest.setTimeout(120_000);
@@ -73,15 +73,15 @@ describe('a loan brokered by a hub between a borrower and three lenders', () => 
     await addPartners(borrower, ['ISIL:BROKER', 'ISIL:DK-S1', 'ISIL:DK-S2', 'ISIL:DK-S3', 'ISIL:DK-ERR'].map((symbol) => ({ symbol, name: symbol, at: hub })));
     await addPartners(lenders, ['ISIL:BROKER', 'ISIL:DK-R'].map((symbol) => ({ symbol, name: symbol, at: hub })));
     // The borrower's directory knows ISIL:BROKER as a hub: it may relay its suppliers' messages.
-    await borrower.service.runtime.database.db.update(partners).set({ vendor: 'Broker' }).where(eq(partners.symbol, 'ISIL:BROKER'));
+    await changePartner(borrower, 'ISIL:BROKER', { vendor: 'Broker' });
   });
   afterAll(async () => {
     await Promise.all([hub?.destroy(), borrower?.destroy(), lenders?.destroy(), silent?.close(), refusing?.close()]);
   });
 
   const hubDb = () => hub.service.runtime.database.db;
-  const setMode = (mode: 'opaque' | 'transparent') => hubDb().update(libraries).set({ settings: { broker: { mode } } }).where(eq(libraries.symbol, 'ISIL:BROKER'));
-  const setStatus = (symbol: string, status: 'active' | 'inactive') => hubDb().update(partners).set({ status }).where(eq(partners.symbol, symbol));
+  const setMode = (mode: 'opaque' | 'transparent') => changeLibrarySettings(hub, 'ISIL:BROKER', { broker: { mode } });
+  const setStatus = (symbol: string, status: 'active' | 'inactive') => changePartner(hub, symbol, { status });
 
   const borrow = () =>
     createBorrowingRequest(
@@ -254,13 +254,13 @@ describe('a loan brokered by a hub between a borrower and three lenders', () => 
     await Promise.all(['ISIL:DK-S1', 'ISIL:DK-S2', 'ISIL:DK-S3'].map((s) => setStatus(s, 'inactive')));
     // The refusing lender confirms the request this time, then refuses what is relayed to it.
     const accepting = await startPeer('ok');
-    await hubDb().update(partners).set({ iso18626Url: `${accepting.url}/iso18626` }).where(eq(partners.symbol, 'ISIL:DK-ERR'));
+    await changePartner(hub, 'ISIL:DK-ERR', { iso18626Url: `${accepting.url}/iso18626` });
     try {
       const borrowing = await borrow();
       const hubRow = await brokered(borrowing);
       await waitForState(borrower, borrowing.id, 'expect_to_supply');
       await eventually(async () => accepting.received.includes('request'), 10_000);
-      await hubDb().update(partners).set({ iso18626Url: `${refusing.url}/iso18626` }).where(eq(partners.symbol, 'ISIL:DK-ERR'));
+      await changePartner(hub, 'ISIL:DK-ERR', { iso18626Url: `${refusing.url}/iso18626` });
       await act(borrower, borrowing.id, 'cancel');
       await eventually(async () => (await getRequest(hubDb(), hubRow.id))!.needsAttention, 30_000);
       const events = await listEvents(hubDb(), hubRow.id);

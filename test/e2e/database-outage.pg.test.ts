@@ -90,7 +90,7 @@ describeOnPostgres('a PostgreSQL outage under a running server', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    const deps = { db: database.db, now: () => new Date(), newId: randomUUID };
+    const deps = { db: database.db, directory: database.directory, now: () => new Date(), newId: randomUUID };
     await insertLibrary(database.db, { id: randomUUID(), symbol: 'ISIL:DK-L', name: 'Lending Library', settings: {} });
     await insertPartner(database.db, { id: randomUUID(), symbol: 'ISIL:DK-P', name: 'Partner', iso18626Url: 'http://127.0.0.1:9/iso18626', auth: {}, policies: {}, vendor: null, contactEmail: null, status: 'active' });
     staffKey = `Bearer ${(await createApiKey(deps, { name: 'staff', role: 'staff' })).key}`;

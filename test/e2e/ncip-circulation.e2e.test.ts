@@ -10,9 +10,9 @@ import type { LibraryNcipSettingsInput } from '../../src/ncip/settings';
 import { listEvents } from '../../src/store/events';
 import { listOutboxForRequest } from '../../src/store/outbox';
 import { getRequest, type RequestRow } from '../../src/store/requests';
-import { libraries, protocolMessages } from '../../src/store/schema';
+import { protocolMessages } from '../../src/store/schema';
 import { act, lenderRequest as lenderAt, trail } from '../helpers/e2e';
-import { addPartners, startInstance, type Instance } from '../helpers/instances';
+import { addPartners, changeLibrarySettings, startInstance, type Instance } from '../helpers/instances';
 import { startMockIls, type MockIls } from '../helpers/mock-ils';
 import { eventually } from '../helpers/queues';
 
@@ -34,8 +34,7 @@ describe('a loan between two ILL servers, each library with its ILS over NCIP', 
     timeoutMs: 2000,
     ...more,
   });
-  const configure = async (instance: Instance, symbol: string, ncip: LibraryNcipSettingsInput) =>
-    instance.service.runtime.database.db.update(libraries).set({ settings: { ncip } }).where(eq(libraries.id, instance.libraryIds[symbol]!));
+  const configure = async (instance: Instance, symbol: string, ncip: LibraryNcipSettingsInput) => changeLibrarySettings(instance, symbol, { ncip });
 
   beforeAll(async () => {
     [ilsA, ilsB] = await Promise.all([

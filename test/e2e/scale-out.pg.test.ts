@@ -219,7 +219,7 @@ describeOnPostgres('two servers and two worker processes on one PostgreSQL and o
 
   beforeAll(async () => {
     database = await freshDatabase();
-    const deps = { db: database.db, now: () => new Date(), newId: randomUUID };
+    const deps = { db: database.db, directory: database.directory, now: () => new Date(), newId: randomUUID };
     [partner, smtp] = await Promise.all([startCountingPartner(), startSmtpServer()]);
     await insertLibrary(database.db, { id: randomUUID(), symbol: LIBRARY, name: 'Scale Library', settings: {} });
     await insertPartner(database.db, { id: randomUUID(), symbol: PARTNER, name: 'Peer Library', iso18626Url: partner.url, auth: {}, policies: {}, vendor: null, contactEmail: null, status: 'active' });

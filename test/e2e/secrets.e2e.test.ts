@@ -5,13 +5,11 @@
  * both servers and every answer the test reads (request list, each request with its timeline,
  * partners, libraries, the NCIP answer) is searched for each secret: none may be found.
  */
-import { eq } from 'drizzle-orm';
 import { buildNcip } from '../../protocols/ncip';
 import { createLogger } from '../../src/log';
 import { createApiKey } from '../../src/services/access/api-keys';
-import { libraries } from '../../src/store/schema';
 import { lenderRequest, waitForState } from '../helpers/e2e';
-import { addPartners, startInstance, type Instance } from '../helpers/instances';
+import { addPartners, changeLibrarySettings, startInstance, type Instance } from '../helpers/instances';
 
 jest.setTimeout(120_000);
 
@@ -40,7 +38,7 @@ describe('a loan with secrets configured on both sides', () => {
     ]);
     await addPartners(a, [{ symbol: 'ISIL:DK-B1', name: 'Lender', at: b, inboundSecret: SECRETS.codeFromB, outboundSecret: SECRETS.codeFromA, httpHeaders: { 'X-Partner-Token': SECRETS.tokenToB } }]);
     await addPartners(b, [{ symbol: 'ISIL:DK-A', name: 'Borrower', at: a, inboundSecret: SECRETS.codeFromA, outboundSecret: SECRETS.codeFromB, httpHeaders: { 'X-Okapi-Token': SECRETS.tokenToA } }]);
-    await a.service.runtime.database.db.update(libraries).set({ settings: { ncipResponder: { fromAgencyAuthentication: SECRETS.ncipResponder } } }).where(eq(libraries.id, a.libraryIds['ISIL:DK-A']!));
+    await changeLibrarySettings(a, 'ISIL:DK-A', { ncipResponder: { fromAgencyAuthentication: SECRETS.ncipResponder } });
     for (const [name, instance] of [['a', a], ['b', b]] as const) {
       keys[name] = {
         staff: (await createApiKey(instance.service.lifecycle, { name: 'desk', role: 'staff' })).key,

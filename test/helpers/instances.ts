@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../config/load';
 import { startService, type RunningService } from '../../src/server';
-import { insertLibrary } from '../../src/store/libraries';
-import { insertPartner } from '../../src/store/partners';
+import { insertLibrary, updateLibrary, type LibraryRow } from '../../src/store/libraries';
+import { insertPartner, updatePartner, type PartnerChanges } from '../../src/store/partners';
 import { freshDatabase, type TestDatabase } from './db';
 import { freeLoopbackPort } from '../../workers/redis-server';
 
@@ -70,7 +70,7 @@ export async function startInstance(name: string, librarySymbols: readonly strin
     if (seed) {
       for (const symbol of librarySymbols) {
         const id = randomUUID();
-        await insertLibrary(service.runtime.database.db, { id, symbol, name: `Library ${symbol}`, settings: {} });
+        await service.runtime.database.directory.write((db) => insertLibrary(db, { id, symbol, name: `Library ${symbol}`, settings: {} }));
         libraryIds[symbol] = id;
       }
     }
@@ -95,19 +95,37 @@ export async function startInstance(name: string, librarySymbols: readonly strin
 /** Tells `instance` about partners served elsewhere (or by itself). */
 export async function addPartners(instance: Instance, partners: readonly PartnerSeed[]): Promise<void> {
   for (const p of partners) {
-    await insertPartner(instance.service.runtime.database.db, {
-      id: randomUUID(),
-      symbol: p.symbol,
-      name: p.name,
-      iso18626Url: `${p.at.url}/iso18626`,
-      auth: {
-        inbound: p.inboundSecret ? { securityCode: p.inboundSecret } : {},
-        outbound: { ...(p.outboundSecret ? { securityCode: p.outboundSecret } : {}), httpHeaders: p.httpHeaders ?? {} },
-      },
-      policies: {},
-      vendor: null,
-      contactEmail: null,
-      status: 'active',
-    });
+    await instance.service.runtime.database.directory.write((db) =>
+      insertPartner(db, {
+        id: randomUUID(),
+        symbol: p.symbol,
+        name: p.name,
+        iso18626Url: `${p.at.url}/iso18626`,
+        auth: {
+          inbound: p.inboundSecret ? { securityCode: p.inboundSecret } : {},
+          outbound: { ...(p.outboundSecret ? { securityCode: p.outboundSecret } : {}), httpHeaders: p.httpHeaders ?? {} },
+        },
+        policies: {},
+        vendor: null,
+        contactEmail: null,
+        status: 'active',
+      }),
+    );
   }
+}
+
+/** Changes a partner in `instance`'s directory as staff would (through the store, so every cache hears of it). */
+export async function changePartner(instance: Instance, symbol: string, changes: PartnerChanges): Promise<void> {
+  const { directory } = instance.service.runtime.database;
+  const partner = await directory.partner(symbol);
+  if (!partner) throw new Error(`${instance.name} has no partner ${symbol}`);
+  await directory.write((db) => updatePartner(db, partner.id, changes, new Date()));
+}
+
+/** Replaces a member library's settings in `instance`. */
+export async function changeLibrarySettings(instance: Instance, symbol: string, settings: LibraryRow['settings']): Promise<void> {
+  const { directory } = instance.service.runtime.database;
+  const library = await directory.library(symbol);
+  if (!library) throw new Error(`${instance.name} serves no library ${symbol}`);
+  await directory.write((db) => updateLibrary(db, library.id, { settings }, new Date()));
 }

@@ -77,7 +77,7 @@ describe('while the database is unavailable', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    const deps: LifecycleDeps = { db: database.db, now: () => new Date('2026-11-26T10:00:05Z'), newId: randomUUID, supplierTimeoutMs: 3600_000 };
+    const deps: LifecycleDeps = { db: database.db, directory: database.directory, now: () => new Date('2026-11-26T10:00:05Z'), newId: randomUUID, supplierTimeoutMs: 3600_000 };
     app = appOn(database, deps);
     await insertLibrary(database.db, { id: randomUUID(), symbol: 'ISIL:DK-L', name: 'Lending Library', settings: {} });
     await insertPartner(database.db, { id: randomUUID(), symbol: 'ISIL:DK-P', name: 'Partner', iso18626Url: 'http://127.0.0.1:9/iso18626', auth: {}, policies: {}, vendor: null, contactEmail: null, status: 'active' });
@@ -146,6 +146,7 @@ describe('when something else of ours fails', () => {
     database = await freshDatabase();
     const deps: LifecycleDeps = {
       db: database.db,
+      directory: database.directory,
       now: () => new Date('2026-11-26T10:00:05Z'),
       newId: () => {
         throw new Error('secret internal detail at src/store/messages.ts:12');

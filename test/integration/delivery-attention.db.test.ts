@@ -38,6 +38,7 @@ describe('a partner that cannot be reached', () => {
     database = await freshDatabase();
     deps = {
       db: database.db,
+      directory: database.directory,
       now: () => clock,
       newId: randomUUID,
       supplierTimeoutMs: 3 * 24 * 3600_000,

@@ -30,7 +30,7 @@ describe('delivering a message to a partner', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    deps = { db: database.db, now: () => new Date(), newId: randomUUID, supplierTimeoutMs: 3600_000, timeoutMs: 300 };
+    deps = { db: database.db, directory: database.directory, now: () => new Date(), newId: randomUUID, supplierTimeoutMs: 3600_000, timeoutMs: 300 };
     server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -116,7 +116,7 @@ describe('delivering a message to a partner', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     closed.close();
-    await insertPartner(database.db, { id: randomUUID(), symbol: 'ISIL:DK-DOWN', name: 'down', iso18626Url: `http://127.0.0.1:${port}/iso18626`, auth: {}, policies: {}, vendor: null, contactEmail: null, status: 'active' });
+    await database.directory.write((db) => insertPartner(db, { id: randomUUID(), symbol: 'ISIL:DK-DOWN', name: 'down', iso18626Url: `http://127.0.0.1:${port}/iso18626`, auth: {}, policies: {}, vendor: null, contactEmail: null, status: 'active' }));
     const { row } = await firstDelivery(['ISIL:DK-DOWN']);
     await expect(deliverOutboxRow(deps, row)).rejects.toThrow(/connection failed \(ECONNREFUSED\)/);
   });

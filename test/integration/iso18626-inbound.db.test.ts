@@ -13,7 +13,7 @@ import { iso18626Router } from '../../src/http/iso18626';
 import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import type { LifecycleDeps } from '../../src/services/pipeline/pipeline';
 import { listEvents } from '../../src/store/events';
-import { findLibrariesByAgencyCode, insertLibrary } from '../../src/store/libraries';
+import { insertLibrary } from '../../src/store/libraries';
 import { insertPartner } from '../../src/store/partners';
 import { getRequest, type RequestRow, decodeRequest } from '../../src/store/requests';
 import { outbox, protocolMessages, requests } from '../../src/store/schema';
@@ -32,7 +32,7 @@ describe('receiving ISO 18626 messages (POST /iso18626)', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    deps = { db: database.db, now: () => clock, newId: randomUUID, supplierTimeoutMs: 3600_000 };
+    deps = { db: database.db, directory: database.directory, now: () => clock, newId: randomUUID, supplierTimeoutMs: 3600_000 };
     app = createApp({ log: pino({ level: 'silent' }), bodyLimit: LIMIT, health: {}, protocolRouters: [iso18626Router(deps, LIMIT)] });
     // We serve a lender (DK-L) and a borrower (DK-H); DK-P is a partner with a secret, DK-Q one without.
     await insertLibrary(database.db, { id: randomUUID(), symbol: 'ISIL:DK-L', name: 'Lending Library', settings: {} });
@@ -211,7 +211,7 @@ describe('receiving ISO 18626 messages (POST /iso18626)', () => {
 
   describe('messages to one of our borrowing requests', () => {
     async function borrowing(candidates: string[]): Promise<RequestRow> {
-      const [library] = await findLibrariesByAgencyCode(database.db, 'ISIL:DK-H');
+      const library = await database.directory.library('ISIL:DK-H');
       return createBorrowingRequest(deps, library!.id, parseBorrowingRequest({ bibliographic: { title: 'Roadside Picnic' }, patron: { id: 'P-5' }, candidates: candidates.map((symbol) => ({ symbol })) }), 'staff:test', { channel: 'staff' });
     }
     const sam = (req: RequestRow, status: SupplyingAgencyMessage['statusInfo']['status'], reason: SupplyingAgencyMessage['messageInfo']['reasonForMessage'], from = 'DK-P', extra: Partial<SupplyingAgencyMessage> = {}): SupplyingAgencyMessage => ({

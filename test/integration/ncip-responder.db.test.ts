@@ -21,7 +21,7 @@ describe('the NCIP responder (POST /ncip)', () => {
   let libraryId: string;
   beforeAll(async () => {
     database = await freshDatabase();
-    const deps = { db: database.db, now: () => new Date(), newId: randomUUID, supplierTimeoutMs: 3600_000 };
+    const deps = { db: database.db, directory: database.directory, now: () => new Date(), newId: randomUUID, supplierTimeoutMs: 3600_000 };
     app = createApp({ log, bodyLimit: LIMIT, health: {}, protocolRouters: [ncipRouter(deps, LIMIT)] });
     libraryId = randomUUID();
     await insertLibrary(database.db, { id: libraryId, symbol: 'ISIL:DK-100', name: 'Main Library', settings: {} });

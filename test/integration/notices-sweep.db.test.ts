@@ -30,7 +30,7 @@ describe('the daily due-date sweep', () => {
     database = await freshDatabase();
     smtp = await startSmtpServer();
     mail = createMailSender({ smtpUrl: smtp.url, dataDir: '/nonexistent' });
-    deps = { db: database.db, now: () => now, newId: randomUUID, supplierTimeoutMs: 3600_000, dueSoonDays: 3, mail, mailFrom: 'ill@example.org' };
+    deps = { db: database.db, directory: database.directory, now: () => now, newId: randomUUID, supplierTimeoutMs: 3600_000, dueSoonDays: 3, mail, mailFrom: 'ill@example.org' };
     libraryId = randomUUID();
     await insertLibrary(database.db, { id: libraryId, symbol: 'ISIL:DK-SW', name: 'Sweep Library', settings: {} });
   });

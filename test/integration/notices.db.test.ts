@@ -34,7 +34,7 @@ describe('patron e-mail', () => {
     database = await freshDatabase();
     smtp = await startSmtpServer();
     mail = createMailSender({ smtpUrl: smtp.url, dataDir: '/nonexistent' });
-    deps = { db: database.db, now: () => new Date(), newId: randomUUID, supplierTimeoutMs: 3600_000, mail, mailFrom: 'ill@server.example.org' };
+    deps = { db: database.db, directory: database.directory, now: () => new Date(), newId: randomUUID, supplierTimeoutMs: 3600_000, mail, mailFrom: 'ill@server.example.org' };
   });
   afterAll(async () => {
     mail.close();
@@ -47,7 +47,7 @@ describe('patron e-mail', () => {
 
   async function library(mailSettings?: MailSettingsInput, name = 'Riverside Public Library'): Promise<string> {
     const id = randomUUID();
-    await insertLibrary(database.db, { id, symbol: `ISIL:DK-${id.slice(0, 8)}`, name, settings: mailSettings ? { mail: mailSettings } : {} });
+    await database.directory.write((db) => insertLibrary(db, { id, symbol: `ISIL:DK-${id.slice(0, 8)}`, name, settings: mailSettings ? { mail: mailSettings } : {} }));
     return id;
   }
 

@@ -14,7 +14,7 @@ describe('routing new borrowing requests against the directory', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    deps = { db: database.db, now: () => now, newId: randomUUID, supplierTimeoutMs: 3600_000, routing: { strategy: 'load_balance', loadWindowDays: 30 } };
+    deps = { db: database.db, directory: database.directory, now: () => now, newId: randomUUID, supplierTimeoutMs: 3600_000, routing: { strategy: 'load_balance', loadWindowDays: 30 } };
     libraryId = randomUUID();
     await insertLibrary(database.db, { id: libraryId, symbol: 'ISIL:DK-HOME', name: 'Home', settings: {} });
     const partner = (symbol: string, policies: Record<string, unknown>, status: 'active' | 'suspended' = 'active') =>
@@ -54,7 +54,7 @@ describe('routing new borrowing requests against the directory', () => {
 
   it('without candidates, asks every partner in the directory that lends', async () => {
     const library = (await findLibraryById(database.db, libraryId))!;
-    const plan = await routeRequest(database.db, library, { serviceType: 'Loan' }, { strategy: 'as_given', loadWindowDays: 30 }, now);
+    const plan = await routeRequest(database.db, library, { serviceType: 'Loan' }, { strategy: 'as_given', loadWindowDays: 30 }, now, database.directory);
     expect(plan.rota.map((e) => e.symbol)).toEqual(['ISIL:DK-A', 'ISIL:DK-B']);
   });
 

@@ -57,7 +57,7 @@ describe('bodies that cannot be read as text', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    const deps: LifecycleDeps = { db: database.db, now: () => new Date('2026-11-26T10:00:05Z'), newId: randomUUID, supplierTimeoutMs: 3600_000 };
+    const deps: LifecycleDeps = { db: database.db, directory: database.directory, now: () => new Date('2026-11-26T10:00:05Z'), newId: randomUUID, supplierTimeoutMs: 3600_000 };
     app = createApp({ log: pino({ level: 'silent' }), bodyLimit: LIMIT, health: {}, protocolRouters: [iso18626Router(deps, LIMIT), ncipRouter(deps, LIMIT)] });
     await insertLibrary(database.db, { id: randomUUID(), symbol: 'ISIL:DK-L', name: 'Lending Library', settings: {} });
     await insertPartner(database.db, { id: randomUUID(), symbol: 'ISIL:DK-P', name: 'Partner', iso18626Url: 'http://127.0.0.1:9/iso18626', auth: {}, policies: {}, vendor: null, contactEmail: null, status: 'active' });

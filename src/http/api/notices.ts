@@ -5,7 +5,6 @@ import type { LifecycleDeps } from '../../services/pipeline/pipeline';
 import { previewNotice } from '../../services/notices/notices';
 import { NotFound } from '../../services/errors';
 import { visibleRequest } from '../../services/staff/requests-query';
-import { findLibraryById } from '../../store/libraries';
 import type { ApiRoute } from './route';
 
 export interface NoticeDeps extends LifecycleDeps {
@@ -39,7 +38,7 @@ export function noticeRoutes(deps: NoticeDeps): ApiRoute[] {
       success: { status: 200, description: 'The rendered notice', schema: previewSchema },
       handle: async ({ params, principal }) => {
         const request = await visibleRequest(deps, params.id!, principal);
-        const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
+        const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
         if (!library) throw new NotFound('library of request', params.id!);
         return previewNotice(request, library, params.event!, { mailFrom: deps.mailFrom ?? 'ill@localhost' });
       },

@@ -33,7 +33,7 @@ export function routingRoutes(deps: LifecycleDeps): ApiRoute[] {
       handle: async ({ body, principal }) => {
         const query = routingQuerySchema.parse(body) as RoutingQuery;
         const library = await borrowingLibraryFor(deps, principal, query.library);
-        const plan = await dryRunRouting(deps.db, library, query, deps.routing ?? DEFAULT_ROUTING, deps.now());
+        const plan = await dryRunRouting(deps, library, query, deps.routing ?? DEFAULT_ROUTING, deps.now());
         return { library: library.symbol, ...plan };
       },
     },

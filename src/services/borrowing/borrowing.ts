@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { startRequester, type RequesterEvent } from '../../domain/requester';
 import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition, type Lifecycle } from '../../domain/types';
-import { findLibraryById } from '../../store/libraries';
 import { getRequest, type RequestRow } from '../../store/requests';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { changeRequest, commit, DEFAULT_ROUTING, prepareNew, type LifecycleDeps } from '../pipeline/pipeline';
@@ -87,7 +86,7 @@ export async function createBorrowingRequest(
   source: RequestSource,
 ): Promise<RequestRow> {
   const parsed = { data: input };
-  const library = await findLibraryById(deps.db, libraryId);
+  const library = await deps.directory.libraryById(libraryId);
   if (!library) throw new NotFound('library', libraryId);
   const at = deps.now();
   const id = deps.newId();
@@ -98,6 +97,7 @@ export async function createBorrowingRequest(
     { serviceType: parsed.data.serviceType, ...(parsed.data.format ? { format: parsed.data.format } : {}), candidates: candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) },
     deps.routing ?? DEFAULT_ROUTING,
     at,
+    deps.directory,
   );
   const lifecycle: Lifecycle = { serviceType: parsed.data.serviceType, rota: plan.rota };
   const ils = ilsStepsOf(library);

@@ -7,8 +7,8 @@ import { planRota, ROUTING_STRATEGIES, type RoutingPlan, type RoutingStrategy } 
 import { agencySymbolSchema, canonicalSymbol } from '../../domain/symbols';
 import type { RotaEntry, ServiceType } from '../../domain/types';
 import type { Db } from '../../store/db';
+import type { DirectoryCache } from '../../store/directory-cache';
 import type { LibraryRow } from '../../store/libraries';
-import { listPartners } from '../../store/partners';
 import { supplierLoad } from '../../store/requests';
 
 export interface RoutingSettings {
@@ -24,10 +24,17 @@ export interface RouteQuery {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export async function routeRequest(db: Db, library: LibraryRow, query: RouteQuery, defaults: RoutingSettings, now: Date): Promise<RoutingPlan> {
+/**
+ * `db` may be a transaction; the directory is read from `directory` (the cache, through `db` on a
+ * miss) when given, else from the store through `db`.
+ */
+export async function routeRequest(db: Db, library: LibraryRow, query: RouteQuery, defaults: RoutingSettings, now: Date, directory: Pick<DirectoryCache, 'partners'>): Promise<RoutingPlan> {
   const strategy = libraryStrategy(library) ?? defaults.strategy;
   const startOfToday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const [partners, load] = await Promise.all([listPartners(db), supplierLoad(db, library.id, new Date(now.getTime() - defaults.loadWindowDays * DAY_MS), startOfToday)]);
+  const [partners, load] = await Promise.all([
+    directory.partners(db),
+    supplierLoad(db, library.id, new Date(now.getTime() - defaults.loadWindowDays * DAY_MS), startOfToday),
+  ]);
   return planRota({
     requester: library.symbol,
     serviceType: query.serviceType,
@@ -74,9 +81,9 @@ export const routingQuerySchema = z
 export type RoutingQuery = z.output<typeof routingQuerySchema>;
 
 /** The rota a request would get now, with the reason for every supplier kept or dropped; nothing is stored. */
-export function dryRunRouting(db: Db, library: LibraryRow, query: RoutingQuery, defaults: RoutingSettings, now: Date): Promise<RoutingPlan> {
+export function dryRunRouting(deps: { readonly db: Db; readonly directory: DirectoryCache }, library: LibraryRow, query: RoutingQuery, defaults: RoutingSettings, now: Date): Promise<RoutingPlan> {
   return routeRequest(
-    db,
+    deps.db,
     library,
     {
       serviceType: query.serviceType,
@@ -85,5 +92,6 @@ export function dryRunRouting(db: Db, library: LibraryRow, query: RoutingQuery, 
     },
     defaults,
     now,
+    deps.directory,
   );
 }

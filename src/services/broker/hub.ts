@@ -74,7 +74,7 @@ export async function prepareBrokeredRequest(deps: LifecycleDeps, library: Libra
   const format = message.serviceInfo?.preferredFormat?.value;
   const candidates = candidatesOf(message);
   // Judged for the real requester: it is dropped, and reciprocity and limits are its own.
-  const plan = await routeRequest(deps.db, { ...library, symbol: requester }, { serviceType, ...(format ? { format } : {}), ...(candidates.length > 0 ? { candidates } : {}) }, deps.routing ?? DEFAULT_ROUTING, at);
+  const plan = await routeRequest(deps.db, { ...library, symbol: requester }, { serviceType, ...(format ? { format } : {}), ...(candidates.length > 0 ? { candidates } : {}) }, deps.routing ?? DEFAULT_ROUTING, at, deps.directory);
   const rota = plan.rota.filter((e) => !sameSymbol(e.symbol, library.symbol));
   const explanation: RoutingVerdict[] = plan.explanation.map((v) => (v.kept && sameSymbol(v.symbol, library.symbol) ? { symbol: v.symbol, kept: false, reason: 'is the broker itself' } : v));
   const lifecycle: Lifecycle = { serviceType, rota };

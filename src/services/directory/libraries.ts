@@ -8,7 +8,7 @@ import { mailSettingsSchema } from '../../notify/settings';
 import { ncipResponderSettingsSchema as ncipResponderSchema } from '../ncip/responder';
 import { canonicalSymbol } from '../../domain/symbols';
 import { libraryNcipSettingsSchema } from '../../ncip/settings';
-import { findLibraryBySymbol, insertLibrary, listLibraries, updateLibrary, type LibraryRow } from '../../store/libraries';
+import { insertLibrary, updateLibrary, type LibraryRow } from '../../store/libraries';
 import { agencySymbolSchema, type Principal } from '../access/api-keys';
 import type { ServiceDeps } from '../deps';
 import { Conflict, NotFound } from '../errors';
@@ -85,13 +85,13 @@ function mergeSettings(stored: Record<string, unknown>, input: unknown, parsed: 
 }
 
 async function visibleLibrary(deps: ServiceDeps, symbol: string, principal: Principal): Promise<LibraryRow> {
-  const row = await findLibraryBySymbol(deps.db, canonicalSymbol(symbol));
+  const row = await deps.directory.library(canonicalSymbol(symbol));
   if (!row || (principal.libraryId !== null && row.id !== principal.libraryId)) throw new NotFound('library', canonicalSymbol(symbol));
   return row;
 }
 
 export async function listServedLibraries(deps: ServiceDeps, principal: Principal): Promise<LibraryView[]> {
-  return (await listLibraries(deps.db)).filter((l) => principal.libraryId === null || l.id === principal.libraryId).map(view);
+  return (await deps.directory.libraries()).filter((l) => principal.libraryId === null || l.id === principal.libraryId).map(view);
 }
 
 export async function getLibrary(deps: ServiceDeps, symbol: string, principal: Principal): Promise<LibraryView> {
@@ -102,10 +102,10 @@ export async function createLibrary(deps: ServiceDeps, input: unknown): Promise<
   const parsed = newLibrarySchema.safeParse(input);
   if (!parsed.success) throw fieldProblems(parsed.error);
   const symbol = canonicalSymbol(parsed.data.symbol);
-  if (await findLibraryBySymbol(deps.db, symbol)) throw new Conflict(`library ${symbol} is already served here`);
+  if (await deps.directory.library(symbol)) throw new Conflict(`library ${symbol} is already served here`);
   const settingsInput = (input as { settings?: unknown }).settings;
   const settings = parsed.data.settings ? mergeSettings({}, settingsInput, parsed.data.settings) : {};
-  return view(await insertLibrary(deps.db, { id: deps.newId(), symbol, name: parsed.data.name, settings }));
+  return view(await deps.directory.write((db) => insertLibrary(db, { id: deps.newId(), symbol, name: parsed.data.name, settings })));
 }
 
 export async function changeLibrary(deps: ServiceDeps, symbol: string, input: unknown, principal: Principal): Promise<LibraryView> {
@@ -114,6 +114,7 @@ export async function changeLibrary(deps: ServiceDeps, symbol: string, input: un
   if (!parsed.success) throw fieldProblems(parsed.error);
   const given = onlyGiven(parsed.data, input);
   const settings = given.settings ? mergeSettings(row.settings, (input as { settings?: unknown }).settings, given.settings) : undefined;
-  const updated = await updateLibrary(deps.db, row.id, { ...(given.name !== undefined ? { name: given.name } : {}), ...(settings ? { settings } : {}) }, deps.now());
+  const changes = { ...(given.name !== undefined ? { name: given.name } : {}), ...(settings ? { settings } : {}) };
+  const updated = await deps.directory.write((db) => updateLibrary(db, row.id, changes, deps.now()));
   return view(updated!);
 }

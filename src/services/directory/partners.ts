@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { lendingPoliciesSchema } from '../../domain/policies';
 import { canonicalSymbol } from '../../domain/symbols';
-import { findPartnerBySymbol, insertPartner, listPartners, updatePartner, type PartnerRow } from '../../store/partners';
+import { insertPartner, updatePartner, type PartnerRow } from '../../store/partners';
 import { agencySymbolSchema } from '../access/api-keys';
 import type { ServiceDeps } from '../deps';
 import { Conflict, NotFound } from '../errors';
@@ -71,13 +71,13 @@ function view(row: PartnerRow): PartnerView {
 }
 
 async function existing(deps: ServiceDeps, symbol: string): Promise<PartnerRow> {
-  const row = await findPartnerBySymbol(deps.db, canonicalSymbol(symbol));
+  const row = await deps.directory.partner(canonicalSymbol(symbol));
   if (!row) throw new NotFound('partner', canonicalSymbol(symbol));
   return row;
 }
 
 export async function listDirectory(deps: ServiceDeps): Promise<PartnerView[]> {
-  return (await listPartners(deps.db)).map(view);
+  return (await deps.directory.partners()).map(view);
 }
 
 export async function getPartner(deps: ServiceDeps, symbol: string): Promise<PartnerView> {
@@ -88,19 +88,21 @@ export async function createPartner(deps: ServiceDeps, input: unknown): Promise<
   const parsed = newPartnerSchema.safeParse(input);
   if (!parsed.success) throw fieldProblems(parsed.error);
   const symbol = canonicalSymbol(parsed.data.symbol);
-  if (await findPartnerBySymbol(deps.db, symbol)) throw new Conflict(`partner ${symbol} is already in the directory`);
+  if (await deps.directory.partner(symbol)) throw new Conflict(`partner ${symbol} is already in the directory`);
   const p = parsed.data;
-  const row = await insertPartner(deps.db, {
-    id: deps.newId(),
-    symbol,
-    name: p.name,
-    iso18626Url: p.iso18626Url ?? null,
-    auth: keepMaskedSecrets(partnerAuthSchema.parse(p.auth), {}, PARTNER_SECRETS, 'auth'),
-    policies: p.policies ?? lendingPoliciesSchema.parse({}),
-    vendor: p.vendor ?? null,
-    contactEmail: p.contactEmail ?? null,
-    status: p.status,
-  });
+  const row = await deps.directory.write((db) =>
+    insertPartner(db, {
+      id: deps.newId(),
+      symbol,
+      name: p.name,
+      iso18626Url: p.iso18626Url ?? null,
+      auth: keepMaskedSecrets(partnerAuthSchema.parse(p.auth), {}, PARTNER_SECRETS, 'auth'),
+      policies: p.policies ?? lendingPoliciesSchema.parse({}),
+      vendor: p.vendor ?? null,
+      contactEmail: p.contactEmail ?? null,
+      status: p.status,
+    }),
+  );
   return view(row);
 }
 
@@ -110,5 +112,5 @@ export async function changePartner(deps: ServiceDeps, symbol: string, input: un
   if (!parsed.success) throw fieldProblems(parsed.error);
   const { auth, ...rest } = onlyGiven(parsed.data, input);
   const changes = { ...rest, ...(auth !== undefined ? { auth: keepMaskedSecrets(auth, row.auth, PARTNER_SECRETS, 'auth') } : {}) };
-  return view((await updatePartner(deps.db, row.id, changes, deps.now()))!);
+  return view((await deps.directory.write((db) => updatePartner(db, row.id, changes, deps.now())))!);
 }

@@ -16,10 +16,10 @@ import type { InboundMessage, Request } from '../../../protocols/iso18626';
 import { requesterMessageEvent, supplierMessageEvent } from '../../domain/inbound';
 import { findBrokerTransactions } from '../../store/broker-requests';
 import type { Db } from '../../store/db';
-import { findLibraryBySymbol, type LibraryRow } from '../../store/libraries';
-import { findPartnerBySymbol } from '../../store/partners';
+import type { LibraryRow } from '../../store/libraries';
 import { findRequestByTransaction, findSupplierRequest, type RequestRow } from '../../store/requests';
 import { brokerSettingsOf } from '../broker/hub';
+import type { ServiceDeps } from '../deps';
 import type { AnyEvent, Learned } from '../pipeline/pipeline';
 import { symbolOf } from './mapping';
 import { Iso18626Refusal } from './refusal';
@@ -35,9 +35,9 @@ export interface Correlated {
 }
 
 /** The member library a message is addressed to (the other agency in the header), if it is one. */
-export async function addressedLibrary(db: Db, message: InboundMessage): Promise<{ symbol: string; library: LibraryRow | undefined }> {
+export async function addressedLibrary(deps: ServiceDeps, message: InboundMessage): Promise<{ symbol: string; library: LibraryRow | undefined }> {
   const symbol = symbolOf(message.kind === 'supplyingAgencyMessage' ? message.header.requestingAgencyId : message.header.supplyingAgencyId);
-  return { symbol, library: await findLibraryBySymbol(db, symbol) };
+  return { symbol, library: await deps.directory.library(symbol) };
 }
 
 /** The member library a message is addressed to, or the refusal a partner gets when it is none. */
@@ -47,8 +47,9 @@ export function servedHere(message: InboundMessage, addressed: { symbol: string;
   return addressed.library;
 }
 
-export async function correlate(db: Db, message: PartnerMessage, sender: string): Promise<Correlated> {
-  const addressed = await addressedLibrary(db, message);
+export async function correlate(deps: ServiceDeps, message: PartnerMessage, sender: string): Promise<Correlated> {
+  const { db } = deps;
+  const addressed = await addressedLibrary(deps, message);
   const request = (await brokerTransaction(db, message, sender, addressed.library)) ?? (await directRequest(db, message, servedHere(message, addressed)));
   if (message.kind === 'requestingAgencyMessage') {
     if (request.role === 'broker' && sender !== request.requestingAgencyId) {
@@ -57,7 +58,7 @@ export async function correlate(db: Db, message: PartnerMessage, sender: string)
     const event = requesterMessageEvent(message);
     return { request, input: request.role === 'broker' ? { role: 'broker', event } : { role: 'supplier', event } };
   }
-  const rotaIndex = await senderPosition(db, request, sender);
+  const rotaIndex = await senderPosition(deps, request, sender);
   if (rotaIndex < 0) throw new Iso18626Refusal('UnrecognisedDataValue', `header.supplyingAgencyId: ${sender} is not a supplier of request ${message.header.requestingAgencyRequestId}`);
   const event = supplierMessageEvent(message, rotaIndex);
   const supplierRequestId = message.header.supplyingAgencyRequestId;
@@ -116,12 +117,12 @@ const transparent = (row: RequestRow): boolean => row.data.broker?.mode === 'tra
  * an earlier supplier, noted and not applied). A borrowing request also hears a transparent hub's
  * supplier as the current one (`reachedThroughHub`). -1: not a supplier of this request.
  */
-async function senderPosition(db: Db, request: RequestRow, sender: string): Promise<number> {
+async function senderPosition(deps: ServiceDeps, request: RequestRow, sender: string): Promise<number> {
   const rota = rotaOf(request);
   const current = request.data.lifecycle.rotaIndex ?? 0;
   if (rota[current] === sender) return current;
   if (rota.includes(sender)) return rota.lastIndexOf(sender);
-  if (request.role === 'requester' && (await reachedThroughHub(db, sender, rota[current]))) return current;
+  if (request.role === 'requester' && (await reachedThroughHub(deps, sender, rota[current]))) return current;
   return -1;
 }
 
@@ -134,9 +135,9 @@ export const BROKER_VENDOR = 'broker';
  * a transparent hub relaying its supplier. (The same address alone proves nothing: one server
  * serves many libraries.)
  */
-async function reachedThroughHub(db: Db, sender: string, current: string | undefined): Promise<boolean> {
+async function reachedThroughHub(deps: ServiceDeps, sender: string, current: string | undefined): Promise<boolean> {
   if (!current || current === sender) return false;
-  const [from, hub] = await Promise.all([findPartnerBySymbol(db, sender), findPartnerBySymbol(db, current)]);
+  const [from, hub] = await Promise.all([deps.directory.partner(sender), deps.directory.partner(current)]);
   if (hub?.vendor?.toLowerCase() !== BROKER_VENDOR) return false;
   return Boolean(from?.iso18626Url && hub.iso18626Url && from.iso18626Url === hub.iso18626Url);
 }

@@ -12,9 +12,7 @@
 import { buildIso18626, type ErrorData } from '../../../protocols/iso18626';
 import { errorDataText, sendIso18626 } from '../../iso18626/client';
 import { JOBS, PermanentJobFailure, requireJob, type SendPayload } from '../../jobs';
-import { findLibraryById } from '../../store/libraries';
 import type { OutboxRow } from '../../store/outbox';
-import { findPartnerBySymbol } from '../../store/partners';
 import { getRequest, type RequestRow } from '../../store/requests';
 import { recordAttempt, type AttemptOutcome } from './delivery-attempts';
 import type { RetryPolicy } from './delivery-attention';
@@ -39,13 +37,13 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow, optio
   const { payload } = requireJob(row, JOBS.send);
   const request = row.requestId ? await getRequest(deps.db, row.requestId) : undefined;
   if (!request) throw new PermanentJobFailure(`outbox row ${row.id} has no request`);
-  const partner = await findPartnerBySymbol(deps.db, payload.to);
+  const partner = await deps.directory.partner(payload.to);
   if (!partner?.iso18626Url) {
     return refused(deps, row, request.id, payload, `${payload.to} has no ISO 18626 address in the directory`);
   }
   if (partner.status !== 'active') return refused(deps, row, request.id, payload, `${payload.to} is ${partner.status} in the directory`);
   const auth = partnerAuth(partner);
-  const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
+  const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
   const message = outboundMessage(request, payload, {
     timestamp: row.createdAt,
     ...(library ? { libraryName: library.name } : {}),

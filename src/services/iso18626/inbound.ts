@@ -28,13 +28,12 @@ import {
 } from '../../../protocols/iso18626';
 import { startSupplier } from '../../domain/supplier';
 import { IllegalTransition, type Lifecycle } from '../../domain/types';
-import type { Db } from '../../store/db';
 import { findMessageByDedupeKey, recordMessage, undecodableColumns } from '../../store/messages';
-import { findPartnerBySymbol } from '../../store/partners';
 import type { StateWrite } from '../../store/request-writes';
 import { findSupplierRequest } from '../../store/requests';
 import { brokerSettingsOf, prepareBrokeredRequest } from '../broker/hub';
 import { securityCodeAccepted } from '../directory/partner-auth';
+import type { ServiceDeps } from '../deps';
 import { Conflict } from '../errors';
 import { commit, contextFor, prepare, prepareNew, type LifecycleDeps, type Prepared } from '../pipeline/pipeline';
 import { addressedLibrary, correlate, servedHere, type PartnerMessage } from './correlate';
@@ -95,7 +94,7 @@ async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, 
   let confirmation: ConfirmationMessage;
   let error: string | undefined;
   try {
-    await authenticate(deps.db, message, sender);
+    await authenticate(deps, message, sender);
     prepared = message.kind === 'request' ? await prepareRequest(deps, message, at, recheck) : await prepareMessage(deps, message, sender, at);
     confirmation = confirmationFor(message, at);
   } catch (err) {
@@ -123,9 +122,9 @@ async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, 
   return { answer: { httpStatus: 200, xml }, write: { ...(prepared?.write ?? {}), message: record } };
 }
 
-async function authenticate(db: Db, message: InboundMessage, sender: string): Promise<void> {
+async function authenticate(deps: ServiceDeps, message: InboundMessage, sender: string): Promise<void> {
   const senderPath = message.kind === 'supplyingAgencyMessage' ? 'header.supplyingAgencyId' : 'header.requestingAgencyId';
-  const partner = await findPartnerBySymbol(db, sender);
+  const partner = await deps.directory.partner(sender);
   if (!partner || partner.status === 'inactive') throw new Iso18626Refusal('UnrecognisedDataValue', `${senderPath}: ${sender} is not a partner of this server`);
   if (!securityCodeAccepted(partner, message.header.requestingAgencyAuthentication?.securityCode)) {
     throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyAuthentication: the security code for ${sender} is missing or wrong`);
@@ -134,7 +133,7 @@ async function authenticate(db: Db, message: InboundMessage, sender: string): Pr
 
 /** A new request from a partner: one supplier-side request, received and validated in one write. */
 async function prepareRequest(deps: LifecycleDeps, message: Request, at: Date, recheck: boolean): Promise<Prepared> {
-  const library = servedHere(message, await addressedLibrary(deps.db, message));
+  const library = servedHere(message, await addressedLibrary(deps, message));
   // A request to a broker hub served here is brokered, not supplied (services/broker/hub.ts).
   const hub = brokerSettingsOf(library);
   if (hub) return prepareBrokeredRequest(deps, library, hub, message, at, recheck);
@@ -171,7 +170,7 @@ async function prepareRequest(deps: LifecycleDeps, message: Request, at: Date, r
 
 /** A supplyingAgencyMessage or requestingAgencyMessage: its request, decided through the pipeline. */
 async function prepareMessage(deps: LifecycleDeps, message: PartnerMessage, sender: string, at: Date): Promise<Prepared> {
-  const { request, input, learned } = await correlate(deps.db, message, sender);
+  const { request, input, learned } = await correlate(deps, message, sender);
   const ctx = await contextFor(deps, request);
   // Decided before anything is written, so a refused message leaves the request exactly as it was.
   return prepare(request, { input, actor: `partner:${sender}`, ...(learned ? { learned } : {}) }, { ...ctx, at });

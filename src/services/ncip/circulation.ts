@@ -21,7 +21,7 @@ import { createNcipClient, type NcipClient, type NcipExchange, type NcipRefusalP
 import { borrowerAccountFor, type LibraryNcipSettings } from '../../ncip/settings';
 import type { Db } from '../../store/db';
 import { appendRemark } from '../../store/events';
-import { findLibraryById, type LibraryRow } from '../../store/libraries';
+import type { LibraryRow } from '../../store/libraries';
 import { recordMessage } from '../../store/messages';
 import type { OutboxRow } from '../../store/outbox';
 import { getRequest, type RequestRow } from '../../store/requests';
@@ -57,7 +57,7 @@ export async function carryOutNcipCall(deps: NcipCirculationDeps, row: OutboxRow
   const { call } = row.payload as unknown as NcipCallPayload;
   const request = row.requestId ? await getRequest(deps.db, row.requestId) : undefined;
   if (!request) throw new PermanentJobFailure(`NCIP ${call}: outbox row ${row.id} has no request`);
-  const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
+  const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
 
   const off = ncipSkipReason(library, call);
   if (off !== undefined) {

@@ -23,7 +23,7 @@ import {
   type SchemeValue,
   type UserId,
 } from '../../../protocols/ncip';
-import { findLibrariesByAgencyCode, type LibraryRow } from '../../store/libraries';
+import type { LibraryRow } from '../../store/libraries';
 import { recordMessage, undecodableColumns } from '../../store/messages';
 import { findBorrowingRequestByAnyId, type RequestRow } from '../../store/requests';
 import { cancelBorrowingRequest, createBorrowingRequest, parseBorrowingRequest, requestRenewal, type NewBorrowingRequest } from '../borrowing/borrowing';
@@ -147,7 +147,7 @@ async function identifyCaller(deps: LifecycleDeps, service: string, header: Init
   if (!agency?.value) {
     throw new NcipProblem('Needed Data Missing', 'the message names no agency: send InitiationHeader/ToAgencyId', { element: `${service}/InitiationHeader/ToAgencyId`, service });
   }
-  const matches = await findLibrariesByAgencyCode(deps.db, agency.value);
+  const matches = await deps.directory.librariesByAgencyCode(agency.value);
   if (matches.length !== 1) {
     const why = matches.length === 0 ? 'is not a library served here' : 'matches more than one library here; send the full symbol (e.g. ISIL:DK-123)';
     throw new NcipProblem('Unknown Agency', `agency ${agency.value} ${why}`, { element: `${service}/InitiationHeader/ToAgencyId`, value: agency.value, service });

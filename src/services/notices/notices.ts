@@ -27,7 +27,7 @@ import { isPatronNotice, mailSettingsOf, noticeEnabled } from '../../notify/sett
 import { buildNoticeView } from '../../notify/view';
 import type { Db } from '../../store/db';
 import { appendRemark } from '../../store/events';
-import { findLibraryById, type LibraryRow } from '../../store/libraries';
+import type { LibraryRow } from '../../store/libraries';
 import { claimNotification, markFailed, markSent, markSkipped, startAttempt, type NotificationRow } from '../../store/notifications';
 import type { OutboxRow } from '../../store/outbox';
 import type { StoredPatron } from '../../store/request-data';
@@ -124,7 +124,7 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
   const notice = payload.notice;
   const request = row.requestId ? await getRequest(deps.db, row.requestId) : undefined;
   if (!request) throw new PermanentJobFailure(`outbox row ${row.id} has no request`);
-  const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
+  const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
   const plan = planNotice(request, library, notice, { mailFrom: deps.mailFrom, ...(payload.dueDate ? { dueDate: payload.dueDate } : {}) });
   const { row: claimed } = await claimNotification(deps.db, {
     id: deps.newId(),

@@ -20,7 +20,7 @@ import { isNoChange } from '../../domain/decision';
 import { decideRequester, requesterEventLabel, type RequesterEvent, type RequesterState } from '../../domain/requester';
 import { decideSupplier, supplierEventLabel, type SupplierEvent, type SupplierState } from '../../domain/supplier';
 import { IllegalTransition, type Decision, type Lifecycle } from '../../domain/types';
-import { findLibraryById, type LibraryRow } from '../../store/libraries';
+import type { LibraryRow } from '../../store/libraries';
 import type { RequestData } from '../../store/request-data';
 import { writeState, type EventEntry, type StateWrite } from '../../store/request-writes';
 import { getRequest, type NewRequestRow, type RequestRow } from '../../store/requests';
@@ -87,7 +87,7 @@ export interface Applied {
 // context
 
 export async function contextFor(deps: LifecycleDeps, request: Pick<RequestRow, 'libraryId'>): Promise<Context> {
-  const library = request.libraryId ? await findLibraryById(deps.db, request.libraryId) : undefined;
+  const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
   return { at: deps.now(), library, supplierTimeoutMs: deps.supplierTimeoutMs };
 }
 

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { canonicalSymbol } from '../../domain/symbols';
 import { appendRemark, listEvents } from '../../store/events';
-import { findLibraryBySymbol, listLibraries, type LibraryRow } from '../../store/libraries';
+import type { LibraryRow } from '../../store/libraries';
 import { getRequest } from '../../store/requests';
 import { availableActions, performStaffAction } from './actions';
 import { actorOf, agencySymbolSchema, type Principal } from '../access/api-keys';
@@ -39,12 +39,12 @@ export const noteSchema = z.object({ note: z.string().trim().min(1).max(2000) })
  */
 export async function borrowingLibraryFor(deps: LifecycleDeps, principal: Principal, symbol: string | undefined): Promise<LibraryRow> {
   if (symbol !== undefined) {
-    const library = await findLibraryBySymbol(deps.db, canonicalSymbol(symbol));
+    const library = await deps.directory.library(canonicalSymbol(symbol));
     if (!library) throw new ValidationFailed([{ path: 'library', message: `no member library ${canonicalSymbol(symbol)} is served here` }]);
     if (principal.libraryId !== null && library.id !== principal.libraryId) throw new Forbidden(`this key acts for another library and cannot borrow for ${library.symbol}`);
     return library;
   }
-  const all = await listLibraries(deps.db);
+  const all = await deps.directory.libraries();
   if (principal.libraryId !== null) {
     const own = all.find((l) => l.id === principal.libraryId);
     if (own) return own;

@@ -36,7 +36,7 @@ describe('the first admin key, from the command line (scripts/create-admin-key.m
     expect(err.join('\n')).toContain('admin, all libraries');
     const database = await open();
     try {
-      const result = await authenticate({ db: database.db, now: () => new Date(), newId: randomUUID }, out[0]!);
+      const result = await authenticate({ db: database.db, directory: database.directory, now: () => new Date(), newId: randomUUID }, out[0]!);
       expect(result).toMatchObject({ ok: true, principal: { name: 'First admin', role: 'admin', libraryId: null } });
     } finally {
       if (!pg) await database.close();
@@ -52,7 +52,7 @@ describe('the first admin key, from the command line (scripts/create-admin-key.m
     expect(code).toBe(0);
     const again = await open();
     try {
-      expect(await authenticate({ db: again.db, now: () => new Date(), newId: randomUUID }, out[0]!)).toMatchObject({ ok: true, principal: { role: 'staff', libraryId: id } });
+      expect(await authenticate({ db: again.db, directory: again.directory, now: () => new Date(), newId: randomUUID }, out[0]!)).toMatchObject({ ok: true, principal: { role: 'staff', libraryId: id } });
     } finally {
       if (!pg) await again.close();
     }
