@@ -11,6 +11,7 @@
  * (RequestDataCorrupt) instead of a machine deciding on half a request.
  */
 import { z } from 'zod';
+import { STATUSES } from '../../protocols/iso18626/types';
 import { BROKER_MODES } from '../domain/broker';
 import type { Lifecycle, ServiceType, SupplierStatus } from '../domain/types';
 
@@ -18,20 +19,8 @@ const text = z.string();
 const optionalText = text.optional();
 
 export const SERVICE_TYPES = ['Loan', 'Copy', 'CopyOrLoan'] as const satisfies readonly ServiceType[];
-export const SUPPLIER_STATUSES = [
-  'RequestReceived',
-  'ExpectToSupply',
-  'WillSupply',
-  'Loaned',
-  'Overdue',
-  'Recalled',
-  'RetryPossible',
-  'Unfilled',
-  'CopyCompleted',
-  'LoanCompleted',
-  'CompletedWithoutReturn',
-  'Cancelled',
-] as const satisfies readonly SupplierStatus[];
+/** ISO 18626 type_status, as the protocol module lists it (the domain's SupplierStatus is the same set). */
+export const SUPPLIER_STATUSES = STATUSES satisfies readonly SupplierStatus[];
 
 /**
  * The schema, built with `object`: z.object gives the types (known fields only), z.looseObject

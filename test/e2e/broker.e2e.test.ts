@@ -239,7 +239,7 @@ describe('a loan brokered by a hub between a borrower and three lenders', () => 
       const hubRow = await brokered(borrowing);
       await waitForState(borrower, borrowing.id, 'unfilled');
       expect(await stateOf(hub, hubRow.id)).toBe('unfilled');
-      const reason = ((await getRequest(hubDb(), hubRow.id))!.data as { lifecycle: { reason: string } }).lifecycle.reason;
+      const reason = (await getRequest(hubDb(), hubRow.id))!.data.lifecycle.reason;
       expect(reason).toMatch(/^rota exhausted: ISIL:DK-ERR \(supplier 1 of 1\) refused the request: ISIL:DK-ERR answered ERROR/);
       const seen = await suppliersSeen(borrowing);
       expect(seen.at(-1)).toMatchObject({ supplier: 'ISIL:BROKER', status: 'Unfilled', note: reason });

@@ -77,7 +77,7 @@ describe('a loan between two ILL servers, each library with its ILS over NCIP', 
   const ncipDone = (instance: Instance, id: string, call: string, count = 1) =>
     eventually(async () => (await listEvents(instance.service.runtime.database.db, id)).filter((e) => e.event === `ncip:${call}`).length >= count, 30_000);
   const calls = (ils: MockIls, service: string) => ils.calls.filter((c) => c.service === service);
-  const dueDateOf = (r: RequestRow) => new Date((r.data as { lifecycle: { dueDate: string } }).lifecycle.dueDate).toISOString();
+  const dueDateOf = (r: RequestRow) => new Date(r.data.lifecycle.dueDate!).toISOString();
 
   it('keeps both ILSs in step through a whole loan, and the ILS due date reaches the borrower', async () => {
     const created = await borrow({ id: 'P-77' });
@@ -86,7 +86,7 @@ describe('a loan between two ILL servers, each library with its ILS over NCIP', 
     const borrowing = await waitForState(a, created.id, 'sent_to_supplier');
     expect(calls(ilsA, 'LookupUser')).toHaveLength(1);
     // The patron gave no e-mail: the ILS's is used.
-    expect((borrowing.data as { patron: { email?: string } }).patron.email).toBe('shevek@anarres.example');
+    expect(borrowing.data.patron?.email).toBe('shevek@anarres.example');
 
     const lending = await lenderRequest(borrowing);
     await act(b, lending.id, 'will_supply');
@@ -103,7 +103,7 @@ describe('a loan between two ILL servers, each library with its ILS over NCIP', 
     await act(a, borrowing.id, 'mark_received');
     await ncipDone(a, borrowing.id, 'AcceptItem');
     const received = await read(a, borrowing.id);
-    const ncip = (received.data as { ncip: { itemId: string; requestId: string } }).ncip;
+    const ncip = received.data.ncip!;
     const temporary = ilsA.state.items.get(ncip.itemId);
     expect(temporary).toMatchObject({ temporary: true, title: 'The Dispossessed' });
     expect(ilsA.state.holds.get(ncip.requestId)).toMatchObject({ userId: 'P-77', itemBarcode: ncip.itemId, pickupLocation: 'Main desk', externalId: borrowing.id, status: 'active' });
@@ -151,7 +151,7 @@ describe('a loan between two ILL servers, each library with its ILS over NCIP', 
     const created = await borrow({ id: 'P-13', email: 'blocked@example.org' });
     const stopped = await waitForState(a, created.id, 'error');
     expect(stopped.needsAttention).toBe(true);
-    expect((stopped.data as { lifecycle: { reason: string } }).lifecycle.reason).toMatch(/patron P-13 is blocked in the ILS \(STATUS=BLOCKED, BlockOrTrap: Manual block\)/);
+    expect(stopped.data.lifecycle.reason).toMatch(/patron P-13 is blocked in the ILS \(STATUS=BLOCKED, BlockOrTrap: Manual block\)/);
     const failed = (await listEvents(a.service.runtime.database.db, created.id)).find((e) => e.event === 'validation_failed');
     expect(String(failed?.data.note)).toMatch(/blocked/);
     // Nothing went to a lender.

@@ -68,20 +68,7 @@ export async function carryOutNcipCall(deps: NcipCirculationDeps, row: OutboxRow
   const parsed = parseLibraryNcip(library);
   if (!parsed.ok) throw new PermanentJobFailure(`NCIP ${call} not carried out: ${parsed.reason}`);
   const ctx: CallContext = { deps, row, request, library: library!, settings: parsed.settings, client: clientFor(deps, parsed.settings, request.id, row.id) };
-  switch (call) {
-    case 'LookupUser':
-      return lookupUser(ctx);
-    case 'AcceptItem':
-      return acceptItem(ctx);
-    case 'CheckInItem':
-      return checkInItem(ctx);
-    case 'DeleteItem':
-      return deleteItem(ctx);
-    case 'CancelRequestItem':
-      return cancelRequestItem(ctx);
-    case 'CheckOutItem':
-      return checkOutItem(ctx);
-  }
+  return CALLS[call](ctx);
 }
 
 /**
@@ -230,6 +217,16 @@ async function checkOutItem(ctx: CallContext): Promise<void> {
     throw new PermanentJobFailure(`NCIP CheckOutItem: item ${itemId} was checked out to ${userId} in the ILS, but the request is now ${now?.state ?? 'gone'}: check the item back in at the ILS`);
   }
 }
+
+/** What carries out each call; a new NcipCall does not compile until it has one. */
+const CALLS: Readonly<Record<NcipCall, (ctx: CallContext) => Promise<void>>> = {
+  LookupUser: lookupUser,
+  AcceptItem: acceptItem,
+  CheckInItem: checkInItem,
+  DeleteItem: deleteItem,
+  CancelRequestItem: cancelRequestItem,
+  CheckOutItem: checkOutItem,
+};
 
 // ---------------------------------------------------------------------------------------------
 

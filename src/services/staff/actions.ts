@@ -16,7 +16,7 @@ const note = z.string().trim().min(1).max(2000).optional();
 const dueDate = z.iso.datetime({ offset: true, error: 'must be a date and time such as 2027-01-31T23:59:59Z' });
 
 /** Parameters per action; actions not listed take only an optional note. */
-const PARAMETERS: Readonly<Record<string, z.ZodType>> = {
+const PARAMETERS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
   /** itemId: the item's barcode; needed when the library's ILS checks the item out (NCIP). */
   ship: z.object({ note, dueDate, itemId: z.string().trim().min(1).max(200).optional() }).strict(),
   approve_renewal: z.object({ note, dueDate }).strict(),
@@ -49,7 +49,7 @@ export function staffEvent(request: Pick<RequestRow, 'role'>, input: Pick<Action
   }
   const parsed = (PARAMETERS[input.action] ?? NOTE_ONLY).safeParse(input.params ?? {});
   if (!parsed.success) throw new ValidationFailed(parsed.error.issues.map((i) => ({ path: ['params', ...i.path].join('.'), message: i.message })));
-  const params: Record<string, unknown> = { ...(parsed.data as object) };
+  const params = { ...parsed.data };
   if (Array.isArray(params.rota)) params.rota = (params.rota as { symbol: string }[]).map((e) => ({ ...e, symbol: canonicalSymbol(e.symbol) }));
   const event = { type: 'staff', action: input.action, ...params };
   // The parameters were checked against the action's schema above, which is the event's shape.
