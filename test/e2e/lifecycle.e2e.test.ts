@@ -130,7 +130,7 @@ describe('a loan between two ILL servers', () => {
     await act(b, lending.id, 'approve_renewal', { dueDate: '2027-03-15T23:59:59Z' });
     await waitForState(a, borrowing.id, 'checked_out');
     const renewed = (await getRequest(a.service.runtime.database.db, borrowing.id))!.data;
-    expect(new Date(renewed.lifecycle.dueDate).toISOString()).toBe('2027-03-15T23:59:59.000Z');
+    expect(new Date(renewed.lifecycle.dueDate!).toISOString()).toBe('2027-03-15T23:59:59.000Z');
     expect(renewed.lifecycle.renewals).toBe(1);
     expect(await stateOf(b, lending.id)).toBe('shipped');
   });

@@ -103,7 +103,7 @@ describe('a loan between two ILL servers, each library with its ILS over NCIP', 
     await act(a, borrowing.id, 'mark_received');
     await ncipDone(a, borrowing.id, 'AcceptItem');
     const received = await read(a, borrowing.id);
-    const ncip = received.data.ncip!;
+    const ncip = { itemId: received.data.ncip!.itemId!, requestId: received.data.ncip!.requestId! };
     const temporary = ilsA.state.items.get(ncip.itemId);
     expect(temporary).toMatchObject({ temporary: true, title: 'The Dispossessed' });
     expect(ilsA.state.holds.get(ncip.requestId)).toMatchObject({ userId: 'P-77', itemBarcode: ncip.itemId, pickupLocation: 'Main desk', externalId: borrowing.id, status: 'active' });

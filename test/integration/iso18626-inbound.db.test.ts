@@ -98,6 +98,27 @@ describe('receiving ISO 18626 messages (POST /iso18626)', () => {
       expect(stored?.data).toMatchObject({ bibliographic: { title: 'Solaris' }, patron: { id: 'their-patron-9' } });
     });
 
+    it('costs one database statement once the directory is in memory: no read before the write', async () => {
+      await send(loanRequest()); // the directory is read once, then heard from
+      const statements: string[] = [];
+      const counting = new Proxy(database.db, {
+        get(target, name, receiver) {
+          const value: unknown = Reflect.get(target, name, receiver);
+          if (typeof value !== 'function' || !['select', 'selectDistinct', 'insert', 'update', 'delete', 'execute', 'transaction'].includes(String(name))) return value;
+          return (...args: unknown[]) => {
+            statements.push(String(name));
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      const countingApp = createApp({ log: pino({ level: 'silent' }), bodyLimit: LIMIT, health: {}, protocolRouters: [iso18626Router({ ...deps, db: counting }, LIMIT)] });
+      const message = loanRequest();
+      const res = await request(countingApp).post('/iso18626').set('Content-Type', 'application/xml').send(buildIso18626(message));
+      expect(parseIso18626(res.text).message).toMatchObject({ kind: 'requestConfirmation', confirmationHeader: { messageStatus: 'OK' } });
+      expect(statements).toEqual(['execute']);
+      expect(await supplierRequest(message.header.requestingAgencyRequestId)).toMatchObject({ state: 'validated' });
+    });
+
     it('is stored raw with its parse result and the confirmation sent, the security code masked in both', async () => {
       const message = loanRequest();
       const xml = buildIso18626(message);

@@ -49,7 +49,7 @@ export function staffEvent(request: Pick<RequestRow, 'role'>, input: Pick<Action
   }
   const parsed = (PARAMETERS[input.action] ?? NOTE_ONLY).safeParse(input.params ?? {});
   if (!parsed.success) throw new ValidationFailed(parsed.error.issues.map((i) => ({ path: ['params', ...i.path].join('.'), message: i.message })));
-  const params = { ...parsed.data };
+  const params: Record<string, unknown> = { ...parsed.data };
   if (Array.isArray(params.rota)) params.rota = (params.rota as { symbol: string }[]).map((e) => ({ ...e, symbol: canonicalSymbol(e.symbol) }));
   const event = { type: 'staff', action: input.action, ...params };
   // The parameters were checked against the action's schema above, which is the event's shape.
