@@ -34,7 +34,7 @@ export interface StaffApi {
 export async function startStaffApi(options: ApiOptions = {}): Promise<StaffApi> {
   const database = await freshDatabase();
   const deps: LifecycleDeps = { db: database.db, directory: database.directory, now: () => new Date(), newId: randomUUID, supplierTimeoutMs: 3600_000 };
-  const app = createApp({ log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), bodyLimit: 64 * 1024, health: {}, routers: [apiRouter(deps, options)] });
+  const app = createApp({ log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), bodyLimit: 64 * 1024, health: {}, routers: [apiRouter(deps, { checkAnswers: true, ...options })] });
   const a = randomUUID();
   const b = randomUUID();
   await insertLibrary(database.db, { id: a, symbol: LIBRARY_A, name: 'Main Library', settings: {} });

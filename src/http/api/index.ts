@@ -16,6 +16,8 @@ import { API_BASE, routerFor, type AnyRoute } from './route';
 
 export interface ApiOptions {
   readonly authFailureLimit?: AuthFailureLimit;
+  /** Check every answer against the schema the document gives for it (the tests turn this on). */
+  readonly checkAnswers?: boolean;
 }
 
 export function apiRoutes(deps: NoticeDeps): AnyRoute[] {
@@ -24,7 +26,7 @@ export function apiRoutes(deps: NoticeDeps): AnyRoute[] {
 }
 
 export function apiRouter(deps: NoticeDeps, options: ApiOptions = {}): Router {
-  const router = routerFor(apiRoutes(deps), authenticator(deps, options.authFailureLimit));
+  const router = routerFor(apiRoutes(deps), authenticator(deps, options.authFailureLimit), { checkAnswers: options.checkAnswers ?? false });
   router.use(`${API_BASE}/docs/assets`, docsAssets());
   return router;
 }

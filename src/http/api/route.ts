@@ -90,7 +90,21 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, prefix?: string):
   return parsed.data;
 }
 
-export function routerFor(routes: readonly AnyRoute[], authenticate: RequestHandler): Router {
+/** An answer that is not what the document promises: a fault of ours, never the caller's. */
+export class UndocumentedAnswer extends Error {
+  override readonly name = 'UndocumentedAnswer';
+}
+
+function checkAnswer(route: ApiRoute, answer: unknown): void {
+  // What the caller receives is the JSON, so that is what is checked (a Date goes out as a string).
+  const checked = route.success.schema.safeParse(JSON.parse(JSON.stringify(answer ?? null)));
+  if (!checked.success) {
+    const problems = checked.error.issues.map((i) => `${i.path.join('.') || '(answer)'}: ${i.message}`).join('; ');
+    throw new UndocumentedAnswer(`${route.operationId} answered what its documented schema does not allow: ${problems}`);
+  }
+}
+
+export function routerFor(routes: readonly AnyRoute[], authenticate: RequestHandler, options: { readonly checkAnswers: boolean } = { checkAnswers: false }): Router {
   const router = Router();
   for (const route of routes) {
     const path = `${API_BASE}${expressPath(route.path)}`;
@@ -109,6 +123,7 @@ export function routerFor(routes: readonly AnyRoute[], authenticate: RequestHand
       const query = route.query ? parse(route.query, flatQuery(req.query), 'query') : {};
       const body = route.body ? parse(route.body, req.body) : req.body;
       const answer = await route.handle({ principal, params: req.params as Record<string, string>, query, body });
+      if (options.checkAnswers) checkAnswer(route, answer);
       if (route.location) res.location(`${API_BASE}${route.location(answer)}`);
       res.status(route.success.status).json(answer);
     });
