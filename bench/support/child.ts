@@ -2,9 +2,11 @@
  * Every server measured runs in a child process of its own (this file, forked with its spec):
  * on 2 cores, a load generator sharing the server's event loop would measure itself. The child
  * tells the parent its URL, answers questions about itself (its memory), and stops when asked,
- * or when the parent is gone.
+ * or when the parent is gone. BENCH_CPU_PROF=<folder>: every server writes a CPU profile there
+ * (node --cpu-prof) when it stops, for Chrome DevTools or speedscope.
  */
 import { fork } from 'node:child_process';
+import { resolve as absolutePath } from 'node:path';
 import { startServer, type Ready, type ServerSpec } from './servers';
 
 export interface Memory {
@@ -21,6 +23,9 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+let profiled = 0;
+const profileName = (spec: ServerSpec) => (spec.kind === 'full' ? `full-${spec.name}` : spec.kind);
+
 type FromChild = { readonly ready: Ready } | { readonly memory: Memory };
 
 export interface ChildOptions {
@@ -29,8 +34,9 @@ export interface ChildOptions {
 }
 
 export function startServerProcess(spec: ServerSpec, options: ChildOptions = {}): Promise<ServerProcess> {
+  const profiles = process.env.BENCH_CPU_PROF;
   const child = fork(__filename, ['--serve', JSON.stringify(spec)], {
-    execArgv: options.exposeGc ? ['--expose-gc'] : [],
+    execArgv: [...(options.exposeGc ? ['--expose-gc'] : []), ...(profiles ? ['--cpu-prof', `--cpu-prof-dir=${absolutePath(profiles)}`, `--cpu-prof-name=${profileName(spec)}-${++profiled}.cpuprofile`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
