@@ -113,21 +113,22 @@ async function loan(borrower: Side, lender: Side, tally: Tally): Promise<void> {
   const lending = await lender.watch.arrival(borrower.symbol, request.requestingAgencyRequestId, 'validated');
   tally.step('request', began, created, lending.at);
 
+  /** Takes the action, then waits for the other side to show it; the versions are each side's own. */
   const step = async (name: Step, side: Side, id: string, version: number, reach?: () => Promise<Seen>, params?: Record<string, unknown>) => {
     const started = performance.now();
     const view = await side.api.act(id, name, version, params);
     const answered = performance.now();
     const seen = reach ? await reach() : undefined;
     tally.step(name, started, answered, seen?.at);
-    return { version: seen?.version ?? view.version, view };
+    return { ours: view.version, theirs: seen?.version ?? NaN };
   };
   const willSupply = await step('will_supply', lender, lending.id, lending.version, () => borrower.watch.state(request.id, 'will_supply'));
-  const shipped = await step('ship', lender, lending.id, willSupply.view.version, () => borrower.watch.state(request.id, 'shipped'), { dueDate: DUE_DATE });
-  let version = shipped.version;
-  for (const name of ['mark_received', 'check_out', 'mark_returned'] as const) version = (await step(name, borrower, request.id, version)).version;
-  const returned = await step('ship_return', borrower, request.id, version, () => lender.watch.state(lending.id, 'returned_by_borrower'));
-  const checkedIn = await step('check_in', lender, lending.id, returned.version);
-  await step('complete', lender, lending.id, checkedIn.view.version, () => borrower.watch.state(request.id, 'complete'));
+  const shipped = await step('ship', lender, lending.id, willSupply.ours, () => borrower.watch.state(request.id, 'shipped'), { dueDate: DUE_DATE });
+  let borrowerVersion = shipped.theirs;
+  for (const name of ['mark_received', 'check_out', 'mark_returned'] as const) borrowerVersion = (await step(name, borrower, request.id, borrowerVersion)).ours;
+  const returned = await step('ship_return', borrower, request.id, borrowerVersion, () => lender.watch.state(lending.id, 'returned_by_borrower'));
+  const checkedIn = await step('check_in', lender, lending.id, returned.theirs);
+  await step('complete', lender, lending.id, checkedIn.ours, () => borrower.watch.state(request.id, 'complete'));
   tally.loan(began, performance.now());
 }
 
