@@ -24,7 +24,8 @@ const MAX_TRIES = 5;
 export class StaffApi {
   /** Actions taken again after a 409. */
   conflicts = 0;
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  // Idle sockets are given up after 2 s, before the server's keep-alive timeout (5 s) closes them.
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 32, timeout: 2000 });
 
   constructor(
     private readonly url: string,
@@ -55,7 +56,20 @@ export class StaffApi {
     this.agent.destroy();
   }
 
-  private call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
+  /**
+   * A kept-alive socket the server closed just as we reused it fails with ECONNRESET before the
+   * request reached the server (Node's documented case for `reusedSocket`): safe to send again.
+   */
+  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
+    try {
+      return await this.send(method, path, body);
+    } catch (err) {
+      if ((err as { staleSocket?: boolean }).staleSocket) return this.send(method, path, body);
+      throw err;
+    }
+  }
+
+  private send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = request(
@@ -83,7 +97,7 @@ export class StaffApi {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within ${TIMEOUT_MS / 1000} s`)));
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => reject(Object.assign(err, { staleSocket: req.reusedSocket && err.code === 'ECONNRESET' })));
       req.end(payload);
     });
   }
