@@ -40,13 +40,16 @@ export function startServerProcess(spec: ServerSpec, options: ChildOptions = {})
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.send('stop');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(killer);
-  };
+  let stopping: Promise<void> | undefined;
+  /** Idempotent: a benchmark stops a server when done with it, and its cleanup stops it again. */
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.send('stop');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    })());
   const memory = () =>
     new Promise<Memory>((resolve, reject) => {
       const onMessage = (m: FromChild) => {
