@@ -7,7 +7,7 @@
  * Timings are for reading, never asserted anywhere.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { readXml } from '../protocols/xml';
 import { buildIso18626, parseIso18626 } from '../protocols/iso18626';
@@ -15,13 +15,16 @@ import { buildIso18626, parseIso18626 } from '../protocols/iso18626';
 const WARMUP = 2_000;
 const ITERATIONS = 20_000;
 
-/** The shared samples sit beside the checkout; from dist/bench or bench/ alike. */
+/**
+ * The shared samples sit beside the checkout, or beside the folder of worktrees it is in; found
+ * from dist/bench or bench/ alike, by walking up.
+ */
 function sample(name: string): string {
-  for (const up of ['../../..', '../..', '..']) {
-    const file = join(__dirname, up, 'shared/protocols/iso18626/samples', name);
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const file = join(dir, 'shared/protocols/iso18626/samples', name);
     if (existsSync(file)) return readFileSync(file, 'utf8');
+    if (dirname(dir) === dir) throw new Error(`sample ${name} not found above ${__dirname}`);
   }
-  throw new Error(`sample ${name} not found near ${__dirname}`);
 }
 
 function rate(run: () => unknown): number {
