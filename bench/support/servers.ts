@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../config/load';
 import { startService } from '../../src/server';
-import { createApiKey } from '../../src/services/api-keys';
+import { createApiKey } from '../../src/services/access/api-keys';
 import { freeLoopbackPort } from '../../workers/redis-server';
 import { bareFloor, pgliteFloor, postgresFloor, type Floor } from './floors';
 
