@@ -97,12 +97,17 @@ function assignments(changes: RequestChanges, at: Date): SQL {
   return sql.join(set, sql`, `);
 }
 
+/** Each table's [property, column name] pairs, read once from the schema. */
+const columnNames = new Map<PgTable, readonly (readonly [string, string])[]>();
+
 /** A row keyed by column name, as jsonb_populate_record reads it; absent columns are null. */
 function columnsOf(table: PgTable, values: Record<string, unknown>): Record<string, unknown> {
+  let names = columnNames.get(table);
+  if (!names) columnNames.set(table, (names = Object.entries(getTableColumns(table)).map(([key, column]) => [key, column.name] as const)));
   const row: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
+  for (const [key, name] of names) {
     const value = values[key];
-    if (value !== undefined) row[column.name] = value instanceof Date ? value.toISOString() : value;
+    if (value !== undefined) row[name] = value instanceof Date ? value.toISOString() : value;
   }
   return row;
 }
