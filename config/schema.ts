@@ -56,7 +56,7 @@ export const configSchema = z.object({
   bodyLimit: byteSize.default(1024 * 1024),
   /** Where the queue workers run: inside the server process, or only in `npm run workers`. */
   workers: z.enum(['inprocess', 'separate'], { error: 'must be "inprocess" or "separate"' }).default('inprocess'),
-  workerConcurrency: z.coerce.number({ error: 'must be a number' }).int().min(1).max(64).default(4),
+  workerConcurrency: z.coerce.number({ error: 'must be a number' }).int().min(1).max(64).default(16),
   /** How often the outbox relay looks for committed rows when not woken explicitly. */
   relayIntervalMs: positiveMs.default(500),
   /** How often the outbox sweeper looks for queued rows whose job Redis lost or failed without settling them. */
