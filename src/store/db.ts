@@ -22,6 +22,7 @@ import { listenOnPglite, listenOnPostgres, type PostgresListenerOptions } from '
 import { backupPglite } from './pglite-backup';
 import { APPLICATION_NAME, backupPostgres } from './postgres-backup';
 import { schema } from './schema';
+import { asDatabaseUnavailable } from './unavailable';
 
 export type Schema = typeof schema;
 /** A database handle or an open transaction: repositories accept either. */
@@ -150,6 +151,19 @@ async function openPostgres(target: Extract<DatabaseTarget, { driver: 'postgres'
   });
   // The same error once more, forwarded by the pool for an idle client: already reported above.
   pool.on('error', () => {});
+  // A statement running when its server goes away (a restart's FATAL 57P01) fails with the error
+  // instead, and its client may emit none: a write is one statement, so every connection in use
+  // can be busy with one. Its failure is reported as the loss it is.
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const running = query(...args);
+    if (running instanceof Promise) {
+      running.catch((err: unknown) => {
+        if (asDatabaseUnavailable(err)) watch.lost(err as Error);
+      });
+    }
+    return running;
+  };
   const db = drizzlePg({ client: pool, schema });
   let directory: DirectoryCache;
   try {

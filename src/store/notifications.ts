@@ -41,29 +41,31 @@ export async function listNotifications(db: Db, requestId: string): Promise<Noti
 }
 
 /**
- * How long an attempt holds a notice. Longer than any SMTP exchange takes (the sender has its
- * own time limits); a `sending` row older than this was left by a worker that died mid-send, and
- * the next job takes it over.
+ * How long an attempt holds a notice against other jobs. Longer than an SMTP exchange can take
+ * (the sender gives up after 10 s to connect, 10 s for the greeting, 30 s of silence); a
+ * `sending` row older than this was left by a worker that died mid-send.
  */
-export const SENDING_LEASE_MS = 10 * 60_000;
+export const SENDING_LEASE_MS = 2 * 60_000;
 
 /**
- * Takes the next send attempt: the row becomes `sending`, held by this worker, so two workers
- * holding the same notice (two jobs for one event: the supplier's Overdue and the daily sweep)
- * never both send it. It succeeds only if the row waits (pending or failed) and nobody took an
- * attempt since `seenAttempts` was read, or if the attempt holding it is older than the lease.
+ * Takes the next send attempt for `holder` (the outbox row whose job sends it): the row becomes
+ * `sending`, so two jobs for one notice (the supplier's Overdue and the daily sweep) never both
+ * send it. It succeeds if the row waits (pending or failed) and nobody took an attempt since
+ * `seenAttempts` was read; if `holder` itself holds it (its job is retried after a crash or a
+ * failure to record the result: at least once, as notices.ts explains); or if the attempt
+ * holding it is older than the lease.
  */
-export async function startAttempt(db: Db, id: string, seenAttempts: number, recipient: string, at: Date): Promise<boolean> {
+export async function startAttempt(db: Db, id: string, seenAttempts: number, recipient: string, at: Date, holder: string): Promise<boolean> {
   const abandoned = new Date(at.getTime() - SENDING_LEASE_MS);
   const updated = await db
     .update(notifications)
-    .set({ attempts: sql`${notifications.attempts} + 1`, recipient, status: 'sending', attemptStartedAt: at })
+    .set({ attempts: sql`${notifications.attempts} + 1`, recipient, status: 'sending', attemptStartedAt: at, attemptHolder: holder })
     .where(
       and(
         eq(notifications.id, id),
         or(
           and(eq(notifications.attempts, seenAttempts), inArray(notifications.status, ['pending', 'failed'])),
-          and(eq(notifications.status, 'sending'), lt(notifications.attemptStartedAt, abandoned)),
+          and(eq(notifications.status, 'sending'), or(eq(notifications.attemptHolder, holder), lt(notifications.attemptStartedAt, abandoned))),
         ),
       ),
     )

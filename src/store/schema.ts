@@ -212,6 +212,8 @@ export const notifications = pgTable(
     attempts: integer('attempts').notNull().default(0),
     /** When the current attempt began: a `sending` row older than the lease was left by a worker that died. */
     attemptStartedAt: timestamp('attempt_started_at', { withTimezone: true, mode: 'date' }),
+    /** Who holds the attempt: the outbox row (job) sending it. Its own retry may take it over at once. */
+    attemptHolder: text('attempt_holder'),
     providerMessageId: text('provider_message_id'),
     error: text('error'),
     createdAt: createdAt(),

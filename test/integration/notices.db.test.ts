@@ -21,6 +21,7 @@ import { addToOutbox, getOutboxRow, type OutboxRow } from '../../src/store/outbo
 import { getRequest, updateRequest, type RequestRow } from '../../src/store/requests';
 import { outbox } from '../../src/store/schema';
 import { freshDatabase, type TestDatabase } from '../helpers/db';
+import { eventually } from '../helpers/queues';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { freeLoopbackPort } from '../../workers/redis-server';
 
@@ -168,6 +169,19 @@ describe('patron e-mail', () => {
     await sendNotice(deps, second);
     expect(smtp.received).toHaveLength(1);
     expect((await listNotifications(database.db, request.id)).map((n) => [n.status, n.attempts])).toEqual([['sent', 1]]);
+  });
+
+  it('lets a job retried after its worker died mid-send take its notice over at once', async () => {
+    const request = await borrow(await library());
+    const row = await noticeRow(request.id, 'request_received');
+    // The first worker takes the attempt and never finishes (killed during the SMTP exchange).
+    const dying: MailSender = { ...mail, send: () => new Promise(() => {}) };
+    void sendNotice({ ...deps, mail: dying }, row);
+    await eventually(async () => (await listNotifications(database.db, request.id))[0]?.status === 'sending');
+    // BullMQ runs the same job again elsewhere: it is the holder, so it need not wait for the lease.
+    await sendNotice(deps, row);
+    expect(smtp.received).toHaveLength(1);
+    expect((await listNotifications(database.db, request.id)).map((n) => [n.status, n.attempts])).toEqual([['sent', 2]]);
   });
 
   it('retries while the SMTP server is down, and the mail arrives once it is up', async () => {

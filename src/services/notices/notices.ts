@@ -6,8 +6,8 @@
  * claimed before anything is sent, and a `sent` or `skipped` row is never sent again, so a
  * replayed or retried job, or a second effect for the same event (the supplier's Overdue and the
  * daily sweep), mails once. Two workers holding the same notice at once are kept apart by
- * `startAttempt`: the row is `sending` while one of them holds it, and the other tries again
- * later (a holder that died is taken over after SENDING_LEASE_MS). What remains is the window between the SMTP
+ * `startAttempt`: the row is `sending` while one job holds it, and another job tries again later
+ * (the holder's own retry takes over at once; anyone after SENDING_LEASE_MS). What remains is the window between the SMTP
  * server's 250 and our `markSent`: a crash there sends the mail again on retry. We chose that
  * (at least once) over marking the row before sending (at most once, and a crash would lose the
  * notice silently); the duplicate carries the same Message-ID, which mail systems and clients
@@ -137,7 +137,7 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
   if (claimed.status === 'sent' || claimed.status === 'skipped') return;
   if (!plan.send) return skipNotice(deps, claimed, plan.why, plan.note, plan.to);
 
-  if (!(await startAttempt(deps.db, claimed.id, claimed.attempts, plan.to, deps.now()))) {
+  if (!(await startAttempt(deps.db, claimed.id, claimed.attempts, plan.to, deps.now(), row.id))) {
     throw new Error(`notice ${claimed.dedupeKey} is being sent by another worker; checking again later`);
   }
   let providerMessageId: string;
