@@ -60,7 +60,7 @@ export async function writeState(db: Db, write: StateWrite, newId: () => string)
   } else {
     // A remark (or a message alone): hangs on the message when there is one, so a second delivery adds no event.
     const id = target?.id ?? write.message?.requestId ?? null;
-    if (write.message) parts.push(messagePart(write.message, sql`${unseen}`));
+    if (write.message) parts.push(messagePart(write.message, unseen));
     parts.push(write.message ? sql`w as (select ${id}::uuid as id from m)` : sql`w as (select ${id}::uuid as id)`);
   }
   if (write.events?.length) {

@@ -85,21 +85,20 @@ export async function createBorrowingRequest(
   actor: string,
   source: RequestSource,
 ): Promise<RequestRow> {
-  const parsed = { data: input };
   const library = await deps.directory.libraryById(libraryId);
   if (!library) throw new NotFound('library', libraryId);
   const at = deps.now();
   const id = deps.newId();
-  const { candidates, ...rest } = parsed.data;
+  const { candidates, ...rest } = input;
   const plan = await routeRequest(
     deps.db,
     library,
-    { serviceType: parsed.data.serviceType, ...(parsed.data.format ? { format: parsed.data.format } : {}), candidates: candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) },
+    { serviceType: input.serviceType, ...(input.format ? { format: input.format } : {}), candidates: candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) },
     deps.routing ?? DEFAULT_ROUTING,
     at,
     deps.directory,
   );
-  const lifecycle: Lifecycle = { serviceType: parsed.data.serviceType, rota: plan.rota };
+  const lifecycle: Lifecycle = { serviceType: input.serviceType, rota: plan.rota };
   const ils = ilsStepsOf(library);
   const start = startRequester(lifecycle, { ils });
   // The rota's explanation stays with the request: staff can see why each supplier was (not) asked.
@@ -110,7 +109,7 @@ export async function createBorrowingRequest(
       libraryId: library.id,
       role: 'requester',
       state: start.state,
-      serviceType: parsed.data.serviceType,
+      serviceType: input.serviceType,
       requestingAgencyId: library.symbol,
       // Our own id doubles as the ISO 18626 requestingAgencyRequestId: unique, and stable.
       requestingAgencyRequestId: id,

@@ -24,6 +24,7 @@ import { appendRemark } from '../../store/events';
 import type { LibraryRow } from '../../store/libraries';
 import { recordMessage } from '../../store/messages';
 import type { OutboxRow } from '../../store/outbox';
+import type { RequestData } from '../../store/request-data';
 import { getRequest, type RequestRow } from '../../store/requests';
 import { NotFound } from '../errors';
 import { changeRequest, learnAbout, type AnyEvent, type Learned, type LifecycleDeps } from '../pipeline/pipeline';
@@ -203,16 +204,16 @@ async function checkOutItem(ctx: CallContext): Promise<void> {
   const dueDate = checkedOut.dateDue?.toISOString();
   const record: RequestNcipData['checkOut'] = { itemId: checkedOut.itemId, userId, ...(dueDate !== undefined ? { dueDate } : {}) };
   await note(deps.db, request, 'CheckOutItem', deps.now(), { outcome: 'done', ...record, outboxId: row.id });
-  const data: Learned['data'] = (d) => ({ ...d, ncip: { ...d.ncip, checkOut: record } });
+  const data = (d: RequestData): RequestData => ({ ...d, ncip: { ...d.ncip, checkOut: record } });
   if (!waiting) {
-    await learnAbout(deps, request.id, { data: data! });
+    await learnAbout(deps, request.id, { data });
     return;
   }
   try {
     await decideAndSave(deps, request.id, { role: 'supplier', event: { type: 'ils_checked_out', ...(dueDate !== undefined ? { dueDate } : {}) } }, ACTOR, { data });
   } catch (err) {
     if (!(err instanceof IllegalTransition)) throw err;
-    await learnAbout(deps, request.id, { data: data! });
+    await learnAbout(deps, request.id, { data });
     const now = await getRequest(deps.db, request.id);
     throw new PermanentJobFailure(`NCIP CheckOutItem: item ${itemId} was checked out to ${userId} in the ILS, but the request is now ${now?.state ?? 'gone'}: check the item back in at the ILS`);
   }

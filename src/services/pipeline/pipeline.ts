@@ -19,7 +19,7 @@ import { brokerEventLabel, decideBroker, type BrokerEvent, type BrokerState } fr
 import { isNoChange } from '../../domain/decision';
 import { decideRequester, requesterEventLabel, type RequesterEvent, type RequesterState } from '../../domain/requester';
 import { decideSupplier, supplierEventLabel, type SupplierEvent, type SupplierState } from '../../domain/supplier';
-import { IllegalTransition, type Decision, type Lifecycle } from '../../domain/types';
+import type { Decision, Lifecycle } from '../../domain/types';
 import type { LibraryRow } from '../../store/libraries';
 import type { RequestData } from '../../store/request-data';
 import { writeState, type EventEntry, type StateWrite } from '../../store/request-writes';
@@ -143,7 +143,7 @@ function planWrite(request: RequestRow, decision: Decision<string>, meta: WriteM
   const supplierChanged = learned?.supplier !== undefined && (request.supplyingAgencyId !== learned.supplier.symbol || request.supplyingAgencyRequestId !== learned.supplier.requestId);
   if (isNoChange(request, decision) && !supplierChanged && learned?.data === undefined) {
     // A repeated status, a stale timer, a plain note: audit only, same version.
-    const remark: EventEntry = { event: meta.event, fromState: request.state, toState: request.state, actor: meta.actor, data: decision.note ? { note: decision.note } : {}, at: ctx.at };
+    const remark = remarkOn(request, meta, decision.note ? { note: decision.note } : {}, ctx.at);
     return { after: request, write: { request: { kind: 'remark', id: request.id }, events: [remark] } };
   }
   const lifecycle = applyChanges(request.data.lifecycle, decision.changes);
@@ -182,6 +182,11 @@ export function auditEvent(fromState: string | null, decision: Decision<string>,
     },
     at,
   };
+}
+
+/** An audit event that changes nothing: the request stays in its state. */
+function remarkOn(request: Pick<RequestRow, 'state'>, step: Step, data: Record<string, unknown>, at: Date): EventEntry {
+  return { event: step.event, fromState: request.state, toState: request.state, actor: step.actor, data, at };
 }
 
 export interface Step {
@@ -228,8 +233,6 @@ export async function commit(deps: LifecycleDeps, write: StateWrite): Promise<bo
 export interface ChangeOptions {
   /** The version the caller saw (staff API): a different current version is a 409. */
   readonly expectedVersion?: number;
-  /** Only requests of this role are found (a borrowing request's NCIP id must not reach a loan). */
-  readonly role?: RequestRow['role'];
 }
 
 /**
@@ -239,7 +242,7 @@ export interface ChangeOptions {
 export async function changeRequest(deps: LifecycleDeps, requestId: string, change: Change, options: ChangeOptions = {}): Promise<Applied> {
   for (let attempt = 0; ; attempt++) {
     const request = await getRequest(deps.db, requestId);
-    if (!request || (options.role !== undefined && request.role !== options.role)) throw new NotFound('request', requestId);
+    if (!request) throw new NotFound('request', requestId);
     if (options.expectedVersion !== undefined && options.expectedVersion !== request.version) throw staleVersion(request, options.expectedVersion);
     const prepared = prepare(request, change, await contextFor(deps, request));
     if (await commit(deps, prepared.write)) return { request: prepared.after, decision: prepared.decision };
@@ -258,19 +261,18 @@ export async function learnAbout(deps: LifecycleDeps, requestId: string, learned
     if (!request) throw new NotFound('request', requestId);
     const at = deps.now();
     const data = learned.data(request.data);
-    const events: EventEntry[] = remark ? [{ event: remark.event, fromState: request.state, toState: request.state, actor: remark.actor, data: remark.data, at }] : [];
+    const events = remark ? [remarkOn(request, remark, remark.data, at)] : [];
     const write: StateWrite = { request: { kind: 'update', id: request.id, expectedVersion: request.version, changes: { data }, at }, events };
     if (await commit(deps, write)) return { ...request, data, version: request.version + 1, updatedAt: at };
     if (attempt >= 4) throw new Conflict(`request ${requestId} kept changing; what the outside world told about it could not be saved`);
   }
 }
 
-export function staleVersion(request: RequestRow, expected: number): Conflict {
+function staleVersion(request: RequestRow, expected: number): Conflict {
   return new Conflict(`request ${request.id} is at version ${request.version}, not ${expected}: someone acted on it first`, { state: request.state, version: request.version });
 }
 
-export function changedMeanwhile(request: RequestRow): Conflict {
+function changedMeanwhile(request: RequestRow): Conflict {
   return new Conflict(`request ${request.id} was changed by someone else; reload it and try again`, { state: request.state, version: request.version });
 }
 
-export { IllegalTransition };
