@@ -39,6 +39,7 @@ import { commit, contextFor, prepare, prepareNew, type LifecycleDeps, type Prepa
 import { addressedLibrary, correlate, servedHere, type PartnerMessage } from './correlate';
 import { requestDataFromIso, symbolOf } from './mapping';
 import { Iso18626Refusal } from './refusal';
+import { requireRequestingAgencyRequestId } from './request-ids';
 
 export interface InboundAnswer {
   readonly httpStatus: number;
@@ -95,6 +96,7 @@ async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, 
   let error: string | undefined;
   try {
     await authenticate(deps, message, sender);
+    requireRequestingAgencyRequestId(message);
     prepared = message.kind === 'request' ? await prepareRequest(deps, message, at, recheck) : await prepareMessage(deps, message, sender, at);
     confirmation = confirmationFor(message, at);
   } catch (err) {
