@@ -10,7 +10,7 @@
 import { ERROR_TYPES, WARNING_CODES, WARNING_DESCRIPTIONS, type ErrorType, type WarningCode } from '../../../protocols/iso18626';
 import { maskXmlSecrets } from '../../../protocols/secrets';
 import { canonicalSymbol } from '../../domain/symbols';
-import { deviationCounts, exampleMessages, peerTraffic, type DeviationCount, type DeviationKind } from '../../store/conformance';
+import { conformanceCounts, exampleMessages, type DeviationCount, type DeviationKind } from '../../store/conformance';
 import type { ServiceDeps } from '../deps';
 import { NotFound, ValidationFailed } from '../errors';
 
@@ -92,7 +92,7 @@ export async function partnerConformance(deps: ServiceDeps, symbol: string, give
   if (!partner) throw new NotFound('partner', canonicalSymbol(symbol));
   const window = conformanceWindow(deps.now(), given);
   const query = { ...window, peer: partner.symbol };
-  const [traffic, counts] = await Promise.all([peerTraffic(deps.db, query), deviationCounts(deps.db, query)]);
+  const { traffic, deviations: counts } = await conformanceCounts(deps.db, query);
   const deviations = sorted(merged(counts));
   const examples = new Map((await exampleMessages(deps.db, [...new Set(deviations.map((d) => d.latest.messageId))])).map((e) => [e.id, e]));
   const totals = traffic[0] ?? { received: 0, refused: 0, deviating: 0 };
@@ -114,7 +114,7 @@ export async function partnerConformance(deps: ServiceDeps, symbol: string, give
 
 export async function conformanceList(deps: ServiceDeps, given: { since?: Date; until?: Date }): Promise<ConformanceList> {
   const window = conformanceWindow(deps.now(), given);
-  const [partners, traffic, counts] = await Promise.all([deps.directory.partners(), peerTraffic(deps.db, window), deviationCounts(deps.db, window)]);
+  const [partners, { traffic, deviations: counts }] = await Promise.all([deps.directory.partners(), conformanceCounts(deps.db, window)]);
   const trafficOf = new Map(traffic.map((t) => [t.peer, t]));
   const countsOf = new Map<string, DeviationCount[]>();
   for (const c of counts) countsOf.set(c.peer, [...(countsOf.get(c.peer) ?? []), c]);
