@@ -38,6 +38,7 @@ const deviationSchema = z
       rawXml: z.string().optional().meta({ description: 'The message as received (secrets masked), at most 16 KiB' }),
       rawXmlTruncated: z.boolean().optional(),
       answerXml: z.string().nullable().optional().meta({ description: 'Our confirmation of it' }),
+      rawXmlWithheld: z.boolean().optional().meta({ description: 'True for a key of one library: the message may be another library’s, so its text is not shown' }),
     }),
   })
   .meta({ id: 'Deviation' });
@@ -117,13 +118,13 @@ export function conformanceRoutes(deps: SelfTestDeps): ApiRoute[] {
       path: '/partners/{symbol}/conformance',
       operationId: 'getPartnerConformance',
       summary: 'Read how a partner’s messages deviate from ISO 18626',
-      description: `Over the window (default the last ${DEFAULT_WINDOW_DAYS} days): the messages received from the partner, and for each kind of deviation (a reader warning, unknown elements, refusals by errorType) its count, what it means and the latest example with its raw XML.`,
+      description: `Over the window (default the last ${DEFAULT_WINDOW_DAYS} days): the messages received from the partner, and for each kind of deviation (a reader warning, unknown elements, refusals by errorType) its count, what it means and the latest example with its raw XML (not shown to a key of one library).`,
       tag,
       role: 'staff',
       params: symbolParams,
       query: windowQuery,
       success: { status: 200, description: 'The partner’s deviations, most frequent first', schema: partnerConformanceSchema },
-      handle: ({ params, query }) => partnerConformance(deps, params.symbol!, query),
+      handle: ({ principal, params, query }) => partnerConformance(deps, principal, params.symbol!, query),
     }),
     apiRoute({
       method: 'post',

@@ -11,6 +11,7 @@ import { ERROR_TYPES, WARNING_CODES, WARNING_DESCRIPTIONS, type ErrorType, type 
 import { maskXmlSecrets } from '../../../protocols/secrets';
 import { canonicalSymbol } from '../../domain/symbols';
 import { conformanceCounts, exampleMessages, type DeviationCount, type DeviationKind } from '../../store/conformance';
+import type { Principal } from '../access/api-keys';
 import type { ServiceDeps } from '../deps';
 import { NotFound, ValidationFailed } from '../errors';
 
@@ -54,6 +55,8 @@ export interface Deviation {
     readonly rawXmlTruncated?: boolean;
     /** Our answer to it (the confirmation), capped the same way. */
     readonly answerXml?: string | null;
+    /** Set for a key of one library, which is not shown the text. */
+    readonly rawXmlWithheld?: boolean;
   };
 }
 
@@ -87,14 +90,19 @@ export function conformanceWindow(now: Date, given: { since?: Date | undefined; 
   return { since, until };
 }
 
-export async function partnerConformance(deps: ServiceDeps, symbol: string, given: { since?: Date; until?: Date }): Promise<PartnerConformance> {
+/**
+ * A key for one library gets the counts (the directory is the same for every library) but not the
+ * examples' text: the messages may be another library's, with its patrons in them.
+ */
+export async function partnerConformance(deps: ServiceDeps, principal: Principal, symbol: string, given: { since?: Date; until?: Date }): Promise<PartnerConformance> {
   const partner = await deps.directory.partner(canonicalSymbol(symbol));
   if (!partner) throw new NotFound('partner', canonicalSymbol(symbol));
   const window = conformanceWindow(deps.now(), given);
   const query = { ...window, peer: partner.symbol };
   const { traffic, deviations: counts } = await conformanceCounts(deps.db, query);
   const deviations = sorted(merged(counts));
-  const examples = new Map((await exampleMessages(deps.db, [...new Set(deviations.map((d) => d.latest.messageId))])).map((e) => [e.id, e]));
+  const exampleIds = principal.libraryId === null ? [...new Set(deviations.map((d) => d.latest.messageId))] : [];
+  const examples = new Map((await exampleMessages(deps.db, exampleIds)).map((e) => [e.id, e]));
   const totals = traffic[0] ?? { received: 0, refused: 0, deviating: 0 };
   return {
     partner: { symbol: partner.symbol, name: partner.name },
@@ -104,6 +112,7 @@ export async function partnerConformance(deps: ServiceDeps, symbol: string, give
     deviating: totals.deviating,
     summary: summaryOf(deviations),
     deviations: deviations.map((d) => {
+      if (principal.libraryId !== null) return { ...d, latest: { ...d.latest, rawXmlWithheld: true } };
       const example = examples.get(d.latest.messageId);
       if (!example) return d;
       const raw = capped(maskXmlSecrets(example.rawXml));

@@ -63,7 +63,9 @@ export const selfTestBodySchema = z
       .default(DEFAULT_WAIT_SECONDS)
       .meta({ description: `How long to wait for the partner’s messages about the test after the cancel (at most ${MAX_WAIT_SECONDS}); the wait ends early when the partner answers the cancel` }),
   })
-  .strict();
+  .strict()
+  // No body at all is every default.
+  .prefault({});
 export type SelfTestBody = z.output<typeof selfTestBodySchema>;
 
 export interface SelfTestDeps extends ServiceDeps {
@@ -231,7 +233,7 @@ async function exchange(deps: SelfTestDeps, ex: Exchange, message: Request | Req
   const xml = buildIso18626(message);
   const id = deps.newId();
   const sentAt = deps.now();
-  await recordMessage(deps.db, { id, protocol: 'iso18626', direction: 'out', peer: ex.partner.symbol, messageType: message.kind, status: 'sending', requestId: null, rawXml: xml, parsed: { selfTest: ex.mark }, createdAt: sentAt });
+  await recordMessage(deps.db, { id, protocol: 'iso18626', direction: 'out', peer: ex.partner.symbol, messageType: message.kind, status: 'sent', requestId: null, rawXml: xml, parsed: { selfTest: ex.mark }, createdAt: sentAt });
   const started = performance.now();
   const outcome = await sendIso18626({ url: ex.endpoint, httpHeaders: ex.httpHeaders }, xml, { timeoutMs: ex.timeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   const elapsedMs = Math.round(performance.now() - started);
