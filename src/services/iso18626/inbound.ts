@@ -5,7 +5,10 @@
  * 2. Authenticate the sender: a partner in the directory (and its security code, if it has one),
  *    writing to a library served here.
  * 3. Find the transaction (correlate.ts), decide through the pipeline, and write the state change,
- *    the message and its confirmation as one write (store/request-writes.ts).
+ *    the message and its confirmation as one write (store/request-writes.ts). Its requester's id
+ *    must not be empty (request-ids.ts). A SAM about one of our peer self-tests changes no request:
+ *    it is recorded with the test's mark and confirmed (services/conformance/self-test.ts).
+ *    Every record keeps the reader's warnings, and a refusal its errorType (conformance reports).
  * 4. A message seen before (same content, same timestamp) gets the answer it got the first time
  *    and changes nothing: deliveries are at-least-once, effects must be exactly-once. That is
  *    settled by the unique dedupe key when the write is made, not by a lookup beforehand, so a
