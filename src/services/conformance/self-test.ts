@@ -151,7 +151,12 @@ export async function runSelfTest(deps: SelfTestDeps, principal: Principal, symb
   const request = await send(testRequest(header(deps.now()), library));
   const cancel = await send({ kind: 'requestingAgencyMessage', header: header(deps.now()), action: 'Cancel', note: 'Self-test: cancelling the test request sent a moment ago. Nothing to do.' });
   const arrived = await waitForMessages(deps, partner.symbol, testId, new Date(startedAt.getTime() - 60_000), body.waitSeconds * 1000);
-  const messages = arrived.map(arrival).filter((m): m is ArrivedMessage => m !== undefined);
+  const messages = arrived
+    .map(arrival)
+    .filter((m): m is ArrivedMessage & { sentAt: number } => m !== undefined)
+    // Arrival order; two received within the same millisecond in the order the partner stamped them.
+    .sort((a, b) => a.at.getTime() - b.at.getTime() || a.sentAt - b.sentAt)
+    .map(({ sentAt: _sentAt, ...m }) => m);
   const order = statusOrder(messages.map((m) => m.status).filter((s): s is SupplierStatus => s !== null));
   const cancelAnswered = messages.some((m) => m.reasonForMessage === 'CancelResponse');
   const passed = [request, cancel].every((c) => c.outcome === 'confirmed' && c.inTime && c.schemaValid === true) && messages.every((m) => m.schemaValid) && order.allowed;
@@ -298,7 +303,7 @@ function samOf(row: ProtocolMessageRow): SupplyingAgencyMessage | undefined {
   return message?.kind === 'supplyingAgencyMessage' ? (message as SupplyingAgencyMessage) : undefined;
 }
 
-function arrival(row: ProtocolMessageRow): ArrivedMessage | undefined {
+function arrival(row: ProtocolMessageRow): (ArrivedMessage & { sentAt: number }) | undefined {
   const sam = samOf(row);
   if (!sam) return undefined;
   const parsed = row.parsed as { warnings?: Iso18626Warning[]; unknownElements?: UnknownElement[] };
@@ -311,6 +316,7 @@ function arrival(row: ProtocolMessageRow): ArrivedMessage | undefined {
     answerYesNo: sam.messageInfo.answerYesNo ?? null,
     schemaValid: warnings.length === 0 && (parsed.unknownElements ?? []).length === 0,
     warnings,
+    sentAt: Date.parse(sam.header.timestamp) || 0,
   };
 }
 

@@ -147,7 +147,9 @@ describe('conformance per partner and the peer self-test', () => {
     expect(await validateAgainst('iso18626', res.text)).toEqual({ valid: true, errors: [] });
     return res;
   };
-  const header = (from: string, to: string, requestId: string) => ({ supplyingAgencyId: agency(to), requestingAgencyId: agency(from), timestamp: new Date(Date.now() + shift + Math.floor(Math.random() * 1e6)).toISOString(), requestingAgencyRequestId: requestId });
+  // Every message stamped later than the one before, as a partner's clock would.
+  let stamped = 0;
+  const header = (from: string, to: string, requestId: string) => ({ supplyingAgencyId: agency(to), requestingAgencyId: agency(from), timestamp: new Date(Date.now() + shift + ++stamped).toISOString(), requestingAgencyRequestId: requestId });
   const loanRequest = (from: string, requestId = `req-${randomUUID().slice(0, 8)}`): Request => ({
     kind: 'request',
     header: header(from, 'DK-100', requestId),
