@@ -6,8 +6,8 @@
  *
  * The test never makes a requests row. Its messages are kept in protocol_messages, marked
  * `parsed.selfTest` (store/self-tests.ts): the partner's SAMs for a SELFTEST- id reach
- * POST /iso18626 on whichever instance, are recognised there (`selfTestOf`), answered OK and
- * recorded, and the instance running the test finds them in the database.
+ * POST /iso18626 on whichever instance, are recognised there, answered OK and
+ * recorded (self-test-messages.ts), and the instance running the test finds them in the database.
  *
  * "Schema-valid" here means what the server can check at run time: the answer parses as ISO 18626
  * v1.2 and the lenient reader neither warned nor met an unknown element. No XSD validator runs in
@@ -32,23 +32,19 @@ import { sendIso18626, type Iso18626Outcome } from '../../iso18626/client';
 import type { LibraryRow } from '../../store/libraries';
 import { recordMessage, type ProtocolMessageRow } from '../../store/messages';
 import type { PartnerRow } from '../../store/partners';
-import { findSelfTestRequest, selfTestArrivals, settleSelfTestMessage, type SelfTestMark } from '../../store/self-tests';
+import { selfTestArrivals, settleSelfTestMessage, type SelfTestMark } from '../../store/self-tests';
 import { agencySymbolSchema, type Principal } from '../access/api-keys';
 import type { ServiceDeps } from '../deps';
 import { partnerAuth } from '../directory/partner-auth';
 import { Forbidden, NotFound, ValidationFailed } from '../errors';
 import { agencyId } from '../iso18626/mapping';
-import { Iso18626Refusal } from '../iso18626/refusal';
+import { SELF_TEST_PREFIX } from './self-test-messages';
 import { statusOrder, type StatusOrder } from './status-order';
 
-/** Every self-test's requestingAgencyRequestId starts so: the partner's staff can tell it apart. */
-export const SELF_TEST_PREFIX = 'SELFTEST-';
 export const DEFAULT_WAIT_SECONDS = 10;
 export const MAX_WAIT_SECONDS = 120;
 /** How long the partner has to answer each message, when the server's delivery timeout is not given. */
 export const DEFAULT_CONFIRMATION_TIMEOUT_MS = 10_000;
-/** A partner's message about a test is recognised this long after the test was sent. */
-const RECOGNISED_FOR_MS = 86_400_000;
 const ANSWER_CAP = 16 * 1024;
 
 export const selfTestBodySchema = z
@@ -177,22 +173,6 @@ export async function runSelfTest(deps: SelfTestDeps, principal: Principal, symb
     passed,
     findings: findings(partner.symbol, { request, cancel, messages, order, cancelAnswered, waitSeconds: body.waitSeconds, timeoutMs }),
   };
-}
-
-/**
- * POST /iso18626's question about a SAM: is it about one of our self-tests? Undefined when its
- * request id is not a self-test's; the test's mark when `sender` was sent that test by the
- * library the SAM is addressed to; refused otherwise (a SELFTEST- id is never a real request's).
- */
-export async function selfTestOf(deps: ServiceDeps, message: SupplyingAgencyMessage, sender: string, addressedTo: string): Promise<SelfTestMark | undefined> {
-  const testId = message.header.requestingAgencyRequestId;
-  if (!testId.startsWith(SELF_TEST_PREFIX)) return undefined;
-  const sent = await findSelfTestRequest(deps.db, sender, testId, new Date(deps.now().getTime() - RECOGNISED_FOR_MS));
-  const mark = (sent?.parsed as { selfTest?: SelfTestMark } | null)?.selfTest;
-  if (!mark || mark.library !== addressedTo) {
-    throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: ${addressedTo} sent no self-test ${testId} to ${sender} in the last day`);
-  }
-  return mark;
 }
 
 async function sendingLibrary(deps: ServiceDeps, principal: Principal, given: string | undefined): Promise<LibraryRow> {

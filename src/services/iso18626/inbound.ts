@@ -7,7 +7,7 @@
  * 3. Find the transaction (correlate.ts), decide through the pipeline, and write the state change,
  *    the message and its confirmation as one write (store/request-writes.ts). Its requester's id
  *    must not be empty (request-ids.ts). A SAM about one of our peer self-tests changes no request:
- *    it is recorded with the test's mark and confirmed (services/conformance/self-test.ts).
+ *    it is recorded with the test's mark and confirmed (services/conformance/self-test-messages.ts).
  *    Every record keeps the reader's warnings, and a refusal its errorType (conformance reports).
  * 4. A message seen before (same content, same timestamp) gets the answer it got the first time
  *    and changes nothing: deliveries are at-least-once, effects must be exactly-once. That is
@@ -44,7 +44,7 @@ import { addressedLibrary, correlate, servedHere, type PartnerMessage } from './
 import { requestDataFromIso, symbolOf } from './mapping';
 import { Iso18626Refusal } from './refusal';
 import { requireRequestingAgencyRequestId } from './request-ids';
-import { selfTestOf } from '../conformance/self-test';
+import { selfTestOf } from '../conformance/self-test-messages';
 import type { SelfTestMark } from '../../store/self-tests';
 
 export interface InboundAnswer {
