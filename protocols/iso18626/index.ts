@@ -18,7 +18,7 @@ export { RECEIVER_FAILURE_ERROR_TYPE, confirmInbound, confirmReceiverFailure, co
 export type { InboundReply } from './confirm';
 export { Iso18626Error, isIso18626Error } from './errors';
 export type { SalvagedHeader } from './errors';
-export { WARNING_CODES } from './shims';
+export { WARNING_CODES, WARNING_DESCRIPTIONS } from './shims';
 export type { Iso18626Warning, WarningCode } from './shims';
 export { dateTimeToDate, dateToDateTime, isValidDateTime } from './dates';
 export * from './types';

@@ -27,6 +27,28 @@ export const WARNING_CODES = [
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
+/**
+ * What each warning means, in the words staff read in a partner's conformance report: one line,
+ * what the partner sent and what the reader did with it. A new code must get its line here.
+ */
+export const WARNING_DESCRIPTIONS: Readonly<Record<WarningCode, string>> = {
+  'missing-envelope': 'message not wrapped in an ISO18626Message element; read as if it were',
+  'unexpected-namespace': 'a namespace other than ISO 18626’s on the message; read as ISO 18626',
+  'missing-version': 'no version attribute on ISO18626Message; read as 1.2',
+  'unexpected-version': 'a version other than 1.2 on ISO18626Message; read as 1.2',
+  'unqualified-attribute': 'attribute without the ill: namespace prefix (version=, scheme=) where v1.2 requires it qualified',
+  'invalid-scheme': 'a scheme attribute that is not a URI; dropped',
+  'compact-offset': 'time offset without a colon (+0000 instead of +00:00)',
+  'missing-timezone': 'date-time without a time zone; read as UTC',
+  'closed-value-case': 'a code-list value in the wrong letter case (loan for Loan); matched ignoring case',
+  'empty-status': 'empty status element (Alma/Rapido: no status change); left absent',
+  'request-received-notification': 'status RequestReceived on a Notification (ReShare), usually meaning no status change',
+  'missing-multiple-item-request-id': 'header without multipleItemRequestId, which v1.2 requires; read as empty',
+  'empty-element': 'an empty element where the schema wants a value; read as absent',
+  'revision-2021-element': 'an element of ISO 18626:2021 that v1.2 lacks; ignored or read into its v1.2 place',
+  'revision-2021-value': 'a value of ISO 18626:2021 that v1.2 lacks (a HoldReturn status); left absent',
+};
+
 export interface Iso18626Warning {
   readonly code: WarningCode;
   /** Element path, as in errors: `supplyingAgencyMessage.statusInfo.status`. */

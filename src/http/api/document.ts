@@ -39,7 +39,8 @@ function operation(route: AnyRoute): ZodOpenApiOperationObject {
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
     ...(route.params || route.query ? { requestParams: { ...(route.params ? { path: route.params } : {}), ...(route.query ? { query: route.query } : {}) } } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+    // A body whose schema takes no body at all (every field defaulted) may be left out.
+    ...(route.body ? { requestBody: { required: !route.body.safeParse(undefined).success, content: { 'application/json': { schema: route.body } } } } : {}),
     'x-required-role': route.role,
     ...(route.allLibraries ? { 'x-all-libraries-key': true } : {}),
     responses,

@@ -1,10 +1,11 @@
 /**
- * The staff API under /api/v1: one route table (requests, directory, libraries, API keys, and
+ * The staff API under /api/v1: one route table (requests, directory, conformance, libraries, API keys, and
  * the document itself), registered on a router and described by the OpenAPI document.
  */
 import type { Router } from 'express';
 import { apiKeyRoutes } from './api-keys';
 import { authenticator, type AuthFailureLimit } from './auth';
+import { conformanceRoutes } from './conformance';
 import { directoryRoutes } from './directory';
 import { docsAssets, documentRoutes } from './docs';
 import { openApiDocument } from './document';
@@ -13,6 +14,10 @@ import { noticeRoutes, type NoticeDeps } from './notices';
 import { routingRoutes } from './routing';
 import { requestRoutes } from './requests';
 import { API_BASE, routerFor, type AnyRoute } from './route';
+import type { SelfTestDeps } from '../../services/conformance/self-test';
+
+/** What the staff API's use cases need: the lifecycle, and for the self-test the delivery timeout and transport. */
+export type ApiDeps = NoticeDeps & Pick<SelfTestDeps, 'timeoutMs' | 'fetch' | 'selfTestPollMs'>;
 
 export interface ApiOptions {
   readonly authFailureLimit?: AuthFailureLimit;
@@ -20,12 +25,12 @@ export interface ApiOptions {
   readonly checkAnswers?: boolean;
 }
 
-export function apiRoutes(deps: NoticeDeps): AnyRoute[] {
-  const routes: AnyRoute[] = [...requestRoutes(deps), ...noticeRoutes(deps), ...directoryRoutes(deps), ...routingRoutes(deps), ...libraryRoutes(deps), ...apiKeyRoutes(deps)];
+export function apiRoutes(deps: ApiDeps): AnyRoute[] {
+  const routes: AnyRoute[] = [...requestRoutes(deps), ...noticeRoutes(deps), ...directoryRoutes(deps), ...conformanceRoutes(deps), ...routingRoutes(deps), ...libraryRoutes(deps), ...apiKeyRoutes(deps)];
   return [...routes, ...documentRoutes(() => openApiDocument(routes.concat(documentRoutes(() => undefined))))];
 }
 
-export function apiRouter(deps: NoticeDeps, options: ApiOptions = {}): Router {
+export function apiRouter(deps: ApiDeps, options: ApiOptions = {}): Router {
   const router = routerFor(apiRoutes(deps), authenticator(deps, options.authFailureLimit), { checkAnswers: options.checkAnswers ?? false });
   router.use(`${API_BASE}/docs/assets`, docsAssets());
   return router;

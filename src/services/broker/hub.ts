@@ -66,7 +66,6 @@ export function brokerSettingsOf(library: LibraryRow): BrokerSettings | undefine
 export async function prepareBrokeredRequest(deps: LifecycleDeps, library: LibraryRow, settings: BrokerSettings, message: Request, at: Date, recheck: boolean): Promise<Prepared> {
   const requester = symbolOf(message.header.requestingAgencyId);
   const requestId = message.header.requestingAgencyRequestId;
-  if (!requestId.trim()) throw new Iso18626Refusal('UnrecognisedDataValue', 'header.requestingAgencyRequestId: must not be empty');
   if (recheck && (await findBrokerTransactions(deps.db, { libraryId: library.id, requestingAgencyRequestId: requestId })).length > 0) {
     throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: a request with id ${requestId} already exists`);
   }

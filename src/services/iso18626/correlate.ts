@@ -23,6 +23,7 @@ import type { ServiceDeps } from '../deps';
 import type { AnyEvent, Learned } from '../pipeline/pipeline';
 import { symbolOf } from './mapping';
 import { Iso18626Refusal } from './refusal';
+import { supplierRequestIdOf } from './request-ids';
 
 export type PartnerMessage = Exclude<InboundMessage, Request>;
 
@@ -61,7 +62,7 @@ export async function correlate(deps: ServiceDeps, message: PartnerMessage, send
   const rotaIndex = await senderPosition(deps, request, sender);
   if (rotaIndex < 0) throw new Iso18626Refusal('UnrecognisedDataValue', `header.supplyingAgencyId: ${sender} is not a supplier of request ${message.header.requestingAgencyRequestId}`);
   const event = supplierMessageEvent(message, rotaIndex);
-  const supplierRequestId = message.header.supplyingAgencyRequestId;
+  const supplierRequestId = supplierRequestIdOf(message.header);
   // Only the current supplier's id is kept: a late message of an earlier one changes nothing.
   const current = rotaIndex === (request.data.lifecycle.rotaIndex ?? 0);
   return {

@@ -5,7 +5,10 @@
  * 2. Authenticate the sender: a partner in the directory (and its security code, if it has one),
  *    writing to a library served here.
  * 3. Find the transaction (correlate.ts), decide through the pipeline, and write the state change,
- *    the message and its confirmation as one write (store/request-writes.ts).
+ *    the message and its confirmation as one write (store/request-writes.ts). Its requester's id
+ *    must not be empty (request-ids.ts). A SAM about one of our peer self-tests changes no request:
+ *    it is recorded with the test's mark and confirmed (services/conformance/self-test-messages.ts).
+ *    Every record keeps the reader's warnings, and a refusal its errorType (conformance reports).
  * 4. A message seen before (same content, same timestamp) gets the answer it got the first time
  *    and changes nothing: deliveries are at-least-once, effects must be exactly-once. That is
  *    settled by the unique dedupe key when the write is made, not by a lookup beforehand, so a
@@ -22,6 +25,7 @@ import {
   rejection,
   tryParseIso18626,
   type ConfirmationMessage,
+  type ErrorType,
   type InboundMessage,
   type ParseResult,
   type Request,
@@ -39,6 +43,9 @@ import { commit, contextFor, prepare, prepareNew, type LifecycleDeps, type Prepa
 import { addressedLibrary, correlate, servedHere, type PartnerMessage } from './correlate';
 import { requestDataFromIso, symbolOf } from './mapping';
 import { Iso18626Refusal } from './refusal';
+import { requireRequestingAgencyRequestId } from './request-ids';
+import { selfTestOf } from '../conformance/self-test-messages';
+import type { SelfTestMark } from '../../store/self-tests';
 
 export interface InboundAnswer {
   readonly httpStatus: number;
@@ -54,7 +61,20 @@ export async function receiveIso18626(deps: LifecycleDeps, body: string | Undeco
   if (!parsedOutcome.ok || outcome.answersKind === undefined) {
     // Not parseable as an inbound message: answer, record, change nothing.
     const xml = buildIso18626(outcome.message);
-    await recordMessage(deps.db, inboundRecord(deps, body, { status: 'rejected', peer: meta.remote, responseXml: xml, httpStatus: outcome.httpStatus, error: outcome.message.errorData?.errorValue }));
+    const failure = parsedOutcome.ok ? undefined : parsedOutcome.error;
+    const refusal: Refusal = { errorType: outcome.message.errorData?.errorType ?? 'BadlyFormedMessage', ...(failure ? { element: failure.element } : {}) };
+    await recordMessage(
+      deps.db,
+      inboundRecord(deps, body, {
+        status: 'rejected',
+        peer: claimedSender(failure) ?? meta.remote,
+        ...(failure?.kind ? { messageType: failure.kind } : {}),
+        responseXml: xml,
+        httpStatus: outcome.httpStatus,
+        parsed: { refusal, ...(meta.remote ? { remote: meta.remote } : {}) },
+        error: `${refusal.errorType}: ${outcome.message.errorData?.errorValue ?? ''}`,
+      }),
+    );
     return { httpStatus: outcome.httpStatus, xml };
   }
   const parsed = parsedOutcome.result;
@@ -82,7 +102,8 @@ async function refuseUndecodable(deps: LifecycleDeps, body: Undecodable, now: Da
   const outcome = confirmInbound(failure, now);
   const xml = buildIso18626(outcome.message);
   const { rawXml, parsed } = undecodableColumns(body);
-  await recordMessage(deps.db, inboundRecord(deps, rawXml, { status: 'rejected', peer: remote, responseXml: xml, httpStatus: outcome.httpStatus, parsed, error: failure.detail }));
+  // parsed keeps the bytes alone; the errorType leads the error, where conformance reports read it.
+  await recordMessage(deps.db, inboundRecord(deps, rawXml, { status: 'rejected', peer: remote, responseXml: xml, httpStatus: outcome.httpStatus, parsed, error: `${failure.errorType}: ${failure.detail}` }));
   return { httpStatus: outcome.httpStatus, xml };
 }
 
@@ -93,18 +114,25 @@ async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, 
   let prepared: Prepared | undefined;
   let confirmation: ConfirmationMessage;
   let error: string | undefined;
+  let refusal: Refusal | undefined;
+  let selfTest: SelfTestMark | undefined;
   try {
     await authenticate(deps, message, sender);
-    prepared = message.kind === 'request' ? await prepareRequest(deps, message, at, recheck) : await prepareMessage(deps, message, sender, at);
+    requireRequestingAgencyRequestId(message);
+    // A partner's answer to one of our self-tests is recorded and confirmed, and touches no request.
+    selfTest = message.kind === 'supplyingAgencyMessage' ? await selfTestOf(deps, message, sender, symbolOf(message.header.requestingAgencyId)) : undefined;
+    if (!selfTest) prepared = message.kind === 'request' ? await prepareRequest(deps, message, at, recheck) : await prepareMessage(deps, message, sender, at);
     confirmation = confirmationFor(message, at);
   } catch (err) {
     prepared = undefined;
     if (err instanceof Iso18626Refusal) {
       confirmation = rejection(message, err.errorType, err.detail, at);
       error = `${err.errorType}: ${err.detail}`;
+      refusal = { errorType: err.errorType, ...elementOf(err.detail) };
     } else if (err instanceof IllegalTransition) {
       confirmation = rejection(message, err.protocolError ?? 'UnrecognisedDataValue', `${err.event} is not possible now: ${err.reason}`, at);
       error = `${confirmation.errorData!.errorType}: ${err.message}`;
+      refusal = { errorType: confirmation.errorData!.errorType };
     } else throw err;
   }
   const xml = buildIso18626(confirmation);
@@ -115,7 +143,7 @@ async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, 
     requestId: prepared?.after.id,
     responseXml: xml,
     httpStatus: 200,
-    parsed: { message, warnings: parsed.warnings, unknownElements: parsed.unknownElements },
+    parsed: { message, warnings: parsed.warnings, unknownElements: parsed.unknownElements, ...(refusal ? { refusal } : {}), ...(selfTest ? { selfTest } : {}) },
     error,
     dedupeKey,
   });
@@ -174,6 +202,30 @@ async function prepareMessage(deps: LifecycleDeps, message: PartnerMessage, send
   const ctx = await contextFor(deps, request);
   // Decided before anything is written, so a refused message leaves the request exactly as it was.
   return prepare(request, { input, actor: `partner:${sender}`, ...(learned ? { learned } : {}) }, { ...ctx, at });
+}
+
+/**
+ * Why a message was refused, kept with it (parsed.refusal) so a partner's conformance report can
+ * count refusals by errorType and point at the element (services/conformance/).
+ */
+interface Refusal {
+  readonly errorType: ErrorType;
+  readonly element?: string;
+}
+
+/** Business refusals name their element first: `header.requestingAgencyRequestId: no request …`. */
+function elementOf(detail: string): { element?: string } {
+  const path = /^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+):/.exec(detail)?.[1];
+  return path ? { element: path } : {};
+}
+
+/**
+ * The agency a message that could not be read says it is from, so its refusal counts for that
+ * partner. Unauthenticated, as every refusal's sender is: good enough for a report, never for access.
+ */
+function claimedSender(failure: Iso18626Error | undefined): string | undefined {
+  const id = failure?.kind === 'supplyingAgencyMessage' ? failure.header?.supplyingAgencyId : failure?.header?.requestingAgencyId;
+  return id?.agencyIdValue ? symbolOf(id) : undefined;
 }
 
 /** What the message says, ignoring formatting: two deliveries of one message share it. */

@@ -67,9 +67,9 @@ describe('staff API: authentication, roles and the failed-authentication limit',
     }
   });
 
-  it('keeps staff keys out of admin routes (keys, directory changes, library changes) with 403', async () => {
+  it('keeps staff keys out of admin routes (keys, directory changes, library changes, the peer self-test) with 403', async () => {
     const adminOnly = routes().filter((r) => r.role === 'admin');
-    expect(adminOnly.map((r) => r.operationId).sort()).toEqual(['createApiKey', 'createLibrary', 'createPartner', 'listApiKeys', 'revokeApiKey', 'updateLibrary', 'updatePartner']);
+    expect(adminOnly.map((r) => r.operationId).sort()).toEqual(['createApiKey', 'createLibrary', 'createPartner', 'listApiKeys', 'revokeApiKey', 'selfTestPartner', 'updateLibrary', 'updatePartner']);
     for (const route of adminOnly) {
       const res = await call(route, { Authorization: api.keys.staff });
       expect([route.operationId, res.status]).toEqual([route.operationId, 403]);
