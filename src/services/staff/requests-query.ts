@@ -17,6 +17,7 @@ import { availableActions } from './actions';
 import { agencySymbolSchema, type Principal } from '../access/api-keys';
 import type { ServiceDeps } from '../deps';
 import { NotFound, ValidationFailed } from '../errors';
+import { queryProblemDetail } from '../validation';
 
 const STATES = [...new Set<string>([...REQUESTER_STATE_NAMES, ...SUPPLIER_STATE_NAMES])].sort();
 const ROLES = ['requester', 'supplier', 'broker'] as const;
@@ -137,8 +138,8 @@ function readCursor(text: string, key: string): Cursor {
     decoded = undefined;
   }
   const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success) throw new ValidationFailed([{ path: 'query.cursor', message: 'is not a cursor this server handed out' }]);
-  if (parsed.data.k !== key) throw new ValidationFailed([{ path: 'query.cursor', message: 'belongs to a list with other filters or another sort; start again without it' }]);
+  if (!parsed.success) throw new ValidationFailed([{ path: 'query.cursor', message: 'is not a cursor this server handed out' }], queryProblemDetail(['cursor']));
+  if (parsed.data.k !== key) throw new ValidationFailed([{ path: 'query.cursor', message: 'belongs to a list with other filters or another sort; start again without it' }], queryProblemDetail(['cursor']));
   return parsed.data;
 }
 
