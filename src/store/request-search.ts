@@ -77,7 +77,12 @@ const SEARCHED: readonly SQL[] = [
   ...BARCODES,
 ];
 const joined = (fields: readonly SQL[]) => sql.join(fields.map((f) => sql`coalesce(${f}, '')`), sql` || ' ' || `);
-export const searchText = foldSql(joined(SEARCHED));
+/** The searched fields, each folded by `fold`, as one text. */
+function searchTextWith(fold: (field: SQL) => SQL): SQL {
+  return sql.join(SEARCHED.map(fold), sql` || ' ' || `);
+}
+// Folded field by field: only the fields that are not plain ASCII pay for the full folding.
+const searchText = searchTextWith((f) => foldSql(sql`coalesce(${f}, '')`));
 /** ISBN, ISSN and OCLC number as digits only, so `0441569595` finds `0-441-56959-5`. */
 export const identifierDigits = sql`regexp_replace(lower(${joined(['isbn', 'issn', 'oclcNumber'].map(bib))}), '[^0-9x ]', '', 'g')`;
 
