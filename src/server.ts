@@ -23,6 +23,7 @@ import type { DeliveryDeps } from './services/iso18626/delivery';
 import { createMailSender } from './notify/mailer';
 import { openRuntime, type Runtime } from './runtime';
 import { loadDirectory, readDirectoryFile } from './services/directory/directory-file';
+import { reportLibrarySettings } from './services/directory/library-settings';
 import { countByStatus, oldestRowAges } from './store/outbox';
 
 export type ServiceRole = 'server' | 'workers';
@@ -65,6 +66,7 @@ export async function startService(config: Config, options: StartOptions): Promi
       throw err;
     }
   }
+  await reportLibrarySettings(runtime.database.directory, log);
   const queues = openQueues(
     runtime.redisUrl,
     options.queuePrefix ?? 'ill',

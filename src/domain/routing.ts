@@ -79,7 +79,7 @@ export function planRota(input: RoutingInput): RoutingPlan {
     });
   });
 
-  const ordered = order(kept, input);
+  const ordered = order(kept, input, fromDirectory);
   const explanation: RoutingVerdict[] = [
     ...ordered.map(({ item, why }, i) => ({ symbol: item.entry.symbol, kept: true as const, rank: i + 1, reason: why })),
     ...dropped,
@@ -115,14 +115,16 @@ interface Kept {
   readonly load: SupplierLoad;
 }
 
-function order(kept: readonly Kept[], input: RoutingInput): { item: Kept; why: string }[] {
+function order(kept: readonly Kept[], input: RoutingInput, fromDirectory: boolean): { item: Kept; why: string }[] {
+  // Without candidates the order "as given" is the directory's: say so, staff gave none.
+  const place = (item: Kept) => (fromDirectory ? `position ${item.position + 1} in the directory (no candidates were given)` : `position ${item.position + 1} as given`);
   switch (input.strategy) {
     case 'as_given':
-      return kept.map((item) => ({ item, why: `position ${item.position + 1} as given` }));
+      return kept.map((item) => ({ item, why: place(item) }));
     case 'reciprocal_first':
       return [...kept]
         .sort((a, b) => Number(b.reciprocal) - Number(a.reciprocal) || a.position - b.position)
-        .map((item) => ({ item, why: item.reciprocal ? 'a reciprocal partner' : `not reciprocal; position ${item.position + 1} as given` }));
+        .map((item) => ({ item, why: item.reciprocal ? 'a reciprocal partner' : `not reciprocal; ${place(item)}` }));
     case 'load_balance': {
       // Among equal loads, start the rotation at a different library each time.
       const n = kept.length || 1;

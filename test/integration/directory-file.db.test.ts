@@ -76,8 +76,44 @@ describe('bootstrapping the directory from a file', () => {
       failure = err;
     }
     expect(failure).toBeInstanceOf(ValidationFailed);
-    expect((failure as ValidationFailed).fields.map((f) => f.path).sort()).toEqual(['', 'partners.0.iso18626Url', 'partners.0.policies.services.0']);
+    expect((failure as ValidationFailed).fields.map((f) => f.path).sort()).toEqual(['colour', 'partners[0].iso18626Url', 'partners[0].policies.services[0]']);
     expect(await listPartners(database.db)).toEqual(before);
+  });
+
+  it('checks library settings with the staff API’s schemas, naming each wrong one as the file writes it', () => {
+    const bad = file(
+      'settings.yaml',
+      `
+libraries:
+  - { symbol: ISIL:DK-100, name: Main, settings: { routing: { strategy: load_balance }, broker: { mode: opaque } } }
+  - { symbol: ISIL:DK-101, name: Branch, settings: { mail: { fromAddress: not-an-address } } }
+  - symbol: ISIL:DK-102
+    name: Hub
+    settings: { broker: { mode: sideways }, routing: { strategy: random }, pickupLocations: [Desk], colour: red }
+`,
+    );
+    let failure: unknown;
+    try {
+      readDirectoryFile(bad);
+    } catch (err) {
+      failure = err;
+    }
+    expect(failure).toBeInstanceOf(ValidationFailed);
+    expect((failure as ValidationFailed).message).toBe(`the directory file ${bad} is not valid`);
+    expect((failure as ValidationFailed).fields).toEqual([
+      { path: 'libraries[1].settings.mail.fromAddress', message: 'must be an e-mail address' },
+      { path: 'libraries[2].settings.pickupLocations[0]', message: 'Invalid input: expected object, received string' },
+      { path: 'libraries[2].settings.broker.mode', message: 'Invalid option: expected one of "opaque"|"transparent"' },
+      { path: 'libraries[2].settings.routing.strategy', message: 'Invalid option: expected one of "as_given"|"load_balance"|"reciprocal_first"' },
+      { path: 'libraries[2].settings.colour', message: 'is not a known key' },
+    ]);
+  });
+
+  it('keeps the settings of a valid file as the staff API would store them', async () => {
+    const good = file('good.yaml', 'libraries:\n  - { symbol: ISIL:DK-110, name: Hub, settings: { broker: { mode: transparent }, routing: { strategy: reciprocal_first } } }\n');
+    await loadDirectory(database.db, readDirectoryFile(good), new Date());
+    const hub = (await listLibraries(database.db)).find((l) => l.symbol === 'ISIL:DK-110');
+    expect(hub?.settings).toEqual({ broker: { mode: 'transparent' }, routing: { strategy: 'reciprocal_first' } });
   });
 
   it('says so when the file cannot be read', () => {

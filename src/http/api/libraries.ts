@@ -50,7 +50,8 @@ export function libraryRoutes(deps: ServiceDeps): ApiRoute[] {
       path: '/libraries/{symbol}',
       operationId: 'updateLibrary',
       summary: 'Change a library’s name or settings',
-      description: 'Each settings part given (ncip, ncipResponder, mail, pickupLocations) replaces the stored one; null removes it; parts not mentioned stay.',
+      description:
+        'Each settings part given (ncip, ncipResponder, mail, pickupLocations, broker, routing) replaces the stored one; null removes it; parts not mentioned stay. Each part is checked with the schema its reader uses, the same as the directory file at start.',
       tag,
       role: 'admin',
       params: symbolParams,

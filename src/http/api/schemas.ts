@@ -116,7 +116,12 @@ export const librarySchema = z
   .object({
     symbol,
     name: z.string(),
-    settings: z.record(z.string(), z.unknown()).meta({ description: 'ncip, ncipResponder, mail, pickupLocations; secrets masked as "********"' }),
+    settings: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'As stored: ncip, ncipResponder, mail, pickupLocations, broker, routing (each part as in LibrarySettings); secrets masked as "********"' }),
+    settingsProblems: z
+      .array(z.object({ path: z.string().meta({ example: 'settings.broker.mode' }), message: z.string() }))
+      .meta({ description: 'Stored settings that do not validate against LibrarySettings (older data, SQL by hand); empty when all is well. The server keeps serving; fix them with PATCH' }),
     createdAt: instant,
     updatedAt: instant,
   })

@@ -3,13 +3,14 @@
  * src/domain/routing.ts (directory entries, our load on each supplier, the strategy in force).
  */
 import { z } from 'zod';
-import { planRota, ROUTING_STRATEGIES, type RoutingPlan, type RoutingStrategy } from '../../domain/routing';
+import { planRota, type RoutingPlan, type RoutingStrategy } from '../../domain/routing';
 import { agencySymbolSchema, canonicalSymbol } from '../../domain/symbols';
 import type { RotaEntry, ServiceType } from '../../domain/types';
 import type { Db } from '../../store/db';
 import type { DirectoryCache } from '../../store/directory-cache';
 import type { LibraryRow } from '../../store/libraries';
 import { supplierLoad } from '../../store/requests';
+import { libraryStrategy } from './routing-settings';
 
 export interface RoutingSettings {
   readonly strategy: RoutingStrategy;
@@ -47,11 +48,6 @@ export async function routeRequest(db: Db, library: LibraryRow, query: RouteQuer
     roundRobinSeed: Object.values(load).reduce((n, l) => n + l.today, 0),
     today: now.toISOString().slice(0, 10),
   });
-}
-
-function libraryStrategy(library: LibraryRow): RoutingStrategy | undefined {
-  const chosen = (library.settings as { routing?: { strategy?: unknown } }).routing?.strategy;
-  return (ROUTING_STRATEGIES as readonly unknown[]).includes(chosen) ? (chosen as RoutingStrategy) : undefined;
 }
 
 /** A supplier named with a borrowing request (holdings): its symbol, and its local id and call number. */

@@ -1,7 +1,7 @@
 /**
  * The broker hub, around the pure machine in src/domain/broker.ts.
  *
- * - **Who is a broker.** A member library whose `settings.broker` is `{ mode: 'opaque' | 'transparent' }`.
+ * - **Who is a broker.** A member library whose `settings.broker` is `{ mode: 'opaque' | 'transparent' }` (settings.ts).
  *   A `request` addressed to its symbol is brokered instead of supplied.
  * - **Rows.** One `requests` row with role `broker` per brokered request: `libraryId` the hub,
  *   `requestingAgencyId`/`requestingAgencyRequestId` the requester's key, `supplyingAgencyId`/
@@ -26,9 +26,8 @@
  *   rota on. A relayed message that is refused makes the transaction need attention, and a
  *   requester whose message did not reach the supplier is told so (iso18626/delivery.ts).
  */
-import { z } from 'zod';
 import type { Request } from '../../../protocols/iso18626';
-import { BROKER_MODES, startBroker } from '../../domain/broker';
+import { startBroker } from '../../domain/broker';
 import type { RoutingVerdict } from '../../domain/routing';
 import { sameSymbol } from '../../domain/symbols';
 import type { Lifecycle, RotaEntry } from '../../domain/types';
@@ -39,21 +38,7 @@ import { requestDataFromIso, symbolOf } from '../iso18626/mapping';
 import { Iso18626Refusal } from '../iso18626/refusal';
 import { DEFAULT_ROUTING, prepareNew, type LifecycleDeps, type Prepared } from '../pipeline/pipeline';
 import { routeRequest } from '../borrowing/routing';
-
-export const brokerSettingsSchema = z.object({ mode: z.enum(BROKER_MODES) }).strict();
-export type BrokerSettings = z.output<typeof brokerSettingsSchema>;
-
-/** The library's broker settings: undefined when it is not a broker; a refusal when they do not validate. */
-export function brokerSettingsOf(library: LibraryRow): BrokerSettings | undefined {
-  const stored = (library.settings as { broker?: unknown }).broker;
-  if (stored === undefined) return undefined;
-  const parsed = brokerSettingsSchema.safeParse(stored);
-  if (!parsed.success) {
-    const problem = parsed.error.issues.map((i) => `${['settings', 'broker', ...i.path].join('.')}: ${i.message}`).join('; ');
-    throw new Iso18626Refusal('UnrecognisedDataValue', `${library.symbol} is set up as a broker with invalid settings (${problem})`);
-  }
-  return parsed.data;
-}
+import type { BrokerSettings } from './settings';
 
 // ---------------------------------------------------------------------------------------------
 // Intake

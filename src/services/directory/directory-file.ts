@@ -5,7 +5,14 @@
  * file are left alone (staff may have added them through the API).
  *
  *   libraries:                      # served here (their symbols are also directory entries)
- *     - { symbol: ISIL:DK-100, name: Main Library, settings: { ... } }
+ *     - symbol: ISIL:DK-100
+ *       name: Main Library
+ *       settings:                   # library-settings.ts; checked as PATCH /api/v1/libraries/{symbol} checks them
+ *         routing: { strategy: load_balance }
+ *         broker: { mode: opaque }
+ *         ncip: { url: ..., fromAgencyId: ..., toAgencyId: ... }
+ *         mail: { fromAddress: ..., timeZone: Europe/Copenhagen }
+ *         pickupLocations: [{ code: MAIN, name: Main library }]
  *   partners:
  *     - symbol: ISIL:DK-200
  *       name: Partner Library
@@ -22,7 +29,8 @@ import { lendingPoliciesSchema } from '../../domain/policies';
 import { canonicalSymbol } from '../../domain/symbols';
 import type { Db } from '../../store/db';
 import { upsertLibrary, upsertPartner } from '../../store/directory';
-import { ValidationFailed } from '../errors';
+import { ValidationFailed, type FieldProblem } from '../errors';
+import { librarySettingsSchema } from './library-settings';
 import { partnerAuthSchema } from './partner-auth';
 
 const symbol = z
@@ -34,7 +42,8 @@ const symbol = z
 export const directoryFileSchema = z
   .object({
     libraries: z
-      .array(z.object({ symbol, name: z.string().trim().min(1), settings: z.record(z.string(), z.unknown()).default({}) }).strict())
+      // The same schemas as PATCH /api/v1/libraries/{symbol}: a wrong broker mode stops the start here, not at the first message.
+      .array(z.object({ symbol, name: z.string().trim().min(1), settings: librarySettingsSchema.default({}) }).strict())
       .default([]),
     partners: z
       .array(
@@ -62,7 +71,17 @@ export interface DirectoryLoadResult {
   readonly partners: { readonly created: number; readonly updated: number };
 }
 
-/** Reads and validates the file; every problem is reported with its path (`partners.2.iso18626Url`). */
+/** `libraries[2].settings.broker.mode`: where a problem is, written as in the file. */
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i > 0 ? '.' : ''}${String(key)}`)).join('') || '(file)';
+}
+
+function problemsOf(issue: z.core.$ZodIssue): FieldProblem[] {
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'is not a known key' }));
+  return [{ path: pathOf(issue.path), message: issue.message }];
+}
+
+/** Reads and validates the file; every problem is reported with its path (`libraries[2].settings.broker.mode`). */
 export function readDirectoryFile(path: string): DirectoryFile {
   let raw: unknown;
   try {
@@ -74,7 +93,7 @@ export function readDirectoryFile(path: string): DirectoryFile {
   const parsed = directoryFileSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     throw new ValidationFailed(
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      parsed.error.issues.flatMap(problemsOf),
       `the directory file ${path} is not valid`,
     );
   }

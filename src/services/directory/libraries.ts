@@ -1,17 +1,15 @@
 /**
- * Member libraries served here and their settings (`libraries.settings`): the NCIP connection to
- * the library's ILS, what NCIP callers must present, patron mail, pickup locations. Each part
- * is validated by the schema its reader uses; secrets are masked on read (services/access/secrets.ts).
+ * Member libraries served here and their settings (`libraries.settings`, library-settings.ts:
+ * NCIP, the NCIP responder, patron mail, pickup locations, broker hub, routing). Each part is
+ * validated by the schema its reader uses; secrets are masked on read (services/access/secrets.ts).
  */
 import { z } from 'zod';
-import { mailSettingsSchema } from '../../notify/settings';
-import { ncipResponderSettingsSchema as ncipResponderSchema } from '../ncip/responder';
 import { canonicalSymbol } from '../../domain/symbols';
-import { libraryNcipSettingsSchema } from '../../ncip/settings';
 import { insertLibrary, updateLibrary, type LibraryRow } from '../../store/libraries';
 import { agencySymbolSchema, type Principal } from '../access/api-keys';
 import type { ServiceDeps } from '../deps';
-import { Conflict, NotFound } from '../errors';
+import { Conflict, NotFound, type FieldProblem } from '../errors';
+import { librarySettingsChangesSchema, librarySettingsProblems } from './library-settings';
 import { keepMaskedSecrets, maskSecrets, type SecretPath } from '../access/secrets';
 import { fieldProblems, onlyGiven } from '../validation';
 
@@ -24,38 +22,6 @@ const LIBRARY_SECRETS: readonly SecretPath[] = [
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-export const pickupLocationSchema = z
-  .object({
-    code: text(50).meta({ description: 'What requests carry as pickupLocation', example: 'MAIN' }),
-    name: text(200).meta({ example: 'Main library, lending desk' }),
-    address: text(500).optional(),
-    email: z.email('must be an e-mail address').optional(),
-  })
-  .strict();
-
-export const pickupLocationsSchema = z
-  .array(pickupLocationSchema)
-  .max(500)
-  .refine((list) => new Set(list.map((l) => l.code.toLowerCase())).size === list.length, 'codes must be unique');
-
-/** Patron mail (sender, the notices that go out, templates): the patron-mail module's own schema. */
-export const libraryMailSchema = mailSettingsSchema;
-
-/** What NCIP callers (discovery layers) must send as FromAgencyAuthentication; read by the NCIP responder. */
-const ncipResponderSettingsSchema = ncipResponderSchema.strict();
-
-/** Each part given replaces the stored one; null removes it; parts not mentioned stay as they are. */
-export const librarySettingsChangesSchema = z
-  .object({
-    ncip: libraryNcipSettingsSchema.nullable().meta({ description: 'NCIP connection to the library’s ILS; null switches NCIP calls off' }),
-    ncipResponder: ncipResponderSettingsSchema.nullable(),
-    mail: libraryMailSchema.nullable(),
-    pickupLocations: pickupLocationsSchema,
-  })
-  .partial()
-  .strict()
-  .meta({ description: 'Secrets read back as "********"; sending that mask back keeps the stored secret' });
-
 export const newLibrarySchema = z
   .object({ symbol: agencySymbolSchema, name: text(300), settings: librarySettingsChangesSchema.optional() })
   .strict();
@@ -66,12 +32,14 @@ export interface LibraryView {
   readonly symbol: string;
   readonly name: string;
   readonly settings: Record<string, unknown>;
+  /** Stored settings that do not validate (older data, SQL by hand): shown so staff can fix them. */
+  readonly settingsProblems: FieldProblem[];
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
 
 function view(row: LibraryRow): LibraryView {
-  return { symbol: row.symbol, name: row.name, settings: maskSecrets(row.settings, LIBRARY_SECRETS), createdAt: row.createdAt, updatedAt: row.updatedAt };
+  return { symbol: row.symbol, name: row.name, settings: maskSecrets(row.settings, LIBRARY_SECRETS), settingsProblems: librarySettingsProblems(row.settings), createdAt: row.createdAt, updatedAt: row.updatedAt };
 }
 
 function mergeSettings(stored: Record<string, unknown>, input: unknown, parsed: z.output<typeof librarySettingsChangesSchema>): Record<string, unknown> {

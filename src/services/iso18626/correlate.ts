@@ -18,7 +18,7 @@ import { findBrokerTransactions } from '../../store/broker-requests';
 import type { Db } from '../../store/db';
 import type { LibraryRow } from '../../store/libraries';
 import { findRequestByTransaction, findSupplierRequest, type RequestRow } from '../../store/requests';
-import { brokerSettingsOf } from '../broker/hub';
+import { brokerSettingsOf } from '../broker/settings';
 import type { ServiceDeps } from '../deps';
 import type { AnyEvent, Learned } from '../pipeline/pipeline';
 import { symbolOf } from './mapping';

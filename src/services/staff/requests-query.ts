@@ -17,6 +17,7 @@ import { availableActions } from './actions';
 import { agencySymbolSchema, type Principal } from '../access/api-keys';
 import type { ServiceDeps } from '../deps';
 import { NotFound, ValidationFailed } from '../errors';
+import { queryProblemDetail } from '../validation';
 
 const STATES = [...new Set<string>([...REQUESTER_STATE_NAMES, ...SUPPLIER_STATE_NAMES])].sort();
 const ROLES = ['requester', 'supplier', 'broker'] as const;
@@ -42,7 +43,23 @@ export const requestListQuerySchema = z
     createdFrom: instant.optional().meta({ description: 'Created at or after (inclusive)' }),
     createdBefore: instant.optional().meta({ description: 'Created before (exclusive)' }),
     needsAttention: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-    q: z.string().trim().min(1).max(200).optional().meta({ description: 'Words that must each appear in the title, author, ISBN, ISSN, OCLC number or DOI (identifiers compared without hyphens)' }),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({
+        description:
+          'Words that must each appear, accents and case aside (godel finds Gödel), in the title, author, publisher, DOI, ISBN, ISSN or OCLC number (identifiers also compared without hyphens), the patron’s name or id, either agency’s request id, or an item or temporary barcode',
+      }),
+    barcode: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: 'Exactly what was scanned: an item barcode (given at ship), the ILS’s temporary item barcode, our request id, or either agency’s request id' }),
     sort: z.enum(SORTS).default('-createdAt').meta({ description: 'A leading "-" sorts newest first' }),
     limit: z.coerce.number().int().min(1).max(100).default(25),
     cursor: z.string().max(1000).optional().meta({ description: 'nextCursor of the previous page (with the same filters and sort)' }),
@@ -137,8 +154,8 @@ function readCursor(text: string, key: string): Cursor {
     decoded = undefined;
   }
   const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success) throw new ValidationFailed([{ path: 'query.cursor', message: 'is not a cursor this server handed out' }]);
-  if (parsed.data.k !== key) throw new ValidationFailed([{ path: 'query.cursor', message: 'belongs to a list with other filters or another sort; start again without it' }]);
+  if (!parsed.success) throw new ValidationFailed([{ path: 'query.cursor', message: 'is not a cursor this server handed out' }], queryProblemDetail(['cursor']));
+  if (parsed.data.k !== key) throw new ValidationFailed([{ path: 'query.cursor', message: 'belongs to a list with other filters or another sort; start again without it' }], queryProblemDetail(['cursor']));
   return parsed.data;
 }
 
@@ -161,6 +178,7 @@ export async function listRequests(deps: ServiceDeps, query: RequestListQuery, p
     ...(query.createdBefore ? { createdBefore: query.createdBefore } : {}),
     ...(query.needsAttention !== undefined ? { needsAttention: query.needsAttention } : {}),
     ...(query.q ? { words: query.q.split(/\s+/).filter((w) => w !== '') } : {}),
+    ...(query.barcode ? { barcode: query.barcode } : {}),
   };
   const page = await searchRequests(deps.db, filters, {
     sort: query.sort.replace('-', '') as RequestSortField,

@@ -200,24 +200,36 @@ describe('staff API: requests', () => {
       expect((await list('?limit=100', api2.keys.readOnly)).items).toHaveLength(9);
     });
 
-    it('refuses bad filters with the field named', async () => {
-      const cases: [string, string][] = [
-        ['?limit=0', 'query.limit'],
-        ['?limit=many', 'query.limit'],
-        ['?state=shiped', 'query.state.0'],
-        ['?role=lender', 'query.role.0'],
-        ['?sort=title', 'query.sort'],
-        ['?createdFrom=yesterday', 'query.createdFrom'],
-        ['?needsAttention=maybe', 'query.needsAttention'],
-        ['?partner=nocolon', 'query.partner'],
-        ['?colour=red', 'query'],
-        ['?cursor=bm90IGEgY3Vyc29y', 'query.cursor'],
+    it('refuses bad filters with the query parameter named, in the detail and in each error', async () => {
+      const cases: [string, string, string][] = [
+        ['?limit=0', 'query.limit', 'limit'],
+        ['?limit=many', 'query.limit', 'limit'],
+        ['?state=shiped', 'query.state.0', 'state'],
+        ['?role=lender', 'query.role.0', 'role'],
+        ['?sort=title', 'query.sort', 'sort'],
+        ['?createdFrom=yesterday', 'query.createdFrom', 'createdFrom'],
+        ['?needsAttention=maybe', 'query.needsAttention', 'needsAttention'],
+        ['?partner=nocolon', 'query.partner', 'partner'],
+        ['?colour=red', 'query.colour', 'colour'],
+        ['?cursor=bm90IGEgY3Vyc29y', 'query.cursor', 'cursor'],
       ];
-      for (const [query, path] of cases) {
+      for (const [query, path, name] of cases) {
         const res = await request(api2.app).get(`/api/v1/requests${query}`).set('Authorization', api2.keys.staffA);
         expect([query, res.status, res.type]).toEqual([query, 400, 'application/problem+json']);
         expect([query, (res.body.errors as { path: string }[]).map((e) => e.path)]).toEqual([query, [path]]);
+        expect([query, res.body.detail]).toEqual([query, `The query parameter ${name} is not valid`]);
       }
+    });
+
+    it('names every bad query parameter at once', async () => {
+      const res = await request(api2.app).get('/api/v1/requests?state=shiped&limit=0&colour=red').set('Authorization', api2.keys.staffA);
+      expect(res.status).toBe(400);
+      expect(res.body.detail).toBe('The query parameters state, limit, colour are not valid');
+      expect(res.body.errors).toEqual([
+        { path: 'query.state.0', message: expect.stringContaining('unknown state "shiped"') },
+        { path: 'query.limit', message: expect.any(String) },
+        { path: 'query.colour', message: 'is not a query parameter of this route' },
+      ]);
     });
 
     it('refuses a cursor used with other filters or another sort', async () => {

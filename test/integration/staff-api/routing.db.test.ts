@@ -33,9 +33,13 @@ describe('routing dry run (POST /api/v1/routing/dry-run)', () => {
     expect(await api.database.db.select().from(requests)).toEqual([]);
   });
 
-  it('considers every partner when no candidates are given', async () => {
+  it('considers every partner when no candidates are given, and says the rota came from the directory', async () => {
     const res = await dryRun(api.keys.staffA, { serviceType: 'Copy' });
     expect(res.body.rota).toEqual([{ symbol: 'ISIL:DK-300' }, { symbol: 'ISIL:DK-400' }]);
+    expect(res.body.explanation).toEqual([
+      { symbol: 'ISIL:DK-300', kept: true, rank: 1, reason: 'position 1 in the directory (no candidates were given)' },
+      { symbol: 'ISIL:DK-400', kept: true, rank: 2, reason: 'position 2 in the directory (no candidates were given)' },
+    ]);
   });
 
   it('needs the library from a key that acts for all of them, and refuses bad input field by field', async () => {

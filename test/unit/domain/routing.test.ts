@@ -83,6 +83,7 @@ describe('routing a borrowing request', () => {
     const directory = [partner('ISIL:DK-A'), partner('ISIL:DK-B', { lends: false }), partner('ISIL:DK-HOME'), partner('ISIL:DK-C', {}, 'suspended')];
     const result = plan({ directory });
     expect(result.rota).toEqual(candidates('ISIL:DK-A'));
+    expect(result.explanation[0]).toEqual({ symbol: 'ISIL:DK-A', kept: true, rank: 1, reason: 'position 1 in the directory (no candidates were given)' });
     expect(result.explanation.filter((v) => !v.kept).map((v) => [v.symbol, v.reason])).toEqual([
       ['ISIL:DK-B', 'does not lend'],
       ['ISIL:DK-HOME', 'is the requesting library itself'],
