@@ -1,0 +1,117 @@
+/**
+ * The requester's side of the retry flow (retry.ts): a RetryPossible offer waits for staff in
+ * `retry_offered`; accepting sends a Retry under a new request id, at once or at the offer's
+ * retryAfter (`retry_scheduled`); declining, or the offer's retryBefore passing, moves the rota on.
+ * An offer relayed by a broker hub (a Notification) is the hub's to act on: declining it tells the
+ * hub (RETRY_DECLINED_MARKER), and its expiry leaves the hub to go on by itself.
+ *
+ * The patron is not told of an offer: taking it up is staff's decision (a price, another edition).
+ */
+import { decision, notify, ram, refuse } from './decision';
+import type { Transition } from './machine';
+import type { RequesterContext, RequesterEvent, RequesterStaffEvent, RequesterState, SupplierMessageEvent } from './requester-states';
+import { describeOffer, msUntil, offerOf, RETRY_DECLINED_MARKER, retryRequestId, retryTimer } from './retry';
+import { nextSupplier, sendToSupplier, supplierName } from './rota';
+import type { Decision, Lifecycle } from './types';
+
+type StaffT = Transition<RequesterState, RequesterStaffEvent, RequesterContext>;
+type MessageT = Transition<RequesterState, SupplierMessageEvent, RequesterContext>;
+type TimerT<K extends 'retry_expired' | 'retry_due'> = Transition<RequesterState, Extract<RequesterEvent, { type: K }>, RequesterContext>;
+
+const withNote = (text: string, note: string | undefined): string => (note ? `${text}: ${note}` : text);
+
+/** What is forgotten of an offer once it is taken up, declined or gone. */
+const OFFER_DONE: Partial<Lifecycle> = { retryOffer: undefined, retryAt: undefined, pendingNote: undefined };
+const offerDone = (d: Decision<RequesterState>): Decision<RequesterState> => ({ ...d, changes: { ...OFFER_DONE, ...d.changes } });
+
+/**
+ * RetryPossible from the current supplier (`throughHub`: relayed by a broker hub as a
+ * Notification). The offer is kept for staff; with a retryBefore, a timer ends it then.
+ */
+export function offerReceived(throughHub: boolean): MessageT {
+  return {
+    to: ['retry_offered'],
+    run: ({ lifecycle: lc }, m, ctx) => {
+      if (m.status !== 'RetryPossible') return undefined;
+      const offer = offerOf(m, lc.rota?.[lc.rotaIndex ?? 0]?.symbol, ctx.at, throughHub);
+      const expiry = msUntil(offer.retryBefore, ctx.at);
+      const by = throughHub ? `${supplierName(lc)} relays a retry offer` : `${supplierName(lc)} offers a retry`;
+      return decision('retry_offered', { retryOffer: offer, ...(throughHub ? {} : { lastStatus: 'RetryPossible' as const }) }, expiry === undefined ? [] : [retryTimer('retry_expiry', expiry, lc)], `${by}: ${describeOffer(offer)}`);
+    },
+  };
+}
+
+/**
+ * A Retry under a new requestingAgencyRequestId (the supplier keys transactions by it), naming the
+ * old one; the earlier ids are kept so a late message about them is still found. With the
+ * offer's retryAfter still to come, it waits in `retry_scheduled`.
+ */
+export const acceptRetry: StaffT = {
+  to: ['sent_to_supplier', 'retry_scheduled'],
+  run: (current, ev, ctx) => {
+    const { state, lifecycle: lc } = current;
+    const offer = lc.retryOffer ?? refuse(state, 'staff:accept_retry', 'there is no retry offer to accept');
+    const id = current.requestingAgencyRequestId ?? refuse(state, 'staff:accept_retry', 'the request id the offer was made for is not known');
+    const renamed = retryRequestId(id, lc.earlierRequestIds);
+    const changes: Partial<Lifecycle> = {
+      earlierRequestIds: [...(lc.earlierRequestIds ?? []), id],
+      lastStatus: undefined,
+      loanConditions: undefined,
+      ...(ev.serviceType ? { serviceType: ev.serviceType } : {}),
+    };
+    const wait = msUntil(offer.retryAfter, ctx.at);
+    if (wait !== undefined && wait > 0) {
+      const note = withNote(`accepted the retry offer of ${supplierName(lc)}; the retry goes out as ${renamed} at ${offer.retryAfter}`, ev.note);
+      return { ...decision('retry_scheduled', { ...changes, retryAt: offer.retryAfter, ...(ev.note ? { pendingNote: ev.note } : {}) }, [retryTimer('retry_due', wait, lc)], note), requestingAgencyRequestId: renamed };
+    }
+    const note = withNote(`accepted the retry offer of ${supplierName(lc)}; sent the retry as ${renamed}`, ev.note);
+    return { ...decision('sent_to_supplier', { ...OFFER_DONE, ...changes }, sendToSupplier(lc.rotaIndex ?? 0, ctx, { retryOf: id, note: ev.note }), note), requestingAgencyRequestId: renamed };
+  },
+};
+
+/** Declined: the rota moves on as after Unfilled; an offer through a hub is the hub's to move on from. */
+export const declineRetry: StaffT = {
+  to: ['sent_to_supplier', 'unfilled'],
+  run: ({ state, lifecycle: lc }, ev, ctx) => {
+    const offer = lc.retryOffer ?? refuse(state, 'staff:decline_retry', 'there is no retry offer to decline');
+    if (offer.throughHub) {
+      const note = `${RETRY_DECLINED_MARKER} ${ev.note ?? 'The retry offer is declined'}`;
+      return decision('sent_to_supplier', OFFER_DONE, [ram('Notification', note)], withNote(`declined the retry offered through ${supplierName(lc)}; the broker goes on with another supplier`, ev.note));
+    }
+    return offerDone(nextSupplier(lc, withNote(`offered a retry (${describeOffer(offer)}), which staff declined`, ev.note), ctx));
+  },
+};
+
+/**
+ * The supplier's transaction ended with its offer: a direct request is cancelled here at once. A
+ * hub still holds its transaction, so it is sent the Cancel.
+ */
+export const cancelOffer: StaffT = {
+  to: ['cancelled', 'cancel_pending'],
+  run: ({ lifecycle: lc }, ev) =>
+    lc.retryOffer?.throughHub
+      ? decision('cancel_pending', { resumeState: 'sent_to_supplier', retryAt: undefined }, [ram('Cancel', ev.note)], withNote(`cancelled by staff; ${supplierName(lc)} is told`, ev.note))
+      : decision('cancelled', { retryAt: undefined }, [notify('cancelled')], withNote("cancelled by staff; the supplier's transaction ended with its retry offer", ev.note)),
+};
+
+/** The offer's retryBefore has come and staff have not taken it up. */
+export const offerExpired: TimerT<'retry_expired'> = {
+  to: ['sent_to_supplier', 'unfilled'],
+  run: ({ lifecycle: lc }, ev, ctx) => {
+    const offer = lc.retryOffer;
+    if (!offer || ev.rotaIndex !== (lc.rotaIndex ?? 0)) return undefined;
+    if (offer.throughHub) return decision('sent_to_supplier', OFFER_DONE, [], `the retry offered through ${supplierName(lc)} expired (${offer.retryBefore ?? ''}); the broker goes on by itself`);
+    return offerDone(nextSupplier(lc, `offered a retry that expired at ${offer.retryBefore ?? ''} before staff took it up`, ctx));
+  },
+};
+
+/** A scheduled retry's time has come: it goes out, naming the id the offer was made for. */
+export const retryDue: TimerT<'retry_due'> = {
+  to: ['sent_to_supplier'],
+  run: ({ lifecycle: lc }, ev, ctx) => {
+    const previous = lc.earlierRequestIds?.at(-1);
+    const index = lc.rotaIndex ?? 0;
+    if (previous === undefined || ev.rotaIndex !== index) return undefined;
+    return decision('sent_to_supplier', OFFER_DONE, sendToSupplier(index, ctx, { retryOf: previous, note: lc.pendingNote }), `sent the scheduled retry to ${supplierName(lc)}`);
+  },
+};
