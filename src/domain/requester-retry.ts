@@ -8,7 +8,7 @@
  * The patron is not told of an offer: taking it up is staff's decision (a price, another edition).
  */
 import { decision, notify, ram, refuse } from './decision';
-import type { Transition } from './machine';
+import type { Current, Transition } from './machine';
 import type { RequesterContext, RequesterEvent, RequesterStaffEvent, RequesterState, SupplierMessageEvent } from './requester-states';
 import { describeOffer, msUntil, offerOf, RETRY_DECLINED_MARKER, retryRequestId, retryTimer } from './retry';
 import { nextSupplier, sendToSupplier, supplierName } from './rota';
@@ -42,30 +42,36 @@ export function offerReceived(throughHub: boolean): MessageT {
 }
 
 /**
- * A Retry under a new requestingAgencyRequestId (the supplier keys transactions by it), naming the
- * old one; the earlier ids are kept so a late message about them is still found. With the
- * offer's retryAfter still to come, it waits in `retry_scheduled`.
+ * The Retry goes out under a new requestingAgencyRequestId (the supplier keys transactions by it),
+ * naming the id the offer was made for; the earlier ids are kept so a late message about them is
+ * still found (and noted).
+ */
+function sendRetry(current: Current<RequesterState>, ctx: RequesterContext, note: string | undefined, action: string): Decision<RequesterState> {
+  const { state, lifecycle: lc } = current;
+  const id = current.requestingAgencyRequestId ?? refuse(state, action, 'the request id the offer was made for is not known');
+  const renamed = retryRequestId(id, lc.earlierRequestIds);
+  const changes: Partial<Lifecycle> = { ...OFFER_DONE, earlierRequestIds: [...(lc.earlierRequestIds ?? []), id], lastStatus: undefined, loanConditions: undefined };
+  const sent = decision('sent_to_supplier', changes, sendToSupplier(lc.rotaIndex ?? 0, ctx, { retryOf: id, note }), `sent the retry to ${supplierName(lc)} as ${renamed}`);
+  return { ...sent, requestingAgencyRequestId: renamed };
+}
+
+/**
+ * Taken up: the Retry goes out at once, or, with the offer's retryAfter still to come, waits in
+ * `retry_scheduled` (the transaction keeps its id until then: a hub may still speak of it).
  */
 export const acceptRetry: StaffT = {
   to: ['sent_to_supplier', 'retry_scheduled'],
   run: (current, ev, ctx) => {
     const { state, lifecycle: lc } = current;
     const offer = lc.retryOffer ?? refuse(state, 'staff:accept_retry', 'there is no retry offer to accept');
-    const id = current.requestingAgencyRequestId ?? refuse(state, 'staff:accept_retry', 'the request id the offer was made for is not known');
-    const renamed = retryRequestId(id, lc.earlierRequestIds);
-    const changes: Partial<Lifecycle> = {
-      earlierRequestIds: [...(lc.earlierRequestIds ?? []), id],
-      lastStatus: undefined,
-      loanConditions: undefined,
-      ...(ev.serviceType ? { serviceType: ev.serviceType } : {}),
-    };
+    const serviceType: Partial<Lifecycle> = ev.serviceType ? { serviceType: ev.serviceType } : {};
     const wait = msUntil(offer.retryAfter, ctx.at);
     if (wait !== undefined && wait > 0) {
-      const note = withNote(`accepted the retry offer of ${supplierName(lc)}; the retry goes out as ${renamed} at ${offer.retryAfter}`, ev.note);
-      return { ...decision('retry_scheduled', { ...changes, retryAt: offer.retryAfter, ...(ev.note ? { pendingNote: ev.note } : {}) }, [retryTimer('retry_due', wait, lc)], note), requestingAgencyRequestId: renamed };
+      const note = withNote(`accepted the retry offer of ${supplierName(lc)}; the retry goes out at ${offer.retryAfter}`, ev.note);
+      return decision('retry_scheduled', { ...serviceType, retryAt: offer.retryAfter, ...(ev.note ? { pendingNote: ev.note } : {}) }, [retryTimer('retry_due', wait, lc)], note);
     }
-    const note = withNote(`accepted the retry offer of ${supplierName(lc)}; sent the retry as ${renamed}`, ev.note);
-    return { ...decision('sent_to_supplier', { ...OFFER_DONE, ...changes }, sendToSupplier(lc.rotaIndex ?? 0, ctx, { retryOf: id, note: ev.note }), note), requestingAgencyRequestId: renamed };
+    const sent = sendRetry(current, ctx, ev.note, 'staff:accept_retry');
+    return { ...sent, changes: { ...sent.changes, ...serviceType }, note: withNote(`accepted the retry offer of ${supplierName(lc)}; ${sent.note ?? ''}`, ev.note) };
   },
 };
 
@@ -105,13 +111,8 @@ export const offerExpired: TimerT<'retry_expired'> = {
   },
 };
 
-/** A scheduled retry's time has come: it goes out, naming the id the offer was made for. */
+/** A scheduled retry's time has come: it goes out. */
 export const retryDue: TimerT<'retry_due'> = {
   to: ['sent_to_supplier'],
-  run: ({ lifecycle: lc }, ev, ctx) => {
-    const previous = lc.earlierRequestIds?.at(-1);
-    const index = lc.rotaIndex ?? 0;
-    if (previous === undefined || ev.rotaIndex !== index) return undefined;
-    return decision('sent_to_supplier', OFFER_DONE, sendToSupplier(index, ctx, { retryOf: previous, note: lc.pendingNote }), `sent the scheduled retry to ${supplierName(lc)}`);
-  },
+  run: (current, ev, ctx) => (ev.rotaIndex === (current.lifecycle.rotaIndex ?? 0) ? sendRetry(current, ctx, current.lifecycle.pendingNote, 'retry_due') : undefined),
 };

@@ -158,11 +158,11 @@ describe('a retry offered by the lender', () => {
     await waitForState(a, request.id, 'retry_offered');
 
     const scheduled = await act(a, request.id, 'accept_retry', { note: 'whenever it is back' });
-    expect(scheduled).toMatchObject({ state: 'retry_scheduled', requestingAgencyRequestId: `${request.requestingAgencyRequestId}-R1` });
+    expect(scheduled).toMatchObject({ state: 'retry_scheduled', requestingAgencyRequestId: request.requestingAgencyRequestId });
     expect(new Date(scheduled.data.lifecycle.retryAt!).toISOString()).toBe(retryAfter);
 
-    // Nothing went to the lender yet; at retryAfter the Retry does.
-    const retried = await lenderNow(request.id, 'ISIL:DK-B1');
+    // Nothing went to the lender yet; at retryAfter the Retry does, under the new id.
+    const retried = await lenderRequest(b, { ...request, requestingAgencyRequestId: `${request.requestingAgencyRequestId}-R1` }, 'ISIL:DK-B1');
     expect(retried.data).toMatchObject({ retryOf: offered.id, note: 'whenever it is back' });
     await waitForState(a, request.id, 'sent_to_supplier');
     expect(await trail(a, request.id)).toEqual(['created -> new', 'validate -> sent_to_supplier', 'supplier_message:RequestResponse/RetryPossible -> retry_offered', 'staff:accept_retry -> retry_scheduled', 'retry_due -> sent_to_supplier']);

@@ -34,7 +34,6 @@ export const AT: Record<RequesterState, Lifecycle> = {
     ...sent,
     retryOffer: { reason: 'OnLoan', retryAfter: '2026-09-05T00:00:00Z', supplier: 'ISIL:DK-A', at: '2026-09-01T09:00:00.000Z' },
     retryAt: '2026-09-05T00:00:00Z',
-    earlierRequestIds: ['REQ-1'],
   },
   shipped: loaned,
   received: loaned,

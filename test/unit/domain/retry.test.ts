@@ -68,10 +68,12 @@ describe('a retry offer at the requester', () => {
 
   it('schedules a retry accepted before its retryAfter, and sends it when the time comes', () => {
     const scheduled = requester(offeredAt({ retryOffer: { ...OFFER, retryAfter: '2026-09-03T10:00:00Z' } }), { type: 'staff', action: 'accept_retry', note: 'when it is back' });
-    expect(scheduled).toMatchObject({ state: 'retry_scheduled', requestingAgencyRequestId: 'REQ-1-R1', changes: { retryAt: '2026-09-03T10:00:00Z', pendingNote: 'when it is back' } });
+    // Until it goes out the transaction keeps its id: a hub may still speak of it.
+    expect(scheduled).toMatchObject({ state: 'retry_scheduled', changes: { retryAt: '2026-09-03T10:00:00Z', pendingNote: 'when it is back' } });
+    expect(scheduled.requestingAgencyRequestId).toBeUndefined();
     expect(timers(scheduled.effects)).toEqual([{ kind: 'timer', timer: 'retry_due', afterMs: 2 * 86_400_000, rotaIndex: 0 }]);
-    const due = requester({ state: 'retry_scheduled', lifecycle: { ...AT.retry_scheduled, pendingNote: 'when it is back' }, requestingAgencyRequestId: 'REQ-1-R1' }, { type: 'retry_due', rotaIndex: 0, requestId: 'REQ-1-R1' });
-    expect(due.state).toBe('sent_to_supplier');
+    const due = requester({ state: 'retry_scheduled', lifecycle: { ...AT.retry_scheduled, pendingNote: 'when it is back' }, requestingAgencyRequestId: 'REQ-1' }, { type: 'retry_due', rotaIndex: 0, requestId: 'REQ-1' });
+    expect(due).toMatchObject({ state: 'sent_to_supplier', requestingAgencyRequestId: 'REQ-1-R1', changes: { earlierRequestIds: ['REQ-1'], retryOffer: undefined, pendingNote: undefined } });
     expect(due.effects[0]).toEqual({ kind: 'send', message: { kind: 'request', rotaIndex: 0, retryOf: 'REQ-1', note: 'when it is back' } });
   });
 
