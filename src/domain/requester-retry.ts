@@ -23,6 +23,8 @@ const withNote = (text: string, note: string | undefined): string => (note ? `${
 /** What is forgotten of an offer once it is taken up, declined or gone. */
 const OFFER_DONE: Partial<Lifecycle> = { retryOffer: undefined, retryAt: undefined, pendingNote: undefined };
 const offerDone = (d: Decision<RequesterState>): Decision<RequesterState> => ({ ...d, changes: { ...OFFER_DONE, ...d.changes } });
+/** The hub goes on with another supplier: what the requester heard of this one no longer holds (as for Unfilled as a Notification). */
+const HUB_GOES_ON: Partial<Lifecycle> = { ...OFFER_DONE, lastStatus: undefined, loanConditions: undefined };
 
 /**
  * RetryPossible from the current supplier (`throughHub`: relayed by a broker hub as a
@@ -82,7 +84,7 @@ export const declineRetry: StaffT = {
     const offer = lc.retryOffer ?? refuse(state, 'staff:decline_retry', 'there is no retry offer to decline');
     if (offer.throughHub) {
       const note = `${RETRY_DECLINED_MARKER} ${ev.note ?? 'The retry offer is declined'}`;
-      return decision('sent_to_supplier', OFFER_DONE, [ram('Notification', note)], withNote(`declined the retry offered through ${supplierName(lc)}; the broker goes on with another supplier`, ev.note));
+      return decision('sent_to_supplier', HUB_GOES_ON, [ram('Notification', note)], withNote(`declined the retry offered through ${supplierName(lc)}; the broker goes on with another supplier`, ev.note));
     }
     return offerDone(nextSupplier(lc, withNote(`offered a retry (${describeOffer(offer)}), which staff declined`, ev.note), ctx));
   },
@@ -106,7 +108,7 @@ export const offerExpired: TimerT<'retry_expired'> = {
   run: ({ lifecycle: lc }, ev, ctx) => {
     const offer = lc.retryOffer;
     if (!offer || ev.rotaIndex !== (lc.rotaIndex ?? 0)) return undefined;
-    if (offer.throughHub) return decision('sent_to_supplier', OFFER_DONE, [], `the retry offered through ${supplierName(lc)} expired (${offer.retryBefore ?? ''}); the broker goes on by itself`);
+    if (offer.throughHub) return decision('sent_to_supplier', HUB_GOES_ON, [], `the retry offered through ${supplierName(lc)} expired (${offer.retryBefore ?? ''}); the broker goes on by itself`);
     return offerDone(nextSupplier(lc, `offered a retry that expired at ${offer.retryBefore ?? ''} before staff took it up`, ctx));
   },
 };
