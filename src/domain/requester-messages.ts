@@ -15,7 +15,7 @@ import { statusKey, supplierMessageKey, type SupplierMessageKey } from './event-
 import { step, type Current, type Row, type Rows, type Transition } from './machine';
 import { asItemPlace, ITEM_PLACES } from './requester-states';
 import type { ItemPlace, RequesterContext, RequesterState, SupplierMessageEvent } from './requester-states';
-import { offerReceived } from './requester-retry';
+import { OFFER_DONE, offerReceived } from './requester-retry';
 import { nextSupplier, supplierName } from './rota';
 import { isBackward } from './statuses';
 import type { Decision, Lifecycle } from './types';
@@ -109,8 +109,8 @@ function answerRow(state: AnswerState): MessageRow {
 
 /**
  * A direct supplier's transaction ended with its offer: it has nothing more to say. A broker hub
- * may go on by itself (its own timer, another requester of the offer): its messages are then
- * those of a request waiting for an answer, and the offer is gone.
+ * may go on by itself (its timer for the offer ran out first): its messages are then those of a
+ * request waiting for an answer, and the offer is gone.
  */
 function offerRow(): MessageRow {
   const row: Record<string, T> = {};
@@ -121,16 +121,14 @@ function offerRow(): MessageRow {
       run: (c, m, ctx) => {
         if (!c.lifecycle.retryOffer?.throughHub) return undefined;
         // The hub's "asking the next supplier" Notification: the offer is withdrawn.
-        if (key === 'sam:Notification' && m.status === 'ExpectToSupply') return decision('expect_to_supply', OFFER_GONE, [], annotate('the broker withdrew the retry offer and goes on', m.note));
+        if (key === 'sam:Notification' && m.status === 'ExpectToSupply') return decision('expect_to_supply', OFFER_DONE, [], annotate('the broker withdrew the retry offer and goes on', m.note));
         const d = t.run({ ...c, state: 'expect_to_supply' }, m, ctx);
-        return d && (d.state === 'retry_offered' ? d : { ...d, changes: { ...OFFER_GONE, ...d.changes } });
+        return d && (d.state === 'retry_offered' ? d : { ...d, changes: { ...OFFER_DONE, ...d.changes } });
       },
     };
   }
   return row;
 }
-
-const OFFER_GONE: Partial<Lifecycle> = { retryOffer: undefined, retryAt: undefined, pendingNote: undefined };
 
 // --- cancel_pending: our Cancel is with the supplier
 

@@ -21,7 +21,7 @@ type TimerT<K extends 'retry_expired' | 'retry_due'> = Transition<RequesterState
 const withNote = (text: string, note: string | undefined): string => (note ? `${text}: ${note}` : text);
 
 /** What is forgotten of an offer once it is taken up, declined or gone. */
-const OFFER_DONE: Partial<Lifecycle> = { retryOffer: undefined, retryAt: undefined, pendingNote: undefined };
+export const OFFER_DONE: Partial<Lifecycle> = { retryOffer: undefined, retryAt: undefined, pendingNote: undefined };
 const offerDone = (d: Decision<RequesterState>): Decision<RequesterState> => ({ ...d, changes: { ...OFFER_DONE, ...d.changes } });
 /** The hub goes on with another supplier: what the requester heard of this one no longer holds (as for Unfilled as a Notification). */
 const HUB_GOES_ON: Partial<Lifecycle> = { ...OFFER_DONE, lastStatus: undefined, loanConditions: undefined };
