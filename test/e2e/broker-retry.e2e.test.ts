@@ -32,9 +32,10 @@ describe('a retry offered through a broker hub', () => {
       { symbol: 'ISIL:DK-S1', name: 'Lender one', at: lenders },
       { symbol: 'ISIL:DK-S3', name: 'Lender three', at: lenders },
     ]);
-    await addPartners(borrower, [{ symbol: 'ISIL:BROKER', name: 'Broker', at: hub }]);
+    // Everything goes through the hub; in transparent mode the real symbols lead there too.
+    await addPartners(borrower, ['ISIL:BROKER', 'ISIL:DK-S1', 'ISIL:DK-S3'].map((symbol) => ({ symbol, name: symbol, at: hub })));
     await changePartner(borrower, 'ISIL:BROKER', { vendor: 'Broker' });
-    await addPartners(lenders, [{ symbol: 'ISIL:BROKER', name: 'Broker', at: hub }]);
+    await addPartners(lenders, ['ISIL:BROKER', 'ISIL:DK-R'].map((symbol) => ({ symbol, name: symbol, at: hub })));
   });
   afterAll(async () => {
     await Promise.all([hub?.destroy(), borrower?.destroy(), lenders?.destroy()]);
@@ -145,6 +146,21 @@ describe('a retry offered through a broker hub', () => {
     expect(await hubTrail(hubId)).toEqual(['request_received -> searching', 'supplier_message:RequestResponse/RetryPossible -> retry_offered', 'requester_message:Notification -> searching', 'supplier_message:RequestResponse/WillSupply -> will_supply']);
     const moved = (await listEvents(hubDb(), hubId)).find((e) => e.event === 'requester_message:Notification');
     expect(String(moved?.data.note)).toMatch(/^moved to ISIL:DK-S3 \(supplier 2 of 2\): ISIL:DK-S1 \(supplier 1 of 2\) offered a retry, which the requester declined/);
+  });
+
+  it('transparent: the Retry reaches the lender from the real borrower, and the lender answers it', async () => {
+    await changeLibrarySettings(hub, 'ISIL:BROKER', { broker: { mode: 'transparent' } });
+    try {
+      const { request, first } = await offered({ reason: 'OnLoan', retryBefore: inDays(14) });
+      expect(first.requestingAgencyId).toBe('ISIL:DK-R');
+      await act(borrower, request.id, 'accept_retry');
+      const retried = await lenderNow(request.id, 'ISIL:DK-S1');
+      expect(retried).toMatchObject({ requestingAgencyId: 'ISIL:DK-R', requestingAgencyRequestId: `${request.requestingAgencyRequestId}-R1`, data: { retryOf: first.id } });
+      await act(lenders, retried.id, 'will_supply');
+      await waitForState(borrower, request.id, 'will_supply');
+    } finally {
+      await changeLibrarySettings(hub, 'ISIL:BROKER', { broker: { mode: 'opaque' } });
+    }
   });
 
   it('is left unanswered: when it expires the hub asks its next lender by itself', async () => {
