@@ -44,7 +44,7 @@ const acceptRetry = z
     maxCost: costs.optional().meta({ description: 'The most the library pays now (billingInfo maximumCosts)' }),
     edition: z.string().trim().min(1).max(200).optional(),
     serviceType: z.enum(['Loan', 'Copy', 'CopyOrLoan']).optional(),
-    needBeforeDate: z.iso.date({ error: 'must be a date such as 2027-01-31' }).optional(),
+    needBeforeDate: dateOrDateTime.optional().meta({ description: 'The date the patron needs it by (kept as the request’s neededBy)' }),
   })
   .strict();
 
@@ -105,7 +105,7 @@ function retryEdits(params: z.output<typeof acceptRetry> | undefined): ((data: R
     ...data,
     ...(edition !== undefined ? { bibliographic: { ...data.bibliographic, edition } } : {}),
     ...(maxCost !== undefined ? { billing: { ...data.billing, maxCost } } : {}),
-    ...(needBeforeDate !== undefined ? { neededBy: needBeforeDate } : {}),
+    ...(needBeforeDate !== undefined ? { neededBy: needBeforeDate.slice(0, 10) } : {}),
   });
 }
 
