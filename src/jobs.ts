@@ -3,7 +3,7 @@
  * write outbox rows with `outboxJob`, which puts a job on its own queue with its own payload;
  * consumers (workers/handlers.ts) register one handler per job, typed by that job.
  */
-import type { Effect, NcipCall, PatronNotice } from './domain/types';
+import type { Effect, NcipCall, PatronNotice, TimerKind } from './domain/types';
 
 export const QUEUES = {
   /** ISO 18626 messages to partners and brokers. */
@@ -30,6 +30,10 @@ export const JOBS = {
   send: 'iso18626.send',
   /** A supplier's time to answer is up (the rota moves on unless it answered). */
   supplierAnswer: 'supplier_answer',
+  /** A retry offer's retryBefore has come (the rota moves on unless it was taken up). */
+  retryExpiry: 'retry_expiry',
+  /** A scheduled retry's retryAfter has come: the Retry goes out. */
+  retryDue: 'retry_due',
   /** A call to the member library's ILS (services/ncip/circulation.ts). */
   ncip: 'ncip.call',
   /** Patron e-mail (services/notices/notices.ts). */
@@ -44,6 +48,8 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
 export const JOB_QUEUES = {
   [JOBS.send]: QUEUES.delivery,
   [JOBS.supplierAnswer]: QUEUES.timers,
+  [JOBS.retryExpiry]: QUEUES.timers,
+  [JOBS.retryDue]: QUEUES.timers,
   [JOBS.ncip]: QUEUES.ncip,
   [JOBS.notice]: QUEUES.notify,
   [JOBS.noticesSweep]: QUEUES.timers,
@@ -65,10 +71,18 @@ export type SendPayload = {
   readonly message: Extract<Effect, { kind: 'send' }>['message'];
 };
 
-/** The payload of a `supplier_answer` row: the rota position whose supplier was waited for. */
+/**
+ * The payload of a timer row (`supplier_answer`, `retry_expiry`, `retry_due`): the rota position
+ * whose supplier was waited for, and the transaction's id when it was set (absent in rows written
+ * before retries renamed transactions).
+ */
 export type SupplierAnswerPayload = {
   readonly rotaIndex: number;
+  readonly requestId?: string;
 };
+
+/** The job of each timer kind of the machines. */
+export const TIMER_JOBS = { supplier_answer: JOBS.supplierAnswer, retry_expiry: JOBS.retryExpiry, retry_due: JOBS.retryDue } as const satisfies Record<TimerKind, JobName>;
 
 /** The payload of an `ncip.call` row. */
 export type NcipCallPayload = {
@@ -89,6 +103,8 @@ export type NoticePayload = {
 export interface JobPayloads {
   [JOBS.send]: SendPayload;
   [JOBS.supplierAnswer]: SupplierAnswerPayload;
+  [JOBS.retryExpiry]: SupplierAnswerPayload;
+  [JOBS.retryDue]: SupplierAnswerPayload;
   [JOBS.ncip]: NcipCallPayload;
   [JOBS.notice]: NoticePayload;
 }

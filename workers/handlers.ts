@@ -3,7 +3,7 @@
  * typed by its job. Each feature that produces outbox rows registers its consumer here. A row
  * whose job has no handler goes dead at once, visible to staff, rather than waiting.
  */
-import { JOBS } from '../src/jobs';
+import { JOBS, type SupplierAnswerPayload } from '../src/jobs';
 import { deliverOutboxRow, type DeliveryDeps } from '../src/services/iso18626/delivery';
 import { changeRequest } from '../src/services/pipeline/pipeline';
 import { carryOutNcipCall } from '../src/services/ncip/circulation';
@@ -27,12 +27,20 @@ export function jobHandlers(deps: HandlerDeps): JobHandlers {
     // Calls to the member library's ILS; a Problem goes dead (needs attention), the rest retries.
     [JOBS.ncip]: ({ row }) => carryOutNcipCall(deps, row),
     // A stale timer (the request moved on) is a no-op decision in the machine.
-    [JOBS.supplierAnswer]: async ({ row }) => {
-      // A borrowing request or a broker hub's transaction, each by its own machine.
-      const event = { type: 'supplier_timeout', rotaIndex: row.payload.rotaIndex } as const;
-      await changeRequest(deps, row.requestId!, { input: (request) => (request.role === 'broker' ? { role: 'broker', event } : { role: 'requester', event }), actor: 'system:timer' });
+    [JOBS.supplierAnswer]: ({ row }) => fire(deps, row.requestId!, { type: 'supplier_timeout', ...timerOf(row.payload) }),
+    [JOBS.retryExpiry]: ({ row }) => fire(deps, row.requestId!, { type: 'retry_expired', ...timerOf(row.payload) }),
+    // Only borrowing requests schedule a retry.
+    [JOBS.retryDue]: async ({ row }) => {
+      await changeRequest(deps, row.requestId!, { input: { role: 'requester', event: { type: 'retry_due', ...timerOf(row.payload) } }, actor: 'system:timer' });
     },
   };
+}
+
+const timerOf = (payload: SupplierAnswerPayload): SupplierAnswerPayload => (payload.requestId === undefined ? { rotaIndex: payload.rotaIndex } : { rotaIndex: payload.rotaIndex, requestId: payload.requestId });
+
+/** A timer of a borrowing request or a broker hub's transaction, each by its own machine. */
+async function fire(deps: HandlerDeps, requestId: string, event: { type: 'supplier_timeout' | 'retry_expired' } & SupplierAnswerPayload): Promise<void> {
+  await changeRequest(deps, requestId, { input: (request) => (request.role === 'broker' ? { role: 'broker', event } : { role: 'requester', event }), actor: 'system:timer' });
 }
 
 /** Work started by job schedulers (workers/schedules.ts), by job. */

@@ -37,6 +37,9 @@ export function relay(lc: Lifecycle, m: SupplierMessageEvent): Effect {
       answerYesNo: m.answerYesNo,
       reasonUnfilled: m.reasonUnfilled,
       reasonRetry: m.reasonRetry,
+      offeredCosts: m.offeredCosts,
+      retryAfter: m.retryAfter,
+      retryBefore: m.retryBefore,
       dueDate: m.dueDate,
       loanConditions: m.loanConditions,
       note: m.note,
@@ -51,16 +54,17 @@ export function pass(lc: Lifecycle, m: RequesterMessageEvent): Effect {
   return toSupplier(m.note === undefined ? { kind: 'requestingAgencyMessage', action: m.action } : { kind: 'requestingAgencyMessage', action: m.action, note: m.note }, currentOf(lc));
 }
 
-/** Send the request to the supplier at `index` and start its answer timer. */
-export function ask(lc: Lifecycle, index: number, ctx: BrokerContext): Effect[] {
+/** Send the request (or a Retry of the transaction `retry.retryOf`) to the supplier at `index` and start its answer timer. */
+export function ask(lc: Lifecycle, index: number, ctx: BrokerContext, retry?: { readonly retryOf: string; readonly note?: string | undefined }): Effect[] {
+  const request = retry ? { kind: 'request' as const, rotaIndex: index, retryOf: retry.retryOf, ...(retry.note ? { note: retry.note } : {}) } : { kind: 'request' as const, rotaIndex: index };
   return [
-    toSupplier({ kind: 'request', rotaIndex: index }, lc.rota?.[index]?.symbol),
+    toSupplier(request, lc.rota?.[index]?.symbol),
     { kind: 'timer', timer: 'supplier_answer', afterMs: ctx.supplierTimeoutMs, rotaIndex: index },
   ];
 }
 
 /** What is forgotten of one supplier when the next is asked. */
-const FRESH_SUPPLIER: Partial<Lifecycle> = { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined };
+export const FRESH_SUPPLIER: Partial<Lifecycle> = { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined };
 
 export function describeDuration(ms: number): string {
   if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
@@ -79,8 +83,8 @@ export function moveOn(state: BrokerState, lc: Lifecycle, why: string, ctx: Brok
   const cause = `${supplierName(lc)} ${why}`;
   if (!final && next < rota.length) {
     const asking = `asking ${supplierName(lc, next)}`;
-    // The requester heard WillSupply: it must learn that this supplier is gone before the search goes on.
-    const told = state === 'will_supply' || state === 'conditional';
+    // The requester heard WillSupply (or a retry offer): it must learn that this supplier is gone before the search goes on.
+    const told = state === 'will_supply' || state === 'conditional' || state === 'retry_offered';
     const tell = told
       ? [
           toRequester({ reasonForMessage: 'Notification', status: 'Unfilled', reasonUnfilled: last?.reasonUnfilled, note: `${cause}; the broker goes on with another supplier` }),

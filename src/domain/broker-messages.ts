@@ -9,6 +9,7 @@
  */
 import { actionRefused, decision, refuse } from './decision';
 import { annotate, moveOn, pass, relay } from './broker-hub';
+import { cancelledWithOffer, offerRelayed, retryDeclined } from './broker-retry';
 import { BROKER_STATES } from './broker-states';
 import type { BrokerContext, BrokerState } from './broker-states';
 import { supplierMessageKey, type RequesterMessageKey, type SupplierMessageKey } from './event-keys';
@@ -93,7 +94,7 @@ const beforeShipping = (state: BrokerState): SamRow => ({
   'sam:Loaned': loaned(false),
   'sam:CopyCompleted': copyDelivered(false),
   'sam:Unfilled': nextSupplier,
-  'sam:RetryPossible': nextSupplier,
+  'sam:RetryPossible': offerRelayed,
   'sam:Cancelled': cancelledBySupplier,
   ...relayed(state),
 });
@@ -166,6 +167,8 @@ export const SUPPLIER_MESSAGE_ROWS: Rows<BrokerState, SupplierMessageKey, Sam, B
   expect_to_supply: beforeShipping('expect_to_supply'),
   will_supply: beforeShipping('will_supply'),
   conditional: beforeShipping('conditional'),
+  // The supplier's transaction ended with its offer: only its notes are relayed, a repeat is noted.
+  retry_offered: { ...relayed('retry_offered'), 'sam:RetryPossible': stays('retry_offered', ({ lifecycle: lc }, m) => decision('retry_offered', {}, [], annotate(`noted RetryPossible again from ${from(lc)}`, m.note))) },
   cancel_pending: CANCEL_PENDING,
   shipped: { ...onLoan('shipped'), 'sam:RenewResponse': renewResponse },
   returned: onLoan('returned'),
@@ -206,6 +209,11 @@ export const REQUESTER_MESSAGE_ROWS: Rows<BrokerState, RequesterMessageKey, Ram,
   expect_to_supply: { ...talks('expect_to_supply'), 'ram:Cancel': cancels },
   will_supply: { ...talks('will_supply'), 'ram:Cancel': cancels },
   conditional: { ...talks('conditional'), 'ram:Cancel': cancels, 'ram:Notification': agreesToConditions },
+  retry_offered: {
+    ...talks('retry_offered'),
+    'ram:Cancel': cancelledWithOffer,
+    'ram:Notification': { to: ['searching', 'unfilled', 'retry_offered'], run: (c, m, ctx) => (m.retryDeclined ? retryDeclined.run(c, m, ctx) : notification('retry_offered').run(c, m, ctx)) },
+  },
   cancel_pending: talks('cancel_pending'),
   shipped: {
     ...talks('shipped'),

@@ -4,7 +4,7 @@
  */
 import type { SupplierMessageEvent } from './requester-states';
 import type { RequesterMessageEvent } from './supplier-states';
-import type { Effect } from './types';
+import type { Effect, ServiceType } from './types';
 
 export const BROKER_MODES = ['opaque', 'transparent'] as const;
 /** opaque: the hub's own symbol stands in for the other party in every header; transparent: the real ones appear. */
@@ -18,6 +18,8 @@ export const BROKER_STATES = {
   will_supply: { terminal: false },
   /** WillSupply with loan conditions, relayed: the requester agrees (Notification) or cancels. */
   conditional: { terminal: false },
+  /** The current supplier said RetryPossible: the offer went to the requester as a Notification; its Retry, a decline or the timer decide. */
+  retry_offered: { terminal: false },
   /** The requester's Cancel went to the supplier (resumeState = where a refusal returns to). */
   cancel_pending: { terminal: false },
   /** Loaned relayed: the loan runs through the hub (Received, Renew, Overdue, Recalled ...). */
@@ -37,8 +39,15 @@ export type BrokerEvent =
   | SupplierMessageEvent
   /** A requestingAgencyMessage from the requester. */
   | RequesterMessageEvent
-  /** The `supplier_answer` timer for the supplier at `rotaIndex` fired. */
-  | { readonly type: 'supplier_timeout'; readonly rotaIndex: number }
+  /** The `supplier_answer` timer for the supplier at `rotaIndex` fired (`requestId`: the transaction id it was set for). */
+  | { readonly type: 'supplier_timeout'; readonly rotaIndex: number; readonly requestId?: string }
+  /** The `retry_expiry` timer: the requester did not take up the supplier's retry offer in time. */
+  | { readonly type: 'retry_expired'; readonly rotaIndex: number; readonly requestId?: string }
+  /**
+   * The requester's `request` with requestType Retry, naming this transaction's id as its
+   * requestingAgencyPreviousRequestId, under a new id; what it asks for may have changed.
+   */
+  | { readonly type: 'retry_request'; readonly requestingAgencyRequestId: string; readonly serviceType?: ServiceType }
   /** Our `request` to the supplier at `rotaIndex` was refused (ERROR confirmation, HTTP 4xx, no address) or never delivered. */
   | { readonly type: 'request_refused'; readonly reason: string; readonly rotaIndex?: number }
   /** A relayed message could not be delivered (refused, or delivery gave up). */

@@ -24,8 +24,9 @@
  * The machine is rows per state (system events here, partners' messages in broker-messages.ts),
  * merged into BROKER_MODEL.
  */
-import { decision } from './decision';
+import { decision, refuse } from './decision';
 import { ask, describeDuration, moveOn, toRequester, toSupplier } from './broker-hub';
+import { offerExpired, retryRequested } from './broker-retry';
 import { onRequesterMessage, onSupplierMessage, REQUESTER_MESSAGE_ROWS, SUPPLIER_MESSAGE_ROWS } from './broker-messages';
 import { BROKER_STATES, type BrokerContext, type BrokerEvent, type BrokerState } from './broker-states';
 import { REQUESTER_MESSAGE_KEYS, SUPPLIER_MESSAGE_KEYS, requesterMessageKey, supplierMessageKey, type RequesterMessageKey, type SupplierMessageKey } from './event-keys';
@@ -59,7 +60,7 @@ type SystemRow = { readonly [K in SystemKey]?: Transition<BrokerState, Extract<S
 /** How the model names each event: system events by type, a supplier's messages `sam:…`, the requester's `ram:<action>`. */
 export type BrokerEventKey = SystemKey | SupplierMessageKey | RequesterMessageKey;
 
-export const BROKER_EVENT_KEYS: readonly BrokerEventKey[] = ['request_refused', 'supplier_timeout', 'relay_refused', ...SUPPLIER_MESSAGE_KEYS, ...REQUESTER_MESSAGE_KEYS];
+export const BROKER_EVENT_KEYS: readonly BrokerEventKey[] = ['request_refused', 'supplier_timeout', 'relay_refused', 'retry_expired', 'retry_request', ...SUPPLIER_MESSAGE_KEYS, ...REQUESTER_MESSAGE_KEYS];
 
 export function brokerEventKey(event: BrokerEvent): BrokerEventKey {
   switch (event.type) {
@@ -127,6 +128,7 @@ const SYSTEM_ROWS: { readonly [S in BrokerState]?: SystemRow } = {
     },
     relay_refused: relayRefused('cancel_pending'),
   },
+  retry_offered: { retry_expired: offerExpired, retry_request: retryRequested, relay_refused: relayRefused('retry_offered') },
   shipped: { relay_refused: relayRefused('shipped') },
   returned: { relay_refused: relayRefused('returned') },
 };
@@ -150,11 +152,17 @@ function notAccepted(current: Current<BrokerState>, event: SystemEvent): Decisio
       return decision(state, {}, [], `noted that ${supplierName(lc)} refused the request: ${event.reason}`);
     case 'relay_refused':
       return decision(state, {}, [], `a message to ${event.toward === 'requester' ? 'the requester' : supplierName(lc)} was not delivered: ${event.reason}`);
+    case 'retry_expired':
+      return decision(state, {}, [], `ignored a stale retry offer timer for ${supplierName(lc, event.rotaIndex)}: the offer is no longer open`);
+    case 'retry_request':
+      return refuse(state, 'request:Retry', `no retry offer is open: the request is ${state.replace(/_/g, ' ')} at the broker`, 'UnrecognisedDataValue');
   }
 }
 
 function onSystemEvent(current: Current<BrokerState>, event: SystemEvent, ctx: BrokerContext): Decision<BrokerState> {
   const { state, lifecycle: lc } = current;
+  // A timer set for an id the transaction had before a retry belongs to the old transaction.
+  if ('requestId' in event && event.requestId !== undefined && current.requestingAgencyRequestId !== undefined && event.requestId !== current.requestingAgencyRequestId) return notAccepted(current, event);
   if (event.type === 'supplier_timeout' && event.rotaIndex !== (lc.rotaIndex ?? 0)) return decision(state, {}, [], `timer for ${supplierName(lc, event.rotaIndex)} ignored: no longer the current supplier`);
   if (event.type === 'request_refused' && event.rotaIndex !== undefined && event.rotaIndex !== (lc.rotaIndex ?? 0)) {
     return decision(state, {}, [], `noted that ${supplierName(lc, event.rotaIndex)} refused the request: ${event.reason}; no longer the current supplier`);
@@ -164,7 +172,7 @@ function onSystemEvent(current: Current<BrokerState>, event: SystemEvent, ctx: B
   return t?.run(current, event, ctx) ?? notAccepted(current, event);
 }
 
-export function decideBroker(current: { readonly state: BrokerState; readonly lifecycle: Lifecycle }, event: BrokerEvent, ctx: BrokerContext): Decision<BrokerState> {
+export function decideBroker(current: Current<BrokerState>, event: BrokerEvent, ctx: BrokerContext): Decision<BrokerState> {
   switch (event.type) {
     case 'supplier_message':
       return onSupplierMessage(current, event, ctx);

@@ -14,7 +14,7 @@ export function decision<S extends string>(state: S, changes: Partial<Lifecycle>
  * skip the save (and keep the note, if any, for the audit trail).
  */
 export function isNoChange(current: { readonly state: string }, d: Decision<string>): boolean {
-  return d.state === current.state && Object.keys(d.changes).length === 0 && d.effects.length === 0;
+  return d.state === current.state && Object.keys(d.changes).length === 0 && d.effects.length === 0 && d.requestingAgencyRequestId === undefined;
 }
 
 export function refuse(state: string, event: string, reason: string, protocolError?: ProtocolErrorType): never {

@@ -4,6 +4,7 @@
  * same as protocols/iso18626 types, which src/domain does not import).
  */
 import { CONDITIONS_AGREED_NOTE } from './requester-states';
+import { RETRY_DECLINED_MARKER } from './retry';
 import type { SupplierMessageEvent } from './requester-states';
 import type { RequesterMessageEvent } from './supplier-states';
 import type { ReasonForMessage, RequesterAction, SupplierStatus } from './types';
@@ -19,6 +20,9 @@ export interface InboundSupplyingAgencyMessage {
     readonly note?: string;
     readonly reasonUnfilled?: Code;
     readonly reasonRetry?: Code;
+    readonly offeredCosts?: { readonly monetaryValue: string; readonly currencyCode: Code };
+    readonly retryAfter?: string;
+    readonly retryBefore?: string;
   };
   readonly statusInfo: { readonly status?: SupplierStatus; readonly dueDate?: string };
   readonly deliveryInfo?: { readonly loanCondition?: Code };
@@ -42,6 +46,9 @@ export function supplierMessageEvent(message: InboundSupplyingAgencyMessage, rot
     loanConditions: deliveryInfo?.loanCondition ? [deliveryInfo.loanCondition.value] : undefined,
     reasonUnfilled: info.reasonUnfilled?.value,
     reasonRetry: info.reasonRetry?.value,
+    offeredCosts: info.offeredCosts ? { monetaryValue: info.offeredCosts.monetaryValue, currencyCode: info.offeredCosts.currencyCode.value } : undefined,
+    retryAfter: info.retryAfter,
+    retryBefore: info.retryBefore,
     note: info.note,
     rotaIndex,
   };
@@ -52,9 +59,11 @@ export function supplierMessageEvent(message: InboundSupplyingAgencyMessage, rot
 /** ReShare's marker for agreeing to loan conditions (NOTES §5, crosslink:broker/shim/shim.go). */
 const RESHARE_AGREE = '#ReShareLoanConditionAgreeResponse#';
 
-/** A requester's message for `decideSupplier`; a Notification agreeing to loan conditions is flagged. */
+/** A requester's message for `decideSupplier`; a Notification agreeing to loan conditions, or declining a retry offer, is flagged. */
 export function requesterMessageEvent(message: InboundRequestingAgencyMessage): RequesterMessageEvent {
   const note = message.note;
-  const agrees = message.action === 'Notification' && note !== undefined && (note.startsWith(CONDITIONS_AGREED_NOTE) || note.includes(RESHARE_AGREE));
-  return { type: 'requester_message', action: message.action, ...(note === undefined ? {} : { note }), ...(agrees ? { conditionsAgreed: true } : {}) };
+  const notification = message.action === 'Notification' && note !== undefined;
+  const agrees = notification && (note.startsWith(CONDITIONS_AGREED_NOTE) || note.includes(RESHARE_AGREE));
+  const declines = notification && note.trimStart().startsWith(RETRY_DECLINED_MARKER);
+  return { type: 'requester_message', action: message.action, ...(note === undefined ? {} : { note }), ...(agrees ? { conditionsAgreed: true } : {}), ...(declines ? { retryDeclined: true } : {}) };
 }

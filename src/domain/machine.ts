@@ -12,6 +12,8 @@ import type { Decision, Lifecycle } from './types';
 export interface Current<S extends string> {
   readonly state: S;
   readonly lifecycle: Lifecycle;
+  /** The transaction's requestingAgencyRequestId, when the service gives it (a retry renames it; timers carry it). */
+  readonly requestingAgencyRequestId?: string;
 }
 
 /** What one event does in one state. */

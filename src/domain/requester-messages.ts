@@ -15,6 +15,7 @@ import { statusKey, supplierMessageKey, type SupplierMessageKey } from './event-
 import { step, type Current, type Row, type Rows, type Transition } from './machine';
 import { asItemPlace, ITEM_PLACES } from './requester-states';
 import type { ItemPlace, RequesterContext, RequesterState, SupplierMessageEvent } from './requester-states';
+import { OFFER_DONE, offerReceived } from './requester-retry';
 import { nextSupplier, supplierName } from './rota';
 import { isBackward } from './statuses';
 import type { Decision, Lifecycle } from './types';
@@ -79,7 +80,18 @@ const brokerGoesOn: T = {
   run: (_c, m) => (m.status === 'Unfilled' ? decision('sent_to_supplier', { lastStatus: undefined, loanConditions: undefined }, [], annotate('Unfilled as a Notification: the broker goes on with another supplier', m.note)) : undefined),
 };
 
-function answerRow(state: 'sent_to_supplier' | 'expect_to_supply' | 'will_supply' | 'conditional'): MessageRow {
+const directOffer = offerReceived(false);
+const offerThroughHub = offerReceived(true);
+
+/** A broker's Notification: a retry offer it relays, or (once it had answered) Unfilled as it goes on. */
+const brokerNotification = (state: RequesterState): T => ({
+  to: state === 'sent_to_supplier' ? ['retry_offered'] : ['retry_offered', 'sent_to_supplier'],
+  run: (c, m, ctx) => (m.status === 'RetryPossible' ? offerThroughHub.run(c, m, ctx) : state === 'sent_to_supplier' ? undefined : brokerGoesOn.run(c, m, ctx)),
+});
+
+type AnswerState = 'sent_to_supplier' | 'expect_to_supply' | 'will_supply' | 'conditional';
+
+function answerRow(state: AnswerState): MessageRow {
   return {
     'sam:RequestReceived': stays(state, (_c, m) => decision(state, { lastStatus: 'RequestReceived' }, [], m.note)),
     'sam:ExpectToSupply': { to: ['expect_to_supply'], run: (_c, m) => decision('expect_to_supply', { lastStatus: 'ExpectToSupply' }, [], m.note) },
@@ -87,10 +99,35 @@ function answerRow(state: 'sent_to_supplier' | 'expect_to_supply' | 'will_supply
     'sam:Loaned': shipped,
     'sam:CopyCompleted': copyDelivered,
     'sam:Unfilled': nextInRota,
-    'sam:RetryPossible': nextInRota,
+    'sam:RetryPossible': directOffer,
     'sam:Cancelled': cancelledBySupplier,
-    ...(state === 'sent_to_supplier' ? {} : { 'sam:Notification': brokerGoesOn }),
+    'sam:Notification': brokerNotification(state),
   };
+}
+
+// --- retry_offered, retry_scheduled: a supplier's offer waits for staff (requester-retry.ts)
+
+/**
+ * A direct supplier's transaction ended with its offer: it has nothing more to say. A broker hub
+ * may go on by itself (its timer for the offer ran out first): its messages are then those of a
+ * request waiting for an answer, and the offer is gone.
+ */
+function offerRow(): MessageRow {
+  const row: Record<string, T> = {};
+  for (const [key, t] of Object.entries(answerRow('expect_to_supply')) as [SupplierMessageKey, T][]) {
+    if (key === 'sam:RequestReceived') continue;
+    row[key] = {
+      to: key === 'sam:Notification' ? [...t.to, 'expect_to_supply'] : t.to,
+      run: (c, m, ctx) => {
+        if (!c.lifecycle.retryOffer?.throughHub) return undefined;
+        // The hub's "asking the next supplier" Notification: the offer is withdrawn.
+        if (key === 'sam:Notification' && m.status === 'ExpectToSupply') return decision('expect_to_supply', OFFER_DONE, [], annotate('the broker withdrew the retry offer and goes on', m.note));
+        const d = t.run({ ...c, state: 'expect_to_supply' }, m, ctx);
+        return d && (d.state === 'retry_offered' ? d : { ...d, changes: { ...OFFER_DONE, ...d.changes } });
+      },
+    };
+  }
+  return row;
 }
 
 // --- cancel_pending: our Cancel is with the supplier
@@ -126,7 +163,7 @@ const notYetSeenCancel: T = {
 
 const cancelResponse: T = {
   // Y ends the cancel; N returns where we were, and follows the status it may bring (e.g. Loaned).
-  to: ['cancelled', 'unfilled', ...CANCELLABLE, 'shipped', 'complete', 'cancel_pending'],
+  to: ['cancelled', 'unfilled', ...CANCELLABLE, 'shipped', 'complete', 'cancel_pending', 'retry_offered'],
   run: (current, m, ctx) => {
     const lc = current.lifecycle;
     if (m.answerYesNo === 'Y' || m.status === 'Cancelled') return cancelAccepted(lc, m, ctx);
@@ -280,6 +317,8 @@ export const MESSAGE_ROWS: Rows<RequesterState, SupplierMessageKey, Msg, Request
   will_supply: answerRow('will_supply'),
   conditional: answerRow('conditional'),
   cancel_pending: CANCEL_PENDING,
+  retry_offered: offerRow(),
+  retry_scheduled: offerRow(),
   shipped: placeRow('shipped'),
   received: placeRow('received'),
   checked_out: placeRow('checked_out'),
@@ -332,6 +371,7 @@ export function onSupplierMessage(current: Current<RequesterState>, m: Msg, ctx:
   if (m.rotaIndex !== undefined && m.rotaIndex !== (lc.rotaIndex ?? 0)) {
     return decision(state, {}, [], annotate(`noted ${m.status ?? m.reasonForMessage} from ${supplierName(lc, m.rotaIndex)}, no longer the current supplier`, m.note));
   }
+  if (m.earlierTransaction !== undefined) return decision(state, {}, [], annotate(`noted ${m.status ?? m.reasonForMessage} about ${m.earlierTransaction}, the transaction before a retry`, m.note));
   const key = supplierMessageKey(m);
   switch (key) {
     case 'sam:CancelResponse':

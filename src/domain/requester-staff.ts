@@ -6,6 +6,7 @@ import { decision, ncip, notify, ram, refuse } from './decision';
 import { step, transitionOf, type Current, type Row, type Rows, type Transition } from './machine';
 import { CONDITIONS_AGREED_NOTE, CONDITIONS_REJECTED_NOTE, ITEM_PLACES, REQUESTER_STAFF_ACTIONS, asItemPlace } from './requester-states';
 import type { ItemPlace, RequesterContext, RequesterStaffAction, RequesterStaffEvent, RequesterState } from './requester-states';
+import { acceptRetry, cancelOffer, declineRetry } from './requester-retry';
 import { sendToSupplier, supplierName } from './rota';
 import type { Decision, Lifecycle } from './types';
 
@@ -121,6 +122,8 @@ export const STAFF_ROWS: Rows<RequesterState, RequesterStaffAction, RequesterSta
   overdue: { ...atResumePlace(true), close_manually: closeManually },
   recalled: { ...atResumePlace(false), close_manually: closeManually },
   renew_pending: { ...atResumePlace(false), close_manually: closeManually },
+  retry_offered: { accept_retry: acceptRetry, decline_retry: declineRetry, cancel: cancelOffer, close_manually: closeManually },
+  retry_scheduled: { decline_retry: declineRetry, cancel: cancelOffer, close_manually: closeManually },
   cancel_pending: { close_manually: closeManually },
   shipped_return: { close_manually: closeManually },
   complete: {},

@@ -3,7 +3,7 @@
  * Modelled on ReShare's requester state model (mod-rs REQ_*) and CrossLink's requester model
  * (crosslink:misc/state-models.yaml); see shared/protocols/iso18626/NOTES.md §4.
  */
-import type { IlsSteps, ReasonForMessage, RotaEntry, SupplierStatus } from './types';
+import type { Costs, IlsSteps, ReasonForMessage, RotaEntry, ServiceType, SupplierStatus } from './types';
 
 /**
  * Every requester state, and which are terminal. `overdue`, `recalled`, `renew_pending` and
@@ -26,6 +26,10 @@ export const REQUESTER_STATES = {
   conditional: { terminal: false },
   /** We sent Cancel; waiting for the CancelResponse (resumeState = where we were). */
   cancel_pending: { terminal: false },
+  /** The supplier said RetryPossible (`lifecycle.retryOffer`): staff accept or decline; it may expire (retryBefore). */
+  retry_offered: { terminal: false },
+  /** Staff accepted an offer whose retryAfter is still to come: the Retry goes out at `lifecycle.retryAt`. */
+  retry_scheduled: { terminal: false },
   /** Loaned: the item is on its way to us, with a due date. */
   shipped: { terminal: false },
   /** Checked in locally (RAM Received, NCIP AcceptItem), waiting for the patron. */
@@ -67,6 +71,8 @@ export const REQUESTER_STAFF_ACTIONS = [
   'retry',
   'accept_conditions',
   'reject_conditions',
+  'accept_retry',
+  'decline_retry',
   'mark_received',
   'check_out',
   'mark_returned',
@@ -83,6 +89,8 @@ export interface RequesterStaffEvent {
   readonly note?: string;
   /** `send` only: the suppliers staff chose, when the request has none yet. */
   readonly rota?: readonly RotaEntry[];
+  /** `accept_retry` only: the service type the Retry asks for (the other edits are request data, kept by the service). */
+  readonly serviceType?: ServiceType;
 }
 
 /** A supplyingAgencyMessage from the current supplier, as the codec parsed it. */
@@ -96,7 +104,13 @@ export interface SupplierMessageEvent {
   readonly loanConditions?: readonly string[];
   readonly reasonUnfilled?: string;
   readonly reasonRetry?: string;
+  /** RetryPossible: the offer's price and window. */
+  readonly offeredCosts?: Costs;
+  readonly retryAfter?: string;
+  readonly retryBefore?: string;
   readonly note?: string;
+  /** Set by the service: the message names an id the request had before a retry (noted, not applied). */
+  readonly earlierTransaction?: string;
   /** The rota position of the sender, when the service knows it: an earlier supplier is only noted. */
   readonly rotaIndex?: number;
 }
@@ -108,8 +122,12 @@ export type RequesterEvent =
   | SupplierMessageEvent
   /** The supplier answered our `request` with an ERROR confirmation, or delivery gave up. */
   | { readonly type: 'request_refused'; readonly reason: string; readonly rotaIndex?: number }
-  /** The `supplier_answer` timer fired for the supplier at `rotaIndex`. */
-  | { readonly type: 'supplier_timeout'; readonly rotaIndex: number }
+  /** The `supplier_answer` timer fired for the supplier at `rotaIndex` (`requestId`: the transaction it was set for). */
+  | { readonly type: 'supplier_timeout'; readonly rotaIndex: number; readonly requestId?: string }
+  /** The `retry_expiry` timer: the offer's retryBefore has come. */
+  | { readonly type: 'retry_expired'; readonly rotaIndex: number; readonly requestId?: string }
+  /** The `retry_due` timer: a scheduled retry's retryAfter has come. */
+  | { readonly type: 'retry_due'; readonly rotaIndex: number; readonly requestId?: string }
   | RequesterStaffEvent;
 
 export interface RequesterContext {

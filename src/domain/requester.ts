@@ -16,6 +16,7 @@ import { machineModel, prefixed, type Current, type Transition } from './machine
 import { MESSAGE_ROWS, onSupplierMessage } from './requester-messages';
 import { REQUESTER_STAFF_ACTIONS, REQUESTER_STATES } from './requester-states';
 import type { RequesterContext, RequesterEvent, RequesterStaffAction, RequesterStaffEvent, RequesterState, SupplierMessageEvent } from './requester-states';
+import { offerExpired, retryDue } from './requester-retry';
 import { onStaffAction, STAFF_ROWS } from './requester-staff';
 import { nextSupplier, sendToSupplier, supplierName } from './rota';
 import type { Decision, IlsSteps, Lifecycle } from './types';
@@ -27,6 +28,8 @@ export { isNoChange } from './decision';
 export interface RequesterRequest {
   readonly state: RequesterState;
   readonly lifecycle: Lifecycle;
+  /** The transaction's id now (a retry renames it): a timer set for another id is stale. */
+  readonly requestingAgencyRequestId?: string;
 }
 
 /**
@@ -84,6 +87,8 @@ export const REQUESTER_EVENT_KEYS: readonly RequesterEventKey[] = [
   'validation_failed',
   'request_refused',
   'supplier_timeout',
+  'retry_expired',
+  'retry_due',
   ...SUPPLIER_MESSAGE_KEYS,
   ...REQUESTER_STAFF_ACTIONS.map((a) => `staff:${a}` as const),
 ];
@@ -118,6 +123,8 @@ const SYSTEM_ROWS: { readonly [S in RequesterState]?: SystemRow } = {
     },
     request_refused: { to: ['sent_to_supplier', 'unfilled'], run: ({ lifecycle: lc }, ev, ctx) => nextSupplier(lc, `refused the request: ${ev.reason}`, ctx) },
   },
+  retry_offered: { retry_expired: offerExpired },
+  retry_scheduled: { retry_due: retryDue },
   cancel_pending: {
     request_refused: {
       to: ['cancelled'],
@@ -141,6 +148,10 @@ function notAccepted(current: Current<RequesterState>, event: SystemEvent): Deci
   switch (event.type) {
     case 'supplier_timeout':
       return decision(state, {}, [], `ignored a stale answer timer for ${supplierName(lc, event.rotaIndex)}`);
+    case 'retry_expired':
+      return decision(state, {}, [], `ignored a stale retry offer expiry for ${supplierName(lc, event.rotaIndex)}: the offer is no longer open`);
+    case 'retry_due':
+      return decision(state, {}, [], `ignored a stale scheduled retry for ${supplierName(lc, event.rotaIndex)}: no retry is waiting`);
     case 'request_refused':
       return refuse(state, event.type, 'no request is waiting for its confirmation');
     default:
@@ -150,6 +161,10 @@ function notAccepted(current: Current<RequesterState>, event: SystemEvent): Deci
 
 function onSystemEvent(current: Current<RequesterState>, event: SystemEvent, ctx: RequesterContext): Decision<RequesterState> {
   const { state, lifecycle: lc } = current;
+  // A timer set for an id the transaction had before a retry belongs to the old transaction.
+  if ('requestId' in event && event.requestId !== undefined && current.requestingAgencyRequestId !== undefined && event.requestId !== current.requestingAgencyRequestId) {
+    return notAccepted(current, event);
+  }
   if (event.type === 'request_refused' && event.rotaIndex !== undefined && event.rotaIndex !== (lc.rotaIndex ?? 0)) {
     return decision(state, {}, [], `ignored a refusal from ${supplierName(lc, event.rotaIndex)}, no longer the current supplier`);
   }

@@ -14,9 +14,10 @@ export function supplierName(lc: Lifecycle, index = lc.rotaIndex ?? 0): string {
   return `${symbol} (supplier ${index + 1} of ${total})`;
 }
 
-/** Send the request to the supplier at `index` and start its answer timer. */
-export function sendToSupplier(index: number, ctx: RequesterContext): readonly Effect[] {
-  return [send({ kind: 'request', rotaIndex: index }), { kind: 'timer', timer: 'supplier_answer', afterMs: ctx.supplierTimeoutMs, rotaIndex: index }];
+/** Send the request (or a Retry of the transaction `retryOf`) to the supplier at `index` and start its answer timer. */
+export function sendToSupplier(index: number, ctx: RequesterContext, retry?: { readonly retryOf: string; readonly note?: string | undefined }): readonly Effect[] {
+  const request = retry ? { kind: 'request' as const, rotaIndex: index, retryOf: retry.retryOf, ...(retry.note ? { note: retry.note } : {}) } : { kind: 'request' as const, rotaIndex: index };
+  return [send(request), { kind: 'timer', timer: 'supplier_answer', afterMs: ctx.supplierTimeoutMs, rotaIndex: index }];
 }
 
 /** What is forgotten of one supplier when the next is tried. */

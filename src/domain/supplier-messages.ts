@@ -24,7 +24,12 @@ const stays = (state: SupplierState, run: T['run']): T => ({ to: [state], run })
 const noted = (state: SupplierState, text?: string): T => stays(state, (_c, m) => decision(state, {}, [], text === undefined ? m.note : say(text, m.note)));
 
 const answerStatus = (state: SupplierState): T =>
-  stays(state, ({ lifecycle: lc }) => decision(state, {}, [sam({ reasonForMessage: 'StatusRequestResponse', status: lc.lastStatus ?? 'RequestReceived', dueDate: lc.dueDate })]));
+  stays(state, ({ lifecycle: lc }) => {
+    const offer = lc.lastStatus === 'RetryPossible' ? lc.retryOffer : undefined;
+    return decision(state, {}, [
+      sam({ reasonForMessage: 'StatusRequestResponse', status: lc.lastStatus ?? 'RequestReceived', dueDate: lc.dueDate, reasonRetry: offer?.reason, retryAfter: offer?.retryAfter, retryBefore: offer?.retryBefore, offeredCosts: offer?.offeredCosts }),
+    ]);
+  });
 
 const askToCancel = (state: SupplierState): T => ({
   to: ['cancel_requested'],
@@ -84,6 +89,8 @@ export const MESSAGE_ROWS: Rows<SupplierState, RequesterMessageKey, Msg, Supplie
   },
   unfilled: { 'ram:StatusRequest': answerStatus('unfilled') },
   cancelled: { 'ram:StatusRequest': answerStatus('cancelled'), 'ram:Cancel': noted('cancelled') },
+  // The transaction ended with our offer; a broker hub may still pass on the requester's Cancel.
+  retry_offered: { 'ram:StatusRequest': answerStatus('retry_offered'), 'ram:Cancel': noted('retry_offered', 'a Cancel after our retry offer: nothing is open') },
 };
 
 export function onRequesterMessage(current: Current<SupplierState>, m: Msg, ctx: SupplierContext): Decision<SupplierState> {

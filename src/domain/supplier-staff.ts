@@ -6,6 +6,7 @@
  */
 import { decision, isValidDueDate, ncip, refuse, sam } from './decision';
 import { step, transitionOf, type Current, type Row, type Rows, type Transition } from './machine';
+import { defined, offerNote, timeOf } from './retry';
 import { SUPPLIER_STAFF_ACTIONS } from './supplier-states';
 import type { SupplierContext, SupplierStaffAction, SupplierStaffEvent, SupplierState } from './supplier-states';
 import type { Decision, Lifecycle, ReasonForMessage } from './types';
@@ -41,6 +42,29 @@ const cannotSupply: T = {
     const reason = ev.action === 'cannot_supply' ? ev.reason.trim() : '';
     if (reason === '') refuse(state, 'staff:cannot_supply', 'give the reason it cannot be supplied');
     return decision('unfilled', { lastStatus: 'Unfilled', reason }, [sam({ reasonForMessage: reasonFor(lc), status: 'Unfilled', reasonUnfilled: reason, note: ev.note })]);
+  },
+};
+
+/**
+ * RetryPossible instead of Unfilled: the requester may ask again (a Retry) within the window, at
+ * the price or on the conditions offered. The transaction ends here either way.
+ */
+const offerRetry: T = {
+  to: ['retry_offered'],
+  run: ({ state, lifecycle: lc }, ev, ctx) => {
+    if (ev.action !== 'offer_retry') return undefined;
+    const reason = ev.reason.trim();
+    if (reason === '') refuse(state, 'staff:offer_retry', 'give the reason a retry is possible (reasonRetry)');
+    const after = timeOf(ev.retryAfter);
+    const before = timeOf(ev.retryBefore);
+    if ((ev.retryAfter !== undefined && after === undefined) || (ev.retryBefore !== undefined && before === undefined)) refuse(state, 'staff:offer_retry', 'retryAfter and retryBefore must be ISO dates or date-times');
+    if (before !== undefined && before <= ctx.at.getTime()) refuse(state, 'staff:offer_retry', `retryBefore ${ev.retryBefore} has passed`);
+    if (before !== undefined && after !== undefined && before <= after) refuse(state, 'staff:offer_retry', 'retryBefore must come after retryAfter');
+    const conditions = ev.loanConditions && ev.loanConditions.length > 0 ? ev.loanConditions : undefined;
+    const offer = defined({ reason, retryAfter: ev.retryAfter, retryBefore: ev.retryBefore, offeredCosts: ev.offeredCosts, loanConditions: conditions, note: ev.note, at: ctx.at.toISOString() });
+    return decision('retry_offered', { lastStatus: 'RetryPossible', retryOffer: offer, pendingNote: undefined }, [
+      sam({ reasonForMessage: reasonFor(lc), status: 'RetryPossible', reasonRetry: reason, retryAfter: ev.retryAfter, retryBefore: ev.retryBefore, offeredCosts: ev.offeredCosts, note: offerNote(conditions, ev.note) }),
+    ]);
   },
 };
 
@@ -149,14 +173,14 @@ const supplying: StaffRow = { ship, supply_copy: supplyCopy };
 
 /** The staff actions of each supplier state: what the API offers and what `decideSupplier` accepts. */
 export const STAFF_ROWS: Rows<SupplierState, SupplierStaffAction, SupplierStaffEvent, SupplierContext> = {
-  received: { will_supply: willSupply, add_conditions: addConditions, cannot_supply: cannotSupply, ...supplying },
-  validated: { will_supply: willSupply, add_conditions: addConditions, cannot_supply: cannotSupply, ...supplying },
-  will_supply: { add_conditions: addConditions, cannot_supply: cannotSupply, mark_picked: markPicked, ...supplying },
-  awaiting_shipping: { cannot_supply: cannotSupply, ...supplying },
+  received: { will_supply: willSupply, add_conditions: addConditions, cannot_supply: cannotSupply, offer_retry: offerRetry, ...supplying },
+  validated: { will_supply: willSupply, add_conditions: addConditions, cannot_supply: cannotSupply, offer_retry: offerRetry, ...supplying },
+  will_supply: { add_conditions: addConditions, cannot_supply: cannotSupply, offer_retry: offerRetry, mark_picked: markPicked, ...supplying },
+  awaiting_shipping: { cannot_supply: cannotSupply, offer_retry: offerRetry, ...supplying },
   // Waiting for the ILS; staff may still give up on supplying (e.g. the ILS says it does not circulate).
-  shipping: { cannot_supply: cannotSupply },
+  shipping: { cannot_supply: cannotSupply, offer_retry: offerRetry },
   // Staff may go on once the requester agreed, whatever channel the agreement came by.
-  conditional: { cannot_supply: cannotSupply, mark_picked: markPicked, ...supplying },
+  conditional: { cannot_supply: cannotSupply, offer_retry: offerRetry, mark_picked: markPicked, ...supplying },
   cancel_requested: { accept_cancel: acceptCancel, refuse_cancel: refuseCancel },
   shipped: { mark_overdue: markOverdue, recall, check_in: checkIn },
   overdue: { recall, check_in: checkIn },
@@ -167,6 +191,7 @@ export const STAFF_ROWS: Rows<SupplierState, SupplierStaffAction, SupplierStaffE
   complete: {},
   unfilled: {},
   cancelled: {},
+  retry_offered: {},
 };
 
 /** The staff actions the supply request offers now, in SUPPLIER_STAFF_ACTIONS order. */

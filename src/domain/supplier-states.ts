@@ -3,7 +3,7 @@
  * Modelled on ReShare's responder model (mod-rs RES_*) and CrossLink's supplier model
  * (crosslink:misc/state-models.yaml); see shared/protocols/iso18626/NOTES.md §4.
  */
-import type { IlsSteps, RequesterAction } from './types';
+import type { Costs, IlsSteps, RequesterAction } from './types';
 
 /**
  * Every supplier state, and which are terminal. `cancel_requested` and `renew_requested` keep in
@@ -37,6 +37,8 @@ export const SUPPLIER_STATES = {
   complete: { terminal: true },
   unfilled: { terminal: true },
   cancelled: { terminal: true },
+  /** We said RetryPossible (crosslink COMPLETED_WITH_RETRY): the transaction ends; a Retry from the requester is a new one. */
+  retry_offered: { terminal: true },
 } as const satisfies Record<string, { terminal: boolean }>;
 
 export type SupplierState = keyof typeof SUPPLIER_STATES;
@@ -51,6 +53,7 @@ export const SUPPLIER_STAFF_ACTIONS = [
   'will_supply',
   'add_conditions',
   'cannot_supply',
+  'offer_retry',
   'mark_picked',
   'ship',
   'supply_copy',
@@ -65,7 +68,7 @@ export const SUPPLIER_STAFF_ACTIONS = [
 ] as const;
 export type SupplierStaffAction = (typeof SUPPLIER_STAFF_ACTIONS)[number];
 
-type Plain = Exclude<SupplierStaffAction, 'add_conditions' | 'cannot_supply' | 'ship' | 'approve_renewal'>;
+type Plain = Exclude<SupplierStaffAction, 'add_conditions' | 'cannot_supply' | 'offer_retry' | 'ship' | 'approve_renewal'>;
 
 /** A staff action; `note` goes to the partner in the message's note. */
 export type SupplierStaffEvent = { readonly type: 'staff'; readonly note?: string } & (
@@ -74,6 +77,15 @@ export type SupplierStaffEvent = { readonly type: 'staff'; readonly note?: strin
   | { readonly action: 'add_conditions'; readonly conditions: readonly string[] }
   /** reasonUnfilled (open code list: NotHeld, NotAvailableForILL, ...). */
   | { readonly action: 'cannot_supply'; readonly reason: string }
+  /** RetryPossible: reasonRetry (CostExceedsMaxCost, OnLoan, LoanCondition, NotFoundAsCited, or open), the window, a price, conditions. */
+  | {
+      readonly action: 'offer_retry';
+      readonly reason: string;
+      readonly retryAfter?: string;
+      readonly retryBefore?: string;
+      readonly offeredCosts?: Costs;
+      readonly loanConditions?: readonly string[];
+    }
   /** itemId: the item's barcode, needed when the ILS checks the item out. */
   | { readonly action: 'ship'; readonly dueDate: string; readonly itemId?: string }
   | { readonly action: 'approve_renewal'; readonly dueDate: string }
@@ -86,6 +98,8 @@ export interface RequesterMessageEvent {
   readonly note?: string;
   /** A Notification that agrees to our loan conditions (see `requesterMessageEvent`). */
   readonly conditionsAgreed?: boolean;
+  /** A Notification declining a retry offer (RETRY_DECLINED_MARKER, see `requesterMessageEvent`). */
+  readonly retryDeclined?: boolean;
 }
 
 export type SupplierEvent =

@@ -57,6 +57,36 @@ export interface Lifecycle {
   readonly itemId?: string;
   /** Supplier: staff's ship note, kept for the Loaned message that goes out after the ILS checkout. */
   readonly pendingNote?: string;
+  /** A RetryPossible offer: the one staff made (supplier), or the one waiting for staff (requester, hub). */
+  readonly retryOffer?: RetryOffer;
+  /** Requester: when a retry staff accepted goes out (the offer's retryAfter), while `retry_scheduled`. */
+  readonly retryAt?: string;
+  /** Requester and hub: the requestingAgencyRequestIds the transaction had before each retry, oldest first. */
+  readonly earlierRequestIds?: readonly string[];
+}
+
+/** ISO 18626 type_costs: a decimal amount as sent, and an ISO 4217 currency code. */
+export interface Costs {
+  readonly monetaryValue: string;
+  readonly currencyCode: string;
+}
+
+/** What a supplier offers with RetryPossible (ISO 18626 messageInfo reasonRetry, offeredCosts, retryAfter, retryBefore). */
+export interface RetryOffer {
+  /** reasonRetry: CostExceedsMaxCost, OnLoan, LoanCondition, NotFoundAsCited, or an open value. */
+  readonly reason: string;
+  /** ISO 8601: not before (retryAfter) and not after (retryBefore) this may the request be sent again. */
+  readonly retryAfter?: string;
+  readonly retryBefore?: string;
+  readonly offeredCosts?: Costs;
+  readonly loanConditions?: readonly string[];
+  readonly note?: string;
+  /** Requester and hub: the supplier that offered it (a rota symbol). */
+  readonly supplier?: string;
+  /** When it was made (supplier) or received (requester, hub). */
+  readonly at: string;
+  /** Requester: the offer came through a broker hub (a Notification); declining it tells the hub. */
+  readonly throughHub?: boolean;
 }
 
 /**
@@ -75,7 +105,14 @@ export interface IlsSteps {
 
 /** A message for the other party of the transaction; the service fills in header and ids. */
 export type OutboundMessage =
-  | { readonly kind: 'request'; readonly rotaIndex: number }
+  | {
+      readonly kind: 'request';
+      readonly rotaIndex: number;
+      /** A Retry (serviceInfo requestType Retry): the id the transaction had when the supplier offered it. */
+      readonly retryOf?: string;
+      /** Staff's note for a Retry (serviceInfo note); absent: the request's own note. */
+      readonly note?: string;
+    }
   | {
       readonly kind: 'requestingAgencyMessage';
       readonly action: RequesterAction;
@@ -90,6 +127,10 @@ export type OutboundMessage =
       readonly answerYesNo?: 'Y' | 'N';
       readonly reasonUnfilled?: string;
       readonly reasonRetry?: string;
+      /** RetryPossible: what the offer says. */
+      readonly offeredCosts?: Costs;
+      readonly retryAfter?: string;
+      readonly retryBefore?: string;
       readonly dueDate?: string;
       readonly loanConditions?: readonly string[];
       readonly note?: string;
@@ -107,8 +148,16 @@ export type Effect =
   | { readonly kind: 'send'; readonly message: OutboundMessage }
   | { readonly kind: 'ncip'; readonly call: NcipCall }
   | { readonly kind: 'notify'; readonly notice: PatronNotice }
-  /** Fire `timer` after `afterMs` unless the request has moved on (the timer carries the rota index). */
-  | { readonly kind: 'timer'; readonly timer: 'supplier_answer'; readonly afterMs: number; readonly rotaIndex: number };
+  /**
+   * Fire `timer` after `afterMs` unless the request has moved on (the timer carries the rota index,
+   * and the service adds the transaction's requestingAgencyRequestId, which a retry changes):
+   * `supplier_answer` the supplier's time to answer, `retry_expiry` an offer's retryBefore,
+   * `retry_due` a scheduled retry's retryAfter.
+   */
+  | { readonly kind: 'timer'; readonly timer: TimerKind; readonly afterMs: number; readonly rotaIndex: number };
+
+export const TIMER_KINDS = ['supplier_answer', 'retry_expiry', 'retry_due'] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
 
 export interface Decision<S extends string> {
   readonly state: S;
@@ -117,6 +166,8 @@ export interface Decision<S extends string> {
   readonly effects: readonly Effect[];
   /** One line for the audit trail ("moved to the second supplier: ISIL:DK-2 answered Unfilled"). */
   readonly note?: string;
+  /** A retry renames the transaction: its new requestingAgencyRequestId (the service writes the column). */
+  readonly requestingAgencyRequestId?: string;
 }
 
 /** The ISO 18626 error a refused inbound message is answered with. */

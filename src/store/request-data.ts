@@ -28,6 +28,19 @@ export const SUPPLIER_STATUSES = STATUSES satisfies readonly SupplierStatus[];
  */
 function schemaWith(object: typeof z.object) {
   const rotaEntrySchema = object({ symbol: text, localId: optionalText, callNumber: optionalText });
+  const costsSchema = object({ monetaryValue: text, currencyCode: text });
+  /** A RetryPossible offer (src/domain/types.ts `RetryOffer`). */
+  const retryOfferSchema = object({
+    reason: text,
+    retryAfter: optionalText,
+    retryBefore: optionalText,
+    offeredCosts: costsSchema.optional(),
+    loanConditions: z.array(text).optional(),
+    note: optionalText,
+    supplier: optionalText,
+    at: text,
+    throughHub: z.boolean().optional(),
+  });
 
   /** The machines' fields (src/domain/types.ts `Lifecycle`). */
   const lifecycleSchema = object({
@@ -42,6 +55,9 @@ function schemaWith(object: typeof z.object) {
     reason: optionalText,
     itemId: optionalText,
     pendingNote: optionalText,
+    retryOffer: retryOfferSchema.optional(),
+    retryAt: optionalText,
+    earlierRequestIds: z.array(text).optional(),
   });
 
   /** The item asked for. From staff it has a title or an identifier; from a partner, what it sent. */
@@ -84,6 +100,12 @@ function schemaWith(object: typeof z.object) {
     source: object({ channel: z.enum(['staff', 'ncip']), externalId: optionalText }).optional(),
     /** How the rota was chosen, for staff to read. */
     routing: object({ strategy: text, explanation: z.array(routingVerdictSchema), at: text }).optional(),
+    /** The most the library will pay (ISO 18626 billingInfo maximumCosts), e.g. as staff set it taking up a retry offer. */
+    billing: object({ maxCost: costsSchema.optional() }).optional(),
+    /** Supplier: this request is a Retry of our request with this id (its last status was RetryPossible). */
+    retryOf: optionalText,
+    /** Supplier: the requester took up our retry offer with the request with this id. */
+    retriedAs: optionalText,
     /** A request from a partner: the requesting agency's name as it sent it. */
     requestingAgencyName: optionalText,
     /** A broker row: the hub it belongs to and its mode, fixed at intake. */

@@ -38,6 +38,12 @@ export interface StateWrite {
   readonly outbox?: readonly OutboxEffect[];
   /** An inbound message and our answer, with a dedupe key: recorded with the change, or alone. */
   readonly message?: NewProtocolMessage;
+  /**
+   * Another request the change links to (a Retry's previous request): top-level data keys set on
+   * it and audit events, written only with the request. Its version moves on, so a writer that
+   * read it before loses its optimistic lock instead of writing the link away.
+   */
+  readonly linked?: { readonly id: string; readonly data: Record<string, unknown>; readonly events: readonly EventEntry[]; readonly at: Date };
 }
 
 /**
@@ -77,6 +83,16 @@ export async function writeState(db: Db, write: StateWrite, newId: () => string)
       order by x.ordinality)`);
   }
   if (write.message && target && target.kind !== 'remark') parts.push(messagePart(write.message, sql`exists (select 1 from w)`));
+  if (write.linked) {
+    const { id, data, events, at } = write.linked;
+    parts.push(sql`l as (update requests set data = data || ${json(data)}::jsonb, version = version + 1, updated_at = ${at.toISOString()}::timestamptz where id = ${id} and exists (select 1 from w) returning id)`);
+    if (events.length > 0) {
+      const rows = events.map((e) => columnsOf(requestEvents, { ...e, requestId: null, data: e.data ?? {} }));
+      parts.push(sql`le as (insert into request_events (request_id, event, from_state, to_state, actor, data, at)
+        select l.id, x.event, x.from_state, x.to_state, x.actor, x.data, x.at from l, jsonb_populate_recordset(null::request_events, ${json(rows)}::jsonb) with ordinality as x
+        order by x.ordinality)`);
+    }
+  }
   const result = await db.execute<{ written: number }>(sql`with ${sql.join(parts, sql`, `)} select (select count(*) from w)::int as written`);
   const rows = (result as unknown as { rows?: { written: number }[] }).rows ?? (result as unknown as { written: number }[]);
   return Number(rows[0]?.written ?? 0) > 0;
@@ -94,6 +110,8 @@ function assignments(changes: RequestChanges, at: Date): SQL {
   if (changes.needsAttention !== undefined) set.push(sql`needs_attention = ${changes.needsAttention}`);
   if (changes.supplyingAgencyId !== undefined) set.push(sql`supplying_agency_id = ${changes.supplyingAgencyId}`);
   if (changes.supplyingAgencyRequestId !== undefined) set.push(sql`supplying_agency_request_id = ${changes.supplyingAgencyRequestId}`);
+  if (changes.requestingAgencyRequestId !== undefined) set.push(sql`requesting_agency_request_id = ${changes.requestingAgencyRequestId}`);
+  if (changes.serviceType !== undefined) set.push(sql`service_type = ${changes.serviceType}`);
   return sql.join(set, sql`, `);
 }
 

@@ -41,6 +41,24 @@ export async function findRequestByTransaction(
   return row && decodeRequest(row);
 }
 
+/** The request whose transaction had this id before a retry renamed it (`lifecycle.earlierRequestIds`). */
+export async function findRequestByEarlierId(
+  db: Db,
+  key: { role: RequestRow['role']; requestingAgencyId: string; requestingAgencyRequestId: string },
+): Promise<RequestRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(requests)
+    .where(
+      and(
+        eq(requests.role, key.role),
+        eq(requests.requestingAgencyId, key.requestingAgencyId),
+        sql`${requests.data}->'lifecycle'->'earlierRequestIds' @> ${JSON.stringify([key.requestingAgencyRequestId])}::jsonb`,
+      ),
+    );
+  return row && decodeRequest(row);
+}
+
 /** A supplier-side request: our library, the requesting agency, and the requester's id. */
 export async function findSupplierRequest(db: Db, supplyingAgencyId: string, requestingAgencyId: string, requestingAgencyRequestId: string): Promise<RequestRow | undefined> {
   const [row] = await db
@@ -57,7 +75,7 @@ export async function findSupplierRequest(db: Db, supplyingAgencyId: string, req
   return row && decodeRequest(row);
 }
 
-export type RequestChanges = Partial<Pick<RequestRow, 'state' | 'needsAttention' | 'supplyingAgencyId' | 'supplyingAgencyRequestId'>> & { readonly data?: RequestDataInput };
+export type RequestChanges = Partial<Pick<RequestRow, 'state' | 'needsAttention' | 'supplyingAgencyId' | 'supplyingAgencyRequestId' | 'requestingAgencyRequestId' | 'serviceType'>> & { readonly data?: RequestDataInput };
 
 /** `data` as the column holds it (the decoded value, written back whole). */
 const stored = (data: RequestDataInput): Record<string, unknown> => data;

@@ -36,7 +36,11 @@ export const requestSchema = z
     needsAttention: z.boolean(),
     createdAt: instant,
     updatedAt: instant,
-    data: z.record(z.string(), z.unknown()).meta({ description: 'bibliographic, patron, pickupLocation, neededBy, source, lifecycle (rota, dueDate, loanConditions, ...)' }),
+    data: z.record(z.string(), z.unknown()).meta({
+      description:
+        'bibliographic, patron, pickupLocation, neededBy, billing (maxCost), source, lifecycle (rota, dueDate, loanConditions, retryOffer: a RetryPossible offer waiting for staff or made by them, retryAt: when a scheduled retry goes out, earlierRequestIds: the ids before each retry, ...); ' +
+        'a lending request a Retry made has retryOf (the request it retries), the one it retries has retriedAs',
+    }),
     actions: z.array(z.string()).meta({ description: 'Staff actions the request offers now' }),
   })
   .meta({ id: 'Request' });

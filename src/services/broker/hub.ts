@@ -36,7 +36,7 @@ import type { LibraryRow } from '../../store/libraries';
 import type { BrokerData } from '../../store/request-data';
 import { requestDataFromIso, symbolOf } from '../iso18626/mapping';
 import { Iso18626Refusal } from '../iso18626/refusal';
-import { DEFAULT_ROUTING, prepareNew, type LifecycleDeps, type Prepared } from '../pipeline/pipeline';
+import { contextFor, DEFAULT_ROUTING, prepare, prepareNew, type LifecycleDeps, type Prepared } from '../pipeline/pipeline';
 import { routeRequest } from '../borrowing/routing';
 import type { BrokerSettings } from './settings';
 
@@ -51,6 +51,7 @@ import type { BrokerSettings } from './settings';
 export async function prepareBrokeredRequest(deps: LifecycleDeps, library: LibraryRow, settings: BrokerSettings, message: Request, at: Date, recheck: boolean): Promise<Prepared> {
   const requester = symbolOf(message.header.requestingAgencyId);
   const requestId = message.header.requestingAgencyRequestId;
+  if (message.serviceInfo?.requestType === 'Retry') return prepareBrokeredRetry(deps, library, message, at);
   if (recheck && (await findBrokerTransactions(deps.db, { libraryId: library.id, requestingAgencyRequestId: requestId })).length > 0) {
     throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: a request with id ${requestId} already exists`);
   }
@@ -86,6 +87,40 @@ export async function prepareBrokeredRequest(deps: LifecycleDeps, library: Libra
     { event: 'request_received', actor: `partner:${requester}`, decision: start },
     [],
     { at, library, supplierTimeoutMs: deps.supplierTimeoutMs },
+  );
+}
+
+/**
+ * The requester takes up a retry offer the hub relayed: its Retry names the transaction
+ * (requestingAgencyPreviousRequestId), which takes the new id and asks the same supplier again
+ * with what the Retry now asks for. It is not a new brokered request.
+ */
+async function prepareBrokeredRetry(deps: LifecycleDeps, library: LibraryRow, message: Request, at: Date): Promise<Prepared> {
+  const path = 'serviceInfo.requestingAgencyPreviousRequestId';
+  const requester = symbolOf(message.header.requestingAgencyId);
+  const requestId = message.header.requestingAgencyRequestId;
+  const previousId = message.serviceInfo?.requestingAgencyPreviousRequestId?.trim() ?? '';
+  if (previousId === '') throw new Iso18626Refusal('UnrecognisedDataValue', `${path}: a Retry must name the request it retries`);
+  const [transaction] = await findBrokerTransactions(deps.db, { libraryId: library.id, requestingAgencyId: requester, requestingAgencyRequestId: previousId });
+  if (!transaction) throw new Iso18626Refusal('UnrecognisedDataValue', `${path}: ${library.symbol} brokers no request ${previousId} of ${requester}`);
+  if (transaction.state !== 'retry_offered') {
+    throw new Iso18626Refusal('UnrecognisedDataValue', `${path}: request ${previousId}'s last status was ${transaction.data.lifecycle.lastStatus ?? 'none'}, not RetryPossible`);
+  }
+  if ((await findBrokerTransactions(deps.db, { libraryId: library.id, requestingAgencyRequestId: requestId })).length > 0) {
+    throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: a request with id ${requestId} already exists`);
+  }
+  const ctx = await contextFor(deps, transaction);
+  // What the requester asks for now (an edition, a price it will pay, a date) replaces what it asked before.
+  const asked = requestDataFromIso(message);
+  const serviceType = message.serviceInfo?.serviceType;
+  return prepare(
+    transaction,
+    {
+      input: { role: 'broker', event: { type: 'retry_request', requestingAgencyRequestId: requestId, ...(serviceType ? { serviceType } : {}) } },
+      actor: `partner:${requester}`,
+      learned: { data: (data) => ({ ...data, ...asked }) },
+    },
+    { ...ctx, at },
   );
 }
 

@@ -17,7 +17,7 @@ import { requesterMessageEvent, supplierMessageEvent } from '../../domain/inboun
 import { findBrokerTransactions } from '../../store/broker-requests';
 import type { Db } from '../../store/db';
 import type { LibraryRow } from '../../store/libraries';
-import { findRequestByTransaction, findSupplierRequest, type RequestRow } from '../../store/requests';
+import { findRequestByEarlierId, findRequestByTransaction, findSupplierRequest, type RequestRow } from '../../store/requests';
 import { brokerSettingsOf } from '../broker/settings';
 import type { ServiceDeps } from '../deps';
 import type { AnyEvent, Learned } from '../pipeline/pipeline';
@@ -61,6 +61,11 @@ export async function correlate(deps: ServiceDeps, message: PartnerMessage, send
   }
   const rotaIndex = await senderPosition(deps, request, sender);
   if (rotaIndex < 0) throw new Iso18626Refusal('UnrecognisedDataValue', `header.supplyingAgencyId: ${sender} is not a supplier of request ${message.header.requestingAgencyRequestId}`);
+  const named = message.header.requestingAgencyRequestId;
+  if (request.role === 'requester' && named !== request.requestingAgencyRequestId) {
+    // About the transaction before a retry renamed it: noted, not applied.
+    return { request, input: { role: 'requester', event: { ...supplierMessageEvent(message, rotaIndex), earlierTransaction: named } } };
+  }
   const event = supplierMessageEvent(message, rotaIndex);
   const supplierRequestId = supplierRequestIdOf(message.header);
   // Only the current supplier's id is kept: a late message of an earlier one changes nothing.
@@ -75,7 +80,8 @@ export async function correlate(deps: ServiceDeps, message: PartnerMessage, send
 async function directRequest(db: Db, message: PartnerMessage, library: LibraryRow): Promise<RequestRow> {
   const requestId = message.header.requestingAgencyRequestId;
   if (message.kind === 'supplyingAgencyMessage') {
-    const request = await findRequestByTransaction(db, { role: 'requester', requestingAgencyId: library.symbol, requestingAgencyRequestId: requestId });
+    const key = { role: 'requester', requestingAgencyId: library.symbol, requestingAgencyRequestId: requestId } as const;
+    const request = (await findRequestByTransaction(db, key)) ?? (await findRequestByEarlierId(db, key));
     if (!request) throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: no request ${requestId} of ${library.symbol}`);
     return request;
   }

@@ -34,7 +34,7 @@ import { startSupplier } from '../../domain/supplier';
 import { IllegalTransition, type Lifecycle } from '../../domain/types';
 import { findMessageByDedupeKey, recordMessage, undecodableColumns } from '../../store/messages';
 import type { StateWrite } from '../../store/request-writes';
-import { findSupplierRequest } from '../../store/requests';
+import { findSupplierRequest, type RequestRow } from '../../store/requests';
 import { prepareBrokeredRequest } from '../broker/hub';
 import { brokerSettingsOf } from '../broker/settings';
 import { securityCodeAccepted } from '../directory/partner-auth';
@@ -170,11 +170,13 @@ async function prepareRequest(deps: LifecycleDeps, message: Request, at: Date, r
   if (recheck && (await findSupplierRequest(deps.db, library.symbol, requesterSymbol, message.header.requestingAgencyRequestId))) {
     throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyRequestId: a request with id ${message.header.requestingAgencyRequestId} already exists`);
   }
+  const retried = message.serviceInfo?.requestType === 'Retry' ? await retriedRequest(deps, library.symbol, requesterSymbol, message) : undefined;
   const serviceType = message.serviceInfo?.serviceType ?? 'Loan';
   const lifecycle: Lifecycle = { serviceType };
-  const start = startSupplier(lifecycle);
+  const started = startSupplier(lifecycle);
   const id = deps.newId();
-  return prepareNew(
+  const start = retried ? { ...started, note: `${started.note ?? ''}: a Retry of request ${retried.requestingAgencyRequestId} (${retried.id}), after our retry offer` } : started;
+  const prepared = prepareNew(
     {
       id,
       libraryId: library.id,
@@ -188,6 +190,7 @@ async function prepareRequest(deps: LifecycleDeps, message: Request, at: Date, r
       supplyingAgencyRequestId: id,
       data: {
         ...requestDataFromIso(message),
+        ...(retried ? { retryOf: retried.id } : {}),
         lifecycle,
       },
     },
@@ -195,6 +198,27 @@ async function prepareRequest(deps: LifecycleDeps, message: Request, at: Date, r
     [{ event: 'validate', actor: 'system', input: { role: 'supplier', event: { type: 'validate' } } }],
     { at, library, supplierTimeoutMs: deps.supplierTimeoutMs },
   );
+  if (!retried) return prepared;
+  // The previous transaction's timeline links to the new one, in the same write.
+  const remark = { event: 'retried', fromState: retried.state, toState: retried.state, actor: `partner:${requesterSymbol}`, data: { note: `the requester took up our retry offer: request ${message.header.requestingAgencyRequestId} (${id})`, retriedAs: id }, at };
+  return { ...prepared, write: { ...prepared.write, linked: { id: retried.id, data: { retriedAs: id }, events: [remark], at } } };
+}
+
+/**
+ * The request a Retry names (serviceInfo.requestingAgencyPreviousRequestId): one of ours from the
+ * same requester, whose last status was RetryPossible and that was not retried already
+ * (crosslink refuses the same way). Anything else is refused, naming why.
+ */
+async function retriedRequest(deps: LifecycleDeps, supplier: string, requester: string, message: Request): Promise<RequestRow> {
+  const path = 'serviceInfo.requestingAgencyPreviousRequestId';
+  const previousId = message.serviceInfo?.requestingAgencyPreviousRequestId?.trim() ?? '';
+  if (previousId === '') throw new Iso18626Refusal('UnrecognisedDataValue', `${path}: a Retry must name the request it retries`);
+  const previous = await findSupplierRequest(deps.db, supplier, requester, previousId);
+  if (!previous) throw new Iso18626Refusal('UnrecognisedDataValue', `${path}: ${supplier} has no request ${previousId} from ${requester}`);
+  const last = previous.data.lifecycle.lastStatus;
+  if (previous.state !== 'retry_offered' || last !== 'RetryPossible') throw new Iso18626Refusal('UnrecognisedDataValue', `${path}: request ${previousId}'s last status was ${last ?? 'none'}, not RetryPossible`);
+  if (previous.data.retriedAs) throw new Iso18626Refusal('UnrecognisedDataValue', `${path}: request ${previousId} was retried already`);
+  return previous;
 }
 
 /** A supplyingAgencyMessage or requestingAgencyMessage: its request, decided through the pipeline. */

@@ -6,6 +6,7 @@
 import type { AgencyId, BibliographicInfo, Header, InboundMessage, Request } from '../../../protocols/iso18626';
 import { dateToDateTime } from '../../../protocols/iso18626';
 import { canonicalSymbol, symbolParts } from '../../domain/symbols';
+import type { Costs } from '../../domain/types';
 import type { BrokerData, RequestDataInput, StoredBibliographic } from '../../store/request-data';
 import type { RequestRow } from '../../store/requests';
 import type { SendPayload } from '../../jobs';
@@ -53,6 +54,7 @@ export function requestDataFromIso(message: Request): Omit<RequestDataInput, 'li
     ...(message.patronInfo?.patronId ? { patron: { id: message.patronInfo.patronId } } : {}),
     ...(message.serviceInfo?.needBeforeDate ? { neededBy: message.serviceInfo.needBeforeDate.slice(0, 10) } : {}),
     ...(message.serviceInfo?.note ? { note: message.serviceInfo.note } : {}),
+    ...(message.billingInfo?.maximumCosts ? { billing: { maxCost: { monetaryValue: message.billingInfo.maximumCosts.monetaryValue, currencyCode: message.billingInfo.maximumCosts.currencyCode.value } } } : {}),
     ...(message.requestingAgencyInfo?.name ? { requestingAgencyName: message.requestingAgencyInfo.name } : {}),
   };
 }
@@ -117,15 +119,18 @@ export function outboundMessage(request: RequestRow, payload: SendPayload, ctx: 
         bibliographicInfo,
         publicationInfo,
         serviceInfo: defined({
-          requestType: 'New' as const,
+          requestType: message.retryOf === undefined ? ('New' as const) : ('Retry' as const),
+          // A Retry names the transaction the supplier offered it for (ISO 18626 RetryPossible).
+          requestingAgencyPreviousRequestId: message.retryOf,
           serviceType: request.serviceType,
           needBeforeDate: data.neededBy ? `${data.neededBy.slice(0, 10)}T23:59:59Z` : undefined,
-          note: data.note,
+          note: message.note ?? data.note,
         }),
         supplierInfo: entry && (entry.localId || entry.callNumber) ? [defined({ supplierCode: agencyId(entry.symbol), supplierDescription: entry.localId, callNumber: entry.callNumber })] : undefined,
         requestingAgencyInfo: requesterName(request, ctx) ? { name: requesterName(request, ctx)! } : undefined,
         // The patron's id only: name and address stay with the library that knows the patron.
         patronInfo: data.patron ? { patronId: data.patron.id } : undefined,
+        billingInfo: data.billing?.maxCost ? { maximumCosts: costsToIso(data.billing.maxCost) } : undefined,
       });
     }
     case 'requestingAgencyMessage':
@@ -140,6 +145,9 @@ export function outboundMessage(request: RequestRow, payload: SendPayload, ctx: 
           note: sides.supplierNote ? namingSupplier(sides.supplierNote, message.note) : message.note,
           reasonUnfilled: message.reasonUnfilled ? { value: message.reasonUnfilled } : undefined,
           reasonRetry: message.reasonRetry ? { value: message.reasonRetry } : undefined,
+          offeredCosts: message.offeredCosts ? costsToIso(message.offeredCosts) : undefined,
+          retryAfter: message.retryAfter ? dateToDateTime(new Date(message.retryAfter)) : undefined,
+          retryBefore: message.retryBefore ? dateToDateTime(new Date(message.retryBefore)) : undefined,
         }),
         statusInfo: defined({ status: message.status, dueDate: message.dueDate ? dateToDateTime(new Date(message.dueDate)) : undefined, lastChange: at }),
         deliveryInfo: message.delivered
@@ -147,6 +155,10 @@ export function outboundMessage(request: RequestRow, payload: SendPayload, ctx: 
           : undefined,
       });
   }
+}
+
+function costsToIso(costs: Costs): { monetaryValue: string; currencyCode: { value: string } } {
+  return { monetaryValue: costs.monetaryValue, currencyCode: { value: costs.currencyCode } };
 }
 
 interface Sides {

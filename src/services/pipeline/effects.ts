@@ -7,7 +7,7 @@
  */
 import type { BrokerSend } from '../../domain/broker';
 import type { Effect, Lifecycle } from '../../domain/types';
-import { JOBS, outboxJob } from '../../jobs';
+import { JOBS, outboxJob, TIMER_JOBS } from '../../jobs';
 import type { LibraryRow } from '../../store/libraries';
 import type { OutboxEffect } from '../../store/outbox';
 import type { RequestRow } from '../../store/requests';
@@ -22,7 +22,7 @@ export function outboxRowsFor(
   request: RequestRow,
   lifecycle: Lifecycle,
   effects: readonly Effect[],
-  ctx: { readonly at: Date; readonly library: LibraryRow | undefined },
+  ctx: { readonly at: Date; readonly library: LibraryRow | undefined; readonly requestingAgencyRequestId: string },
 ): { rows: OutboxEffect[]; skipped: SkippedEffect[] } {
   const rows: OutboxEffect[] = [];
   const skipped: SkippedEffect[] = [];
@@ -35,7 +35,8 @@ export function outboxRowsFor(
         break;
       }
       case 'timer':
-        rows.push(outboxJob(JOBS.supplierAnswer, { rotaIndex: effect.rotaIndex }, { requestId: request.id, notBefore: new Date(ctx.at.getTime() + effect.afterMs) }));
+        // The timer names the transaction it was set for: a retry renames it, and the old timers go stale.
+        rows.push(outboxJob(TIMER_JOBS[effect.timer], { rotaIndex: effect.rotaIndex, requestId: ctx.requestingAgencyRequestId }, { requestId: request.id, notBefore: new Date(ctx.at.getTime() + effect.afterMs) }));
         break;
       case 'ncip': {
         const why = ncipSkipReason(ctx.library, effect.call);

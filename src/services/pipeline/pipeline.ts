@@ -95,12 +95,13 @@ export async function contextFor(deps: LifecycleDeps, request: Pick<RequestRow, 
 // decide
 
 /** Runs the machine of the request's role; throws IllegalTransition when the state does not accept the event. */
-export function decide(request: Pick<RequestRow, 'role' | 'state' | 'data'>, input: AnyEvent, ctx: Context): Decision<string> {
+export function decide(request: Pick<RequestRow, 'role' | 'state' | 'data' | 'requestingAgencyRequestId'>, input: AnyEvent, ctx: Context): Decision<string> {
   if (input.role !== request.role) throw new Error(`a ${input.role} event cannot be applied to a ${request.role} request`);
   const lifecycle = request.data.lifecycle;
-  if (input.role === 'broker') return decideBroker({ lifecycle, state: request.state as BrokerState }, input.event, { at: ctx.at, supplierTimeoutMs: ctx.supplierTimeoutMs });
+  const { requestingAgencyRequestId } = request;
+  if (input.role === 'broker') return decideBroker({ lifecycle, state: request.state as BrokerState, requestingAgencyRequestId }, input.event, { at: ctx.at, supplierTimeoutMs: ctx.supplierTimeoutMs });
   const ils = ilsStepsOf(ctx.library);
-  if (input.role === 'requester') return decideRequester({ lifecycle, state: request.state as RequesterState }, input.event, { at: ctx.at, supplierTimeoutMs: ctx.supplierTimeoutMs, ils });
+  if (input.role === 'requester') return decideRequester({ lifecycle, state: request.state as RequesterState, requestingAgencyRequestId }, input.event, { at: ctx.at, supplierTimeoutMs: ctx.supplierTimeoutMs, ils });
   return decideSupplier({ lifecycle, state: request.state as SupplierState }, input.event, { at: ctx.at, ils });
 }
 
@@ -149,7 +150,9 @@ function planWrite(request: RequestRow, decision: Decision<string>, meta: WriteM
   const lifecycle = applyChanges(request.data.lifecycle, decision.changes);
   const base = learned?.data ? learned.data(request.data) : request.data;
   const data: RequestData = { ...base, lifecycle };
-  const { rows, skipped } = outboxRowsFor(request, lifecycle, decision.effects, { at: ctx.at, library: ctx.library });
+  // A retry renames the transaction (and may ask for another service type): the row's columns follow.
+  const renamed = decision.requestingAgencyRequestId ?? request.requestingAgencyRequestId;
+  const { rows, skipped } = outboxRowsFor(request, lifecycle, decision.effects, { at: ctx.at, library: ctx.library, requestingAgencyRequestId: renamed });
   // Staff acting on a request is staff having looked at it; an error state always needs them.
   const needsAttention = decision.state === 'error' || (meta.staff ? false : request.needsAttention);
   const columns = {
@@ -157,6 +160,8 @@ function planWrite(request: RequestRow, decision: Decision<string>, meta: WriteM
     data,
     needsAttention,
     ...(supplierChanged ? { supplyingAgencyId: learned!.supplier!.symbol, supplyingAgencyRequestId: learned!.supplier!.requestId } : {}),
+    ...(renamed !== request.requestingAgencyRequestId ? { requestingAgencyRequestId: renamed } : {}),
+    ...(lifecycle.serviceType !== request.serviceType ? { serviceType: lifecycle.serviceType } : {}),
   };
   return {
     after: { ...request, ...columns, version: request.version + 1, updatedAt: ctx.at },
@@ -209,7 +214,7 @@ export function prepareNew(row: NewRequestRow & { readonly data: RequestData }, 
     if (step > 0) decision = decide(current, then[step - 1]!.input, ctx);
     const meta = step === 0 ? start : then[step - 1]!;
     const lifecycle = applyChanges(current.data.lifecycle, decision.changes);
-    const { rows, skipped } = outboxRowsFor(current, lifecycle, decision.effects, { at: ctx.at, library: ctx.library });
+    const { rows, skipped } = outboxRowsFor(current, lifecycle, decision.effects, { at: ctx.at, library: ctx.library, requestingAgencyRequestId: current.requestingAgencyRequestId });
     events.push(auditEvent(fromState, decision, meta, ctx.at, skipped));
     outbox.push(...rows);
     current = { ...current, state: decision.state, data: { ...current.data, lifecycle }, needsAttention: decision.state === 'error' };

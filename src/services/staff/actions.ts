@@ -8,12 +8,45 @@ import { requesterActions, REQUESTER_STAFF_ACTIONS, type RequesterState } from '
 import { supplierActions, SUPPLIER_STAFF_ACTIONS, type SupplierState } from '../../domain/supplier';
 import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition } from '../../domain/types';
+import type { RequestData } from '../../store/request-data';
 import type { RequestRow } from '../../store/requests';
 import { Conflict, ValidationFailed } from '../errors';
 import { changeRequest, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';
 
 const note = z.string().trim().min(1).max(2000).optional();
 const dueDate = z.iso.datetime({ offset: true, error: 'must be a date and time such as 2027-01-31T23:59:59Z' });
+/** ISO 18626 type_costs: a decimal amount and an ISO 4217 currency code. */
+const costs = z
+  .object({
+    monetaryValue: z.union([z.number().nonnegative().transform(String), z.string().trim().regex(/^\d+(\.\d+)?$/, 'must be a decimal amount such as 25.00')]),
+    currencyCode: z.string().trim().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
+  })
+  .strict();
+const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be a date (2027-01-31) or a date and time (2027-01-31T12:00:00Z)' });
+
+/** offer_retry: RetryPossible with reasonRetry (the standard codes or an open value), the window, a price, conditions. */
+const offerRetry = z
+  .object({
+    note,
+    reason: z.string().trim().min(1).max(200).meta({ description: 'reasonRetry: CostExceedsMaxCost, OnLoan, LoanCondition, NotFoundAsCited, or an open value' }),
+    retryAfter: dateOrDateTime.optional(),
+    retryBefore: dateOrDateTime.optional(),
+    offeredCosts: costs.optional(),
+    loanConditions: z.array(z.string().trim().min(1)).min(1).optional(),
+  })
+  .strict()
+  .refine((p) => p.retryAfter === undefined || p.retryBefore === undefined || Date.parse(p.retryBefore) > Date.parse(p.retryAfter), { path: ['retryBefore'], message: 'must come after retryAfter' });
+
+/** accept_retry: what the Retry asks for differently; the edits are kept in the request's data. */
+const acceptRetry = z
+  .object({
+    note,
+    maxCost: costs.optional().meta({ description: 'The most the library pays now (billingInfo maximumCosts)' }),
+    edition: z.string().trim().min(1).max(200).optional(),
+    serviceType: z.enum(['Loan', 'Copy', 'CopyOrLoan']).optional(),
+    needBeforeDate: dateOrDateTime.optional().meta({ description: 'The date the patron needs it by (kept as the request’s neededBy)' }),
+  })
+  .strict();
 
 /** Parameters per action; actions not listed take only an optional note. */
 const PARAMETERS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
@@ -22,6 +55,8 @@ const PARAMETERS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> =
   approve_renewal: z.object({ note, dueDate }).strict(),
   add_conditions: z.object({ note, conditions: z.array(z.string().trim().min(1)).min(1) }).strict(),
   cannot_supply: z.object({ note, reason: z.string().trim().min(1) }).strict(),
+  offer_retry: offerRetry,
+  accept_retry: acceptRetry,
   send: z.object({ note, rota: z.array(z.object({ symbol: z.string().trim().min(3), localId: z.string().optional(), callNumber: z.string().optional() }).strict()).min(1).optional() }).strict(),
 };
 const NOTE_ONLY = z.object({ note }).strict();
@@ -51,9 +86,27 @@ export function staffEvent(request: Pick<RequestRow, 'role'>, input: Pick<Action
   if (!parsed.success) throw new ValidationFailed(parsed.error.issues.map((i) => ({ path: ['params', ...i.path].join('.'), message: i.message })));
   const params: Record<string, unknown> = { ...parsed.data };
   if (Array.isArray(params.rota)) params.rota = (params.rota as { symbol: string }[]).map((e) => ({ ...e, symbol: canonicalSymbol(e.symbol) }));
+  // The retry's edits are request data (retryEdits), not the machine's business.
+  if (input.action === 'accept_retry') for (const key of ['maxCost', 'edition', 'needBeforeDate']) delete params[key];
   const event = { type: 'staff', action: input.action, ...params };
   // The parameters were checked against the action's schema above, which is the event's shape.
   return (request.role === 'supplier' ? { role: 'supplier', event } : { role: 'requester', event }) as AnyEvent;
+}
+
+/**
+ * What staff changed taking up a retry offer, kept in the request (the Retry is built from it):
+ * the edition wanted, the most the library pays, the date the patron needs it by. The service
+ * type is the machine's (lifecycle.serviceType).
+ */
+function retryEdits(params: z.output<typeof acceptRetry> | undefined): ((data: RequestData) => RequestData) | undefined {
+  if (!params || (params.edition === undefined && params.maxCost === undefined && params.needBeforeDate === undefined)) return undefined;
+  const { edition, maxCost, needBeforeDate } = params;
+  return (data) => ({
+    ...data,
+    ...(edition !== undefined ? { bibliographic: { ...data.bibliographic, edition } } : {}),
+    ...(maxCost !== undefined ? { billing: { ...data.billing, maxCost } } : {}),
+    ...(needBeforeDate !== undefined ? { neededBy: needBeforeDate.slice(0, 10) } : {}),
+  });
 }
 
 /**
@@ -66,8 +119,9 @@ export async function performStaffAction(deps: LifecycleDeps, requestId: string,
     seen = request;
     return staffEvent(request, input);
   };
+  const edits = input.action === 'accept_retry' ? retryEdits(acceptRetry.safeParse(input.params ?? {}).data) : undefined;
   try {
-    const applied = await changeRequest(deps, requestId, { input: event, actor, staff: true }, input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {});
+    const applied = await changeRequest(deps, requestId, { input: event, actor, staff: true, ...(edits ? { learned: { data: edits } } : {}) }, input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {});
     return applied.request;
   } catch (err) {
     if (err instanceof IllegalTransition && seen) {

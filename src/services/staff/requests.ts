@@ -24,7 +24,16 @@ export const staffBorrowingRequestSchema = newBorrowingRequestSchema.extend({
 export const staffActionSchema = z
   .object({
     action: z.string().trim().min(1).meta({ description: 'One of the request’s `actions`', example: 'mark_received' }),
-    params: z.record(z.string(), z.unknown()).optional().meta({ description: 'Action parameters: `note` for any action; `dueDate` for ship and approve_renewal; `conditions` for add_conditions; `reason` for cannot_supply; `rota` for send' }),
+    params: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({
+        description:
+          'Action parameters: `note` for any action; `dueDate` for ship and approve_renewal; `conditions` for add_conditions; `reason` for cannot_supply; `rota` for send; ' +
+          'for offer_retry `reason` (reasonRetry: CostExceedsMaxCost, OnLoan, LoanCondition, NotFoundAsCited, or an open value), `retryAfter`, `retryBefore` (dates or date-times, before after after, not past), `offeredCosts` {monetaryValue, currencyCode}, `loanConditions`; ' +
+          'for accept_retry `maxCost` {monetaryValue, currencyCode}, `edition`, `serviceType`, `needBeforeDate` (kept in the request and sent in the Retry); decline_retry takes a note',
+        example: { reason: 'OnLoan', retryAfter: '2027-01-10', retryBefore: '2027-02-01' },
+      }),
     version: z.number().int().positive().meta({ description: 'The request version the action is based on (optimistic lock)' }),
   })
   .strict();

@@ -18,6 +18,7 @@ export const AT: Record<BrokerState, Lifecycle> = {
   will_supply: { ...base, lastStatus: 'WillSupply' },
   conditional: { ...base, lastStatus: 'WillSupply', loanConditions: ['LibraryUseOnly'] },
   cancel_pending: { ...base, lastStatus: 'WillSupply', resumeState: 'will_supply' },
+  retry_offered: { ...base, lastStatus: 'RetryPossible', retryOffer: { reason: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z', supplier: 'ISIL:S2', at: '2026-09-01T09:00:00.000Z' } },
   shipped: loaned,
   returned: loaned,
   complete: { ...loaned, lastStatus: 'LoanCompleted' },

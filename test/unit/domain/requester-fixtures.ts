@@ -29,6 +29,12 @@ export const AT: Record<RequesterState, Lifecycle> = {
   will_supply: { ...sent, lastStatus: 'WillSupply' },
   conditional: { ...sent, lastStatus: 'WillSupply', loanConditions: ['LibraryUseOnly'] },
   cancel_pending: { ...sent, lastStatus: 'WillSupply', resumeState: 'will_supply' },
+  retry_offered: { ...sent, lastStatus: 'RetryPossible', retryOffer: { reason: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z', supplier: 'ISIL:DK-A', at: '2026-09-01T09:00:00.000Z' } },
+  retry_scheduled: {
+    ...sent,
+    retryOffer: { reason: 'OnLoan', retryAfter: '2026-09-05T00:00:00Z', supplier: 'ISIL:DK-A', at: '2026-09-01T09:00:00.000Z' },
+    retryAt: '2026-09-05T00:00:00Z',
+  },
   shipped: loaned,
   received: loaned,
   checked_out: loaned,
@@ -67,6 +73,8 @@ export const EVENTS: Record<string, RequesterEvent> = {
 };
 
 export const request = (rotaIndex: number): Effect => ({ kind: 'send', message: { kind: 'request', rotaIndex } });
+/** A Retry of the transaction that had id `retryOf`. */
+export const retryRequest = (rotaIndex: number, retryOf: string): Effect => ({ kind: 'send', message: { kind: 'request', rotaIndex, retryOf } });
 export const timer = (rotaIndex: number): Effect => ({ kind: 'timer', timer: 'supplier_answer', afterMs: 3 * DAY, rotaIndex });
 export const ram = (action: RequesterAction, note?: string): Effect => ({ kind: 'send', message: note ? { kind: 'requestingAgencyMessage', action, note } : { kind: 'requestingAgencyMessage', action } });
 export const notice = (n: PatronNotice): Effect => ({ kind: 'notify', notice: n });

@@ -7,7 +7,7 @@ import { decideRequester, isNoChange, REQUESTER_STATE_NAMES, REQUESTER_STATES, R
 import type { RequesterState } from '../../../src/domain/requester';
 import { IllegalTransition } from '../../../src/domain/types';
 import type { Effect, Lifecycle } from '../../../src/domain/types';
-import { AT, call, ctx, DUE, EVENTS, NEW_DUE, notice, ram, request, ROTA, timer, withdraw } from './requester-fixtures';
+import { AT, call, ctx, DUE, EVENTS, NEW_DUE, notice, ram, request, retryRequest, ROTA, timer, withdraw } from './requester-fixtures';
 
 type Row = [RequesterState, string, RequesterState, Partial<Lifecycle>, Effect[]];
 
@@ -33,7 +33,7 @@ const MOVES: Row[] = [
   ['sent_to_supplier', 'StatusChange ExpectToSupply', 'expect_to_supply', { lastStatus: 'ExpectToSupply' }, []],
   ['sent_to_supplier', 'StatusChange WillSupply', 'will_supply', { lastStatus: 'WillSupply' }, []],
   ['sent_to_supplier', 'StatusChange Loaned', 'shipped', { lastStatus: 'Loaned', dueDate: DUE }, [notice('shipped')]],
-  ['sent_to_supplier', 'StatusChange RetryPossible', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [request(1), timer(1)]],
+  ['sent_to_supplier', 'StatusChange RetryPossible', 'retry_offered', { lastStatus: 'RetryPossible', retryOffer: { reason: 'not given', supplier: 'ISIL:DK-A', at: '2026-09-01T10:00:00.000Z' } }, []],
   ['sent_to_supplier', 'StatusChange Unfilled', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [request(1), timer(1)]],
   ['sent_to_supplier', 'StatusChange Cancelled', 'cancelled', { lastStatus: 'Cancelled', reason: 'cancelled by the supplier' }, [notice('cancelled')]],
   ['sent_to_supplier', 'StatusChange WillSupply with conditions', 'conditional', { lastStatus: 'WillSupply', loanConditions: ['LibraryUseOnly'] }, []],
@@ -43,7 +43,7 @@ const MOVES: Row[] = [
   // expect to supply
   ['expect_to_supply', 'StatusChange WillSupply', 'will_supply', { lastStatus: 'WillSupply' }, []],
   ['expect_to_supply', 'StatusChange Loaned', 'shipped', { lastStatus: 'Loaned', dueDate: DUE }, [notice('shipped')]],
-  ['expect_to_supply', 'StatusChange RetryPossible', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [request(1), timer(1)]],
+  ['expect_to_supply', 'StatusChange RetryPossible', 'retry_offered', { lastStatus: 'RetryPossible', retryOffer: { reason: 'not given', supplier: 'ISIL:DK-A', at: '2026-09-01T10:00:00.000Z' } }, []],
   ['expect_to_supply', 'StatusChange Unfilled', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [request(1), timer(1)]],
   ['expect_to_supply', 'StatusChange Cancelled', 'cancelled', { lastStatus: 'Cancelled', reason: 'cancelled by the supplier' }, [notice('cancelled')]],
   ['expect_to_supply', 'StatusChange WillSupply with conditions', 'conditional', { lastStatus: 'WillSupply', loanConditions: ['LibraryUseOnly'] }, []],
@@ -53,7 +53,7 @@ const MOVES: Row[] = [
   ['expect_to_supply', 'staff close_manually', 'closed', {}, []],
   // will supply
   ['will_supply', 'StatusChange Loaned', 'shipped', { lastStatus: 'Loaned', dueDate: DUE }, [notice('shipped')]],
-  ['will_supply', 'StatusChange RetryPossible', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [request(1), timer(1)]],
+  ['will_supply', 'StatusChange RetryPossible', 'retry_offered', { lastStatus: 'RetryPossible', retryOffer: { reason: 'not given', supplier: 'ISIL:DK-A', at: '2026-09-01T10:00:00.000Z' } }, []],
   ['will_supply', 'StatusChange Unfilled', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [request(1), timer(1)]],
   ['will_supply', 'StatusChange Cancelled', 'cancelled', { lastStatus: 'Cancelled', reason: 'cancelled by the supplier' }, [notice('cancelled')]],
   ['will_supply', 'StatusChange WillSupply with conditions', 'conditional', { lastStatus: 'WillSupply', loanConditions: ['LibraryUseOnly'] }, []],
@@ -63,7 +63,7 @@ const MOVES: Row[] = [
   ['will_supply', 'staff close_manually', 'closed', {}, []],
   // conditional
   ['conditional', 'StatusChange Loaned', 'shipped', { lastStatus: 'Loaned', dueDate: DUE }, [notice('shipped')]],
-  ['conditional', 'StatusChange RetryPossible', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [request(1), timer(1)]],
+  ['conditional', 'StatusChange RetryPossible', 'retry_offered', { lastStatus: 'RetryPossible', retryOffer: { reason: 'not given', supplier: 'ISIL:DK-A', at: '2026-09-01T10:00:00.000Z' } }, []],
   ['conditional', 'StatusChange Unfilled', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [request(1), timer(1)]],
   ['conditional', 'StatusChange Cancelled', 'cancelled', { lastStatus: 'Cancelled', reason: 'cancelled by the supplier' }, [notice('cancelled')]],
   ['conditional', 'StatusChange Loaned with a new due date', 'shipped', { lastStatus: 'Loaned', dueDate: NEW_DUE }, [notice('shipped')]],
@@ -81,6 +81,15 @@ const MOVES: Row[] = [
   ['cancel_pending', 'CancelResponse Y', 'cancelled', { resumeState: undefined, lastStatus: 'Cancelled' }, [notice('cancelled')]],
   ['cancel_pending', 'CancelResponse N', 'will_supply', { resumeState: undefined }, []],
   ['cancel_pending', 'staff close_manually', 'closed', {}, []],
+  // retry offered (directly): staff take the offer up, decline it, or give up
+  ['retry_offered', 'staff accept_retry', 'sent_to_supplier', { retryOffer: undefined, retryAt: undefined, pendingNote: undefined, earlierRequestIds: ['REQ-1'], lastStatus: undefined, loanConditions: undefined }, [retryRequest(0, 'REQ-1'), timer(0)]],
+  ['retry_offered', 'staff decline_retry', 'sent_to_supplier', { retryOffer: undefined, retryAt: undefined, pendingNote: undefined, lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [request(1), timer(1)]],
+  ['retry_offered', 'staff cancel', 'cancelled', { retryAt: undefined }, [notice('cancelled')]],
+  ['retry_offered', 'staff close_manually', 'closed', {}, []],
+  // retry scheduled: staff accepted, the retry waits for the offer's retryAfter
+  ['retry_scheduled', 'staff decline_retry', 'sent_to_supplier', { retryOffer: undefined, retryAt: undefined, pendingNote: undefined, lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [request(1), timer(1)]],
+  ['retry_scheduled', 'staff cancel', 'cancelled', { retryAt: undefined }, [notice('cancelled')]],
+  ['retry_scheduled', 'staff close_manually', 'closed', {}, []],
   // shipped
   ['shipped', 'StatusChange Overdue', 'overdue', { resumeState: 'shipped', lastStatus: 'Overdue' }, [notice('overdue')]],
   ['shipped', 'StatusChange Recalled', 'recalled', { resumeState: 'shipped', lastStatus: 'Recalled' }, [notice('recalled')]],
@@ -160,6 +169,9 @@ const NOTHING_CHANGES: Record<RequesterState, string[]> = {
   will_supply: ['supplier_timeout', ...NOTES, 'StatusChange RequestReceived', 'StatusChange ExpectToSupply', 'StatusChange WillSupply'],
   conditional: ['supplier_timeout', ...NOTES, 'StatusChange RequestReceived', 'StatusChange ExpectToSupply', 'StatusChange WillSupply', 'StatusChange WillSupply with conditions'],
   cancel_pending: ['supplier_timeout', ...NOTES, 'Notification Unfilled', 'StatusChange RequestReceived', 'StatusChange ExpectToSupply', 'StatusChange WillSupply'],
+  // A direct supplier's transaction ended with its offer: its repeats and older news are only noted.
+  retry_offered: ['supplier_timeout', ...NOTES, 'Notification Unfilled', 'StatusChange RequestReceived', 'StatusChange ExpectToSupply', 'StatusChange WillSupply', 'StatusChange WillSupply with conditions', 'StatusChange RetryPossible'],
+  retry_scheduled: ['supplier_timeout', ...NOTES, 'Notification Unfilled'],
   shipped: ITEM_HERE,
   received: ITEM_HERE,
   checked_out: ITEM_HERE,
@@ -177,7 +189,7 @@ const NOTHING_CHANGES: Record<RequesterState, string[]> = {
 const decide = (state: RequesterState, event: string) => {
   const ev = EVENTS[event];
   if (!ev) throw new Error(`no event ${event} in the catalog`);
-  return decideRequester({ state, lifecycle: AT[state] }, ev, ctx);
+  return decideRequester({ state, lifecycle: AT[state], requestingAgencyRequestId: 'REQ-1' }, ev, ctx);
 };
 
 const legal = new Set([...MOVES.map(([s, e]) => `${s} | ${e}`), ...REQUESTER_STATE_NAMES.flatMap((s) => NOTHING_CHANGES[s].map((e) => `${s} | ${e}`))]);

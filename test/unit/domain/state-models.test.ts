@@ -41,6 +41,7 @@ function sams(key: (typeof SUPPLIER_MESSAGE_KEYS)[number]): SupplierMessage[] {
   if (key === 'sam:no-status') return [msg('StatusChange', undefined, { note: 'no status change' })];
   const status = key.slice('sam:'.length) as SupplierStatus;
   return [
+    ...(status === 'RetryPossible' ? [msg('StatusChange', status, { reasonRetry: 'OnLoan', retryAfter: '2026-09-10T00:00:00Z', retryBefore: '2026-09-20T00:00:00Z', offeredCosts: { monetaryValue: '25.00', currencyCode: 'EUR' } })] : []),
     msg('StatusChange', status),
     msg('RequestResponse', status, { dueDate: NEW_DUE }),
     msg('StatusChange', status, { loanConditions: ['LibraryUseOnly'] }),
@@ -51,6 +52,7 @@ function sams(key: (typeof SUPPLIER_MESSAGE_KEYS)[number]): SupplierMessage[] {
 const ramEvents = (action: RequesterAction): Extract<SupplierEvent, { type: 'requester_message' }>[] => [
   { type: 'requester_message', action },
   { type: 'requester_message', action, note: 'Loan conditions agreed', conditionsAgreed: true },
+  { type: 'requester_message', action, note: '#RetryDeclined# not at that price', retryDeclined: true },
 ];
 
 const samSamples = Object.fromEntries(SUPPLIER_MESSAGE_KEYS.map((k) => [k, sams(k)]));
@@ -62,9 +64,15 @@ const REQUESTER_SAMPLES: Record<RequesterEventKey, RequesterEvent[]> = {
   validate: [{ type: 'validate' }],
   validation_failed: [{ type: 'validation_failed', reason: 'patron blocked' }],
   request_refused: [{ type: 'request_refused', reason: 'ERROR' }, { type: 'request_refused', reason: 'ERROR', rotaIndex: 0 }],
-  supplier_timeout: [{ type: 'supplier_timeout', rotaIndex: 0 }, { type: 'supplier_timeout', rotaIndex: 1 }],
+  supplier_timeout: [{ type: 'supplier_timeout', rotaIndex: 0 }, { type: 'supplier_timeout', rotaIndex: 1 }, { type: 'supplier_timeout', rotaIndex: 0, requestId: 'REQ-0' }],
+  retry_expired: [{ type: 'retry_expired', rotaIndex: 0 }, { type: 'retry_expired', rotaIndex: 1 }, { type: 'retry_expired', rotaIndex: 0, requestId: 'REQ-0' }],
+  retry_due: [{ type: 'retry_due', rotaIndex: 0 }, { type: 'retry_due', rotaIndex: 1 }, { type: 'retry_due', rotaIndex: 0, requestId: 'REQ-0' }],
   ...(samSamples as Record<(typeof SUPPLIER_MESSAGE_KEYS)[number], RequesterEvent[]>),
   ...(Object.fromEntries(REQUESTER_STAFF_ACTIONS.map((a) => [`staff:${a}`, [{ type: 'staff', action: a }, { type: 'staff', action: a, rota: [{ symbol: 'ISIL:DK-C' }] }]])) as Record<`staff:${(typeof REQUESTER_STAFF_ACTIONS)[number]}`, RequesterEvent[]>),
+  'staff:accept_retry': [
+    { type: 'staff', action: 'accept_retry' },
+    { type: 'staff', action: 'accept_retry', serviceType: 'Copy', note: 'any edition will do' },
+  ],
 };
 
 const SUPPLIER_SAMPLES: Record<SupplierEventKey, SupplierEvent[]> = {
@@ -81,6 +89,13 @@ const SUPPLIER_SAMPLES: Record<SupplierEventKey, SupplierEvent[]> = {
     { type: 'staff', action: 'cannot_supply', reason: 'NotHeld' },
     { type: 'staff', action: 'cannot_supply', reason: ' ' },
   ],
+  'staff:offer_retry': [
+    { type: 'staff', action: 'offer_retry', reason: 'OnLoan' },
+    { type: 'staff', action: 'offer_retry', reason: 'CostExceedsMaxCost', retryAfter: '2026-09-10', retryBefore: '2026-09-20', offeredCosts: { monetaryValue: '25.00', currencyCode: 'EUR' }, loanConditions: ['LibraryUseOnly'] },
+    { type: 'staff', action: 'offer_retry', reason: ' ' },
+    { type: 'staff', action: 'offer_retry', reason: 'OnLoan', retryBefore: PAST },
+    { type: 'staff', action: 'offer_retry', reason: 'OnLoan', retryAfter: '2026-09-20', retryBefore: '2026-09-10' },
+  ],
   'staff:ship': [
     { type: 'staff', action: 'ship', dueDate: NEW_DUE, itemId: 'B-100' },
     { type: 'staff', action: 'ship', dueDate: NEW_DUE },
@@ -94,7 +109,9 @@ const SUPPLIER_SAMPLES: Record<SupplierEventKey, SupplierEvent[]> = {
 
 const BROKER_SAMPLES: Record<BrokerEventKey, BrokerEvent[]> = {
   request_refused: [{ type: 'request_refused', reason: 'ERROR' }, { type: 'request_refused', reason: 'ERROR', rotaIndex: 0 }],
-  supplier_timeout: [{ type: 'supplier_timeout', rotaIndex: 1 }, { type: 'supplier_timeout', rotaIndex: 2 }],
+  supplier_timeout: [{ type: 'supplier_timeout', rotaIndex: 1 }, { type: 'supplier_timeout', rotaIndex: 2 }, { type: 'supplier_timeout', rotaIndex: 1, requestId: 'REQ-0' }],
+  retry_expired: [{ type: 'retry_expired', rotaIndex: 1 }, { type: 'retry_expired', rotaIndex: 2 }, { type: 'retry_expired', rotaIndex: 1, requestId: 'REQ-0' }],
+  retry_request: [{ type: 'retry_request', requestingAgencyRequestId: 'REQ-1-R1' }, { type: 'retry_request', requestingAgencyRequestId: 'REQ-1-R1', serviceType: 'Copy' }],
   relay_refused: [
     { type: 'relay_refused', reason: 'ERROR', toward: 'requester' },
     { type: 'relay_refused', reason: 'ERROR', toward: 'supplier' },
@@ -114,6 +131,17 @@ const RESUME: Partial<Record<`${MachineName}/${string}`, readonly string[]>> = {
   'broker/cancel_pending': ['searching', 'expect_to_supply', 'will_supply', 'conditional'],
 };
 
+/** Other requests in the state: an offer waiting as it came, directly or through a broker hub. */
+const HUB_OFFER = { reason: 'OnLoan', supplier: 'ISIL:BROKER', at: '2026-09-01T09:00:00.000Z', throughHub: true };
+const VARIANTS: Partial<Record<`${MachineName}/${string}`, readonly Partial<Lifecycle>[]>> = {
+  'requester/retry_offered': [
+    {},
+    { retryOffer: { reason: 'OnLoan', retryAfter: '2026-09-05T00:00:00Z', supplier: 'ISIL:DK-A', at: '2026-09-01T09:00:00.000Z' } },
+    { retryOffer: HUB_OFFER, lastStatus: 'ExpectToSupply' },
+  ],
+  'requester/retry_scheduled': [{}, { retryOffer: { ...HUB_OFFER, retryAfter: '2026-09-05T00:00:00Z' }, lastStatus: 'ExpectToSupply' }],
+};
+
 /** The requests in `state` the samples meet: each service type, the current and the last rota supplier, each place to return to, with and without a last status. */
 function requestsIn(machine: MachineName, state: string, at: Lifecycle): Lifecycle[] {
   const rota = at.rota ?? [];
@@ -121,10 +149,12 @@ function requestsIn(machine: MachineName, state: string, at: Lifecycle): Lifecyc
   for (const serviceType of ['Loan', 'Copy', 'CopyOrLoan'] as const) {
     for (const rotaIndex of new Set([at.rotaIndex, rota.length - 1])) {
       for (const resumeState of RESUME[`${machine}/${state}`] ?? [at.resumeState]) {
-        for (const lastStatus of new Set([at.lastStatus, undefined])) {
-          const lc: Record<string, unknown> = { ...at, serviceType, rotaIndex, resumeState, lastStatus };
-          for (const k of Object.keys(lc)) if (lc[k] === undefined) delete lc[k];
-          out.push(lc as unknown as Lifecycle);
+        for (const variant of VARIANTS[`${machine}/${state}`] ?? [{}]) {
+          for (const lastStatus of new Set([variant.lastStatus ?? at.lastStatus, undefined])) {
+            const lc: Record<string, unknown> = { ...at, ...variant, serviceType, rotaIndex, resumeState, lastStatus };
+            for (const k of Object.keys(lc)) if (lc[k] === undefined) delete lc[k];
+            out.push(lc as unknown as Lifecycle);
+          }
         }
       }
     }
@@ -149,7 +179,8 @@ const CASES: Machine[] = [
     at: REQUESTER_AT,
     samples: REQUESTER_SAMPLES,
     contexts: [requesterCtx, { ...requesterCtx, ils: { lookupUser: true, checkOutItem: true } }],
-    decide: decideRequester as Machine['decide'],
+    // The transaction's id: a retry renames it, and timers set for another id are stale.
+    decide: ((current, event, ctx) => decideRequester({ ...current, requestingAgencyRequestId: 'REQ-1' } as never, event as never, ctx as never)) as Machine['decide'],
     keyOf: requesterEventKey as Machine['keyOf'],
   },
   {
@@ -160,7 +191,14 @@ const CASES: Machine[] = [
     decide: decideSupplier as Machine['decide'],
     keyOf: supplierEventKey as Machine['keyOf'],
   },
-  { name: 'broker', at: BROKER_AT, samples: BROKER_SAMPLES, contexts: [brokerCtx], decide: decideBroker as Machine['decide'], keyOf: brokerEventKey as Machine['keyOf'] },
+  {
+    name: 'broker',
+    at: BROKER_AT,
+    samples: BROKER_SAMPLES,
+    contexts: [brokerCtx],
+    decide: ((current, event, ctx) => decideBroker({ ...current, requestingAgencyRequestId: 'REQ-1' } as never, event as never, ctx as never)) as Machine['decide'],
+    keyOf: brokerEventKey as Machine['keyOf'],
+  },
 ];
 
 /** Where an event may lead from `state`: its declared targets; a late answer the requester takes as the status it carries. */

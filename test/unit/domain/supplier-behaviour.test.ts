@@ -47,8 +47,8 @@ describe('a supply request', () => {
   });
 
   it('offers ship for a loan and supply_copy for a copy', () => {
-    expect(supplierActions('received', { serviceType: 'Loan' })).toEqual(['will_supply', 'add_conditions', 'cannot_supply', 'ship']);
-    expect(supplierActions('received', { serviceType: 'Copy' })).toEqual(['will_supply', 'add_conditions', 'cannot_supply', 'supply_copy']);
+    expect(supplierActions('received', { serviceType: 'Loan' })).toEqual(['will_supply', 'add_conditions', 'cannot_supply', 'offer_retry', 'ship']);
+    expect(supplierActions('received', { serviceType: 'Copy' })).toEqual(['will_supply', 'add_conditions', 'cannot_supply', 'offer_retry', 'supply_copy']);
     expect(refusal(() => decideSupplier(at('will_supply', { serviceType: 'Copy' }), { type: 'staff', action: 'ship', dueDate: DUE }, ctx)).protocolError).toBeUndefined();
   });
 

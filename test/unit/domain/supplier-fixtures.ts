@@ -30,6 +30,7 @@ export const AT: Record<SupplierState, Lifecycle> = {
   complete: { ...loaned, lastStatus: 'LoanCompleted' },
   unfilled: { ...pre, lastStatus: 'Unfilled', reason: 'NotHeld' },
   cancelled: { ...pre, lastStatus: 'Cancelled' },
+  retry_offered: { ...pre, lastStatus: 'RetryPossible', retryOffer: { reason: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z', at: '2026-09-01T09:00:00.000Z' } },
 };
 
 export const ramEvent = (action: RequesterAction, more: { note?: string; conditionsAgreed?: boolean } = {}): SupplierEvent => ({ type: 'requester_message', action, ...more });
@@ -45,6 +46,7 @@ export const EVENTS: Record<string, SupplierEvent> = {
   'staff will_supply': { type: 'staff', action: 'will_supply' },
   'staff add_conditions': { type: 'staff', action: 'add_conditions', conditions: ['LibraryUseOnly'] },
   'staff cannot_supply': { type: 'staff', action: 'cannot_supply', reason: 'NotHeld' },
+  'staff offer_retry': { type: 'staff', action: 'offer_retry', reason: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z' },
   'staff mark_picked': { type: 'staff', action: 'mark_picked' },
   'staff ship': { type: 'staff', action: 'ship', dueDate: DUE },
   'staff supply_copy': { type: 'staff', action: 'supply_copy' },

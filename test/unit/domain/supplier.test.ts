@@ -21,6 +21,7 @@ const MOVES: Row[] = [
   ['received', 'staff will_supply', 'will_supply', { lastStatus: 'WillSupply' }, [sam({ reasonForMessage: 'RequestResponse', status: 'WillSupply' })]],
   ['received', 'staff add_conditions', 'conditional', { lastStatus: 'WillSupply', loanConditions: ['LibraryUseOnly'] }, [sam({ reasonForMessage: 'RequestResponse', status: 'WillSupply', loanConditions: ['LibraryUseOnly'] })]],
   ['received', 'staff cannot_supply', 'unfilled', { lastStatus: 'Unfilled', reason: 'NotHeld' }, [sam({ reasonForMessage: 'RequestResponse', status: 'Unfilled', reasonUnfilled: 'NotHeld' })]],
+  ['received', 'staff offer_retry', 'retry_offered', { lastStatus: 'RetryPossible', retryOffer: { reason: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z', at: '2026-09-01T10:00:00.000Z' }, pendingNote: undefined }, [sam({ reasonForMessage: 'RequestResponse', status: 'RetryPossible', reasonRetry: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z' })]],
   ['received', 'staff ship', 'shipped', { lastStatus: 'Loaned', dueDate: DUE }, [call('CheckOutItem'), sam({ reasonForMessage: 'RequestResponse', status: 'Loaned', dueDate: DUE, delivered: true })]],
   ['received', 'staff supply_copy', 'complete', { lastStatus: 'CopyCompleted' }, [sam({ reasonForMessage: 'RequestResponse', status: 'CopyCompleted', delivered: true })]],
   // validated
@@ -29,6 +30,7 @@ const MOVES: Row[] = [
   ['validated', 'staff will_supply', 'will_supply', { lastStatus: 'WillSupply' }, [sam({ reasonForMessage: 'RequestResponse', status: 'WillSupply' })]],
   ['validated', 'staff add_conditions', 'conditional', { lastStatus: 'WillSupply', loanConditions: ['LibraryUseOnly'] }, [sam({ reasonForMessage: 'RequestResponse', status: 'WillSupply', loanConditions: ['LibraryUseOnly'] })]],
   ['validated', 'staff cannot_supply', 'unfilled', { lastStatus: 'Unfilled', reason: 'NotHeld' }, [sam({ reasonForMessage: 'RequestResponse', status: 'Unfilled', reasonUnfilled: 'NotHeld' })]],
+  ['validated', 'staff offer_retry', 'retry_offered', { lastStatus: 'RetryPossible', retryOffer: { reason: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z', at: '2026-09-01T10:00:00.000Z' }, pendingNote: undefined }, [sam({ reasonForMessage: 'RequestResponse', status: 'RetryPossible', reasonRetry: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z' })]],
   ['validated', 'staff ship', 'shipped', { lastStatus: 'Loaned', dueDate: DUE }, [call('CheckOutItem'), sam({ reasonForMessage: 'RequestResponse', status: 'Loaned', dueDate: DUE, delivered: true })]],
   ['validated', 'staff supply_copy', 'complete', { lastStatus: 'CopyCompleted' }, [sam({ reasonForMessage: 'RequestResponse', status: 'CopyCompleted', delivered: true })]],
   // will supply
@@ -36,6 +38,7 @@ const MOVES: Row[] = [
   ['will_supply', 'Cancel', 'cancel_requested', { resumeState: 'will_supply' }, []],
   ['will_supply', 'staff add_conditions', 'conditional', { lastStatus: 'WillSupply', loanConditions: ['LibraryUseOnly'] }, [sam({ reasonForMessage: 'StatusChange', status: 'WillSupply', loanConditions: ['LibraryUseOnly'] })]],
   ['will_supply', 'staff cannot_supply', 'unfilled', { lastStatus: 'Unfilled', reason: 'NotHeld' }, [sam({ reasonForMessage: 'StatusChange', status: 'Unfilled', reasonUnfilled: 'NotHeld' })]],
+  ['will_supply', 'staff offer_retry', 'retry_offered', { lastStatus: 'RetryPossible', retryOffer: { reason: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z', at: '2026-09-01T10:00:00.000Z' }, pendingNote: undefined }, [sam({ reasonForMessage: 'StatusChange', status: 'RetryPossible', reasonRetry: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z' })]],
   ['will_supply', 'staff mark_picked', 'awaiting_shipping', {}, []],
   ['will_supply', 'staff ship', 'shipped', { lastStatus: 'Loaned', dueDate: DUE }, [call('CheckOutItem'), sam({ reasonForMessage: 'StatusChange', status: 'Loaned', dueDate: DUE, delivered: true })]],
   ['will_supply', 'staff supply_copy', 'complete', { lastStatus: 'CopyCompleted' }, [sam({ reasonForMessage: 'StatusChange', status: 'CopyCompleted', delivered: true })]],
@@ -43,6 +46,7 @@ const MOVES: Row[] = [
   ['awaiting_shipping', 'StatusRequest', 'awaiting_shipping', {}, [sam({ reasonForMessage: 'StatusRequestResponse', status: 'WillSupply' })]],
   ['awaiting_shipping', 'Cancel', 'cancel_requested', { resumeState: 'awaiting_shipping' }, []],
   ['awaiting_shipping', 'staff cannot_supply', 'unfilled', { lastStatus: 'Unfilled', reason: 'NotHeld' }, [sam({ reasonForMessage: 'StatusChange', status: 'Unfilled', reasonUnfilled: 'NotHeld' })]],
+  ['awaiting_shipping', 'staff offer_retry', 'retry_offered', { lastStatus: 'RetryPossible', retryOffer: { reason: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z', at: '2026-09-01T10:00:00.000Z' }, pendingNote: undefined }, [sam({ reasonForMessage: 'StatusChange', status: 'RetryPossible', reasonRetry: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z' })]],
   ['awaiting_shipping', 'staff ship', 'shipped', { lastStatus: 'Loaned', dueDate: DUE }, [call('CheckOutItem'), sam({ reasonForMessage: 'StatusChange', status: 'Loaned', dueDate: DUE, delivered: true })]],
   ['awaiting_shipping', 'staff supply_copy', 'complete', { lastStatus: 'CopyCompleted' }, [sam({ reasonForMessage: 'StatusChange', status: 'CopyCompleted', delivered: true })]],
   // conditional
@@ -50,6 +54,7 @@ const MOVES: Row[] = [
   ['conditional', 'Cancel', 'cancel_requested', { resumeState: 'conditional' }, []],
   ['conditional', 'Notification agreeing to the conditions', 'will_supply', {}, []],
   ['conditional', 'staff cannot_supply', 'unfilled', { lastStatus: 'Unfilled', reason: 'NotHeld' }, [sam({ reasonForMessage: 'StatusChange', status: 'Unfilled', reasonUnfilled: 'NotHeld' })]],
+  ['conditional', 'staff offer_retry', 'retry_offered', { lastStatus: 'RetryPossible', retryOffer: { reason: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z', at: '2026-09-01T10:00:00.000Z' }, pendingNote: undefined }, [sam({ reasonForMessage: 'StatusChange', status: 'RetryPossible', reasonRetry: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z' })]],
   ['conditional', 'staff mark_picked', 'awaiting_shipping', {}, []],
   ['conditional', 'staff ship', 'shipped', { lastStatus: 'Loaned', dueDate: DUE }, [call('CheckOutItem'), sam({ reasonForMessage: 'StatusChange', status: 'Loaned', dueDate: DUE, loanConditions: ['LibraryUseOnly'], delivered: true })]],
   ['conditional', 'staff supply_copy', 'complete', { lastStatus: 'CopyCompleted' }, [sam({ reasonForMessage: 'StatusChange', status: 'CopyCompleted', delivered: true })]],
@@ -91,6 +96,7 @@ const MOVES: Row[] = [
   ['shipping', 'StatusRequest', 'shipping', {}, [sam({ reasonForMessage: 'StatusRequestResponse', status: 'WillSupply', dueDate: DUE })]],
   ['shipping', 'Cancel', 'shipping', {}, [sam({ reasonForMessage: 'CancelResponse', status: 'WillSupply', answerYesNo: 'N', note: 'the item is being shipped' })]],
   ['shipping', 'staff cannot_supply', 'unfilled', { lastStatus: 'Unfilled', reason: 'NotHeld' }, [sam({ reasonForMessage: 'StatusChange', status: 'Unfilled', reasonUnfilled: 'NotHeld' })]],
+  ['shipping', 'staff offer_retry', 'retry_offered', { lastStatus: 'RetryPossible', retryOffer: { reason: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z', at: '2026-09-01T10:00:00.000Z' }, pendingNote: undefined }, [sam({ reasonForMessage: 'StatusChange', status: 'RetryPossible', reasonRetry: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z' })]],
   ['shipping', 'ils_checked_out', 'shipped', { lastStatus: 'Loaned', dueDate: NEW_DUE, pendingNote: undefined }, [sam({ reasonForMessage: 'StatusChange', status: 'Loaned', dueDate: NEW_DUE, delivered: true })]],
   // checked in
   ['checked_in', 'StatusRequest', 'checked_in', {}, [sam({ reasonForMessage: 'StatusRequestResponse', status: 'Loaned', dueDate: DUE })]],
@@ -99,6 +105,8 @@ const MOVES: Row[] = [
   ['complete', 'StatusRequest', 'complete', {}, [sam({ reasonForMessage: 'StatusRequestResponse', status: 'LoanCompleted', dueDate: DUE })]],
   // unfilled
   ['unfilled', 'StatusRequest', 'unfilled', {}, [sam({ reasonForMessage: 'StatusRequestResponse', status: 'Unfilled' })]],
+  // retry offered: the transaction ended with our offer
+  ['retry_offered', 'StatusRequest', 'retry_offered', {}, [sam({ reasonForMessage: 'StatusRequestResponse', status: 'RetryPossible', reasonRetry: 'OnLoan', retryBefore: '2026-09-20T00:00:00Z' })]],
   // cancelled
   ['cancelled', 'StatusRequest', 'cancelled', {}, [sam({ reasonForMessage: 'StatusRequestResponse', status: 'Cancelled' })]],
 ];
@@ -125,6 +133,7 @@ const NOTHING_CHANGES: Record<SupplierState, string[]> = {
   complete: ITEM_BACK,
   unfilled: NOTES,
   cancelled: ['Cancel', ...NOTES],
+  retry_offered: ['Cancel', ...NOTES],
 };
 
 const decide = (state: SupplierState, event: string) => {

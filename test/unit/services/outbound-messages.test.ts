@@ -69,6 +69,21 @@ const cases: [string, RequestRow, SendPayload][] = [
   ['a renewal answered yes', lending, { to: 'ISIL:DK-A', message: { kind: 'supplyingAgencyMessage', reasonForMessage: 'RenewResponse', status: 'Loaned', answerYesNo: 'Y', dueDate: '2027-04-01T00:00:00.000Z' } }],
   ['a cancel answered no', lending, { to: 'ISIL:DK-A', message: { kind: 'supplyingAgencyMessage', reasonForMessage: 'CancelResponse', status: 'WillSupply', answerYesNo: 'N' } }],
   ['RetryPossible with a reason', lending, { to: 'ISIL:DK-A', message: { kind: 'supplyingAgencyMessage', reasonForMessage: 'RequestResponse', status: 'RetryPossible', reasonRetry: 'OnLoan' } }],
+  [
+    'RetryPossible with the whole offer: window, price and conditions',
+    lending,
+    {
+      to: 'ISIL:DK-A',
+      message: { kind: 'supplyingAgencyMessage', reasonForMessage: 'StatusChange', status: 'RetryPossible', reasonRetry: 'CostExceedsMaxCost', offeredCosts: { monetaryValue: '25.00', currencyCode: 'EUR' }, retryAfter: '2027-01-10', retryBefore: '2027-02-01T12:00:00Z', note: 'Loan conditions offered: LibraryUseOnly' },
+    },
+  ],
+  [
+    'a Retry with a new edition and a maximum cost',
+    row('requester', { ...borrowing.data, billing: { maxCost: { monetaryValue: '30', currencyCode: 'EUR' } } }, { requestingAgencyRequestId: 'req-1-R1' }),
+    { to: 'ISIL:DK-B', message: { kind: 'request', rotaIndex: 0, retryOf: 'req-1', note: 'the 2nd edition will do' } },
+  ],
+  ['a hub relaying a retry offer as a Notification', hub('opaque'), { to: 'ISIL:DK-A', supplier: 'ISIL:DK-B', message: { kind: 'supplyingAgencyMessage', reasonForMessage: 'Notification', status: 'RetryPossible', reasonRetry: 'OnLoan', retryBefore: '2027-02-01T00:00:00.000Z' } } as SendPayload],
+  ['a hub passing a Retry on to the supplier', hub('transparent'), { to: 'ISIL:DK-B', supplier: 'ISIL:DK-B', message: { kind: 'request', rotaIndex: 0, retryOf: 'req-0' } } as SendPayload],
   ['CopyCompleted', lending, { to: 'ISIL:DK-A', message: { kind: 'supplyingAgencyMessage', reasonForMessage: 'StatusChange', status: 'CopyCompleted', delivered: true } }],
   ['a hub relaying Loaned in opaque mode', hub('opaque'), { to: 'ISIL:DK-A', supplier: 'ISIL:DK-B', message: { kind: 'supplyingAgencyMessage', reasonForMessage: 'StatusChange', status: 'Loaned', dueDate: '2027-03-01T23:59:59.000Z', delivered: true, note: 'Enjoy' } } as SendPayload],
   ['a hub relaying Loaned in transparent mode', hub('transparent'), { to: 'ISIL:DK-A', supplier: 'ISIL:DK-B', message: { kind: 'supplyingAgencyMessage', reasonForMessage: 'StatusChange', status: 'Loaned', dueDate: '2027-03-01T23:59:59.000Z', delivered: true } } as SendPayload],
@@ -98,5 +113,14 @@ describe('the ISO 18626 messages the server sends', () => {
   it('names the real supplier toward the requester in transparent mode', () => {
     const message = outboundMessage(hub('transparent'), cases.at(-2)![2], { timestamp: at });
     expect(message.header.supplyingAgencyId).toEqual({ agencyIdType: { value: 'ISIL' }, agencyIdValue: 'DK-B' });
+  });
+
+  it('sends a Retry under the new id, naming the old one, with what staff changed', () => {
+    const retry = cases.find(([name]) => name.startsWith('a Retry'))!;
+    const message = outboundMessage(retry[1], retry[2], { timestamp: at });
+    if (message.kind !== 'request') throw new Error('not a request');
+    expect(message.header.requestingAgencyRequestId).toBe('req-1-R1');
+    expect(message.serviceInfo).toMatchObject({ requestType: 'Retry', requestingAgencyPreviousRequestId: 'req-1', note: 'the 2nd edition will do' });
+    expect(message.billingInfo).toEqual({ maximumCosts: { monetaryValue: '30', currencyCode: { value: 'EUR' } } });
   });
 });
