@@ -14,6 +14,8 @@ export { parseIso18626, tryParseIso18626 } from './parse';
 export type { ParseOptions, ParseOutcome, ParseResult, UnknownElement } from './parse';
 export { buildIso18626 } from './build';
 export type { BuildOptions } from './build';
+export { PROTOCOL_VERSIONS } from './spec';
+export type { ProtocolVersion } from './spec';
 export { RECEIVER_FAILURE_ERROR_TYPE, confirmInbound, confirmReceiverFailure, confirmationFor, rejection } from './confirm';
 export type { InboundReply } from './confirm';
 export { Iso18626Error, isIso18626Error } from './errors';
