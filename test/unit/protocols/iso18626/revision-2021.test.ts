@@ -81,6 +81,7 @@ describe('writing ISO 18626:2021 (ISO-18626-2021-2.xsd)', () => {
         { numRuns: 10 },
       );
     },
+    120_000,
   );
 
   it('writes every hand-written message of the suite schema-valid in 2021', async () => {
@@ -181,7 +182,7 @@ describe('writing ISO 18626:2021 (ISO-18626-2021-2.xsd)', () => {
       }),
       { numRuns: 20 },
     );
-  });
+  }, 120_000);
 });
 
 describe('reading ISO 18626:2021', () => {
