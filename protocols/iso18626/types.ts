@@ -1,5 +1,5 @@
 /**
- * The ISO 18626 v1.2 (ISO 18626:2017) message model: one zod schema per element, which is both
+ * The ISO 18626 message model, v1.2 (ISO 18626:2017) plus the 2021 retryInfo and shippingInfo: one zod schema per element, which is both
  * the TypeScript type and the runtime check `buildIso18626` runs before writing.
  *
  * Representation choices (README.md beside this file says why):
