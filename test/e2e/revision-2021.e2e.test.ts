@@ -4,13 +4,14 @@
  * message it confirms. Two servers on loopback, A borrowing (ISIL:DK-A) and B lending
  * (ISIL:DK-B1); each message on the wire is checked against the schema it says it is in.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { parseIso18626, type ProtocolVersion } from '../../protocols/iso18626';
 import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import type { RequestRow } from '../../src/store/requests';
 import { protocolMessages } from '../../src/store/schema';
 import { act, lenderRequest, returnLoan, stateOf, waitForState } from '../helpers/e2e';
 import { addPartners, changePartner, startInstance, type Instance } from '../helpers/instances';
+import { eventually } from '../helpers/queues';
 import { validateAgainst, type SchemaName } from '../helpers/xsd';
 
 jest.setTimeout(120_000);
@@ -51,8 +52,21 @@ describe('a partner that speaks ISO 18626:2021', () => {
       { channel: 'staff' },
     );
 
-  /** Every message both servers sent for this transaction, and every confirmation each answered with. */
-  async function wire(borrowing: RequestRow, lending: RequestRow): Promise<OnTheWire[]> {
+  /**
+   * Every message both servers sent for this transaction, and every confirmation each answered
+   * with, once each side has recorded at least `sent` confirmed messages (a sender records its
+   * message after the answer, so the other side's state can move first).
+   */
+  async function wire(borrowing: RequestRow, lending: RequestRow, sent: { a: number; b: number }): Promise<OnTheWire[]> {
+    for (const [instance, id, count] of [
+      [a, borrowing.id, sent.a],
+      [b, lending.id, sent.b],
+    ] as const) {
+      await eventually(async () => {
+        const rows = await instance.service.runtime.database.db.select().from(protocolMessages).where(and(eq(protocolMessages.requestId, id), eq(protocolMessages.direction, 'out')));
+        return rows.length >= count && rows.every((r) => r.status === 'confirmed');
+      }, 30_000);
+    }
     const out: OnTheWire[] = [];
     for (const [instance, id] of [
       [a, borrowing.id],
@@ -90,9 +104,10 @@ describe('a partner that speaks ISO 18626:2021', () => {
     await waitForState(a, borrowing.id, 'shipped');
     await returnLoan(a, borrowing.id, b, lending.id);
 
-    const messages = await wire(borrowing, lending);
-    expect(messages.filter((m) => m.from === 'a' && !m.kind.startsWith('confirmation')).map((m) => m.kind)).toEqual(['request', 'requestingAgencyMessage', 'requestingAgencyMessage']);
-    expect(messages.filter((m) => m.from === 'b' && !m.kind.startsWith('confirmation')).length).toBeGreaterThanOrEqual(3);
+    // A: the request, Received, ShippedReturn; B: WillSupply, Loaned, LoanCompleted.
+    const messages = await wire(borrowing, lending, { a: 3, b: 3 });
+    expect(messages.filter((m) => m.from === 'a' && !m.kind.startsWith('confirmation')).map((m) => m.kind).sort()).toEqual(['request', 'requestingAgencyMessage', 'requestingAgencyMessage']);
+    expect(messages.filter((m) => m.from === 'b' && !m.kind.startsWith('confirmation')).map((m) => m.kind).sort()).toEqual(['supplyingAgencyMessage', 'supplyingAgencyMessage', 'supplyingAgencyMessage']);
     await expectAllIn(messages, { a: '2021', b: '2021' });
     const shipped = messages.find((m) => m.from === 'b' && m.xml.includes('<status>Loaned</status>'))!;
     expect(shipped.xml).not.toContain('multipleItemRequestId');
@@ -106,7 +121,7 @@ describe('a partner that speaks ISO 18626:2021', () => {
     await act(b, lending.id, 'accept_cancel');
     await waitForState(a, borrowing.id, 'cancelled');
     expect(await stateOf(b, lending.id)).toBe('cancelled');
-    const messages = await wire(borrowing, lending);
+    const messages = await wire(borrowing, lending, { a: 2, b: 1 });
     expect(messages.some((m) => m.from === 'a' && m.xml.includes('<action>Cancel</action>'))).toBe(true);
     await expectAllIn(messages, { a: '2021', b: '2021' });
   });
@@ -118,7 +133,7 @@ describe('a partner that speaks ISO 18626:2021', () => {
     const lending = await lenderRequest(b, borrowing, 'ISIL:DK-B1');
     await act(b, lending.id, 'will_supply');
     await waitForState(a, borrowing.id, 'will_supply');
-    const messages = await wire(borrowing, lending);
+    const messages = await wire(borrowing, lending, { a: 1, b: 1 });
     const sentBy = (from: string) => messages.filter((m) => m.from === from && !m.kind.startsWith('confirmation'));
     const answeredBy = (from: string) => messages.filter((m) => m.from === from && m.kind.startsWith('confirmation'));
     await expectAllIn([...sentBy('a'), ...answeredBy('b')], { a: '2021', b: '2021' });
