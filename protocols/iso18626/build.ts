@@ -72,9 +72,16 @@ function modelValue(value: Record<string, unknown>, name: string, field: Field, 
   return moved === undefined || field.max === undefined ? moved : [moved];
 }
 
+const feeds = new WeakMap<Field, boolean>();
+
 /** A group that is absent from the model may still have content fed from elsewhere (`from`). */
 function feedsFromElsewhere(field: Field): boolean {
-  return field.t === 'group' && Object.values(field.fields).some((f) => f.from !== undefined || feedsFromElsewhere(f));
+  let known = feeds.get(field);
+  if (known === undefined) {
+    known = field.t === 'group' && Object.values(field.fields).some((f) => f.from !== undefined || feedsFromElsewhere(f));
+    feeds.set(field, known);
+  }
+  return known;
 }
 
 function writeFields(value: Record<string, unknown>, fields: Fields, at: At): XmlOut[] {
