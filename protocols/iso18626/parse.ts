@@ -19,9 +19,10 @@ import {
   requestReceivedOnNotification,
   REVISION_2021,
   revision2021Status,
+  VERSIONS_2021,
 } from './shims';
-import { MESSAGE_FIELDS, STATUS_FIELD } from './spec';
-import type { Field, Fields } from './spec';
+import { MESSAGE_FIELDS, READ_FIELDS, STATUS_FIELD } from './spec';
+import type { Field, Fields, ProtocolVersion } from './spec';
 import { withContext } from './salvage';
 import { DECIMAL, ISO18626_NS, MESSAGE_KINDS } from './types';
 import type { ErrorType, Iso18626Message, MessageKind, MessageOfKind } from './types';
@@ -43,6 +44,12 @@ export interface ParseResult<K extends MessageKind = MessageKind> {
   readonly message: MessageOfKind<K>;
   /** The envelope's version attribute as sent (absent when there was none). */
   readonly version: string | undefined;
+  /**
+   * Which schema the message was written for, told by structure: '2021' when the version
+   * attribute names 2021 or the message carries anything only ISO-18626-2021-2.xsd has (an
+   * element, a rename, a status value); '1.2' otherwise. Answer it in the same (confirm.ts).
+   */
+  readonly revision: ProtocolVersion;
   readonly warnings: readonly Iso18626Warning[];
   readonly unknownElements: readonly UnknownElement[];
 }
@@ -74,9 +81,22 @@ function fail(errorType: ErrorType, element: string, problem: string): never {
   throw new Iso18626Error({ errorType, element, problem });
 }
 
+/** A value read in its 2021 place that the model keeps where v1.2 has it (spec.ts `from`). */
+interface Moved {
+  readonly to: readonly [string, string];
+  readonly values: readonly unknown[];
+  readonly path: string;
+  readonly ns: string;
+}
+
 class Walk {
   readonly warnings: Iso18626Warning[] = [];
   readonly unknown: UnknownElement[] = [];
+  readonly moved: Moved[] = [];
+  /** Set when anything only the 2021 schema has was seen. */
+  saw2021 = false;
+  /** The version attribute names 2021: its renamed elements are then no deviation to report. */
+  declared2021 = false;
   readonly namespaces: ReadonlySet<string>;
   readonly warn: Warn = (code, path, detail) => {
     this.warnings.push({ code, path, detail });
@@ -86,9 +106,24 @@ class Walk {
     this.namespaces = new Set(['', ISO18626_NS, rootNs]);
   }
 
+  /** What was recorded so far, to forget what a discarded reading recorded after it. */
+  mark(): readonly [number, number, number, boolean] {
+    return [this.warnings.length, this.unknown.length, this.moved.length, this.saw2021];
+  }
+
+  rewind([warnings, unknown, moved, saw2021]: readonly [number, number, number, boolean]): void {
+    this.warnings.length = warnings;
+    this.unknown.length = unknown;
+    this.moved.length = moved;
+    this.saw2021 = saw2021;
+  }
+
   ignore(parent: XmlElement, el: XmlElement, path: string): void {
     this.unknown.push({ path, ns: el.ns });
-    if (isRevision2021Element(parent.name, el.name)) this.warn('revision-2021-element', path, `${el.name} is ISO 18626:2021 only; ignored`);
+    if (isRevision2021Element(parent.name, el.name)) {
+      this.saw2021 = true;
+      this.warn('revision-2021-element', path, `${el.name} is ISO 18626:2021 only; ignored`);
+    }
   }
 }
 
@@ -108,6 +143,7 @@ function parseDocument(xml: string | Buffer, options: ParseOptions): ParseResult
   let messageEl: XmlElement;
   if (root.name === ROOT) {
     version = checkVersion(root, walk.warn);
+    if (version !== undefined && VERSIONS_2021.test(version.trim())) walk.saw2021 = walk.declared2021 = true;
     const messages: XmlElement[] = [];
     for (const child of root.children) {
       if (isMessageKind(child.name) && walk.namespaces.has(child.ns)) messages.push(child);
@@ -131,13 +167,40 @@ function parseDocument(xml: string | Buffer, options: ParseOptions): ParseResult
   const kind = messageEl.name as MessageKind;
   let message: Iso18626Message;
   try {
-    message = { kind, ...readFields(messageEl, MESSAGE_FIELDS[kind], kind, walk) } as Iso18626Message;
+    const body = readFields(messageEl, READ_FIELDS[kind], kind, walk);
+    putBack(body, walk);
+    message = { kind, ...body } as Iso18626Message;
+    // A container only the 2021 schema has (retryInfo, shippingInfo) marks a 2021 message.
+    if (messageEl.children.some((c) => !Object.hasOwn(MESSAGE_FIELDS[kind], c.name) && Object.hasOwn(READ_FIELDS[kind], c.name))) walk.saw2021 = true;
     afterMessage(messageEl, message, walk);
   } catch (err) {
     if (err instanceof Iso18626Error) throw withContext(err, messageEl);
     throw err;
   }
-  return { kind, message, version, warnings: walk.warnings, unknownElements: walk.unknown } as ParseResult;
+  const revision: ProtocolVersion = walk.saw2021 ? '2021' : '1.2';
+  return { kind, message, version, revision, warnings: walk.warnings, unknownElements: walk.unknown } as ParseResult;
+}
+
+
+/**
+ * 2021 elements that hold what v1.2 has elsewhere (retryInfo/offeredCosts -> messageInfo/
+ * offeredCosts) go back to the v1.2 place, unless the message filled that too; a repetition the
+ * model cannot hold is reported.
+ */
+function putBack(body: Record<string, unknown>, walk: Walk): void {
+  for (const { to, values, path, ns } of walk.moved) {
+    const [parent, key] = to;
+    const target = body[parent] as Record<string, unknown> | undefined;
+    if (target === undefined) continue;
+    const filled = target[key] !== undefined;
+    if (!filled) target[key] = values[0];
+    const kept = filled ? 0 : 1;
+    values.slice(kept).forEach((_, i) => {
+      const at = values.length === 1 ? path : `${path}[${kept + i}]`;
+      walk.unknown.push({ path: at, ns });
+      walk.warn('revision-2021-element', at, filled ? `${parent}.${key} was given in its v1.2 place; ignored` : `repeated; only the first is read (into ${parent}.${key})`);
+    });
+  }
 }
 
 /**
@@ -181,7 +244,8 @@ function isMessageKind(name: string): name is MessageKind {
 /** Checks that need more than one element at a time. */
 function afterMessage(messageEl: XmlElement, message: Iso18626Message, walk: Walk): void {
   const header = messageEl.children.find((c) => c.name === 'header');
-  if (header !== undefined && !header.children.some((c) => c.name === 'multipleItemRequestId')) {
+  // 2021 dropped it from SAM and RAM headers and made it optional in a request's.
+  if (header !== undefined && !walk.saw2021 && !header.children.some((c) => c.name === 'multipleItemRequestId')) {
     missingMultipleItemRequestId(`${message.kind}.header.multipleItemRequestId`, walk.warn);
   }
   if (message.kind === 'supplyingAgencyMessage') {
@@ -206,7 +270,8 @@ function readFields(el: XmlElement, fields: Fields, path: string, walk: Walk): R
         walk.ignore(el, child, childPath);
         continue;
       }
-      walk.warn('revision-2021-element', childPath, `ISO 18626:2021 ${name} read as v1.2 ${target}`);
+      walk.saw2021 = true;
+      if (!walk.declared2021) walk.warn('revision-2021-element', childPath, `ISO 18626:2021 ${name} read as v1.2 ${target}`);
       name = target;
     }
     const list = byName.get(name);
@@ -229,6 +294,11 @@ function readFields(el: XmlElement, fields: Fields, path: string, walk: Walk): R
       if (field.required) fail('UnrecognisedDataElement', childPath, 'required element is missing');
       continue;
     }
+    if (field.from !== undefined) {
+      const values = found.map((c, i) => readField(c, field, field.max === undefined ? childPath : `${childPath}[${i}]`, walk)).filter((v) => v !== undefined);
+      if (values.length > 0) walk.moved.push({ to: field.from, values, path: childPath, ns: found[0]!.ns });
+      continue;
+    }
     if (field.max === undefined) {
       const value = readField(found[0]!, field, childPath, walk);
       if (value !== undefined) out[name] = value;
@@ -243,6 +313,7 @@ function readFields(el: XmlElement, fields: Fields, path: string, walk: Walk): R
 /** A field's value, or undefined when the element is empty and so the same as absent. */
 function readField(el: XmlElement, field: Field, path: string, walk: Walk): unknown {
   if (field.t === 'group') {
+    if (!field.required && !hasContent(el)) return readEmptyContainer(el, field.fields, path, walk);
     const value = readFields(el, field.fields, path, walk);
     return Object.keys(value).length === 0 && !field.required ? undefined : value;
   }
@@ -268,7 +339,10 @@ function readField(el: XmlElement, field: Field, path: string, walk: Walk): unkn
     case 'enum': {
       const value = matchClosedValue(raw, field.values, path, walk.warn);
       if (value !== undefined) return value;
-      if (field === STATUS_FIELD && revision2021Status(raw, path, walk.warn)) return undefined;
+      if (field === STATUS_FIELD && revision2021Status(raw, path, walk.warn)) {
+        walk.saw2021 = true;
+        return undefined;
+      }
       return fail(field.errorType, path, `unknown value ${JSON.stringify(raw)} (not in ${field.typeName})`);
     }
     case 'dateTime':
@@ -282,6 +356,32 @@ function readField(el: XmlElement, field: Field, path: string, walk: Walk): unkn
     case 'boolean':
       return lenientBoolean(raw, path, walk.warn) ?? fail('UnrecognisedDataValue', path, `${JSON.stringify(raw)} is not an xs:boolean`);
   }
+}
+
+/**
+ * An optional container with nothing in it but empty elements. mod-rs fills a template of every
+ * element and leaves some empty (`<offeredCosts />`, a deliveryInfo of empty elements): like an
+ * empty leaf, it is absent, with an `empty-element` warning when the schema would refuse it (it
+ * lacks a required element). One the schema accepts (`<returnInfo/>`, an agency id of empty
+ * strings) reads as it always did. A required container is never read this way: what it lacks is
+ * refused.
+ */
+function readEmptyContainer(el: XmlElement, fields: Fields, path: string, walk: Walk): Record<string, unknown> | undefined {
+  const mark = walk.mark();
+  try {
+    const value = readFields(el, fields, path, walk);
+    return Object.keys(value).length === 0 ? undefined : value;
+  } catch (err) {
+    if (!(err instanceof Iso18626Error)) throw err;
+    walk.rewind(mark);
+    walk.warn('empty-element', path, 'empty element read as absent');
+    return undefined;
+  }
+}
+
+/** Text or an attribute somewhere inside: what an element with only empty elements in it lacks. */
+function hasContent(el: XmlElement): boolean {
+  return el.text !== '' || Object.keys(el.attrs).length > 0 || el.children.some(hasContent);
 }
 
 function readChoice(el: XmlElement, fields: Fields, path: string, walk: Walk): unknown {

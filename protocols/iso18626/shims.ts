@@ -6,6 +6,7 @@
 import type { XmlElement } from '../xml';
 import { isAnyUri } from './anyuri';
 import { normaliseDateTime } from './dates';
+import { RENAMED_2021 } from './spec';
 import { ISO18626_NS, ISO18626_VERSION } from './types';
 
 export const WARNING_CODES = [
@@ -82,13 +83,19 @@ export function lenientScheme(el: XmlElement, path: string, warn: Warn): string 
   return undefined;
 }
 
-/** The envelope's version: mod-rs and CrossLink send 1.2; anything else is read as 1.2 anyway. */
+/**
+ * The envelope's version: mod-rs and CrossLink send 1.2, a 2021 peer names 2021 (`2021`,
+ * `2021-2`, `1.3`); anything else is read as 1.2 anyway (the structure decides, parse.ts).
+ */
 export function checkVersion(root: XmlElement, warn: Warn): string | undefined {
   const version = qualifiedAttribute(root, 'version', 'ISO18626Message', warn);
   if (version === undefined) warn('missing-version', 'ISO18626Message', 'no version attribute; read as 1.2');
-  else if (version !== ISO18626_VERSION) warn('unexpected-version', 'ISO18626Message', `version "${version}" read as 1.2`);
+  else if (version !== ISO18626_VERSION && !VERSIONS_2021.test(version.trim())) warn('unexpected-version', 'ISO18626Message', `version "${version}" read as 1.2`);
   return version;
 }
+
+/** Version attributes that name the 2021 revision: `2021`, `2021-2` (the schema's own name), `1.3` (its working name). */
+export const VERSIONS_2021 = /^(2021([-.]\d+)?|1\.3)$/;
 
 /**
  * mod-rs fixtures send `+0000` offsets (schema-invalid); a zoneless time is read as UTC.
@@ -149,14 +156,12 @@ export function missingMultipleItemRequestId(path: string, warn: Warn): void {
 
 /**
  * ISO 18626:2021 (same namespace, not wire-compatible): elements renamed from v1.2 are read
- * into their v1.2 place when that is free; elements new in 2021 are reported and ignored.
+ * into their v1.2 place when that is free; retryInfo and shippingInfo are read (spec.ts
+ * READ_FIELDS); other elements new in 2021 are reported and ignored.
  */
 export const REVISION_2021 = {
-  /** parent local name -> 2021 child name -> v1.2 child name */
-  renamed: {
-    deliveryInfo: { deliveryMethod: 'sentVia', itemFormat: 'deliveredFormat' },
-    serviceInfo: { itemFormat: 'preferredFormat' },
-  } as Readonly<Record<string, Readonly<Record<string, string>>>>,
+  /** parent local name -> 2021 child name -> v1.2 child name (from the 2021 tree in spec.ts) */
+  renamed: RENAMED_2021,
   /** Element names that exist only in the 2021-2 schema. */
   elements: new Set([
     'URL',
@@ -170,8 +175,6 @@ export const REVISION_2021 = {
     'itemFormat',
     'preferredEdition',
     'publisherId',
-    'retryInfo',
-    'shippingInfo',
     'thirdPartyName',
     'trackingId',
   ]),

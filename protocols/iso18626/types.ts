@@ -1,5 +1,5 @@
 /**
- * The ISO 18626 v1.2 (ISO 18626:2017) message model: one zod schema per element, which is both
+ * The ISO 18626 message model, v1.2 (ISO 18626:2017) plus the 2021 retryInfo and shippingInfo: one zod schema per element, which is both
  * the TypeScript type and the runtime check `buildIso18626` runs before writing.
  *
  * Representation choices (README.md beside this file says why):
@@ -20,6 +20,8 @@ import { isValidDateTime } from './dates';
 
 export const ISO18626_NS = 'http://illtransactions.org/2013/iso18626';
 export const ISO18626_VERSION = '1.2';
+/** The version attribute written on a 2021 message (the schema leaves the value open; this names the revision). */
+export const ISO18626_VERSION_2021 = '2021';
 
 // ---------------------------------------------------------------------------------------------
 // Closed lists: the only enumerations in the v1.2 XSD.
@@ -318,12 +320,43 @@ export const DeliveryInfoSchema = z.strictObject({
 
 export const ReturnInfoSchema = z.strictObject({ returnAgencyId: AgencyIdSchema.optional(), name: optText, physicalAddress: PhysicalAddressSchema.optional() });
 
+/**
+ * ISO 18626:2021 `retryInfo`: the conditions a RetryPossible offers, beyond the v1.2 ones. Its
+ * offeredCosts, retryBefore and retryAfter are v1.2 messageInfo elements and are kept there
+ * (the first offeredCosts); only a 2021 message carries this part (v1.2 has nowhere to write it).
+ */
+export const RetryInfoSchema = z.strictObject({
+  loanCondition: z.array(SchemeValueSchema).optional(),
+  edition: z.array(text).optional(),
+  itemFormat: z.array(SchemeValueSchema).optional(),
+  volume: z.array(text).optional(),
+  serviceType: z.enum(SERVICE_TYPES).optional(),
+  serviceLevel: z.array(SchemeValueSchema).optional(),
+  deliveryMethod: z.array(SchemeValueSchema).optional(),
+  courierName: z.array(SchemeValueSchema).optional(),
+  paymentMethod: z.array(SchemeValueSchema).optional(),
+});
+export type RetryInfo = z.infer<typeof RetryInfoSchema>;
+
+/** ISO 18626:2021 `shippingInfo` (written only in 2021). */
+export const ShippingInfoSchema = z.strictObject({
+  courierName: optSvp,
+  trackingId: z.array(text).optional(),
+  insurance: z.enum(YES_NO).optional(),
+  insuranceThirdParty: z.enum(YES_NO).optional(),
+  thirdPartyName: optText,
+  insuranceCosts: z.array(CostsSchema).optional(),
+});
+export type ShippingInfo = z.infer<typeof ShippingInfoSchema>;
+
 export const SupplyingAgencyMessageSchema = z.strictObject({
   kind: z.literal('supplyingAgencyMessage'),
   header: HeaderSchema,
   messageInfo: MessageInfoSchema,
   statusInfo: StatusInfoSchema,
+  retryInfo: RetryInfoSchema.optional(),
   deliveryInfo: DeliveryInfoSchema.optional(),
+  shippingInfo: ShippingInfoSchema.optional(),
   returnInfo: ReturnInfoSchema.optional(),
 });
 export type SupplyingAgencyMessage = z.infer<typeof SupplyingAgencyMessageSchema>;

@@ -8,7 +8,7 @@
  * confirmation in our words only (no exception text reaches a partner).
  */
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
-import { Iso18626Error, buildIso18626, confirmInbound, confirmReceiverFailure, tryParseIso18626, type ParseOutcome } from '../../protocols/iso18626';
+import { Iso18626Error, buildIso18626, confirmInbound, confirmReceiverFailure, tryParseIso18626, type ParseOutcome, type ProtocolVersion } from '../../protocols/iso18626';
 import { receiveIso18626 } from '../services/iso18626/inbound';
 import type { LifecycleDeps } from '../services/pipeline/pipeline';
 import { asDatabaseUnavailable } from '../store/unavailable';
@@ -44,10 +44,12 @@ export function iso18626Router(deps: LifecycleDeps, bodyLimit: number): Router {
     if (down) {
       req.log?.warn({ reason: down.reason }, 'ISO 18626 message not processed: the database is unavailable');
       res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-      return send(res, 503, buildIso18626(confirmReceiverFailure(echoable(req), now, TEMPORARILY_UNAVAILABLE)));
+      const outcome = echoable(req);
+      return send(res, 503, buildIso18626(confirmReceiverFailure(outcome, now, TEMPORARILY_UNAVAILABLE), { version: revisionOf(outcome) }));
     }
     req.log?.error({ err }, 'ISO 18626 message not processed');
-    return send(res, 500, buildIso18626(confirmReceiverFailure(echoable(req), now, INTERNAL_FAILURE)));
+    const outcome = echoable(req);
+    return send(res, 500, buildIso18626(confirmReceiverFailure(outcome, now, INTERNAL_FAILURE), { version: revisionOf(outcome) }));
   };
   router.use(failed);
   return router;
@@ -57,6 +59,11 @@ export function iso18626Router(deps: LifecycleDeps, bodyLimit: number): Router {
 function echoable(req: Request): ParseOutcome | undefined {
   const body = decodedBody(req);
   return body.ok ? tryParseIso18626(body.text) : undefined;
+}
+
+/** A confirmation answers in the schema its message was written in; v1.2 when that could not be read. */
+function revisionOf(outcome: ParseOutcome | undefined): ProtocolVersion {
+  return outcome?.ok ? outcome.result.revision : '1.2';
 }
 
 function send(res: Response, status: number, xml: string): void {

@@ -7,7 +7,7 @@ import type { Db } from './db';
 import { announce } from './directory-changes';
 import { libraries, partners } from './schema';
 
-export type PartnerUpsert = Pick<typeof partners.$inferInsert, 'id' | 'symbol' | 'name' | 'iso18626Url' | 'auth' | 'policies' | 'vendor' | 'contactEmail' | 'status'>;
+export type PartnerUpsert = Pick<typeof partners.$inferInsert, 'id' | 'symbol' | 'name' | 'iso18626Url' | 'auth' | 'policies' | 'vendor' | 'contactEmail' | 'status' | 'protocolVersion'>;
 export type LibraryUpsert = Pick<typeof libraries.$inferInsert, 'id' | 'symbol' | 'name' | 'settings'>;
 
 /** Returns true when the partner was new. */
@@ -25,6 +25,7 @@ export async function upsertPartner(db: Db, partner: PartnerUpsert, at: Date): P
         vendor: partner.vendor,
         contactEmail: partner.contactEmail,
         status: partner.status,
+        ...(partner.protocolVersion !== undefined ? { protocolVersion: partner.protocolVersion } : {}),
         updatedAt: at,
       },
     })

@@ -9,7 +9,7 @@ import { announce, withoutAnnouncement } from './directory-changes';
 import { partners } from './schema';
 
 export type PartnerRow = typeof partners.$inferSelect;
-export type NewPartner = Pick<typeof partners.$inferInsert, 'id' | 'symbol' | 'name' | 'iso18626Url' | 'auth' | 'policies' | 'vendor' | 'contactEmail' | 'status'>;
+export type NewPartner = Pick<typeof partners.$inferInsert, 'id' | 'symbol' | 'name' | 'iso18626Url' | 'auth' | 'policies' | 'vendor' | 'contactEmail' | 'status' | 'protocolVersion'>;
 
 const announcedRow = { ...getTableColumns(partners), announced: announce('partners', partners.symbol) };
 
@@ -28,7 +28,7 @@ export async function listPartners(db: Db): Promise<PartnerRow[]> {
   return db.select().from(partners).orderBy(partners.symbol);
 }
 
-export type PartnerChanges = Partial<Pick<typeof partners.$inferInsert, 'name' | 'iso18626Url' | 'auth' | 'policies' | 'vendor' | 'contactEmail' | 'status'>>;
+export type PartnerChanges = Partial<Pick<typeof partners.$inferInsert, 'name' | 'iso18626Url' | 'auth' | 'policies' | 'vendor' | 'contactEmail' | 'status' | 'protocolVersion'>>;
 
 export async function updatePartner(db: Db, id: string, changes: PartnerChanges, at: Date): Promise<PartnerRow | undefined> {
   const [row] = await db.update(partners).set({ ...changes, updatedAt: at }).where(eq(partners.id, id)).returning(announcedRow);

@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { ProtocolVersion } from '../../protocols/iso18626';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -35,6 +36,8 @@ export const partners = pgTable('partners', {
   vendor: text('vendor'),
   contactEmail: text('contact_email'),
   status: text('status').$type<'active' | 'suspended' | 'inactive'>().notNull().default('active'),
+  /** The ISO 18626 schema every message to this partner is written in: '1.2' or '2021' (ISO-18626-2021-2.xsd). */
+  protocolVersion: text('protocol_version').$type<ProtocolVersion>().notNull().default('1.2'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import type { ProtocolVersion } from '../../protocols/iso18626';
 import { loadConfig, type Config } from '../../config/load';
 import { startService, type RunningService } from '../../src/server';
 import { insertLibrary, updateLibrary, type LibraryRow } from '../../src/store/libraries';
@@ -24,6 +25,8 @@ export interface PartnerSeed {
   readonly outboundSecret?: string;
   /** Extra HTTP headers sent with every message to this partner (an API key, a token). */
   readonly httpHeaders?: Record<string, string>;
+  /** The ISO 18626 schema messages to it are written in (default 1.2). */
+  readonly protocolVersion?: ProtocolVersion;
 }
 
 export interface Instance {
@@ -109,6 +112,7 @@ export async function addPartners(instance: Instance, partners: readonly Partner
         vendor: null,
         contactEmail: null,
         status: 'active',
+        ...(p.protocolVersion ? { protocolVersion: p.protocolVersion } : {}),
       }),
     );
   }

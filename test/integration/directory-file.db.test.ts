@@ -30,6 +30,7 @@ partners:
     name: Copy Centre
     policies: { services: [Copy] }
     status: suspended
+    protocolVersion: '2021'
 `;
 
 describe('bootstrapping the directory from a file', () => {
@@ -44,9 +45,9 @@ describe('bootstrapping the directory from a file', () => {
     expect(result).toEqual({ libraries: { created: 1, updated: 0 }, partners: { created: 2, updated: 0 } });
     expect((await listLibraries(database.db)).map((l) => [l.symbol, l.name, l.settings])).toEqual([['ISIL:DK-100', 'Main Library', { routing: { strategy: 'load_balance' } }]]);
     const partners = await listPartners(database.db);
-    expect(partners.map((p) => [p.symbol, p.status])).toEqual([
-      ['ISIL:DK-200', 'active'],
-      ['ISIL:DK-300', 'suspended'],
+    expect(partners.map((p) => [p.symbol, p.status, p.protocolVersion])).toEqual([
+      ['ISIL:DK-200', 'active', '1.2'],
+      ['ISIL:DK-300', 'suspended', '2021'],
     ]);
     expect(partners[0]).toMatchObject({
       iso18626Url: 'https://ill.partner.example/iso18626',
@@ -67,7 +68,7 @@ describe('bootstrapping the directory from a file', () => {
   });
 
   it('refuses a file with mistakes, naming each one, and changes nothing', async () => {
-    const bad = file('bad.json', JSON.stringify({ partners: [{ symbol: 'ISIL:DK-9', name: 'X', iso18626Url: 'ftp://nope', policies: { services: ['Teleport'] } }], colour: 'blue' }));
+    const bad = file('bad.json', JSON.stringify({ partners: [{ symbol: 'ISIL:DK-9', name: 'X', iso18626Url: 'ftp://nope', policies: { services: ['Teleport'] }, protocolVersion: '1.3' }], colour: 'blue' }));
     const before = await listPartners(database.db);
     let failure: unknown;
     try {
@@ -76,7 +77,7 @@ describe('bootstrapping the directory from a file', () => {
       failure = err;
     }
     expect(failure).toBeInstanceOf(ValidationFailed);
-    expect((failure as ValidationFailed).fields.map((f) => f.path).sort()).toEqual(['colour', 'partners[0].iso18626Url', 'partners[0].policies.services[0]']);
+    expect((failure as ValidationFailed).fields.map((f) => f.path).sort()).toEqual(['colour', 'partners[0].iso18626Url', 'partners[0].policies.services[0]', 'partners[0].protocolVersion']);
     expect(await listPartners(database.db)).toEqual(before);
   });
 

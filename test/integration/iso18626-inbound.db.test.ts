@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import request from 'supertest';
-import { buildIso18626, parseIso18626, type InboundMessage, type Request, type RequestingAgencyMessage, type SupplyingAgencyMessage } from '../../protocols/iso18626';
+import { buildIso18626, parseIso18626, type InboundMessage, type ProtocolVersion, type Request, type RequestingAgencyMessage, type SupplyingAgencyMessage } from '../../protocols/iso18626';
 import { createApp } from '../../src/http/app';
 import { JOBS, requireJob } from '../../src/jobs';
 import { iso18626Router } from '../../src/http/iso18626';
@@ -18,7 +18,7 @@ import { insertPartner } from '../../src/store/partners';
 import { getRequest, type RequestRow, decodeRequest } from '../../src/store/requests';
 import { outbox, protocolMessages, requests } from '../../src/store/schema';
 import { freshDatabase, type TestDatabase } from '../helpers/db';
-import { validateAgainst } from '../helpers/xsd';
+import { validateAgainst, type SchemaName } from '../helpers/xsd';
 import { jobHandlers } from '../../workers/handlers';
 
 const LIMIT = 64 * 1024;
@@ -37,18 +37,20 @@ describe('receiving ISO 18626 messages (POST /iso18626)', () => {
     // We serve a lender (DK-L) and a borrower (DK-H); DK-P is a partner with a secret, DK-Q one without.
     await insertLibrary(database.db, { id: randomUUID(), symbol: 'ISIL:DK-L', name: 'Lending Library', settings: {} });
     await insertLibrary(database.db, { id: randomUUID(), symbol: 'ISIL:DK-H', name: 'Home Library', settings: {} });
-    const partner = (symbol: string, auth: Record<string, unknown>) =>
-      insertPartner(database.db, { id: randomUUID(), symbol, name: symbol, iso18626Url: 'http://127.0.0.1:9/iso18626', auth, policies: {}, vendor: null, contactEmail: null, status: 'active' });
+    const partner = (symbol: string, auth: Record<string, unknown>, protocolVersion: ProtocolVersion = '1.2') =>
+      insertPartner(database.db, { id: randomUUID(), symbol, name: symbol, iso18626Url: 'http://127.0.0.1:9/iso18626', auth, policies: {}, vendor: null, contactEmail: null, status: 'active', protocolVersion });
     await partner('ISIL:DK-P', { inbound: { securityCode: 'p-secret' } });
     await partner('ISIL:DK-Q', {});
+    // DK-R speaks ISO 18626:2021 and has a secret.
+    await partner('ISIL:DK-R', { inbound: { securityCode: 'r-secret' } }, '2021');
   });
   afterAll(() => database.close());
 
   /** Posts a message; checks the answer is a schema-valid confirmation and returns it parsed. */
-  async function post(body: string, expectedStatus = 200) {
+  async function post(body: string, expectedStatus = 200, schema: SchemaName = 'iso18626') {
     const res = await request(app).post('/iso18626').set('Content-Type', 'application/xml').send(body);
     expect(res.status).toBe(expectedStatus);
-    expect(await validateAgainst('iso18626', res.text)).toEqual({ valid: true, errors: [] });
+    expect(await validateAgainst(schema, res.text)).toEqual({ valid: true, errors: [] });
     const parsed = parseIso18626(res.text).message;
     if (!('confirmationHeader' in parsed)) throw new Error(`not a confirmation: ${parsed.kind}`);
     return { confirmation: parsed, text: res.text };
@@ -257,6 +259,43 @@ describe('receiving ISO 18626 messages (POST /iso18626)', () => {
       const { confirmation } = await send(sam(req, 'Loaned', 'StatusChange', 'DK-Q'));
       expect(confirmation.errorData).toMatchObject({ errorType: 'UnrecognisedDataValue', errorValue: expect.stringMatching(/^header.supplyingAgencyId: ISIL:DK-Q is not a supplier/) });
       expect(await snapshot()).toEqual(before);
+    });
+
+    it('takes a status change in mod-rs’s template shape, empty containers (<offeredCosts />) and all', async () => {
+      const req = await borrowing(['ISIL:DK-Q']);
+      const modRs = `<?xml version="1.0" encoding="UTF-8"?>
+<ISO18626Message xmlns="http://illtransactions.org/2013/iso18626" xmlns:ill="http://illtransactions.org/2013/iso18626" ill:version="1.2">
+  <supplyingAgencyMessage>
+    <header>
+      <supplyingAgencyId><agencyIdType>ISIL</agencyIdType><agencyIdValue>DK-Q</agencyIdValue></supplyingAgencyId>
+      <requestingAgencyId><agencyIdType>ISIL</agencyIdType><agencyIdValue>DK-H</agencyIdValue></requestingAgencyId>
+      <timestamp>${clock.toISOString()}</timestamp>
+      <requestingAgencyRequestId>${req.requestingAgencyRequestId}</requestingAgencyRequestId>
+      <supplyingAgencyRequestId>their-77</supplyingAgencyRequestId>
+    </header>
+    <messageInfo><reasonForMessage>RequestResponse</reasonForMessage><answerYesNo /><note /><reasonUnfilled /><reasonRetry /><offeredCosts /><retryAfter /><retryBefore /></messageInfo>
+    <statusInfo><status>WillSupply</status><expectedDeliveryDate /><dueDate /><lastChange>${clock.toISOString()}</lastChange></statusInfo>
+    <deliveryInfo><dateSent /><itemId></itemId><sentVia /><sentToPatron /><loanCondition /><deliveredFormat /><deliveryCosts /></deliveryInfo>
+  </supplyingAgencyMessage>
+</ISO18626Message>`;
+      const { confirmation } = await post(modRs);
+      expect(confirmation.confirmationHeader.messageStatus).toBe('OK');
+      expect((await getRequest(database.db, req.id))?.state).toBe('will_supply');
+    });
+
+    it('takes a 2021 status from a partner set to 2021 on its agency id (a 2021 SAM header has no security code), answering in 2021; not from a v1.2 partner', async () => {
+      const req = await borrowing(['ISIL:DK-R']);
+      const { requestingAgencyAuthentication: _none, ...header2021 } = sam(req, 'WillSupply', 'RequestResponse', 'DK-R').header;
+      const willSupply: SupplyingAgencyMessage = { ...sam(req, 'WillSupply', 'RequestResponse', 'DK-R'), header: header2021 };
+      const answer = await post(buildIso18626(willSupply, { version: '2021' }), 200, 'iso18626_2021');
+      expect(answer.confirmation.confirmationHeader.messageStatus).toBe('OK');
+      expect((await getRequest(database.db, req.id))?.state).toBe('will_supply');
+
+      const other = await borrowing(['ISIL:DK-P']);
+      const spoof: SupplyingAgencyMessage = { ...sam(other, 'WillSupply', 'RequestResponse'), header: { ...header2021, supplyingAgencyId: agency('DK-P'), requestingAgencyRequestId: other.requestingAgencyRequestId } };
+      const refused = await post(buildIso18626(spoof, { version: '2021' }), 200, 'iso18626_2021');
+      expect(refused.confirmation.errorData?.errorValue).toMatch(/security code for ISIL:DK-P is missing or wrong/);
+      expect((await getRequest(database.db, other.id))?.state).toBe('sent_to_supplier');
     });
 
     it('refuses a status that cannot apply to the request (a copy delivered on a loan request)', async () => {

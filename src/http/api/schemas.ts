@@ -1,5 +1,6 @@
 /** Response shapes for the OpenAPI document (requests are validated by the use cases' own schemas). */
 import { z } from 'zod';
+import { PROTOCOL_VERSIONS } from '../../../protocols/iso18626';
 import { API_ROLES } from '../../services/access/api-keys';
 
 const instant = z.iso.datetime({ offset: true });
@@ -111,6 +112,7 @@ export const partnerSchema = z
     vendor: z.string().nullable(),
     contactEmail: z.string().nullable(),
     status: z.enum(['active', 'suspended', 'inactive']),
+    protocolVersion: z.enum(PROTOCOL_VERSIONS).meta({ description: 'The ISO 18626 schema messages to the partner are written in' }),
     createdAt: instant,
     updatedAt: instant,
   })

@@ -20,11 +20,13 @@
  *       auth: { inbound: { securityCode: ... }, outbound: { securityCode: ..., httpHeaders: { ... } } }
  *       policies: { services: [Loan], dailyLimit: 20 }
  *       contactEmail: ill@partner.example
+ *       protocolVersion: '2021'       # ISO 18626 schema to write to it: '1.2' (default) or '2021'
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { PROTOCOL_VERSIONS } from '../../../protocols/iso18626';
 import { lendingPoliciesSchema } from '../../domain/policies';
 import { canonicalSymbol } from '../../domain/symbols';
 import type { Db } from '../../store/db';
@@ -57,6 +59,7 @@ export const directoryFileSchema = z
             vendor: z.string().trim().min(1).optional(),
             contactEmail: z.email().optional(),
             status: z.enum(['active', 'suspended', 'inactive']).default('active'),
+            protocolVersion: z.enum(PROTOCOL_VERSIONS).default('1.2'),
           })
           .strict(),
       )
@@ -120,6 +123,7 @@ export async function loadDirectory(db: Db, file: DirectoryFile, at: Date): Prom
           vendor: partner.vendor ?? null,
           contactEmail: partner.contactEmail ?? null,
           status: partner.status,
+          protocolVersion: partner.protocolVersion,
         },
         at,
       );

@@ -3,6 +3,7 @@
  * credentials and lending policies. Secrets in `auth` are masked on every read (services/access/secrets.ts).
  */
 import { z } from 'zod';
+import { PROTOCOL_VERSIONS } from '../../../protocols/iso18626';
 import { lendingPoliciesSchema } from '../../domain/policies';
 import { canonicalSymbol } from '../../domain/symbols';
 import { insertPartner, updatePartner, type PartnerRow } from '../../store/partners';
@@ -24,6 +25,7 @@ const partnerFields = {
   vendor: z.string().trim().min(1).max(100).nullable().meta({ description: 'The partner’s ILL software (ReShare, Alma, ILLiad ...), for peer quirks' }),
   contactEmail: z.email('must be an e-mail address').nullable(),
   status: z.enum(STATUSES),
+  protocolVersion: z.enum(PROTOCOL_VERSIONS).meta({ description: 'The ISO 18626 schema every message to the partner is written in: 1.2 (ISO18626-v1_2.xsd) or 2021 (ISO-18626-2021-2.xsd)' }),
 };
 
 export const newPartnerSchema = z
@@ -36,6 +38,7 @@ export const newPartnerSchema = z
     vendor: partnerFields.vendor.optional(),
     contactEmail: partnerFields.contactEmail.optional(),
     status: partnerFields.status.default('active'),
+    protocolVersion: partnerFields.protocolVersion.default('1.2'),
   })
   .strict();
 
@@ -51,6 +54,7 @@ export interface PartnerView {
   readonly vendor: string | null;
   readonly contactEmail: string | null;
   readonly status: PartnerRow['status'];
+  readonly protocolVersion: PartnerRow['protocolVersion'];
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -65,6 +69,7 @@ function view(row: PartnerRow): PartnerView {
     vendor: row.vendor,
     contactEmail: row.contactEmail,
     status: row.status,
+    protocolVersion: row.protocolVersion,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -101,6 +106,7 @@ export async function createPartner(deps: ServiceDeps, input: unknown): Promise<
       vendor: p.vendor ?? null,
       contactEmail: p.contactEmail ?? null,
       status: p.status,
+      protocolVersion: p.protocolVersion,
     }),
   );
   return view(row);

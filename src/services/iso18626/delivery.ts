@@ -4,7 +4,8 @@
  * outcome. Transient failures throw for BullMQ to retry with backoff; a definite refusal (ERROR
  * confirmation, 4xx, no partner address, a partner not active in the directory) is final.
  *
- * The header timestamp is the outbox row's creation time, so every retry sends the same bytes
+ * The message is written in the partner's protocol version (its directory entry: v1.2 or 2021);
+ * mapping.ts builds the same model for both. The header timestamp is the outbox row's creation time, so every retry sends the same bytes
  * and a partner that did get an earlier attempt recognises the duplicate. The message is recorded
  * once, with its attempts counted (delivery-attempts.ts); a partner failing for longer than
  * DELIVERY_ATTENTION_AFTER_MS puts the request in front of staff while the retries go on.
@@ -49,7 +50,7 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow, optio
     ...(library ? { libraryName: library.name } : {}),
     authentication: { ...(auth.outbound.accountId ? { accountId: auth.outbound.accountId } : {}), ...(auth.outbound.securityCode ? { securityCode: auth.outbound.securityCode } : {}) },
   });
-  const xml = buildIso18626(message);
+  const xml = buildIso18626(message, { version: partner.protocolVersion });
   const record = (outcome: AttemptOutcome) => recordAttempt(deps, { row, payload, requestId: request.id, messageType: message.kind, xml, ...options }, outcome);
 
   const outcome = await sendIso18626({ url: partner.iso18626Url, httpHeaders: auth.outbound.httpHeaders }, xml, { timeoutMs: deps.timeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) });

@@ -13,7 +13,9 @@
  *    and changes nothing: deliveries are at-least-once, effects must be exactly-once. That is
  *    settled by the unique dedupe key when the write is made, not by a lookup beforehand, so a
  *    new request costs one write and a repeat one write attempt and one read.
- * Business refusals are ERROR confirmations with the ISO 18626 errorType, HTTP 200.
+ * Business refusals are ERROR confirmations with the ISO 18626 errorType, HTTP 200. A confirmation
+ * is written in the schema its message was written in (ParseResult.revision: v1.2 or 2021), whatever
+ * the sender's directory entry says: it answers that message. One that could not be read is answered in v1.2.
  */
 import { createHash } from 'node:crypto';
 import type { Undecodable } from '../../../protocols/decode';
@@ -28,6 +30,7 @@ import {
   type ErrorType,
   type InboundMessage,
   type ParseResult,
+  type ProtocolVersion,
   type Request,
 } from '../../../protocols/iso18626';
 import { startSupplier } from '../../domain/supplier';
@@ -61,7 +64,7 @@ export async function receiveIso18626(deps: LifecycleDeps, body: string | Undeco
   const outcome = confirmInbound(parsedOutcome, now);
   if (!parsedOutcome.ok || outcome.answersKind === undefined) {
     // Not parseable as an inbound message: answer, record, change nothing.
-    const xml = buildIso18626(outcome.message);
+    const xml = buildIso18626(outcome.message, { version: parsedOutcome.ok ? parsedOutcome.result.revision : '1.2' });
     const failure = parsedOutcome.ok ? undefined : parsedOutcome.error;
     const refusal: Refusal = { errorType: outcome.message.errorData?.errorType ?? 'BadlyFormedMessage', ...(failure ? { element: failure.element } : {}) };
     await recordMessage(
@@ -118,7 +121,7 @@ async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, 
   let refusal: Refusal | undefined;
   let selfTest: SelfTestMark | undefined;
   try {
-    await authenticate(deps, message, sender);
+    await authenticate(deps, message, sender, parsed.revision);
     requireRequestingAgencyRequestId(message);
     // A partner's answer to one of our self-tests is recorded and confirmed, and touches no request.
     selfTest = message.kind === 'supplyingAgencyMessage' ? await selfTestOf(deps, message, sender, symbolOf(message.header.requestingAgencyId)) : undefined;
@@ -136,7 +139,7 @@ async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, 
       refusal = { errorType: confirmation.errorData!.errorType };
     } else throw err;
   }
-  const xml = buildIso18626(confirmation);
+  const xml = buildIso18626(confirmation, { version: parsed.revision });
   const record = inboundRecord(deps, body, {
     status: error ? 'rejected' : 'answered',
     peer: sender,
@@ -151,11 +154,15 @@ async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, 
   return { answer: { httpStatus: 200, xml }, write: { ...(prepared?.write ?? {}), message: record } };
 }
 
-async function authenticate(deps: ServiceDeps, message: InboundMessage, sender: string): Promise<void> {
+async function authenticate(deps: ServiceDeps, message: InboundMessage, sender: string, revision: ProtocolVersion): Promise<void> {
   const senderPath = message.kind === 'supplyingAgencyMessage' ? 'header.supplyingAgencyId' : 'header.requestingAgencyId';
   const partner = await deps.directory.partner(sender);
   if (!partner || partner.status === 'inactive') throw new Iso18626Refusal('UnrecognisedDataValue', `${senderPath}: ${sender} is not a partner of this server`);
-  if (!securityCodeAccepted(partner, message.header.requestingAgencyAuthentication?.securityCode)) {
+  // A 2021 SAM header has no requestingAgencyAuthentication: from a partner set to 2021, its 2021
+  // SAMs are trusted on the agency id, as a partner without a security code is. Its requests and
+  // RAMs still carry the code; a v1.2 partner cannot drop it by writing a 2021-looking SAM.
+  const cannotCarryCode = message.kind === 'supplyingAgencyMessage' && revision === '2021' && partner.protocolVersion === '2021';
+  if (!cannotCarryCode && !securityCodeAccepted(partner, message.header.requestingAgencyAuthentication?.securityCode)) {
     throw new Iso18626Refusal('UnrecognisedDataValue', `header.requestingAgencyAuthentication: the security code for ${sender} is missing or wrong`);
   }
 }

@@ -87,6 +87,7 @@ describe('staff API: API keys, the partner directory and library settings', () =
       expect(res.body).toMatchObject({
         symbol: 'ISIL:DK-900',
         status: 'active',
+        protocolVersion: '1.2',
         auth: { inbound: { securityCode: '********' }, outbound: { securityCode: '********', httpHeaders: { 'X-Okapi-Token': '********' } } },
         policies: { services: ['Loan'], loanPeriodDays: 28, lends: true },
       });
@@ -122,6 +123,19 @@ describe('staff API: API keys, the partner directory and library settings', () =
       expect(bad.status).toBe(400);
       expect(paths(bad).sort()).toEqual(['iso18626Url', 'policies', 'policies.lends', 'status']);
       expect(await findPartnerBySymbol(api.database.db, 'ISIL:DK-900')).toEqual(before);
+    });
+
+    it('writes to a partner in the ISO 18626 version staff set: 1.2 by default, or 2021', async () => {
+      const res = await as(api.keys.admin).patch('/partners/ISIL:DK-900', { protocolVersion: '2021' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ protocolVersion: '2021', name: 'Lending Library' });
+      expect((await as(api.keys.readOnly).get('/partners/ISIL:DK-900')).body).toMatchObject({ protocolVersion: '2021' });
+      expect((await api.deps.directory.partner('ISIL:DK-900'))?.protocolVersion).toBe('2021');
+      const bad = await as(api.keys.admin).patch('/partners/ISIL:DK-900', { protocolVersion: '1.3' });
+      expect(bad.status).toBe(400);
+      expect(paths(bad)).toEqual(['protocolVersion']);
+      const added = await as(api.keys.admin).post('/partners', { ...partner, symbol: 'ISIL:DK-901', protocolVersion: '2021' });
+      expect(added.body).toMatchObject({ symbol: 'ISIL:DK-901', protocolVersion: '2021' });
     });
 
     it('answers 404 for a partner not in the directory', async () => {

@@ -1,6 +1,6 @@
 /**
  * Every kind of ISO 18626 message the server sends, built from requests as the lifecycle leaves
- * them, validated against the official v1.2 schema.
+ * them, validated against the official v1.2 schema, and against the 2021-2 one as written for a 2021 partner.
  */
 import { buildIso18626 } from '../../../protocols/iso18626';
 import type { SendPayload } from '../../../src/jobs';
@@ -94,6 +94,11 @@ describe('the ISO 18626 messages the server sends', () => {
   it.each(cases)('%s validates against the v1.2 schema', async (_name, request, payload) => {
     const xml = buildIso18626(outboundMessage(request, payload, { timestamp: at, libraryName: 'Home & Away Library', authentication: { securityCode: 's3cret' } }));
     expect(await validateAgainst('iso18626', xml)).toEqual({ valid: true, errors: [] });
+  });
+
+  it.each(cases)('%s validates against the 2021 schema, written for a partner set to 2021', async (_name, request, payload) => {
+    const xml = buildIso18626(outboundMessage(request, payload, { timestamp: at, libraryName: 'Home & Away Library', authentication: { securityCode: 's3cret' } }), { version: '2021' });
+    expect(await validateAgainst('iso18626_2021', xml)).toEqual({ valid: true, errors: [] });
   });
 
   it('sends a request as it was first sent even after the supplier answered with its own id, so a retry is a repeat', () => {

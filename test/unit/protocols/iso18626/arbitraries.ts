@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries for valid v1.2 messages of all six kinds, in the model's normal form:
+ * fast-check arbitraries for valid messages of all six kinds, in the model's normal form:
  * what build writes and parse reads back unchanged (optional text non-empty and trimmed, optional
  * groups and arrays non-empty; the codec treats an empty optional element as absent).
  */
@@ -49,6 +49,8 @@ const dateTime = fc
   .map((d) => `${pad(d.year, 4)}-${pad(d.month)}-${pad(d.day)}T${pad(d.hour)}:${pad(d.minute)}:${pad(d.second)}${d.fraction ? `.${d.fraction}` : ''}${d.zone}`);
 const decimal = fc.stringMatching(/^-?[0-9]{1,6}(\.[0-9]{1,2})?$/);
 const integer = fc.integer({ min: -1000, max: 100000 });
+/** 2021 allows no negative sortOrder. */
+const sortOrder2021 = fc.integer({ min: 0, max: 100000 });
 
 const agencyId = rec({ agencyIdType: svp, agencyIdValue: text }, ['agencyIdType', 'agencyIdValue']);
 const costs = rec({ currencyCode: svp, monetaryValue: decimal }, ['currencyCode', 'monetaryValue']);
@@ -104,7 +106,46 @@ const bibliographicInfo = rec({
   bibliographicRecordId: list(bibliographicRecordId),
 });
 
-const request = rec(
+interface Revision {
+  readonly sortOrder: fc.Arbitrary<number>;
+  /** serviceInfo is required in a 2021 request. */
+  readonly requestRequired: string[];
+  /** The 2021 parts of a SAM (retryInfo, shippingInfo), which v1.2 cannot carry. */
+  readonly samParts: Model;
+}
+
+const V1_2: Revision = { sortOrder: integer, requestRequired: ['kind', 'header', 'bibliographicInfo'], samParts: {} };
+const V2021: Revision = {
+  sortOrder: sortOrder2021,
+  requestRequired: ['kind', 'header', 'bibliographicInfo', 'serviceInfo'],
+  samParts: {
+    retryInfo: nonEmpty(
+      rec({
+        loanCondition: list(optSvp),
+        edition: list(optText),
+        itemFormat: list(optSvp),
+        volume: list(optText),
+        serviceType: fc.constantFrom(...SERVICE_TYPES),
+        serviceLevel: list(optSvp),
+        deliveryMethod: list(optSvp),
+        courierName: list(optSvp),
+        paymentMethod: list(optSvp),
+      }),
+    ),
+    shippingInfo: nonEmpty(
+      rec({
+        courierName: optSvp,
+        trackingId: list(optText),
+        insurance: fc.constantFrom(...YES_NO),
+        insuranceThirdParty: fc.constantFrom(...YES_NO),
+        thirdPartyName: optText,
+        insuranceCosts: list(costs),
+      }),
+    ),
+  },
+};
+
+const request = (r: Revision) => rec(
   {
     kind: fc.constant('request'),
     header,
@@ -130,7 +171,7 @@ const request = rec(
     supplierInfo: list(
       nonEmpty(
         rec({
-          sortOrder: integer,
+          sortOrder: r.sortOrder,
           supplierCode: agencyId,
           supplierDescription: optText,
           bibliographicRecordId,
@@ -140,15 +181,15 @@ const request = rec(
         }),
       ),
     ),
-    requestedDeliveryInfo: list(nonEmpty(rec({ sortOrder: integer, address }))),
+    requestedDeliveryInfo: list(nonEmpty(rec({ sortOrder: r.sortOrder, address }))),
     requestingAgencyInfo: nonEmpty(rec({ name: optText, contactName: optText, address: list(address) })),
     patronInfo: nonEmpty(rec({ patronId: optText, surname: optText, givenName: optText, patronType: optSvp, sendToPatron: fc.constantFrom(...YES_NO), address: list(address) })),
     billingInfo: nonEmpty(rec({ paymentMethod: optSvp, maximumCosts: costs, billingMethod: optSvp, billingName: optText, address })),
   },
-  ['kind', 'header', 'bibliographicInfo'],
+  r.requestRequired,
 );
 
-const supplyingAgencyMessage = rec(
+const supplyingAgencyMessage = (r: Revision) => rec(
   {
     kind: fc.constant('supplyingAgencyMessage'),
     header,
@@ -174,14 +215,15 @@ const supplyingAgencyMessage = rec(
       ['dateSent'],
     ),
     returnInfo: nonEmpty(rec({ returnAgencyId: agencyId, name: optText, physicalAddress: nonEmpty(physicalAddress) })),
+    ...r.samParts,
   },
   ['kind', 'header', 'messageInfo', 'statusInfo'],
 );
 
-const arbitraries = {
-  request,
+const arbitraries = (r: Revision) => ({
+  request: request(r),
   requestConfirmation: rec({ kind: fc.constant('requestConfirmation'), confirmationHeader, errorData }, ['kind', 'confirmationHeader']),
-  supplyingAgencyMessage,
+  supplyingAgencyMessage: supplyingAgencyMessage(r),
   supplyingAgencyMessageConfirmation: rec(
     { kind: fc.constant('supplyingAgencyMessageConfirmation'), confirmationHeader, reasonForMessage: fc.constantFrom(...REASONS_FOR_MESSAGE), errorData },
     ['kind', 'confirmationHeader'],
@@ -191,7 +233,11 @@ const arbitraries = {
     { kind: fc.constant('requestingAgencyMessageConfirmation'), confirmationHeader, action: fc.constantFrom(...ACTIONS), errorData },
     ['kind', 'confirmationHeader'],
   ),
-};
+});
 
-export const messageArbitraries = arbitraries as unknown as Record<keyof typeof arbitraries, fc.Arbitrary<Iso18626Message>>;
+type Arbitraries = Record<keyof ReturnType<typeof arbitraries>, fc.Arbitrary<Iso18626Message>>;
+export const messageArbitraries = arbitraries(V1_2) as unknown as Arbitraries;
 export const anyMessage: fc.Arbitrary<Iso18626Message> = fc.oneof(...Object.values(messageArbitraries));
+/** Messages as a 2021 sender may write them: with retryInfo and shippingInfo, serviceInfo always, sortOrder never negative. */
+export const messageArbitraries2021 = arbitraries(V2021) as unknown as Arbitraries;
+export const anyMessage2021: fc.Arbitrary<Iso18626Message> = fc.oneof(...Object.values(messageArbitraries2021));

@@ -1,0 +1,1 @@
+ALTER TABLE "partners" ADD COLUMN "protocol_version" text DEFAULT '1.2' NOT NULL;
