@@ -26,6 +26,8 @@ export interface InboundSupplyingAgencyMessage {
   };
   readonly statusInfo: { readonly status?: SupplierStatus; readonly dueDate?: string };
   readonly deliveryInfo?: { readonly loanCondition?: Code };
+  /** ISO 18626:2021: the conditions a RetryPossible offers. */
+  readonly retryInfo?: { readonly loanCondition?: readonly Code[] };
 }
 
 export interface InboundRequestingAgencyMessage {
@@ -38,12 +40,13 @@ export interface InboundRequestingAgencyMessage {
  * sent it, when the service matched the header's supplyingAgencyId against the rota.
  */
 export function supplierMessageEvent(message: InboundSupplyingAgencyMessage, rotaIndex?: number): SupplierMessageEvent {
-  const { messageInfo: info, statusInfo, deliveryInfo } = message;
+  const { messageInfo: info, statusInfo, deliveryInfo, retryInfo } = message;
+  const conditions = [...(deliveryInfo?.loanCondition ? [deliveryInfo.loanCondition.value] : []), ...(retryInfo?.loanCondition ?? []).map((c) => c.value)];
   const fields: Omit<SupplierMessageEvent, 'type' | 'reasonForMessage'> = {
     status: statusInfo.status,
     answerYesNo: info.answerYesNo,
     dueDate: statusInfo.dueDate,
-    loanConditions: deliveryInfo?.loanCondition ? [deliveryInfo.loanCondition.value] : undefined,
+    loanConditions: conditions.length > 0 ? conditions : undefined,
     reasonUnfilled: info.reasonUnfilled?.value,
     reasonRetry: info.reasonRetry?.value,
     offeredCosts: info.offeredCosts ? { monetaryValue: info.offeredCosts.monetaryValue, currencyCode: info.offeredCosts.currencyCode.value } : undefined,

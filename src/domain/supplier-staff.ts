@@ -63,7 +63,7 @@ const offerRetry: T = {
     const conditions = ev.loanConditions && ev.loanConditions.length > 0 ? ev.loanConditions : undefined;
     const offer = defined({ reason, retryAfter: ev.retryAfter, retryBefore: ev.retryBefore, offeredCosts: ev.offeredCosts, loanConditions: conditions, note: ev.note, at: ctx.at.toISOString() });
     return decision('retry_offered', { lastStatus: 'RetryPossible', retryOffer: offer, pendingNote: undefined }, [
-      sam({ reasonForMessage: reasonFor(lc), status: 'RetryPossible', reasonRetry: reason, retryAfter: ev.retryAfter, retryBefore: ev.retryBefore, offeredCosts: ev.offeredCosts, note: offerNote(conditions, ev.note) }),
+      sam({ reasonForMessage: reasonFor(lc), status: 'RetryPossible', reasonRetry: reason, retryAfter: ev.retryAfter, retryBefore: ev.retryBefore, offeredCosts: ev.offeredCosts, loanConditions: conditions, note: offerNote(conditions, ev.note) }),
     ]);
   },
 };

@@ -150,6 +150,8 @@ export function outboundMessage(request: RequestRow, payload: SendPayload, ctx: 
           retryBefore: message.retryBefore ? dateToDateTime(new Date(message.retryBefore)) : undefined,
         }),
         statusInfo: defined({ status: message.status, dueDate: message.dueDate ? dateToDateTime(new Date(message.dueDate)) : undefined, lastChange: at }),
+        // A retry offer's conditions: 2021 has retryInfo for them; v1.2 has no place but the note (the codec writes retryInfo only in 2021).
+        retryInfo: message.status === 'RetryPossible' && message.loanConditions?.length ? { loanCondition: message.loanConditions.map((value) => ({ value })) } : undefined,
         deliveryInfo: message.delivered
           ? defined({ dateSent: at, loanCondition: message.loanConditions?.[0] ? { value: message.loanConditions[0] } : undefined })
           : undefined,

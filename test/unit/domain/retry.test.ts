@@ -83,7 +83,7 @@ describe('a retry offer at the requester', () => {
 });
 
 describe('offering a retry at the supplier', () => {
-  it('ends the transaction with RetryPossible and the whole offer; conditions go in the note', () => {
+  it('ends the transaction with RetryPossible and the whole offer; conditions go in the note and, for 2021, in retryInfo', () => {
     const d = decideSupplier(
       { state: 'will_supply', lifecycle: { serviceType: 'Loan', lastStatus: 'WillSupply' } },
       { type: 'staff', action: 'offer_retry', reason: 'LoanCondition', retryBefore: '2026-10-01', loanConditions: ['LibraryUseOnly'], note: 'reading room only' },
@@ -91,7 +91,7 @@ describe('offering a retry at the supplier', () => {
     );
     expect(d.state).toBe('retry_offered');
     expect(d.effects).toEqual([
-      { kind: 'send', message: { kind: 'supplyingAgencyMessage', reasonForMessage: 'StatusChange', status: 'RetryPossible', reasonRetry: 'LoanCondition', retryBefore: '2026-10-01', note: 'Loan conditions offered: LibraryUseOnly. reading room only' } },
+      { kind: 'send', message: { kind: 'supplyingAgencyMessage', reasonForMessage: 'StatusChange', status: 'RetryPossible', reasonRetry: 'LoanCondition', retryBefore: '2026-10-01', loanConditions: ['LibraryUseOnly'], note: 'Loan conditions offered: LibraryUseOnly. reading room only' } },
     ]);
   });
 });

@@ -2,7 +2,8 @@
  * Every kind of ISO 18626 message the server sends, built from requests as the lifecycle leaves
  * them, validated against the official v1.2 schema, and against the 2021-2 one as written for a 2021 partner.
  */
-import { buildIso18626 } from '../../../protocols/iso18626';
+import { buildIso18626, parseIso18626 } from '../../../protocols/iso18626';
+import { supplierMessageEvent } from '../../../src/domain/inbound';
 import type { SendPayload } from '../../../src/jobs';
 import { outboundMessage } from '../../../src/services/iso18626/mapping';
 import { decodeRequest, type RequestRow } from '../../../src/store/requests';
@@ -74,7 +75,7 @@ const cases: [string, RequestRow, SendPayload][] = [
     lending,
     {
       to: 'ISIL:DK-A',
-      message: { kind: 'supplyingAgencyMessage', reasonForMessage: 'StatusChange', status: 'RetryPossible', reasonRetry: 'CostExceedsMaxCost', offeredCosts: { monetaryValue: '25.00', currencyCode: 'EUR' }, retryAfter: '2027-01-10', retryBefore: '2027-02-01T12:00:00Z', note: 'Loan conditions offered: LibraryUseOnly' },
+      message: { kind: 'supplyingAgencyMessage', reasonForMessage: 'StatusChange', status: 'RetryPossible', reasonRetry: 'CostExceedsMaxCost', offeredCosts: { monetaryValue: '25.00', currencyCode: 'EUR' }, retryAfter: '2027-01-10', retryBefore: '2027-02-01T12:00:00Z', loanConditions: ['LibraryUseOnly'], note: 'Loan conditions offered: LibraryUseOnly' },
     },
   ],
   [
@@ -127,5 +128,22 @@ describe('the ISO 18626 messages the server sends', () => {
     expect(message.header.requestingAgencyRequestId).toBe('req-1-R1');
     expect(message.serviceInfo).toMatchObject({ requestType: 'Retry', requestingAgencyPreviousRequestId: 'req-1', note: 'the 2nd edition will do' });
     expect(message.billingInfo).toEqual({ maximumCosts: { monetaryValue: '30', currencyCode: { value: 'EUR' } } });
+  });
+
+  it("offers a retry's conditions in retryInfo to a 2021 partner, and in the note only to a v1.2 one; the requester reads them either way", () => {
+    const offer = cases.find(([name]) => name.startsWith('RetryPossible with the whole offer'))!;
+    const built = outboundMessage(offer[1], offer[2], { timestamp: at });
+    const read = (version: '1.2' | '2021') => {
+      const parsed = parseIso18626(buildIso18626(built, { version }));
+      if (parsed.message.kind !== 'supplyingAgencyMessage') throw new Error('not a SAM');
+      return { message: parsed.message, event: supplierMessageEvent(parsed.message) };
+    };
+    const v2021 = read('2021');
+    expect(v2021.message.retryInfo?.loanCondition).toEqual([{ value: 'LibraryUseOnly' }]);
+    expect(v2021.event).toMatchObject({ status: 'RetryPossible', reasonRetry: 'CostExceedsMaxCost', loanConditions: ['LibraryUseOnly'], offeredCosts: { monetaryValue: '25.00', currencyCode: 'EUR' } });
+    const v12 = read('1.2');
+    expect(v12.message.retryInfo).toBeUndefined();
+    expect(v12.event.loanConditions).toBeUndefined();
+    expect(v12.event.note).toBe('Loan conditions offered: LibraryUseOnly');
   });
 });
