@@ -215,7 +215,8 @@ interface Exchange {
 
 /** Sends one message of the test and judges the answer; the message is recorded before it is sent, so the partner's quick answers are recognised. */
 async function exchange(deps: SelfTestDeps, ex: Exchange, message: Request | RequestingAgencyMessage): Promise<ConfirmationCheck> {
-  const xml = buildIso18626(message);
+  // In the partner's own revision of the standard, as its real traffic would be.
+  const xml = buildIso18626(message, { version: ex.partner.protocolVersion });
   const id = deps.newId();
   const sentAt = deps.now();
   await recordMessage(deps.db, { id, protocol: 'iso18626', direction: 'out', peer: ex.partner.symbol, messageType: message.kind, status: 'sent', requestId: null, rawXml: xml, parsed: { selfTest: ex.mark }, createdAt: sentAt });

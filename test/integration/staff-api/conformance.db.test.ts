@@ -53,6 +53,8 @@ class DeviatingPeer {
   ours = '';
   script: PeerScript = { answer: (_m, c) => ({ body: c }) };
   received: InboundMessage[] = [];
+  /** The bodies as they came, to check them against the schemas. */
+  bodies: string[] = [];
   /** Our confirmations of its messages. */
   answers: string[] = [];
   private chain: Promise<void> = Promise.resolve();
@@ -69,6 +71,7 @@ class DeviatingPeer {
     for await (const chunk of req) body += chunk;
     const message = parseIso18626(body).message as InboundMessage;
     this.received.push(message);
+    this.bodies.push(body);
     const answer = this.script.answer(message, buildIso18626(confirmationFor(message, new Date())));
     if (answer === 'hang') {
       this.hung.push(res);
@@ -121,8 +124,10 @@ describe('conformance per partner and the peer self-test', () => {
     const a = randomUUID();
     await insertLibrary(database.db, { id: a, symbol: 'ISIL:DK-100', name: 'Main Library', settings: {} });
     await insertLibrary(database.db, { id: randomUUID(), symbol: 'ISIL:DK-200', name: 'Branch Library', settings: {} });
-    const partner = (symbol: string, url: string | null) => insertPartner(database.db, { id: randomUUID(), symbol, name: `Partner ${symbol}`, iso18626Url: url, auth: {}, policies: {}, vendor: null, contactEmail: null, status: 'active' });
+    const partner = (symbol: string, url: string | null, protocolVersion: '1.2' | '2021' = '1.2') =>
+      insertPartner(database.db, { id: randomUUID(), symbol, name: `Partner ${symbol}`, iso18626Url: url, auth: {}, policies: {}, vendor: null, contactEmail: null, status: 'active', protocolVersion });
     await partner('ISIL:DK-P', peer.url);
+    await partner('ISIL:DK-P21', peer.url, '2021');
     await partner('ISIL:DK-Q', 'http://127.0.0.1:9/iso18626');
     await partner('ISIL:DK-R', null);
     for (const [name, role, library] of [
@@ -162,6 +167,7 @@ describe('conformance per partner and the peer self-test', () => {
     messageInfo: { reasonForMessage, ...extra },
     statusInfo: { status, lastChange: new Date().toISOString() },
   });
+  const from = (supplier: string, message: SupplyingAgencyMessage): SupplyingAgencyMessage => ({ ...message, header: { ...message.header, supplyingAgencyId: agency(supplier) } });
   const api = (method: 'get' | 'post', path: string, key = keys.staff!) => request(staffApp)[method](`/api/v1${path}`).set('Authorization', key);
 
   describe('GET /partners/{symbol}/conformance and GET /conformance', () => {
@@ -221,6 +227,7 @@ describe('conformance per partner and the peer self-test', () => {
       expect(res.body.partners.map((p: { partner: { symbol: string }; received: number; deviating: number }) => [p.partner.symbol, p.received, p.deviating])).toEqual([
         ['ISIL:DK-P', 6, 6],
         ['ISIL:DK-Q', 1, 0],
+        ['ISIL:DK-P21', 0, 0],
         ['ISIL:DK-R', 0, 0],
       ]);
       expect(res.body.partners[1].summary).toBe('no deviations');
@@ -289,6 +296,24 @@ describe('conformance per partner and the peer self-test', () => {
       // The partner's messages count in its conformance like any other.
       const conformance = await api('get', '/partners/ISIL:DK-P/conformance');
       expect(conformance.body.deviations.find((d: { code: string }) => d.code === 'unqualified-attribute').latest.messageId).toBe(report.messages[1].messageId);
+    });
+
+    it('speaks to a partner set to ISO 18626:2021 in that revision, and judges its 2021 answers by it', async () => {
+      peer.received = [];
+      peer.bodies = [];
+      peer.script = {
+        answer: (m) => ({ body: buildIso18626(confirmationFor(m, new Date()), { version: '2021' }) }),
+        after: (m) => (m.kind === 'request' ? [] : [buildIso18626(from('DK-P21', sam(m.header.requestingAgencyRequestId, 'Cancelled', 'CancelResponse', { answerYesNo: 'Y' })), { version: '2021' })]),
+      };
+      const res = await api('post', '/partners/ISIL:DK-P21/self-test', keys.admin).send({ fromLibrary: 'ISIL:DK-100', waitSeconds: 60 });
+      expect(res.status).toBe(200);
+      expect(peer.received.map((m) => m.kind)).toEqual(['request', 'requestingAgencyMessage']);
+      for (const body of peer.bodies) expect(await validateAgainst('iso18626_2021', body)).toEqual({ valid: true, errors: [] });
+      expect(res.body.request).toMatchObject({ outcome: 'confirmed', messageStatus: 'OK', schemaValid: true });
+      expect(res.body.cancel).toMatchObject({ outcome: 'confirmed', messageStatus: 'OK', schemaValid: true });
+      expect(res.body.messages).toEqual([expect.objectContaining({ reasonForMessage: 'CancelResponse', status: 'Cancelled', schemaValid: true })]);
+      expect(res.body).toMatchObject({ cancelAnswered: true, passed: true });
+      await peer.settled();
     });
 
     it('reports statuses out of order and an empty status', async () => {
