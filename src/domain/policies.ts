@@ -1,6 +1,8 @@
 /**
- * A partner's lending policies, as the directory stores them (`partners.policies`) and routing
- * reads them. One zod schema: the staff API validates with it, routing relies on its defaults.
+ * A lender's policies, as routing reads them: a partner's (`partners.policies`) and a member
+ * library's own (`libraries.settings.lending`, for its fellow member libraries served here). One
+ * zod schema for both: the staff API and the directory file validate with it, routing relies on
+ * its defaults, so an empty or absent block means "lends everything to everyone".
  */
 import { z } from 'zod';
 import { agencySymbolSchema } from './symbols';

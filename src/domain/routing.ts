@@ -1,6 +1,7 @@
 /**
  * Routing: which suppliers a borrowing request goes to, in which order, and why. Pure: the
- * directory, the load figures and the clock come in; a rota and its explanation come out.
+ * directory (the partners and the other member libraries served here, each with its lending
+ * policies), the load figures and the clock come in; a rota and its explanation come out.
  *
  * Rules, in the order they are checked (the first that applies drops a candidate):
  *   the requester itself · not in the directory · inactive · suspended (status, or until a date)

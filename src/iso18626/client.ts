@@ -32,7 +32,7 @@ export interface Iso18626Answer {
   readonly responseXml: string;
 }
 
-export type Iso18626TransientReason = 'timeout' | 'connection' | 'http-status' | 'not-a-confirmation';
+export type Iso18626TransientReason = 'timeout' | 'connection' | 'http-status' | 'not-a-confirmation' | 'receiver-failure';
 
 export type Iso18626Outcome =
   | (Iso18626Answer & { readonly kind: 'confirmed'; readonly confirmation: ConfirmationMessage })
@@ -80,7 +80,11 @@ export async function sendIso18626(partner: Iso18626Partner, xml: string, option
   return classify(posted.answer, maxAnswerBytes);
 }
 
-function classify(answer: HttpAnswer, maxAnswerBytes: number): Iso18626Outcome {
+/**
+ * What an answer means, however it came: over HTTP, or from this server's own inbound handling
+ * for a member library served here (src/services/iso18626/local-delivery.ts), read the same way.
+ */
+export function classify(answer: HttpAnswer, maxAnswerBytes: number = MAX_ANSWER_BYTES): Iso18626Outcome {
   const received: Iso18626Answer = { httpStatus: answer.status, responseXml: answer.body };
   const status = answer.status;
   if (status >= 500 || RETRY_LATER.has(status)) {

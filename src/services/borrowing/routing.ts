@@ -1,6 +1,7 @@
 /**
  * Routing a borrowing request against the directory: the I/O around the pure planner in
  * src/domain/routing.ts (directory entries, our load on each supplier, the strategy in force).
+ * The directory is the partners and the other member libraries served here (member-suppliers.ts).
  */
 import { z } from 'zod';
 import { planRota, type RoutingPlan, type RoutingStrategy } from '../../domain/routing';
@@ -10,6 +11,7 @@ import type { Db } from '../../store/db';
 import type { DirectoryCache } from '../../store/directory-cache';
 import type { LibraryRow } from '../../store/libraries';
 import { supplierLoad } from '../../store/requests';
+import { routingDirectory } from './member-suppliers';
 import { libraryStrategy } from './routing-settings';
 
 export interface RoutingSettings {
@@ -29,11 +31,12 @@ const DAY_MS = 24 * 3600 * 1000;
  * `db` may be a transaction; the directory is read from `directory` (the cache, through `db` on a
  * miss) when given, else from the store through `db`.
  */
-export async function routeRequest(db: Db, library: LibraryRow, query: RouteQuery, defaults: RoutingSettings, now: Date, directory: Pick<DirectoryCache, 'partners'>): Promise<RoutingPlan> {
+export async function routeRequest(db: Db, library: LibraryRow, query: RouteQuery, defaults: RoutingSettings, now: Date, directory: Pick<DirectoryCache, 'partners' | 'libraries'>): Promise<RoutingPlan> {
   const strategy = libraryStrategy(library) ?? defaults.strategy;
   const startOfToday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const [partners, load] = await Promise.all([
+  const [partners, members, load] = await Promise.all([
     directory.partners(db),
+    directory.libraries(db),
     supplierLoad(db, library.id, new Date(now.getTime() - defaults.loadWindowDays * DAY_MS), startOfToday),
   ]);
   return planRota({
@@ -41,7 +44,7 @@ export async function routeRequest(db: Db, library: LibraryRow, query: RouteQuer
     serviceType: query.serviceType,
     ...(query.format ? { format: query.format } : {}),
     ...(query.candidates ? { candidates: query.candidates } : {}),
-    directory: partners.map((p) => ({ symbol: p.symbol, name: p.name, status: p.status, policies: p.policies })),
+    directory: routingDirectory(partners, members, library),
     load,
     strategy,
     // Requests made today so far: each new one starts the round-robin one place further on.
@@ -70,7 +73,7 @@ export const routingQuerySchema = z
       .array(candidateSupplierSchema)
       .max(50)
       .optional()
-      .meta({ description: 'Holdings to route among; without them every partner that lends is considered' }),
+      .meta({ description: 'Holdings to route among; without them every partner and every other member library served here that lends is considered' }),
   })
   .strict();
 

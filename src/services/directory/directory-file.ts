@@ -4,16 +4,17 @@
  * and updated in place, so the file can be edited and the server restarted. Entries not in the
  * file are left alone (staff may have added them through the API).
  *
- *   libraries:                      # served here (their symbols are also directory entries)
+ *   libraries:                      # served here; they lend to each other with no partner entries
  *     - symbol: ISIL:DK-100
  *       name: Main Library
  *       settings:                   # library-settings.ts; checked as PATCH /api/v1/libraries/{symbol} checks them
+ *         lending: { services: [Loan], loanPeriodDays: 28 }   # to the other libraries here, as a partner's policies
  *         routing: { strategy: load_balance }
  *         broker: { mode: opaque }
  *         ncip: { url: ..., fromAgencyId: ..., toAgencyId: ... }
  *         mail: { fromAddress: ..., timeZone: Europe/Copenhagen }
  *         pickupLocations: [{ code: MAIN, name: Main library }]
- *   partners:
+ *   partners:                       # a partner with a library's symbol and an iso18626Url wins: messages to it go over HTTP
  *     - symbol: ISIL:DK-200
  *       name: Partner Library
  *       iso18626Url: https://ill.partner.example/iso18626

@@ -2,12 +2,14 @@
  * Every setting of a member library (`libraries.settings`), as one schema composed of the parts
  * their readers own: the NCIP connection to its ILS (src/ncip/settings.ts), what NCIP callers
  * must present (ncip/responder.ts), patron mail (src/notify/settings.ts), pickup locations (here:
- * staff and the web interface read them), the broker hub (broker/settings.ts) and routing
- * (borrowing/routing-settings.ts). The staff API, the directory file and the check of what is
+ * staff and the web interface read them), the broker hub (broker/settings.ts), routing
+ * (borrowing/routing-settings.ts) and what it lends to the other member libraries served here
+ * (domain/policies.ts, the schema of a partner's `policies`). The staff API, the directory file and the check of what is
  * stored all use it, so a setting is valid in one place exactly when it is in the others.
  */
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { lendingPoliciesSchema } from '../../domain/policies';
 import type { DirectoryCache } from '../../store/directory-cache';
 import { libraryNcipSettingsSchema } from '../../ncip/settings';
 import { mailSettingsSchema } from '../../notify/settings';
@@ -40,6 +42,9 @@ const PARTS = {
   pickupLocations: pickupLocationsSchema.meta({ description: 'Where patrons collect items' }),
   broker: brokerSettingsSchema,
   routing: libraryRoutingSettingsSchema.meta({ description: 'The rota strategy of this library’s requests' }),
+  lending: lendingPoliciesSchema.meta({
+    description: 'What this library lends to the other member libraries served here, as a partner’s `policies` say it (absent: everything, to every member)',
+  }),
 };
 
 export type LibrarySettingsPart = keyof typeof PARTS;
@@ -54,6 +59,7 @@ export const librarySettingsSchema = z
     pickupLocations: PARTS.pickupLocations.optional(),
     broker: PARTS.broker.optional(),
     routing: PARTS.routing.optional(),
+    lending: PARTS.lending.optional(),
   })
   .strict()
   .meta({ id: 'LibrarySettings' });
@@ -67,6 +73,7 @@ export const librarySettingsChangesSchema = z
     pickupLocations: PARTS.pickupLocations,
     broker: PARTS.broker.nullable().meta({ description: 'null: the library is no broker hub any more' }),
     routing: PARTS.routing.nullable().meta({ description: 'null: the server’s ROUTING_STRATEGY' }),
+    lending: PARTS.lending.nullable().meta({ description: 'null: lends everything to every member library' }),
   })
   .partial()
   .strict()

@@ -1,7 +1,7 @@
 /**
  * Delivers one outbox row to a partner: build the ISO 18626 message, send it (the transport and
- * what the partner's answer is, src/iso18626/client.ts), record the attempt, and act on the
- * outcome. Transient failures throw for BullMQ to retry with backoff; a definite refusal (ERROR
+ * what the partner's answer is, src/iso18626/client.ts; to another member library served here,
+ * local-delivery.ts, without HTTP), record the attempt, and act on the outcome. Transient failures throw for BullMQ to retry with backoff; a definite refusal (ERROR
  * confirmation, 4xx, no partner address, a partner not active in the directory) is final.
  *
  * The message is written in the partner's protocol version (its directory entry: v1.2 or 2021);
@@ -10,7 +10,7 @@
  * once, with its attempts counted (delivery-attempts.ts); a partner failing for longer than
  * DELIVERY_ATTENTION_AFTER_MS puts the request in front of staff while the retries go on.
  */
-import { buildIso18626, type ErrorData } from '../../../protocols/iso18626';
+import { buildIso18626, type ErrorData, type ProtocolVersion } from '../../../protocols/iso18626';
 import { errorDataText, sendIso18626 } from '../../iso18626/client';
 import { JOBS, PermanentJobFailure, requireJob, type SendPayload } from '../../jobs';
 import type { OutboxRow } from '../../store/outbox';
@@ -19,7 +19,8 @@ import { recordAttempt, type AttemptOutcome } from './delivery-attempts';
 import type { RetryPolicy } from './delivery-attention';
 import { outboundMessage } from './mapping';
 import { changeRequest, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';
-import { partnerAuth } from '../directory/partner-auth';
+import { partnerAuth, type PartnerAuth } from '../directory/partner-auth';
+import { deliverLocally } from './local-delivery';
 
 export interface DeliveryDeps extends LifecycleDeps {
   readonly timeoutMs: number;
@@ -38,22 +39,23 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow, optio
   const { payload } = requireJob(row, JOBS.send);
   const request = row.requestId ? await getRequest(deps.db, row.requestId) : undefined;
   if (!request) throw new PermanentJobFailure(`outbox row ${row.id} has no request`);
-  const partner = await deps.directory.partner(payload.to);
-  if (!partner?.iso18626Url) {
-    return refused(deps, row, request.id, payload, `${payload.to} has no ISO 18626 address in the directory`);
-  }
-  if (partner.status !== 'active') return refused(deps, row, request.id, payload, `${payload.to} is ${partner.status} in the directory`);
-  const auth = partnerAuth(partner);
+  const recipient = await recipientOf(deps, payload.to);
+  if (recipient.kind === 'none') return refused(deps, row, request.id, payload, recipient.reason);
+  const auth = recipient.kind === 'partner' ? recipient.auth : undefined;
   const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
   const message = outboundMessage(request, payload, {
     timestamp: row.createdAt,
     ...(library ? { libraryName: library.name } : {}),
-    authentication: { ...(auth.outbound.accountId ? { accountId: auth.outbound.accountId } : {}), ...(auth.outbound.securityCode ? { securityCode: auth.outbound.securityCode } : {}) },
+    authentication: auth ? { ...(auth.outbound.accountId ? { accountId: auth.outbound.accountId } : {}), ...(auth.outbound.securityCode ? { securityCode: auth.outbound.securityCode } : {}) } : {},
   });
-  const xml = buildIso18626(message, { version: partner.protocolVersion });
+  // A member library here reads both revisions; v1.2 is the one every peer reads.
+  const xml = buildIso18626(message, { version: recipient.kind === 'partner' ? recipient.version : '1.2' });
   const record = (outcome: AttemptOutcome) => recordAttempt(deps, { row, payload, requestId: request.id, messageType: message.kind, xml, ...options }, outcome);
 
-  const outcome = await sendIso18626({ url: partner.iso18626Url, httpHeaders: auth.outbound.httpHeaders }, xml, { timeoutMs: deps.timeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const outcome =
+    recipient.kind === 'partner'
+      ? await sendIso18626({ url: recipient.url, httpHeaders: recipient.auth.outbound.httpHeaders }, xml, { timeoutMs: deps.timeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) })
+      : await deliverLocally(deps, xml);
   switch (outcome.kind) {
     case 'transient': {
       const answer = outcome.httpStatus !== undefined ? { responseXml: outcome.responseXml, httpStatus: outcome.httpStatus } : {};
@@ -70,6 +72,26 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow, optio
     case 'confirmed':
       await record({ status: 'confirmed', responseXml: outcome.responseXml, httpStatus: outcome.httpStatus, parsed: outcome.confirmation });
   }
+}
+
+type Recipient =
+  | { readonly kind: 'partner'; readonly url: string; readonly auth: PartnerAuth; readonly version: ProtocolVersion }
+  | { readonly kind: 'member' }
+  | { readonly kind: 'none'; readonly reason: string };
+
+/**
+ * Where a message goes. A partner entry wins: with an iso18626Url the message goes over HTTP
+ * (also to a member library's symbol, which is how to force HTTP), and one that is not active is
+ * refused. Otherwise a member library served here gets it through local-delivery.ts.
+ */
+async function recipientOf(deps: DeliveryDeps, to: string): Promise<Recipient> {
+  const partner = await deps.directory.partner(to);
+  if (partner?.iso18626Url) {
+    return partner.status === 'active' ? { kind: 'partner', url: partner.iso18626Url, auth: partnerAuth(partner), version: partner.protocolVersion } : { kind: 'none', reason: `${to} is ${partner.status} in the directory` };
+  }
+  if (partner && partner.status !== 'active') return { kind: 'none', reason: `${to} is ${partner.status} in the directory` };
+  if (await deps.directory.library(to)) return { kind: 'member' };
+  return { kind: 'none', reason: `${to} has no ISO 18626 address in the directory` };
 }
 
 /**

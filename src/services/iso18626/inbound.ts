@@ -3,7 +3,9 @@
  *
  * 1. Parse leniently; an unreadable body gets an ERROR confirmation (HTTP 400/413 as peers do).
  * 2. Authenticate the sender: a partner in the directory (and its security code, if it has one),
- *    writing to a library served here.
+ *    writing to a library served here. A message another member library sent through this
+ *    server's own delivery (local-delivery.ts, `meta.local`) needs no partner entry or code: it
+ *    never left the server. Over HTTP a member library's symbol is just a sender like any other.
  * 3. Find the transaction (correlate.ts), decide through the pipeline, and write the state change,
  *    the message and its confirmation as one write (store/request-writes.ts). Its requester's id
  *    must not be empty (request-ids.ts). A SAM about one of our peer self-tests changes no request:
@@ -56,8 +58,15 @@ export interface InboundAnswer {
   readonly xml: string;
 }
 
+export interface InboundMeta {
+  /** The HTTP client's address. */
+  readonly remote?: string;
+  /** Handed over by this server's own delivery from a member library (local-delivery.ts), not received over HTTP. */
+  readonly local?: boolean;
+}
+
 /** `body` is the message as text, or bytes that are not text (protocols/decode.ts), refused as BadlyFormedMessage. */
-export async function receiveIso18626(deps: LifecycleDeps, body: string | Undecodable, meta: { remote?: string } = {}): Promise<InboundAnswer> {
+export async function receiveIso18626(deps: LifecycleDeps, body: string | Undecodable, meta: InboundMeta = {}): Promise<InboundAnswer> {
   const now = deps.now();
   if (typeof body !== 'string') return refuseUndecodable(deps, body, now, meta.remote);
   const parsedOutcome = tryParseIso18626(body);
@@ -87,7 +96,7 @@ export async function receiveIso18626(deps: LifecycleDeps, body: string | Undeco
 
   for (let attempt = 0; ; attempt++) {
     // From the second try on, the unique index has said the request's key was taken: name it.
-    const planned = await plan(deps, body, message, parsed, dedupeKey, attempt > 0);
+    const planned = await plan(deps, body, message, parsed, dedupeKey, attempt > 0, meta.local === true);
     if (await commit(deps, planned.write)) return planned.answer;
     // Nothing written: the same message was recorded first (answer as then), or the request
     // changed or its key was taken meanwhile (decide again on what is there now).
@@ -112,7 +121,7 @@ async function refuseUndecodable(deps: LifecycleDeps, body: Undecodable, now: Da
 }
 
 /** The answer to a message and what it writes: the change with the message, or the message alone. */
-async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, parsed: ParseResult, dedupeKey: string, recheck: boolean): Promise<{ answer: InboundAnswer; write: StateWrite }> {
+async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, parsed: ParseResult, dedupeKey: string, recheck: boolean, local: boolean): Promise<{ answer: InboundAnswer; write: StateWrite }> {
   const at = deps.now();
   const sender = symbolOf(message.kind === 'supplyingAgencyMessage' ? message.header.supplyingAgencyId : message.header.requestingAgencyId);
   let prepared: Prepared | undefined;
@@ -121,7 +130,7 @@ async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, 
   let refusal: Refusal | undefined;
   let selfTest: SelfTestMark | undefined;
   try {
-    await authenticate(deps, message, sender, parsed.revision);
+    await authenticate(deps, message, sender, parsed.revision, local);
     requireRequestingAgencyRequestId(message);
     // A partner's answer to one of our self-tests is recorded and confirmed, and touches no request.
     selfTest = message.kind === 'supplyingAgencyMessage' ? await selfTestOf(deps, message, sender, symbolOf(message.header.requestingAgencyId)) : undefined;
@@ -147,15 +156,19 @@ async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, 
     requestId: prepared?.after.id,
     responseXml: xml,
     httpStatus: 200,
-    parsed: { message, warnings: parsed.warnings, unknownElements: parsed.unknownElements, ...(refusal ? { refusal } : {}), ...(selfTest ? { selfTest } : {}) },
+    parsed: { message, warnings: parsed.warnings, unknownElements: parsed.unknownElements, ...(refusal ? { refusal } : {}), ...(selfTest ? { selfTest } : {}), ...(local ? { transport: 'local' } : {}) },
     error,
     dedupeKey,
   });
   return { answer: { httpStatus: 200, xml }, write: { ...(prepared?.write ?? {}), message: record } };
 }
 
-async function authenticate(deps: ServiceDeps, message: InboundMessage, sender: string, revision: ProtocolVersion): Promise<void> {
+async function authenticate(deps: ServiceDeps, message: InboundMessage, sender: string, revision: ProtocolVersion, local: boolean): Promise<void> {
   const senderPath = message.kind === 'supplyingAgencyMessage' ? 'header.supplyingAgencyId' : 'header.requestingAgencyId';
+  if (local) {
+    if (await deps.directory.library(sender)) return;
+    throw new Iso18626Refusal('UnrecognisedDataValue', `${senderPath}: ${sender} is not a library served here`);
+  }
   const partner = await deps.directory.partner(sender);
   if (!partner || partner.status === 'inactive') throw new Iso18626Refusal('UnrecognisedDataValue', `${senderPath}: ${sender} is not a partner of this server`);
   // A 2021 SAM header has no requestingAgencyAuthentication: from a partner set to 2021, its 2021
