@@ -113,7 +113,7 @@ function schemaWith(object: typeof z.object) {
     /** What the library's ILS told us (NCIP). */
     ncip: object({
       /** Borrowing: the temporary item AcceptItem created (NCIP callers find requests by it). */
-      itemId: optionalText,
+      itemId: optionalText.meta({ description: 'Borrowing: the ILS’s temporary item barcode from AcceptItem (staff write it on the book band; `q` and `barcode` find the request by it)' }),
       /** Borrowing: the ILS's hold (request) id from AcceptItem. */
       requestId: optionalText,
       /** Lending: the checkout to the borrowing library. */

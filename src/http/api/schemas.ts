@@ -1,6 +1,7 @@
 /** Response shapes for the OpenAPI document (requests are validated by the use cases' own schemas). */
 import { z } from 'zod';
 import { API_ROLES } from '../../services/access/api-keys';
+import { requestDataSchema } from '../../store/request-data';
 
 const instant = z.iso.datetime({ offset: true });
 const symbol = z.string().meta({ example: 'ISIL:DK-100' });
@@ -36,10 +37,11 @@ export const requestSchema = z
     needsAttention: z.boolean(),
     createdAt: instant,
     updatedAt: instant,
-    data: z.record(z.string(), z.unknown()).meta({
+    data: requestDataSchema.meta({
+      id: 'RequestData',
       description:
-        'bibliographic, patron, pickupLocation, neededBy, billing (maxCost), source, lifecycle (rota, dueDate, loanConditions, retryOffer: a RetryPossible offer waiting for staff or made by them, retryAt: when a scheduled retry goes out, earlierRequestIds: the ids before each retry, ...); ' +
-        'a lending request a Retry made has retryOf (the request it retries), the one it retries has retriedAs',
+        'What the request keeps (src/store/request-data.ts): bibliographic, patron, pickupLocation, neededBy, billing (maxCost), source, lifecycle (rota, dueDate, loanConditions, retryOffer: a RetryPossible offer waiting for staff or made by them, retryAt: when a scheduled retry goes out, earlierRequestIds: the ids before each retry, ...), ncip (what the ILS told us); ' +
+        'a lending request a Retry made has retryOf (the request it retries), the one it retries has retriedAs. Keys this version does not know are kept as stored',
     }),
     actions: z.array(z.string()).meta({ description: 'Staff actions the request offers now' }),
   })

@@ -1,0 +1,124 @@
+/**
+ * What an ILL desk needs on a request in its first week, through the staff API, /iso18626 and the
+ * library's ILS (a mock ILS over NCIP): the book band (the ILS's temporary barcode, the pickup
+ * location, the due date, where it goes back to), the pull slip of a lending request, the
+ * patron's name from the ILS, and a patron the ILS blocks.
+ */
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import request from 'supertest';
+import { buildIso18626, type SupplyingAgencyMessage } from '../../../protocols/iso18626';
+import { createApp } from '../../../src/http/app';
+import { apiRouter } from '../../../src/http/api';
+import { iso18626Router } from '../../../src/http/iso18626';
+import { createApiKey } from '../../../src/services/access/api-keys';
+import type { LifecycleDeps } from '../../../src/services/pipeline/pipeline';
+import { JOBS, requireJob } from '../../../src/jobs';
+import { insertLibrary } from '../../../src/store/libraries';
+import { listOutboxForRequest } from '../../../src/store/outbox';
+import type { RequestData } from '../../../src/store/request-data';
+import { insertPartner } from '../../../src/store/partners';
+import { jobHandlers } from '../../../workers/handlers';
+import { freshDatabase, type TestDatabase } from '../../helpers/db';
+import { startMockIls, type MockIls } from '../../helpers/mock-ils';
+
+const BORROWER = 'ISIL:DK-100';
+const LENDER = 'ISIL:DK-L';
+const agency = (value: string) => ({ agencyIdType: { value: 'ISIL' }, agencyIdValue: value });
+
+describe('the ILL desk: book bands, pull slips and the patron in the ILS', () => {
+  let database: TestDatabase;
+  let deps: LifecycleDeps;
+  let app: ReturnType<typeof createApp>;
+  let ils: MockIls;
+  let key: string;
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    ils = await startMockIls({
+      agencyId: 'DK-100-ILS',
+      users: [
+        { id: 'P-77', givenName: 'Shevek', surname: 'Urras', email: 'shevek@anarres.example' },
+        { id: 'P-13', surname: 'Blocked', blocked: true },
+      ],
+    });
+    deps = { db: database.db, directory: database.directory, now: () => new Date(), newId: randomUUID, supplierTimeoutMs: 3600_000 };
+    app = createApp({
+      log: pino({ level: 'silent' }),
+      bodyLimit: 64 * 1024,
+      health: {},
+      routers: [apiRouter(deps, { checkAnswers: true })],
+      protocolRouters: [iso18626Router(deps, 64 * 1024)],
+    });
+    const ncip = { url: ils.url, fromAgencyId: 'DK-100', toAgencyId: 'DK-100-ILS', timeoutMs: 5000 };
+    await insertLibrary(database.db, { id: randomUUID(), symbol: BORROWER, name: 'Main Library', settings: { ncip, pickupLocations: [{ code: 'MAIN', name: 'Main desk' }] } });
+    await insertLibrary(database.db, { id: randomUUID(), symbol: LENDER, name: 'Lending Library', settings: {} });
+    await insertPartner(database.db, { id: randomUUID(), symbol: 'ISIL:DK-P', name: 'Partner', iso18626Url: 'http://127.0.0.1:9/iso18626', auth: {}, policies: {}, vendor: null, contactEmail: null, status: 'active' });
+    key = `Bearer ${(await createApiKey(deps, { name: 'desk', role: 'staff' })).key}`;
+  });
+  afterAll(async () => {
+    await database.close();
+    await ils.close();
+  });
+
+  const post = (path: string, body: unknown) => request(app).post(`/api/v1${path}`).set('Authorization', key).send(body as object);
+  const get = (path: string) => request(app).get(`/api/v1${path}`).set('Authorization', key);
+  const detail = async (id: string) => {
+    const res = await get(`/requests/${id}`);
+    expect(res.status).toBe(200);
+    return res.body as { id: string; state: string; version: number; actions: string[]; data: RequestData };
+  };
+  const act = async (id: string, action: string, params?: Record<string, unknown>, status = 200) => {
+    const { version } = await detail(id);
+    const res = await post(`/requests/${id}/actions`, { action, ...(params ? { params } : {}), version });
+    expect(res.status).toBe(status);
+    return res.body;
+  };
+  /** Runs the request's pending ILS calls, as the NCIP worker does. */
+  const ran = new Set<string>();
+  const runIlsCalls = async (id: string) => {
+    const handlers = jobHandlers({ ...deps, timeoutMs: 5000 });
+    for (const row of await listOutboxForRequest(database.db, id)) {
+      if (row.jobName !== JOBS.ncip || ran.has(row.id)) continue;
+      ran.add(row.id);
+      await handlers[JOBS.ncip]!({ row: requireJob(row, JOBS.ncip), attempt: 1, log: pino({ level: 'silent' }) });
+    }
+  };
+  const borrow = async (patron: Record<string, unknown>) => {
+    const res = await post('/requests', { library: BORROWER, serviceType: 'Loan', bibliographic: { title: 'The Dispossessed', author: 'Le Guin, Ursula K.' }, patron, pickupLocation: 'MAIN', candidates: [{ symbol: 'ISIL:DK-P' }] });
+    expect(res.status).toBe(201);
+    return res.body as { id: string; requestingAgencyRequestId: string };
+  };
+  const samFromPartner = (requestingAgencyRequestId: string, extra: Partial<SupplyingAgencyMessage>): SupplyingAgencyMessage => ({
+    kind: 'supplyingAgencyMessage',
+    header: { supplyingAgencyId: agency('DK-P'), requestingAgencyId: agency('DK-100'), timestamp: new Date().toISOString(), requestingAgencyRequestId, supplyingAgencyRequestId: 'P-LOAN-42' },
+    messageInfo: { reasonForMessage: 'StatusChange' },
+    statusInfo: { status: 'Loaned', lastChange: new Date().toISOString(), dueDate: '2027-03-01T23:59:59Z' },
+    ...extra,
+  });
+  const iso18626 = async (message: SupplyingAgencyMessage | Parameters<typeof buildIso18626>[0]) => {
+    const res = await request(app).post('/iso18626').set('Content-Type', 'application/xml').send(buildIso18626(message));
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<messageStatus>OK</messageStatus>');
+  };
+
+  describe('a borrowing request when the item has come', () => {
+    it('shows the ILS’s temporary barcode as a field, and finds the request by it', async () => {
+      const created = await borrow({ id: 'P-77' });
+      await runIlsCalls(created.id); // LookupUser
+      expect((await detail(created.id)).state).toBe('sent_to_supplier');
+      await iso18626(samFromPartner(created.requestingAgencyRequestId, {}));
+      await act(created.id, 'mark_received');
+      await runIlsCalls(created.id); // AcceptItem
+      const received = await detail(created.id);
+      const barcode = received.data.ncip?.itemId ?? '';
+      expect(barcode).toEqual(expect.any(String));
+      expect(ils.state.items.get(barcode)).toMatchObject({ temporary: true, title: 'The Dispossessed' });
+
+      const scanned = await get(`/requests?barcode=${encodeURIComponent(barcode)}`);
+      expect(scanned.body.items.map((r: { id: string }) => r.id)).toEqual([created.id]);
+      const searched = await get(`/requests?q=${encodeURIComponent(barcode)}`);
+      expect(searched.body.items.map((r: { id: string }) => r.id)).toEqual([created.id]);
+    });
+  });
+});
