@@ -80,7 +80,16 @@ function schemaWith(object: typeof z.object) {
     supplierUniqueRecordId: optionalText,
   });
 
-  const storedPatronSchema = object({ id: text, name: optionalText, email: optionalText, noMail: z.boolean().optional() });
+  const storedPatronSchema = object({
+    id: text,
+    /** As staff or the partner gave it; else the ILS's (LookupUser). Patron mail greets with it. */
+    name: optionalText,
+    /** The ILS's structured name (LookupUser), or the partner's (ISO 18626 patronInfo). */
+    givenName: optionalText,
+    surname: optionalText,
+    email: optionalText,
+    noMail: z.boolean().optional(),
+  });
 
   const routingVerdictSchema = object({ symbol: text, kept: z.boolean(), rank: z.number().optional(), reason: text });
 

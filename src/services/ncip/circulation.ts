@@ -17,6 +17,7 @@
 import type { NcipCall } from '../../domain/types';
 import { IllegalTransition } from '../../domain/types';
 import { PermanentJobFailure, type NcipCallPayload } from '../../jobs';
+import type { UserName } from '../../../protocols/ncip';
 import { createNcipClient, type NcipClient, type NcipExchange, type NcipRefusalProblem, type NcipResult } from '../../ncip/client';
 import { borrowerAccountFor, type LibraryNcipSettings } from '../../ncip/settings';
 import type { Db } from '../../store/db';
@@ -24,7 +25,7 @@ import { appendRemark } from '../../store/events';
 import type { LibraryRow } from '../../store/libraries';
 import { recordMessage } from '../../store/messages';
 import type { OutboxRow } from '../../store/outbox';
-import type { RequestData } from '../../store/request-data';
+import type { RequestData, StoredPatron } from '../../store/request-data';
 import { getRequest, type RequestRow } from '../../store/requests';
 import { NotFound } from '../errors';
 import { changeRequest, learnAbout, type AnyEvent, type Learned, type LifecycleDeps } from '../pipeline/pipeline';
@@ -117,11 +118,33 @@ async function lookupUser(ctx: CallContext): Promise<void> {
     return;
   }
   const useEmail = user.email !== undefined && request.data.patron?.email === undefined;
-  await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'done', verdict: 'active', ...(useEmail ? { emailFromIls: user.email } : {}), outboxId: row.id });
-  await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validate' } }, ACTOR, {
-    note: useEmail ? 'patron checked in the ILS; e-mail taken from the ILS' : 'patron checked in the ILS',
-    data: (data) => (useEmail && data.patron && data.patron.email === undefined ? { ...data, patron: { ...data.patron, email: user.email } } : data),
+  const name = user.name;
+  const learned = [useEmail ? 'e-mail' : undefined, name ? 'name' : undefined].filter((w) => w !== undefined).join(' and ');
+  await note(deps.db, request, 'LookupUser', deps.now(), {
+    outcome: 'done',
+    verdict: 'active',
+    ...(useEmail ? { emailFromIls: user.email } : {}),
+    ...(name ? { nameFromIls: name.display } : {}),
+    outboxId: row.id,
   });
+  await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validate' } }, ACTOR, {
+    note: learned ? `patron checked in the ILS; ${learned} taken from the ILS` : 'patron checked in the ILS',
+    data: (data) => (data.patron ? { ...data, patron: withIlsDetails(data.patron, useEmail ? user.email : undefined, name) } : data),
+  });
+}
+
+/**
+ * The patron with what the ILS knows: its e-mail when none was given, its structured name always,
+ * and its display name when none was given (staff's or the discovery layer's wording wins).
+ */
+function withIlsDetails(patron: StoredPatron, email: string | undefined, name: UserName | undefined): StoredPatron {
+  return {
+    ...patron,
+    ...(email !== undefined && patron.email === undefined ? { email } : {}),
+    ...(name?.givenName ? { givenName: name.givenName } : {}),
+    ...(name?.surname ? { surname: name.surname } : {}),
+    ...(name && name.display !== '' && patron.name === undefined ? { name: name.display } : {}),
+  };
 }
 
 async function acceptItem(ctx: CallContext): Promise<void> {

@@ -102,6 +102,28 @@ describe('the ILL desk: book bands, pull slips and the patron in the ILS', () =>
     expect(res.text).toContain('<messageStatus>OK</messageStatus>');
   };
 
+  describe('the patron as the ILS knows them', () => {
+    it('keeps the name LookupUser answers: the request shows it, patron mail greets with it, staff find the request by it', async () => {
+      const created = await borrow({ id: 'P-77' });
+      await runIlsCalls(created.id);
+      const checked = await detail(created.id);
+      expect(checked.data.patron).toEqual({ id: 'P-77', name: 'Shevek Urras', givenName: 'Shevek', surname: 'Urras', email: 'shevek@anarres.example' });
+
+      const notice = await get(`/requests/${created.id}/notices/request_received/preview`);
+      expect(notice.status).toBe(200);
+      expect(notice.body.text).toMatch(/^Dear Shevek Urras,/);
+      const found = await get('/requests?q=urras');
+      expect(found.body.items.map((r: { id: string }) => r.id)).toContain(created.id);
+    });
+
+    it('keeps the name staff typed, and the ILS’s structured name beside it', async () => {
+      const created = await borrow({ id: 'P-77', name: 'S. Urras' });
+      await runIlsCalls(created.id);
+      expect((await detail(created.id)).data.patron).toMatchObject({ name: 'S. Urras', givenName: 'Shevek', surname: 'Urras' });
+      expect((await get('/requests?q=shevek')).body.items.map((r: { id: string }) => r.id)).toContain(created.id);
+    });
+  });
+
   describe('a borrowing request when the item has come', () => {
     it('shows the ILS’s temporary barcode as a field, and finds the request by it', async () => {
       const created = await borrow({ id: 'P-77' });
