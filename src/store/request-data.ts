@@ -91,6 +91,10 @@ function schemaWith(object: typeof z.object) {
     noMail: z.boolean().optional(),
   });
 
+  const physicalAddressSchema = object({ line1: optionalText, line2: optionalText, locality: optionalText, postalCode: optionalText, region: optionalText, country: optionalText });
+  /** An ISO 18626 address: a postal address or an electronic one (e-mail, URL, ...). */
+  const addressSchema = object({ physical: physicalAddressSchema.optional(), electronic: object({ type: text, data: text }).optional() });
+
   const routingVerdictSchema = object({ symbol: text, kept: z.boolean(), rank: z.number().optional(), reason: text });
 
   return object({
@@ -117,6 +121,28 @@ function schemaWith(object: typeof z.object) {
     retriedAs: optionalText,
     /** A request from a partner: the requesting agency's name as it sent it. */
     requestingAgencyName: optionalText,
+    /** Lending (pull slip): who asked, as the request's requestingAgencyInfo says (name, contact, addresses). */
+    requestingAgency: object({ name: optionalText, contactName: optionalText, addresses: z.array(addressSchema).optional() })
+      .optional()
+      .meta({ description: 'Lending: the requesting agency as its request describes it (pull slip)' }),
+    /** Lending (pull slip): where the requester wants the item sent (requestedDeliveryInfo, in its order). */
+    deliveryAddresses: z.array(addressSchema).optional().meta({ description: 'Lending: where to send the item (requestedDeliveryInfo, in its order)' }),
+    /** Lending (pull slip): our holding as the requester found it (its supplierInfo for us). */
+    holding: object({
+      callNumber: optionalText,
+      summaryHoldings: optionalText,
+      availabilityNote: optionalText,
+      supplierUniqueRecordId: optionalText,
+      bibliographicRecordId: object({ code: text, id: text }).optional(),
+    })
+      .optional()
+      .meta({ description: 'Lending: call number and shelving details of our copy as the requester sent them (supplierInfo for this library, pull slip)' }),
+    /** Lending: the requester's service level (ISO 18626 serviceLevel: Express, Normal, ... an open list). */
+    serviceLevel: optionalText,
+    /** Borrowing (book band): where the lender wants the item back (its returnInfo), when it said. */
+    returnTo: object({ agency: optionalText, name: optionalText, address: physicalAddressSchema.optional() })
+      .optional()
+      .meta({ description: 'Borrowing: where the item goes back to, as the lender said (ISO 18626 returnInfo; book band)' }),
     /** A broker row: the hub it belongs to and its mode, fixed at intake. */
     broker: object({ symbol: text, mode: z.enum(BROKER_MODES) }).optional(),
     /** What the library's ILS told us (NCIP). */
@@ -135,6 +161,8 @@ export const requestDataSchema = schemaWith(z.looseObject as unknown as typeof z
 type RequestDataFields = z.output<ReturnType<typeof schemaWith>>;
 export type StoredBibliographic = NonNullable<RequestDataFields['bibliographic']>;
 export type StoredPatron = NonNullable<RequestDataFields['patron']>;
+export type StoredAddress = NonNullable<RequestDataFields['deliveryAddresses']>[number];
+export type StoredPhysicalAddress = NonNullable<NonNullable<RequestDataFields['returnTo']>['address']>;
 
 /** The decoded column. `lifecycle` is always there: a row written before it had one gets `{ serviceType }`. */
 export type RequestData = Omit<RequestDataFields, 'lifecycle'> & { lifecycle: Lifecycle };

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import request from 'supertest';
-import { buildIso18626, type SupplyingAgencyMessage } from '../../../protocols/iso18626';
+import { buildIso18626, type Request, type SupplyingAgencyMessage } from '../../../protocols/iso18626';
 import { createApp } from '../../../src/http/app';
 import { apiRouter } from '../../../src/http/api';
 import { iso18626Router } from '../../../src/http/iso18626';
@@ -66,7 +66,7 @@ describe('the ILL desk: book bands, pull slips and the patron in the ILS', () =>
   const detail = async (id: string) => {
     const res = await get(`/requests/${id}`);
     expect(res.status).toBe(200);
-    return res.body as { id: string; state: string; version: number; actions: string[]; data: RequestData };
+    return res.body as { id: string; state: string; version: number; actions: string[]; supplyingAgencyId: string | null; supplyingAgencyRequestId: string | null; data: RequestData };
   };
   const act = async (id: string, action: string, params?: Record<string, unknown>, status = 200) => {
     const { version } = await detail(id);
@@ -96,7 +96,7 @@ describe('the ILL desk: book bands, pull slips and the patron in the ILS', () =>
     statusInfo: { status: 'Loaned', lastChange: new Date().toISOString(), dueDate: '2027-03-01T23:59:59Z' },
     ...extra,
   });
-  const iso18626 = async (message: SupplyingAgencyMessage | Parameters<typeof buildIso18626>[0]) => {
+  const iso18626 = async (message: Request | SupplyingAgencyMessage) => {
     const res = await request(app).post('/iso18626').set('Content-Type', 'application/xml').send(buildIso18626(message));
     expect(res.status).toBe(200);
     expect(res.text).toContain('<messageStatus>OK</messageStatus>');
@@ -129,7 +129,11 @@ describe('the ILL desk: book bands, pull slips and the patron in the ILS', () =>
       const created = await borrow({ id: 'P-77' });
       await runIlsCalls(created.id); // LookupUser
       expect((await detail(created.id)).state).toBe('sent_to_supplier');
-      await iso18626(samFromPartner(created.requestingAgencyRequestId, {}));
+      await iso18626(
+        samFromPartner(created.requestingAgencyRequestId, {
+          returnInfo: { returnAgencyId: agency('DK-P'), name: 'Partner ILL office', physicalAddress: { line1: 'Returns, Dock 3', locality: 'Aarhus', postalCode: '8000', country: { value: 'DK' } } },
+        }),
+      );
       await act(created.id, 'mark_received');
       await runIlsCalls(created.id); // AcceptItem
       const received = await detail(created.id);
@@ -137,10 +141,63 @@ describe('the ILL desk: book bands, pull slips and the patron in the ILS', () =>
       expect(barcode).toEqual(expect.any(String));
       expect(ils.state.items.get(barcode)).toMatchObject({ temporary: true, title: 'The Dispossessed' });
 
+      // The book band: the patron's pickup location, the due date, the lender's id, where it goes back.
+      expect(received).toMatchObject({
+        supplyingAgencyId: 'ISIL:DK-P',
+        supplyingAgencyRequestId: 'P-LOAN-42',
+        data: {
+          pickupLocation: 'MAIN',
+          lifecycle: { dueDate: '2027-03-01T23:59:59Z' },
+          returnTo: { agency: 'ISIL:DK-P', name: 'Partner ILL office', address: { line1: 'Returns, Dock 3', locality: 'Aarhus', postalCode: '8000', country: 'DK' } },
+        },
+      });
+
       const scanned = await get(`/requests?barcode=${encodeURIComponent(barcode)}`);
       expect(scanned.body.items.map((r: { id: string }) => r.id)).toEqual([created.id]);
       const searched = await get(`/requests?q=${encodeURIComponent(barcode)}`);
       expect(searched.body.items.map((r: { id: string }) => r.id)).toEqual([created.id]);
+    });
+  });
+
+  describe('a lending request from a partner', () => {
+    const lendingRequest = (requestingAgencyRequestId: string): Request => ({
+      kind: 'request',
+      header: { supplyingAgencyId: agency('DK-L'), requestingAgencyId: agency('DK-P'), timestamp: new Date().toISOString(), requestingAgencyRequestId },
+      bibliographicInfo: { title: 'Solaris', author: 'Lem, Stanisław', supplierUniqueRecordId: 'L-REC-991' },
+      serviceInfo: { serviceType: 'Loan', serviceLevel: { value: 'Express' }, needBeforeDate: '2027-02-15T23:59:59Z', note: 'For a seminar; any edition will do' },
+      supplierInfo: [
+        { supplierCode: agency('DK-X'), callNumber: 'not ours' },
+        {
+          supplierCode: agency('DK-L'),
+          callNumber: '891.8 LEM',
+          summaryHoldings: 'Stacks, 3rd floor',
+          availabilityNote: 'On shelf',
+          bibliographicRecordId: { bibliographicRecordIdentifierCode: { value: 'LocalId' }, bibliographicRecordIdentifier: 'b1234567' },
+        },
+      ],
+      requestedDeliveryInfo: [
+        { sortOrder: 2, address: { electronicAddress: { electronicAddressType: { value: 'Email' }, electronicAddressData: 'ill@partner.example' } } },
+        { sortOrder: 1, address: { physicalAddress: { line1: 'Partner Library', line2: 'ILL office', locality: 'Aarhus', postalCode: '8000', country: { value: 'DK' } } } },
+      ],
+      requestingAgencyInfo: { name: 'Partner Library', contactName: 'Ida Jensen', address: [{ electronicAddress: { electronicAddressType: { value: 'Email' }, electronicAddressData: 'ida@partner.example' } }] },
+      patronInfo: { patronId: 'their-9', givenName: 'Kris', surname: 'Kelvin' },
+    });
+
+    it('keeps what a pull slip needs: call number and shelf, the requester and its addresses, dates, service level, patron and note', async () => {
+      const requestId = `pull-${randomUUID().slice(0, 8)}`;
+      await iso18626(lendingRequest(requestId));
+      const listed = await get(`/requests?barcode=${requestId}`);
+      expect(listed.body.items).toHaveLength(1);
+      const lending = await detail(listed.body.items[0].id);
+      expect(lending.data).toMatchObject({
+        holding: { callNumber: '891.8 LEM', summaryHoldings: 'Stacks, 3rd floor', availabilityNote: 'On shelf', supplierUniqueRecordId: 'L-REC-991', bibliographicRecordId: { code: 'LocalId', id: 'b1234567' } },
+        requestingAgency: { name: 'Partner Library', contactName: 'Ida Jensen', addresses: [{ electronic: { type: 'Email', data: 'ida@partner.example' } }] },
+        deliveryAddresses: [{ physical: { line1: 'Partner Library', line2: 'ILL office', locality: 'Aarhus', postalCode: '8000', country: 'DK' } }, { electronic: { type: 'Email', data: 'ill@partner.example' } }],
+        neededBy: '2027-02-15',
+        serviceLevel: 'Express',
+        patron: { id: 'their-9', name: 'Kris Kelvin', givenName: 'Kris', surname: 'Kelvin' },
+        note: 'For a seminar; any edition will do',
+      });
     });
   });
 });
