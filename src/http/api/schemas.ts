@@ -124,7 +124,7 @@ export const librarySchema = z
     name: z.string(),
     settings: z
       .record(z.string(), z.unknown())
-      .meta({ description: 'As stored: ncip, ncipResponder, mail, pickupLocations, broker, routing (each part as in LibrarySettings); secrets masked as "********"' }),
+      .meta({ description: 'As stored: ncip, ncipResponder, mail, pickupLocations, broker, routing, lending (each part as in LibrarySettings); secrets masked as "********"' }),
     settingsProblems: z
       .array(z.object({ path: z.string().meta({ example: 'settings.broker.mode' }), message: z.string() }))
       .meta({ description: 'Stored settings that do not validate against LibrarySettings (older data, SQL by hand); empty when all is well. The server keeps serving; fix them with PATCH' }),

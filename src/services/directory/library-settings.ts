@@ -2,8 +2,8 @@
  * Every setting of a member library (`libraries.settings`), as one schema composed of the parts
  * their readers own: the NCIP connection to its ILS (src/ncip/settings.ts), what NCIP callers
  * must present (ncip/responder.ts), patron mail (src/notify/settings.ts), pickup locations (here:
- * staff and the web interface read them), the broker hub (broker/settings.ts) and routing
- * (borrowing/routing-settings.ts). The staff API, the directory file and the check of what is
+ * staff and the web interface read them), the broker hub (broker/settings.ts), routing
+ * (borrowing/routing-settings.ts) and the loan period of its lending (lending/due-date.ts). The staff API, the directory file and the check of what is
  * stored all use it, so a setting is valid in one place exactly when it is in the others.
  */
 import type { Logger } from 'pino';
@@ -14,6 +14,7 @@ import { mailSettingsSchema } from '../../notify/settings';
 import { libraryRoutingSettingsSchema } from '../borrowing/routing-settings';
 import { brokerSettingsSchema } from '../broker/settings';
 import type { FieldProblem } from '../errors';
+import { lendingSettingsSchema } from '../lending/due-date';
 import { ncipResponderSettingsSchema } from '../ncip/responder';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -40,6 +41,7 @@ const PARTS = {
   pickupLocations: pickupLocationsSchema.meta({ description: 'Where patrons collect items' }),
   broker: brokerSettingsSchema,
   routing: libraryRoutingSettingsSchema.meta({ description: 'The rota strategy of this library’s requests' }),
+  lending: lendingSettingsSchema.meta({ description: 'How long this library lends for: the due date of a ship without one' }),
 };
 
 export type LibrarySettingsPart = keyof typeof PARTS;
@@ -54,6 +56,7 @@ export const librarySettingsSchema = z
     pickupLocations: PARTS.pickupLocations.optional(),
     broker: PARTS.broker.optional(),
     routing: PARTS.routing.optional(),
+    lending: PARTS.lending.optional(),
   })
   .strict()
   .meta({ id: 'LibrarySettings' });
@@ -67,6 +70,7 @@ export const librarySettingsChangesSchema = z
     pickupLocations: PARTS.pickupLocations,
     broker: PARTS.broker.nullable().meta({ description: 'null: the library is no broker hub any more' }),
     routing: PARTS.routing.nullable().meta({ description: 'null: the server’s ROUTING_STRATEGY' }),
+    lending: PARTS.lending.nullable().meta({ description: 'null: ship needs a due date again' }),
   })
   .partial()
   .strict()

@@ -5,8 +5,8 @@
  * Borrowing: LookupUser (the patron may borrow -> `validate`, else `validation_failed`), AcceptItem
  * (temporary item + hold; the ILS ids go to `data.ncip`), CheckInItem, DeleteItem,
  * CancelRequestItem (the hold, when the item goes back uncollected). Lending: CheckOutItem to the
- * borrowing library's account (success -> `ils_checked_out` with the ILS's due date, which the
- * Loaned message then carries), CheckInItem.
+ * borrowing library's account, asking for staff's due date (success -> `ils_checked_out` with
+ * the ILS's due date, which the Loaned message then carries), CheckInItem.
  *
  * Outcomes: a transient failure throws (BullMQ retries with backoff; the state change is already
  * committed). A Problem throws PermanentJobFailure naming it (the row goes dead and the request
@@ -223,7 +223,10 @@ async function checkOutItem(ctx: CallContext): Promise<void> {
   const itemId = request.data.lifecycle.itemId;
   if (itemId === undefined) return skipped(ctx, 'no item barcode was given at ship');
   const userId = borrowerAccountFor(settings, request.requestingAgencyId);
-  const checkedOut = valueOf(await ctx.client.checkOutItem({ patronId: userId, itemBarcode: itemId, requestId: request.requestingAgencyRequestId }), 'CheckOutItem');
+  // Staff's due date is asked for; the ILS's own answer wins (its loan rules may differ).
+  const asked = request.data.lifecycle.dueDate;
+  const desiredDateDue = asked !== undefined && !Number.isNaN(Date.parse(asked)) ? { desiredDateDue: new Date(asked) } : {};
+  const checkedOut = valueOf(await ctx.client.checkOutItem({ patronId: userId, itemBarcode: itemId, requestId: request.requestingAgencyRequestId, ...desiredDateDue }), 'CheckOutItem');
   const dueDate = checkedOut.dateDue?.toISOString();
   const record: RequestNcipData['checkOut'] = { itemId: checkedOut.itemId, userId, ...(dueDate !== undefined ? { dueDate } : {}) };
   await note(deps.db, request, 'CheckOutItem', deps.now(), { outcome: 'done', ...record, outboxId: row.id });

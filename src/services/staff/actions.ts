@@ -9,12 +9,12 @@ import { supplierActions, SUPPLIER_STAFF_ACTIONS, type SupplierState } from '../
 import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition } from '../../domain/types';
 import type { RequestData } from '../../store/request-data';
-import type { RequestRow } from '../../store/requests';
+import { getRequest, type RequestRow } from '../../store/requests';
 import { Conflict, ValidationFailed } from '../errors';
+import { resolveDueDate } from '../lending/due-date';
 import { changeRequest, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';
 
 const note = z.string().trim().min(1).max(2000).optional();
-const dueDate = z.iso.datetime({ offset: true, error: 'must be a date and time such as 2027-01-31T23:59:59Z' });
 /** ISO 18626 type_costs: a decimal amount and an ISO 4217 currency code. */
 const costs = z
   .object({
@@ -23,6 +23,8 @@ const costs = z
   })
   .strict();
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be a date (2027-01-31) or a date and time (2027-01-31T12:00:00Z)' });
+/** A date is the end of that day in the lending library's time zone (services/lending/due-date.ts). */
+const dueDate = dateOrDateTime.meta({ description: 'A date-time, or a date: the end of that day in the library’s time zone (settings.mail.timeZone, else UTC)' });
 
 /** offer_retry: RetryPossible with reasonRetry (the standard codes or an open value), the window, a price, conditions. */
 const offerRetry = z
@@ -51,7 +53,9 @@ const acceptRetry = z
 /** Parameters per action; actions not listed take only an optional note. */
 const PARAMETERS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
   /** itemId: the item's barcode; needed when the library's ILS checks the item out (NCIP). */
-  ship: z.object({ note, dueDate, itemId: z.string().trim().min(1).max(200).optional() }).strict(),
+  ship: z
+    .object({ note, dueDate: dueDate.optional().meta({ description: 'Absent: the end of the day the library’s loan period (settings.lending) ends' }), itemId: z.string().trim().min(1).max(200).optional() })
+    .strict(),
   approve_renewal: z.object({ note, dueDate }).strict(),
   add_conditions: z.object({ note, conditions: z.array(z.string().trim().min(1)).min(1) }).strict(),
   cannot_supply: z.object({ note, reason: z.string().trim().min(1) }).strict(),
@@ -113,7 +117,8 @@ function retryEdits(params: z.output<typeof acceptRetry> | undefined): ((data: R
  * Takes a staff action. A refusal by the machine is a Conflict naming the actions that fit; so
  * is a version other than the one the staff member saw, with the request as it is now.
  */
-export async function performStaffAction(deps: LifecycleDeps, requestId: string, input: ActionInput, actor: string): Promise<RequestRow> {
+export async function performStaffAction(deps: LifecycleDeps, requestId: string, given: ActionInput, actor: string): Promise<RequestRow> {
+  const input = DATED_ACTIONS.has(given.action) ? await withDueDate(deps, requestId, given) : given;
   let seen: RequestRow | undefined;
   const event = (request: RequestRow): AnyEvent => {
     seen = request;
@@ -130,3 +135,25 @@ export async function performStaffAction(deps: LifecycleDeps, requestId: string,
     throw err;
   }
 }
+
+/** Lending actions that carry a due date. */
+const DATED_ACTIONS = new Set(['ship', 'approve_renewal']);
+
+/**
+ * A lending action's due date as the date-time the machine and the partner get: a plain date is
+ * the end of that day in the library's time zone; a ship without one takes the loan period.
+ */
+async function withDueDate(deps: LifecycleDeps, requestId: string, input: ActionInput): Promise<ActionInput> {
+  const request = await getRequest(deps.db, requestId);
+  if (!request || request.role !== 'supplier') return input;
+  staffEvent(request, input); // the parameters as given are checked first
+  const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
+  if (!library) return input;
+  const given = input.params?.dueDate as string | undefined;
+  const dueDate = resolveDueDate(given, library, request.requestingAgencyId, deps.now(), input.action === 'ship');
+  if (dueDate === undefined) {
+    throw new ValidationFailed([{ path: 'params.dueDate', message: `is required: ${library.symbol} has no loan period for ${request.requestingAgencyId} (settings.lending)` }]);
+  }
+  return { ...input, params: { ...input.params, dueDate } };
+}
+

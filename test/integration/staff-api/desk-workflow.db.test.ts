@@ -31,6 +31,7 @@ describe('the ILL desk: book bands, pull slips and the patron in the ILS', () =>
   let deps: LifecycleDeps;
   let app: ReturnType<typeof createApp>;
   let ils: MockIls;
+  let lenderIls: MockIls;
   let key: string;
 
   beforeAll(async () => {
@@ -42,6 +43,7 @@ describe('the ILL desk: book bands, pull slips and the patron in the ILS', () =>
         { id: 'P-13', surname: 'Blocked', blocked: true },
       ],
     });
+    lenderIls = await startMockIls({ agencyId: 'DK-L-ILS', users: [{ id: 'ILL-DKP' }], items: ['L-1', 'L-2', 'L-3'].map((barcode) => ({ barcode, title: 'Solaris' })) });
     deps = { db: database.db, directory: database.directory, now: () => new Date(), newId: randomUUID, supplierTimeoutMs: 3600_000 };
     app = createApp({
       log: pino({ level: 'silent' }),
@@ -52,13 +54,24 @@ describe('the ILL desk: book bands, pull slips and the patron in the ILS', () =>
     });
     const ncip = { url: ils.url, fromAgencyId: 'DK-100', toAgencyId: 'DK-100-ILS', timeoutMs: 5000 };
     await insertLibrary(database.db, { id: randomUUID(), symbol: BORROWER, name: 'Main Library', settings: { ncip, pickupLocations: [{ code: 'MAIN', name: 'Main desk' }] } });
-    await insertLibrary(database.db, { id: randomUUID(), symbol: LENDER, name: 'Lending Library', settings: {} });
+    await insertLibrary(database.db, {
+      id: randomUUID(),
+      symbol: LENDER,
+      name: 'Lending Library',
+      settings: {
+        ncip: { url: lenderIls.url, fromAgencyId: 'DK-L', toAgencyId: 'DK-L-ILS', timeoutMs: 5000, borrowerAccounts: { 'ISIL:DK-P': 'ILL-DKP' } },
+        mail: { timeZone: 'Europe/Copenhagen' },
+        lending: { loanPeriodDays: 28, partners: { 'ISIL:DK-P': { loanPeriodDays: 14 } } },
+      },
+    });
+    // A library that has set no loan period and no ILS.
+    await insertLibrary(database.db, { id: randomUUID(), symbol: 'ISIL:DK-M', name: 'Small Library', settings: {} });
     await insertPartner(database.db, { id: randomUUID(), symbol: 'ISIL:DK-P', name: 'Partner', iso18626Url: 'http://127.0.0.1:9/iso18626', auth: {}, policies: {}, vendor: null, contactEmail: null, status: 'active' });
     key = `Bearer ${(await createApiKey(deps, { name: 'desk', role: 'staff' })).key}`;
   });
   afterAll(async () => {
     await database.close();
-    await ils.close();
+    await Promise.all([ils.close(), lenderIls.close()]);
   });
 
   const post = (path: string, body: unknown) => request(app).post(`/api/v1${path}`).set('Authorization', key).send(body as object);
@@ -160,9 +173,9 @@ describe('the ILL desk: book bands, pull slips and the patron in the ILS', () =>
   });
 
   describe('a lending request from a partner', () => {
-    const lendingRequest = (requestingAgencyRequestId: string): Request => ({
+    const lendingRequest = (requestingAgencyRequestId: string, lender = 'DK-L'): Request => ({
       kind: 'request',
-      header: { supplyingAgencyId: agency('DK-L'), requestingAgencyId: agency('DK-P'), timestamp: new Date().toISOString(), requestingAgencyRequestId },
+      header: { supplyingAgencyId: agency(lender), requestingAgencyId: agency('DK-P'), timestamp: new Date().toISOString(), requestingAgencyRequestId },
       bibliographicInfo: { title: 'Solaris', author: 'Lem, Stanisław', supplierUniqueRecordId: 'L-REC-991' },
       serviceInfo: { serviceType: 'Loan', serviceLevel: { value: 'Express' }, needBeforeDate: '2027-02-15T23:59:59Z', note: 'For a seminar; any edition will do' },
       supplierInfo: [
@@ -198,6 +211,74 @@ describe('the ILL desk: book bands, pull slips and the patron in the ILS', () =>
         patron: { id: 'their-9', name: 'Kris Kelvin', givenName: 'Kris', surname: 'Kelvin' },
         note: 'For a seminar; any edition will do',
       });
+    });
+  });
+
+  describe('shipping a loan', () => {
+    const receive = async (lender = 'DK-L') => {
+      const requestId = `ship-${randomUUID().slice(0, 8)}`;
+      await iso18626({
+        kind: 'request',
+        header: { supplyingAgencyId: agency(lender), requestingAgencyId: agency('DK-P'), timestamp: new Date().toISOString(), requestingAgencyRequestId: requestId },
+        bibliographicInfo: { title: 'Solaris' },
+        serviceInfo: { serviceType: 'Loan' },
+      });
+      const id = (await get(`/requests?barcode=${requestId}`)).body.items[0].id as string;
+      await act(id, 'will_supply');
+      return id;
+    };
+    /** The due date the Loaned message to the requester carries. */
+    const loanedDueDate = async (id: string) => {
+      const rows = await listOutboxForRequest(database.db, id);
+      const loaned = rows.map((r) => r.payload as { message?: { status?: string; dueDate?: string } }).find((p) => p.message?.status === 'Loaned');
+      return loaned?.message?.dueDate;
+    };
+    const DAY = 24 * 3600 * 1000;
+
+    it('takes a plain date as the end of that day in the library’s time zone, for the ILS checkout and the Loaned message', async () => {
+      const id = await receive();
+      await act(id, 'ship', { dueDate: '2027-01-15', itemId: 'L-1' });
+      await runIlsCalls(id); // CheckOutItem
+      const shipped = await detail(id);
+      // Copenhagen is UTC+1 in January: 23:59:59 there is 22:59:59Z.
+      expect(shipped).toMatchObject({ state: 'shipped', data: { lifecycle: { dueDate: '2027-01-15T22:59:59.000Z' } } });
+      expect(lenderIls.state.items.get('L-1')?.loan).toMatchObject({ userId: 'ILL-DKP', dateDue: new Date('2027-01-15T22:59:59Z') });
+      expect(await loanedDueDate(id)).toBe('2027-01-15T22:59:59.000Z');
+    });
+
+    it('without a due date, lends for the period the library set for this requester', async () => {
+      const id = await receive();
+      const before = Date.now();
+      await act(id, 'ship', { itemId: 'L-2' });
+      await runIlsCalls(id);
+      const due = Date.parse((await detail(id)).data.lifecycle.dueDate!);
+      // The end of a day in Copenhagen, 14 days on (DK-P's period, not the library's 28).
+      expect(new Date(due).toISOString()).toMatch(/T2[23]:59:59\.000Z$/);
+      expect(due).toBeGreaterThan(before + 13 * DAY);
+      expect(due).toBeLessThan(before + 15 * DAY + DAY);
+      expect(lenderIls.state.items.get('L-2')?.loan?.dateDue.getTime()).toBe(due);
+      expect(Date.parse((await loanedDueDate(id))!)).toBe(due);
+    });
+
+    it('still takes a full date and time as given', async () => {
+      const id = await receive();
+      await act(id, 'ship', { dueDate: '2027-02-01T12:00:00+01:00', itemId: 'L-3' });
+      await runIlsCalls(id);
+      expect(lenderIls.state.items.get('L-3')?.loan?.dateDue.toISOString()).toBe('2027-02-01T11:00:00.000Z');
+    });
+
+    it('asks for a due date when the library has no loan period, and refuses what is not a date', async () => {
+      const id = await receive('DK-M');
+      const { version } = await detail(id);
+      const none = await post(`/requests/${id}/actions`, { action: 'ship', version });
+      expect(none.status).toBe(400);
+      expect(none.body.errors).toEqual([{ path: 'params.dueDate', message: 'is required: ISIL:DK-M has no loan period for ISIL:DK-P (settings.lending)' }]);
+      const bad = await post(`/requests/${id}/actions`, { action: 'ship', params: { dueDate: '15/01/2027' }, version });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual([{ path: 'params.dueDate', message: expect.stringContaining('must be a date') }]);
+      // Without an ILS, Loaned goes at once with the end of the day in UTC (no time zone set).
+      await act(id, 'ship', { dueDate: '2027-01-15' });
+      expect((await detail(id)).data.lifecycle.dueDate).toBe('2027-01-15T23:59:59.000Z');
     });
   });
 });

@@ -79,7 +79,7 @@ describe('staff API: every library setting (PATCH /libraries/{symbol})', () => {
   it('describes every setting part in the OpenAPI document, with the closed vocabularies', async () => {
     const document = (await request(api.app).get('/api/v1/openapi.json')).body as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } };
     const changes = document.components.schemas.LibrarySettingsChanges!;
-    expect(Object.keys(changes.properties).sort()).toEqual(['broker', 'mail', 'ncip', 'ncipResponder', 'pickupLocations', 'routing']);
+    expect(Object.keys(changes.properties).sort()).toEqual(['broker', 'lending', 'mail', 'ncip', 'ncipResponder', 'pickupLocations', 'routing']);
     const text = JSON.stringify(changes);
     expect(text).toContain('"opaque","transparent"');
     expect(text).toContain('"as_given","load_balance","reciprocal_first"');
