@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { STATUSES } from '../../protocols/iso18626/types';
 import { BROKER_MODES } from '../domain/broker';
-import type { Lifecycle, ServiceType, SupplierStatus } from '../domain/types';
+import { REASON_CATEGORIES, type Lifecycle, type ServiceType, type SupplierStatus } from '../domain/types';
 
 const text = z.string();
 const optionalText = text.optional();
@@ -53,6 +53,7 @@ function schemaWith(object: typeof z.object) {
     lastStatus: z.enum(SUPPLIER_STATUSES).optional(),
     renewals: z.number().int().min(0).optional(),
     reason: optionalText,
+    reasonCategory: z.enum(REASON_CATEGORIES).optional().meta({ description: 'Requester in error: patron_blocked, patron_unknown, patron_not_permitted or patron_ambiguous (the ILS’s LookupUser verdict)' }),
     itemId: optionalText,
     pendingNote: optionalText,
     retryOffer: retryOfferSchema.optional(),

@@ -14,7 +14,7 @@
  * switched off since the decision, is recorded as skipped and the loan goes on without it.
  * Every exchange is stored in protocol_messages; every outcome in the request's audit trail.
  */
-import type { NcipCall } from '../../domain/types';
+import type { NcipCall, ReasonCategory } from '../../domain/types';
 import { IllegalTransition } from '../../domain/types';
 import { PermanentJobFailure, type NcipCallPayload } from '../../jobs';
 import type { UserName } from '../../../protocols/ncip';
@@ -52,8 +52,14 @@ export class TransientNcipFailure extends Error {
 
 const ACTOR = 'system:ncip';
 
-/** Problems of LookupUser that are a verdict on the patron, not on the connection or the message. */
-const PATRON_VERDICTS = new Set(['Unknown User', 'User Blocked', 'User Access Denied', 'User Authentication Failed', 'Non-Unique User']);
+/** Problems of LookupUser that are a verdict on the patron (not on the connection or the message), and their category. */
+const PATRON_VERDICTS: ReadonlyMap<string, ReasonCategory> = new Map([
+  ['Unknown User', 'patron_unknown'],
+  ['User Blocked', 'patron_blocked'],
+  ['User Access Denied', 'patron_not_permitted'],
+  ['User Authentication Failed', 'patron_not_permitted'],
+  ['Non-Unique User', 'patron_ambiguous'],
+]);
 
 export async function carryOutNcipCall(deps: NcipCirculationDeps, row: OutboxRow): Promise<void> {
   const { call } = row.payload as unknown as NcipCallPayload;
@@ -104,17 +110,18 @@ async function lookupUser(ctx: CallContext): Promise<void> {
   const patronId = request.data.patron?.id;
   if (!patronId) throw new PermanentJobFailure('NCIP LookupUser not carried out: the request has no patron id');
   const result = await ctx.client.lookupUser({ patronId });
-  if (!result.ok && result.error.kind === 'refused' && result.error.problems.some((p) => PATRON_VERDICTS.has(p.recognized ?? p.type))) {
-    const reason = `the ILS does not accept patron ${patronId}: ${describeProblems(result.error.problems)}`;
-    await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'refused', reason, outboxId: row.id });
-    await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validation_failed', reason } }, ACTOR);
+  const verdict = !result.ok && result.error.kind === 'refused' ? result.error.problems.map((p) => PATRON_VERDICTS.get(p.recognized ?? p.type)).find((c) => c !== undefined) : undefined;
+  if (!result.ok && verdict !== undefined) {
+    const reason = `the ILS does not accept patron ${patronId}: ${describeProblems(result.error.kind === 'refused' ? result.error.problems : [])}`;
+    await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'refused', reason, category: verdict, outboxId: row.id });
+    await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validation_failed', reason, category: verdict } }, ACTOR);
     return;
   }
   const user = valueOf(result, 'LookupUser');
   if (user.verdict === 'blocked') {
     const reason = `patron ${patronId} is blocked in the ILS (${user.blockReasons.join(', ') || 'no reason given'})`;
-    await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'blocked', reason, outboxId: row.id });
-    await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validation_failed', reason } }, ACTOR);
+    await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'blocked', reason, category: 'patron_blocked', outboxId: row.id });
+    await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validation_failed', reason, category: 'patron_blocked' } }, ACTOR);
     return;
   }
   const useEmail = user.email !== undefined && request.data.patron?.email === undefined;

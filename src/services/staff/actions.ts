@@ -8,7 +8,7 @@ import { requesterActions, REQUESTER_STAFF_ACTIONS, type RequesterState } from '
 import { supplierActions, SUPPLIER_STAFF_ACTIONS, type SupplierState } from '../../domain/supplier';
 import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition } from '../../domain/types';
-import type { RequestData } from '../../store/request-data';
+import type { RequestData, StoredPatron } from '../../store/request-data';
 import { getRequest, type RequestRow } from '../../store/requests';
 import { Conflict, ValidationFailed } from '../errors';
 import { resolveDueDate } from '../lending/due-date';
@@ -50,6 +50,17 @@ const acceptRetry = z
   })
   .strict();
 
+/** edit_patron: the patron as staff correct it (request data); at least one field. */
+const editPatron = z
+  .object({
+    note,
+    patronId: z.string().trim().min(1).max(200).optional().meta({ description: 'The patron’s id in the ILS (LookupUser checks it)' }),
+    email: z.email('must be an e-mail address').nullable().optional().meta({ description: 'null: no e-mail (the ILS’s is taken at the next check)' }),
+    pickupLocation: z.string().trim().min(1).max(50).optional(),
+  })
+  .strict()
+  .refine((p) => p.patronId !== undefined || p.email !== undefined || p.pickupLocation !== undefined, { message: 'give patronId, email or pickupLocation' });
+
 /** Parameters per action; actions not listed take only an optional note. */
 const PARAMETERS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
   /** itemId: the item's barcode; needed when the library's ILS checks the item out (NCIP). */
@@ -61,6 +72,7 @@ const PARAMETERS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> =
   cannot_supply: z.object({ note, reason: z.string().trim().min(1) }).strict(),
   offer_retry: offerRetry,
   accept_retry: acceptRetry,
+  edit_patron: editPatron,
   send: z.object({ note, rota: z.array(z.object({ symbol: z.string().trim().min(3), localId: z.string().optional(), callNumber: z.string().optional() }).strict()).min(1).optional() }).strict(),
 };
 const NOTE_ONLY = z.object({ note }).strict();
@@ -90,8 +102,9 @@ export function staffEvent(request: Pick<RequestRow, 'role'>, input: Pick<Action
   if (!parsed.success) throw new ValidationFailed(parsed.error.issues.map((i) => ({ path: ['params', ...i.path].join('.'), message: i.message })));
   const params: Record<string, unknown> = { ...parsed.data };
   if (Array.isArray(params.rota)) params.rota = (params.rota as { symbol: string }[]).map((e) => ({ ...e, symbol: canonicalSymbol(e.symbol) }));
-  // The retry's edits are request data (retryEdits), not the machine's business.
+  // The retry's and the patron's edits are request data (retryEdits, patronEdits), not the machine's business.
   if (input.action === 'accept_retry') for (const key of ['maxCost', 'edition', 'needBeforeDate']) delete params[key];
+  if (input.action === 'edit_patron') for (const key of ['patronId', 'email', 'pickupLocation']) delete params[key];
   const event = { type: 'staff', action: input.action, ...params };
   // The parameters were checked against the action's schema above, which is the event's shape.
   return (request.role === 'supplier' ? { role: 'supplier', event } : { role: 'requester', event }) as AnyEvent;
@@ -114,6 +127,30 @@ function retryEdits(params: z.output<typeof acceptRetry> | undefined): ((data: R
 }
 
 /**
+ * The patron as staff corrected it. A new id drops the ILS's structured name (it was the old
+ * patron's); `email: null` removes the e-mail, so the next LookupUser gives the ILS's.
+ */
+function patronEdits(params: z.output<typeof editPatron> | undefined): ((data: RequestData) => RequestData) | undefined {
+  if (!params) return undefined;
+  const { patronId, email, pickupLocation } = params;
+  return (data) => {
+    const before = data.patron;
+    const id = patronId ?? before?.id;
+    if (id === undefined) return pickupLocation !== undefined ? { ...data, pickupLocation } : data;
+    const { givenName, surname, email: oldEmail, ...rest } = before ?? { id };
+    const samePatron = before !== undefined && before.id === id;
+    const patron: StoredPatron = {
+      ...rest,
+      id,
+      ...(samePatron && givenName !== undefined ? { givenName } : {}),
+      ...(samePatron && surname !== undefined ? { surname } : {}),
+      ...(email === undefined ? (oldEmail !== undefined ? { email: oldEmail } : {}) : email === null ? {} : { email }),
+    };
+    return { ...data, patron, ...(pickupLocation !== undefined ? { pickupLocation } : {}) };
+  };
+}
+
+/**
  * Takes a staff action. A refusal by the machine is a Conflict naming the actions that fit; so
  * is a version other than the one the staff member saw, with the request as it is now.
  */
@@ -124,7 +161,12 @@ export async function performStaffAction(deps: LifecycleDeps, requestId: string,
     seen = request;
     return staffEvent(request, input);
   };
-  const edits = input.action === 'accept_retry' ? retryEdits(acceptRetry.safeParse(input.params ?? {}).data) : undefined;
+  const edits =
+    input.action === 'accept_retry'
+      ? retryEdits(acceptRetry.safeParse(input.params ?? {}).data)
+      : input.action === 'edit_patron'
+        ? patronEdits(editPatron.safeParse(input.params ?? {}).data)
+        : undefined;
   try {
     const applied = await changeRequest(deps, requestId, { input: event, actor, staff: true, ...(edits ? { learned: { data: edits } } : {}) }, input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {});
     return applied.request;

@@ -53,7 +53,7 @@ describe('the ILL desk: book bands, pull slips and the patron in the ILS', () =>
       protocolRouters: [iso18626Router(deps, 64 * 1024)],
     });
     const ncip = { url: ils.url, fromAgencyId: 'DK-100', toAgencyId: 'DK-100-ILS', timeoutMs: 5000 };
-    await insertLibrary(database.db, { id: randomUUID(), symbol: BORROWER, name: 'Main Library', settings: { ncip, pickupLocations: [{ code: 'MAIN', name: 'Main desk' }] } });
+    await insertLibrary(database.db, { id: randomUUID(), symbol: BORROWER, name: 'Main Library', settings: { ncip, pickupLocations: [{ code: 'MAIN', name: 'Main desk' }, { code: 'BRANCH', name: 'Branch desk' }] } });
     await insertLibrary(database.db, {
       id: randomUUID(),
       symbol: LENDER,
@@ -134,6 +134,46 @@ describe('the ILL desk: book bands, pull slips and the patron in the ILS', () =>
       await runIlsCalls(created.id);
       expect((await detail(created.id)).data.patron).toMatchObject({ name: 'S. Urras', givenName: 'Shevek', surname: 'Urras' });
       expect((await get('/requests?q=shevek')).body.items.map((r: { id: string }) => r.id)).toContain(created.id);
+    });
+  });
+
+  describe('a patron the ILS does not accept', () => {
+    it('lands in error with the reason category, and staff correct the patron and check again', async () => {
+      const created = await borrow({ id: 'P-13', email: 'old@example.org' });
+      await runIlsCalls(created.id);
+      const blocked = await detail(created.id);
+      expect(blocked).toMatchObject({ state: 'error', data: { lifecycle: { reasonCategory: 'patron_blocked', reason: expect.stringContaining('blocked in the ILS') } } });
+      expect(blocked.actions).toEqual(['retry', 'edit_patron', 'cancel', 'close_manually']);
+      expect((await get('/requests?state=error')).body.items.map((r: { id: string }) => r.id)).toContain(created.id);
+
+      // The wrong card was read at the desk: staff put in the right one, and another pickup desk.
+      const edited = await act(created.id, 'edit_patron', { patronId: 'P-77', email: null, pickupLocation: 'BRANCH', note: 'wrong card read' });
+      expect(edited).toMatchObject({ state: 'error', data: { patron: { id: 'P-77' }, pickupLocation: 'BRANCH' } });
+      expect(edited.data.patron.email).toBeUndefined();
+      await act(created.id, 'retry');
+      await runIlsCalls(created.id);
+      const sent = await detail(created.id);
+      expect(sent).toMatchObject({ state: 'sent_to_supplier', data: { patron: { id: 'P-77', name: 'Shevek Urras', email: 'shevek@anarres.example' }, pickupLocation: 'BRANCH' } });
+      expect(sent.data.lifecycle.reasonCategory).toBeUndefined();
+      const lookups = ils.calls.filter((c) => c.service === 'LookupUser').map((c) => c.body.match(/<ns1:UserIdentifierValue>([^<]*)</)?.[1] ?? c.body.match(/UserIdentifierValue>([^<]*)</)?.[1]);
+      expect(lookups.slice(-2)).toEqual(['P-13', 'P-77']);
+    });
+
+    it('names an unknown patron as such', async () => {
+      const created = await borrow({ id: 'P-404' });
+      await runIlsCalls(created.id);
+      expect((await detail(created.id)).data.lifecycle).toMatchObject({ reasonCategory: 'patron_unknown' });
+    });
+
+    it('lets staff correct the patron before sending: the ILS check waiting checks the corrected patron', async () => {
+      const { id } = await borrow({ id: 'P-77' });
+      const edited = await act(id, 'edit_patron', { patronId: 'P-13' });
+      expect(edited).toMatchObject({ state: 'new', data: { patron: { id: 'P-13' } } });
+      await runIlsCalls(id);
+      expect((await detail(id)).data.lifecycle).toMatchObject({ reasonCategory: 'patron_blocked' });
+      const refused = await post(`/requests/${id}/actions`, { action: 'edit_patron', params: {}, version: (await detail(id)).version });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([{ path: 'params', message: 'give patronId, email or pickupLocation' }]);
     });
   });
 
