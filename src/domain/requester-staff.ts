@@ -38,9 +38,22 @@ const retry: T = {
   to: ['new'],
   run: (_c, _ev, ctx) =>
     ctx.ils?.lookupUser
-      ? decision('new', { reason: undefined }, [ncip('LookupUser')], 'staff asked to check the patron in the ILS again')
-      : decision('new', { reason: undefined }, [], 'staff asked to validate the patron again'),
+      ? decision('new', { reason: undefined, reasonCategory: undefined }, [ncip('LookupUser')], 'staff asked to check the patron in the ILS again')
+      : decision('new', { reason: undefined, reasonCategory: undefined }, [], 'staff asked to validate the patron again'),
 };
+
+/**
+ * Staff correct the patron (id, e-mail, pickup location: request data, changed by the service).
+ * In `error` the request waits for `retry`, which checks the corrected patron; once validated,
+ * with the ILS checking patrons, it goes back to `new` and LookupUser checks the patron again.
+ */
+const editPatron = (state: 'new' | 'error' | 'validated'): T => ({
+  to: state === 'validated' ? ['validated', 'new'] : [state],
+  run: (_c, ev, ctx) =>
+    state === 'validated' && ctx.ils?.lookupUser
+      ? decision('new', {}, [ncip('LookupUser')], withNote('patron edited by staff; checking the patron in the ILS again', ev.note))
+      : decision(state, {}, [], withNote('patron edited by staff', ev.note)),
+});
 
 const acceptConditions: T = {
   to: ['will_supply'],
@@ -108,9 +121,9 @@ const waitingForSupplier = (from: RequesterState): StaffRow => ({ cancel: cancel
 
 /** The staff actions of each requester state: what the API offers and what `decideRequester` accepts. */
 export const STAFF_ROWS: Rows<RequesterState, RequesterStaffAction, RequesterStaffEvent, RequesterContext> = {
-  new: beforeSending,
-  validated: { send, ...beforeSending },
-  error: { retry, ...beforeSending },
+  new: { edit_patron: editPatron('new'), ...beforeSending },
+  validated: { send, edit_patron: editPatron('validated'), ...beforeSending },
+  error: { retry, edit_patron: editPatron('error'), ...beforeSending },
   sent_to_supplier: waitingForSupplier('sent_to_supplier'),
   expect_to_supply: waitingForSupplier('expect_to_supply'),
   will_supply: waitingForSupplier('will_supply'),

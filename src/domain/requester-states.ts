@@ -3,7 +3,7 @@
  * Modelled on ReShare's requester state model (mod-rs REQ_*) and CrossLink's requester model
  * (crosslink:misc/state-models.yaml); see shared/protocols/iso18626/NOTES.md §4.
  */
-import type { Costs, IlsSteps, ReasonForMessage, RotaEntry, ServiceType, SupplierStatus } from './types';
+import type { Costs, IlsSteps, ReasonCategory, ReasonForMessage, RotaEntry, ServiceType, SupplierStatus } from './types';
 
 /**
  * Every requester state, and which are terminal. `overdue`, `recalled`, `renew_pending` and
@@ -69,6 +69,7 @@ export function asItemPlace(s: string | undefined): ItemPlace | undefined {
 export const REQUESTER_STAFF_ACTIONS = [
   'send',
   'retry',
+  'edit_patron',
   'accept_conditions',
   'reject_conditions',
   'accept_retry',
@@ -118,7 +119,7 @@ export interface SupplierMessageEvent {
 export type RequesterEvent =
   /** Patron validation passed (or the library does not validate). */
   | { readonly type: 'validate' }
-  | { readonly type: 'validation_failed'; readonly reason: string }
+  | { readonly type: 'validation_failed'; readonly reason: string; readonly category?: ReasonCategory }
   | SupplierMessageEvent
   /** The supplier answered our `request` with an ERROR confirmation, or delivery gave up. */
   | { readonly type: 'request_refused'; readonly reason: string; readonly rotaIndex?: number }

@@ -111,7 +111,10 @@ const SYSTEM_ROWS: { readonly [S in RequesterState]?: SystemRow } = {
       run: ({ lifecycle: lc }, _ev, ctx) =>
         (lc.rota ?? []).length === 0 ? decision('validated', {}, [], 'patron validated; no supplier to send to yet') : decision('sent_to_supplier', { rotaIndex: 0 }, sendToSupplier(0, ctx), `sent to ${supplierName(lc, 0)}`),
     },
-    validation_failed: { to: ['error'], run: (_c, ev) => decision('error', { reason: ev.reason }, [], `patron validation failed: ${ev.reason}`) },
+    validation_failed: {
+      to: ['error'],
+      run: (_c, ev) => decision('error', { reason: ev.reason, ...(ev.category ? { reasonCategory: ev.category } : {}) }, [], `patron validation failed: ${ev.reason}`),
+    },
   },
   sent_to_supplier: {
     supplier_timeout: {

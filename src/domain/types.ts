@@ -37,6 +37,15 @@ export interface RotaEntry {
  * What the machines read and change of a request, beyond its state. The services keep these
  * in `requests.data.lifecycle` (and the state in `requests.state`).
  */
+/**
+ * Why a borrowing request is in `error`: the ILS's verdict on the patron (NCIP LookupUser).
+ * blocked: a block or a Problem "User Blocked"; unknown: "Unknown User"; not_permitted: "User
+ * Access Denied" or "User Authentication Failed"; ambiguous: "Non-Unique User". An unreachable
+ * ILS or another Problem never lands here: the call is retried or goes dead (needs attention).
+ */
+export const REASON_CATEGORIES = ['patron_blocked', 'patron_unknown', 'patron_not_permitted', 'patron_ambiguous'] as const;
+export type ReasonCategory = (typeof REASON_CATEGORIES)[number];
+
 export interface Lifecycle {
   readonly serviceType: ServiceType;
   /** Requester: the ordered suppliers to try, and which one is being tried (0-based). */
@@ -53,6 +62,8 @@ export interface Lifecycle {
   readonly renewals?: number;
   /** Why the request ended unfilled, was refused, or needs staff. */
   readonly reason?: string;
+  /** Requester in `error`: what kind of reason, for staff to sort and act on (REASON_CATEGORIES). */
+  readonly reasonCategory?: ReasonCategory;
   /** Supplier: the item's barcode, given at ship (ISO 18626 deliveryInfo itemId); the ILS checks it out and in by it. */
   readonly itemId?: string;
   /** Supplier: staff's ship note, kept for the Loaned message that goes out after the ILS checkout. */

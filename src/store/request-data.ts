@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { STATUSES } from '../../protocols/iso18626/types';
 import { BROKER_MODES } from '../domain/broker';
-import type { Lifecycle, ServiceType, SupplierStatus } from '../domain/types';
+import { REASON_CATEGORIES, type Lifecycle, type ServiceType, type SupplierStatus } from '../domain/types';
 
 const text = z.string();
 const optionalText = text.optional();
@@ -53,6 +53,7 @@ function schemaWith(object: typeof z.object) {
     lastStatus: z.enum(SUPPLIER_STATUSES).optional(),
     renewals: z.number().int().min(0).optional(),
     reason: optionalText,
+    reasonCategory: z.enum(REASON_CATEGORIES).optional().meta({ description: 'Requester in error: patron_blocked, patron_unknown, patron_not_permitted or patron_ambiguous (the ILS’s LookupUser verdict)' }),
     itemId: optionalText,
     pendingNote: optionalText,
     retryOffer: retryOfferSchema.optional(),
@@ -80,7 +81,20 @@ function schemaWith(object: typeof z.object) {
     supplierUniqueRecordId: optionalText,
   });
 
-  const storedPatronSchema = object({ id: text, name: optionalText, email: optionalText, noMail: z.boolean().optional() });
+  const storedPatronSchema = object({
+    id: text,
+    /** As staff or the partner gave it; else the ILS's (LookupUser). Patron mail greets with it. */
+    name: optionalText,
+    /** The ILS's structured name (LookupUser), or the partner's (ISO 18626 patronInfo). */
+    givenName: optionalText,
+    surname: optionalText,
+    email: optionalText,
+    noMail: z.boolean().optional(),
+  });
+
+  const physicalAddressSchema = object({ line1: optionalText, line2: optionalText, locality: optionalText, postalCode: optionalText, region: optionalText, country: optionalText });
+  /** An ISO 18626 address: a postal address or an electronic one (e-mail, URL, ...). */
+  const addressSchema = object({ physical: physicalAddressSchema.optional(), electronic: object({ type: text, data: text }).optional() });
 
   const routingVerdictSchema = object({ symbol: text, kept: z.boolean(), rank: z.number().optional(), reason: text });
 
@@ -108,12 +122,34 @@ function schemaWith(object: typeof z.object) {
     retriedAs: optionalText,
     /** A request from a partner: the requesting agency's name as it sent it. */
     requestingAgencyName: optionalText,
+    /** Lending (pull slip): who asked, as the request's requestingAgencyInfo says (name, contact, addresses). */
+    requestingAgency: object({ name: optionalText, contactName: optionalText, addresses: z.array(addressSchema).optional() })
+      .optional()
+      .meta({ description: 'Lending: the requesting agency as its request describes it (pull slip)' }),
+    /** Lending (pull slip): where the requester wants the item sent (requestedDeliveryInfo, in its order). */
+    deliveryAddresses: z.array(addressSchema).optional().meta({ description: 'Lending: where to send the item (requestedDeliveryInfo, in its order)' }),
+    /** Lending (pull slip): our holding as the requester found it (its supplierInfo for us). */
+    holding: object({
+      callNumber: optionalText,
+      summaryHoldings: optionalText,
+      availabilityNote: optionalText,
+      supplierUniqueRecordId: optionalText,
+      bibliographicRecordId: object({ code: text, id: text }).optional(),
+    })
+      .optional()
+      .meta({ description: 'Lending: call number and shelving details of our copy as the requester sent them (supplierInfo for this library, pull slip)' }),
+    /** Lending: the requester's service level (ISO 18626 serviceLevel: Express, Normal, ... an open list). */
+    serviceLevel: optionalText,
+    /** Borrowing (book band): where the lender wants the item back (its returnInfo), when it said. */
+    returnTo: object({ agency: optionalText, name: optionalText, address: physicalAddressSchema.optional() })
+      .optional()
+      .meta({ description: 'Borrowing: where the item goes back to, as the lender said (ISO 18626 returnInfo; book band)' }),
     /** A broker row: the hub it belongs to and its mode, fixed at intake. */
     broker: object({ symbol: text, mode: z.enum(BROKER_MODES) }).optional(),
     /** What the library's ILS told us (NCIP). */
     ncip: object({
       /** Borrowing: the temporary item AcceptItem created (NCIP callers find requests by it). */
-      itemId: optionalText,
+      itemId: optionalText.meta({ description: 'Borrowing: the ILS’s temporary item barcode from AcceptItem (staff write it on the book band; `q` and `barcode` find the request by it)' }),
       /** Borrowing: the ILS's hold (request) id from AcceptItem. */
       requestId: optionalText,
       /** Lending: the checkout to the borrowing library. */
@@ -126,6 +162,8 @@ export const requestDataSchema = schemaWith(z.looseObject as unknown as typeof z
 type RequestDataFields = z.output<ReturnType<typeof schemaWith>>;
 export type StoredBibliographic = NonNullable<RequestDataFields['bibliographic']>;
 export type StoredPatron = NonNullable<RequestDataFields['patron']>;
+export type StoredAddress = NonNullable<RequestDataFields['deliveryAddresses']>[number];
+export type StoredPhysicalAddress = NonNullable<NonNullable<RequestDataFields['returnTo']>['address']>;
 
 /** The decoded column. `lifecycle` is always there: a row written before it had one gets `{ serviceType }`. */
 export type RequestData = Omit<RequestDataFields, 'lifecycle'> & { lifecycle: Lifecycle };

@@ -46,7 +46,7 @@ describe('a loan between two ILL servers, each library with its ILS over NCIP', 
         ],
       }),
       // The lender's ILS decides the loan period: its due date is not staff's.
-      startMockIls({ agencyId: 'DK-B1-ILS', now: () => new Date(ILS_DUE.getTime() - 28 * 24 * 3600 * 1000), users: [{ id: 'ILL-DKA' }], items: [{ barcode: 'B-1001', title: 'The Dispossessed' }, { barcode: 'B-1002', title: 'The Lathe of Heaven' }, { barcode: 'B-1003', title: 'The Word for World Is Forest' }] }),
+      startMockIls({ agencyId: 'DK-B1-ILS', ignoresDesiredDateDue: true, now: () => new Date(ILS_DUE.getTime() - 28 * 24 * 3600 * 1000), users: [{ id: 'ILL-DKA' }], items: [{ barcode: 'B-1001', title: 'The Dispossessed' }, { barcode: 'B-1002', title: 'The Lathe of Heaven' }, { barcode: 'B-1003', title: 'The Word for World Is Forest' }] }),
     ]);
     [a, b] = await Promise.all([startInstance('ncip-a', ['ISIL:DK-A']), startInstance('ncip-b', ['ISIL:DK-B1'])]);
     await addPartners(a, [{ symbol: 'ISIL:DK-B1', name: 'Lender', at: b, inboundSecret: 'from-b', outboundSecret: 'from-a' }]);

@@ -85,6 +85,8 @@ export interface MockIlsOptions {
   readonly items?: readonly Omit<MockItem, 'temporary'>[];
   /** Loan period for CheckOutItem and each renewal (default 28 days). */
   readonly loanPeriodDays?: number;
+  /** CheckOutItem applies the loan period whatever DesiredDateDue asks, as an ILS with fixed loan rules does. */
+  readonly ignoresDesiredDateDue?: boolean;
   readonly maxRenewals?: number;
   readonly agencyId?: string;
   readonly now?: () => Date;
@@ -112,6 +114,7 @@ export async function startMockIls(options: MockIlsOptions = {}): Promise<MockIl
   const timers = new Set<NodeJS.Timeout>();
   const responder = new Responder(state, {
     loanPeriodMs: (options.loanPeriodDays ?? 28) * DAY,
+    ignoresDesiredDateDue: options.ignoresDesiredDateDue ?? false,
     maxRenewals: options.maxRenewals ?? 2,
     agencyId: options.agencyId ?? 'MOCK-ILS',
     now: options.now ?? (() => new Date()),
@@ -198,6 +201,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 interface ResponderConfig {
   readonly loanPeriodMs: number;
+  readonly ignoresDesiredDateDue: boolean;
   readonly maxRenewals: number;
   readonly agencyId: string;
   readonly now: () => Date;
@@ -297,7 +301,7 @@ class Responder {
         this.notBlocked(user);
         const item = this.item(m.itemId.itemIdentifierValue);
         if (item.loan !== undefined && item.loan.userId !== user.id) throw new Refusal('Item Does Not Circulate', `item ${item.barcode} is on loan to someone else`, 'ItemId', item.barcode);
-        const dateDue = m.desiredDateDue !== undefined ? new Date(m.desiredDateDue) : new Date(this.config.now().getTime() + this.config.loanPeriodMs);
+        const dateDue = m.desiredDateDue !== undefined && !this.config.ignoresDesiredDateDue ? new Date(m.desiredDateDue) : new Date(this.config.now().getTime() + this.config.loanPeriodMs);
         item.loan = { userId: user.id, dateDue, renewals: 0 };
         for (const hold of this.state.holds.values()) if (hold.itemBarcode === item.barcode && hold.userId === user.id && hold.status === 'active') hold.status = 'fulfilled';
         return { messageType: 'CheckOutItemResponse', itemId: m.itemId, userId: this.userId(user), dateDue: dateDue.toISOString() };

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { PROTOCOL_VERSIONS } from '../../../protocols/iso18626';
 import { API_ROLES } from '../../services/access/api-keys';
+import { requestDataSchema } from '../../store/request-data';
 
 const instant = z.iso.datetime({ offset: true });
 const symbol = z.string().meta({ example: 'ISIL:DK-100' });
@@ -37,10 +38,11 @@ export const requestSchema = z
     needsAttention: z.boolean(),
     createdAt: instant,
     updatedAt: instant,
-    data: z.record(z.string(), z.unknown()).meta({
+    data: requestDataSchema.meta({
+      id: 'RequestData',
       description:
-        'bibliographic, patron, pickupLocation, neededBy, billing (maxCost), source, lifecycle (rota, dueDate, loanConditions, retryOffer: a RetryPossible offer waiting for staff or made by them, retryAt: when a scheduled retry goes out, earlierRequestIds: the ids before each retry, ...); ' +
-        'a lending request a Retry made has retryOf (the request it retries), the one it retries has retriedAs',
+        'What the request keeps (src/store/request-data.ts): bibliographic, patron, pickupLocation, neededBy, billing (maxCost), source, lifecycle (rota, dueDate, loanConditions, retryOffer: a RetryPossible offer waiting for staff or made by them, retryAt: when a scheduled retry goes out, earlierRequestIds: the ids before each retry, ...), ncip (what the ILS told us); ' +
+        'a lending request a Retry made has retryOf (the request it retries), the one it retries has retriedAs. Keys this version does not know are kept as stored',
     }),
     actions: z.array(z.string()).meta({ description: 'Staff actions the request offers now' }),
   })
@@ -124,7 +126,7 @@ export const librarySchema = z
     name: z.string(),
     settings: z
       .record(z.string(), z.unknown())
-      .meta({ description: 'As stored: ncip, ncipResponder, mail, pickupLocations, broker, routing (each part as in LibrarySettings); secrets masked as "********"' }),
+      .meta({ description: 'As stored: ncip, ncipResponder, mail, pickupLocations, broker, routing, lending (each part as in LibrarySettings); secrets masked as "********"' }),
     settingsProblems: z
       .array(z.object({ path: z.string().meta({ example: 'settings.broker.mode' }), message: z.string() }))
       .meta({ description: 'Stored settings that do not validate against LibrarySettings (older data, SQL by hand); empty when all is well. The server keeps serving; fix them with PATCH' }),

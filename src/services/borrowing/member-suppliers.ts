@@ -22,7 +22,13 @@ export function routingDirectory(partners: readonly PartnerRow[], members: reado
   return entries.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
 }
 
-/** As stored: routing reads it with lendingPolicies(), which treats a block that does not validate as "lends nothing". */
+/**
+ * As stored, less the loan periods per requester (lending/due-date.ts), which are no policy:
+ * routing reads it with lendingPolicies(), which treats a block that does not validate as "lends nothing".
+ */
 function memberLendingPolicies(member: LibraryRow): unknown {
-  return (member.settings as { lending?: unknown }).lending ?? {};
+  const lending = (member.settings as { lending?: unknown }).lending ?? {};
+  if (typeof lending !== 'object' || lending === null || Array.isArray(lending)) return lending;
+  const { partners: _periods, ...policies } = lending as Record<string, unknown>;
+  return policies;
 }

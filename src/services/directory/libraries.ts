@@ -1,6 +1,6 @@
 /**
  * Member libraries served here and their settings (`libraries.settings`, library-settings.ts:
- * NCIP, the NCIP responder, patron mail, pickup locations, broker hub, routing). Each part is
+ * NCIP, the NCIP responder, patron mail, pickup locations, broker hub, routing, lending). Each part is
  * validated by the schema its reader uses; secrets are masked on read (services/access/secrets.ts).
  */
 import { z } from 'zod';

@@ -3,19 +3,19 @@
  * their readers own: the NCIP connection to its ILS (src/ncip/settings.ts), what NCIP callers
  * must present (ncip/responder.ts), patron mail (src/notify/settings.ts), pickup locations (here:
  * staff and the web interface read them), the broker hub (broker/settings.ts), routing
- * (borrowing/routing-settings.ts) and what it lends to the other member libraries served here
- * (domain/policies.ts, the schema of a partner's `policies`). The staff API, the directory file and the check of what is
+ * (borrowing/routing-settings.ts) and its lending to the other member libraries served here: a
+ * partner's `policies` plus loan periods per requester (lending/due-date.ts). The staff API, the directory file and the check of what is
  * stored all use it, so a setting is valid in one place exactly when it is in the others.
  */
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { lendingPoliciesSchema } from '../../domain/policies';
 import type { DirectoryCache } from '../../store/directory-cache';
 import { libraryNcipSettingsSchema } from '../../ncip/settings';
 import { mailSettingsSchema } from '../../notify/settings';
 import { libraryRoutingSettingsSchema } from '../borrowing/routing-settings';
 import { brokerSettingsSchema } from '../broker/settings';
 import type { FieldProblem } from '../errors';
+import { lendingSettingsSchema } from '../lending/due-date';
 import { ncipResponderSettingsSchema } from '../ncip/responder';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -42,8 +42,9 @@ const PARTS = {
   pickupLocations: pickupLocationsSchema.meta({ description: 'Where patrons collect items' }),
   broker: brokerSettingsSchema,
   routing: libraryRoutingSettingsSchema.meta({ description: 'The rota strategy of this library’s requests' }),
-  lending: lendingPoliciesSchema.meta({
-    description: 'What this library lends to the other member libraries served here, as a partner’s `policies` say it (absent: everything, to every member)',
+  lending: lendingSettingsSchema.meta({
+    description:
+      'What this library lends to the other member libraries served here, as a partner’s `policies` say it (absent: everything, to every member), and how long: loanPeriodDays (also the due date of a ship without one) and a loan period per requesting library',
   }),
 };
 
@@ -73,7 +74,7 @@ export const librarySettingsChangesSchema = z
     pickupLocations: PARTS.pickupLocations,
     broker: PARTS.broker.nullable().meta({ description: 'null: the library is no broker hub any more' }),
     routing: PARTS.routing.nullable().meta({ description: 'null: the server’s ROUTING_STRATEGY' }),
-    lending: PARTS.lending.nullable().meta({ description: 'null: lends everything to every member library' }),
+    lending: PARTS.lending.nullable().meta({ description: 'null: lends everything to every member library, and ship needs a due date again' }),
   })
   .partial()
   .strict()

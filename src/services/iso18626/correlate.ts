@@ -21,7 +21,7 @@ import { findRequestByEarlierId, findRequestByTransaction, findSupplierRequest, 
 import { brokerSettingsOf } from '../broker/settings';
 import type { ServiceDeps } from '../deps';
 import type { AnyEvent, Learned } from '../pipeline/pipeline';
-import { symbolOf } from './mapping';
+import { returnToFromIso, symbolOf } from './mapping';
 import { Iso18626Refusal } from './refusal';
 import { supplierRequestIdOf } from './request-ids';
 
@@ -70,10 +70,16 @@ export async function correlate(deps: ServiceDeps, message: PartnerMessage, send
   const supplierRequestId = supplierRequestIdOf(message.header);
   // Only the current supplier's id is kept: a late message of an earlier one changes nothing.
   const current = rotaIndex === (request.data.lifecycle.rotaIndex ?? 0);
+  // Where the current lender wants its item back, for the book band.
+  const returnTo = current && message.returnInfo ? returnToFromIso(message.returnInfo) : undefined;
+  const learned: Learned = {
+    ...(current && supplierRequestId ? { supplier: { symbol: sender, requestId: supplierRequestId } } : {}),
+    ...(returnTo ? { data: (data) => ({ ...data, returnTo }) } : {}),
+  };
   return {
     request,
     input: request.role === 'broker' ? { role: 'broker', event } : { role: 'requester', event },
-    ...(current && supplierRequestId ? { learned: { supplier: { symbol: sender, requestId: supplierRequestId } } } : {}),
+    ...(Object.keys(learned).length > 0 ? { learned } : {}),
   };
 }
 

@@ -3,11 +3,11 @@
  * outgoing message from a request and an outbox payload; the inbound service reads an incoming
  * request into the data a supplier-side request keeps.
  */
-import type { AgencyId, BibliographicInfo, Header, InboundMessage, Request } from '../../../protocols/iso18626';
+import type { Address, AgencyId, BibliographicInfo, Header, InboundMessage, PhysicalAddress, Request, SupplyingAgencyMessage } from '../../../protocols/iso18626';
 import { dateToDateTime } from '../../../protocols/iso18626';
 import { canonicalSymbol, symbolParts } from '../../domain/symbols';
 import type { Costs } from '../../domain/types';
-import type { BrokerData, RequestDataInput, StoredBibliographic } from '../../store/request-data';
+import type { BrokerData, RequestData, RequestDataInput, StoredAddress, StoredBibliographic, StoredPhysicalAddress } from '../../store/request-data';
 import type { RequestRow } from '../../store/requests';
 import type { SendPayload } from '../../jobs';
 
@@ -46,17 +46,71 @@ export function bibliographicToIso(bib: Bibliographic): { bibliographicInfo: Bib
   return Object.keys(publication).length > 0 ? { bibliographicInfo, publicationInfo: publication } : { bibliographicInfo };
 }
 
-/** What a supplier keeps of an incoming request, in the same shape a borrowing request uses. */
-/** What a request from a partner tells about the item and the patron, as request data keeps it. */
+/**
+ * What a request from a partner tells about the item, the patron and the requester, as request
+ * data keeps it: everything a pull slip needs (call number, addresses, dates, note).
+ */
 export function requestDataFromIso(message: Request): Omit<RequestDataInput, 'lifecycle'> {
+  const patron = message.patronInfo;
+  const patronName = [patron?.givenName, patron?.surname].filter((n) => n !== undefined && n !== '').join(' ');
+  const holding = holdingFromIso(message);
+  const agencyInfo = message.requestingAgencyInfo;
+  const agencyAddresses = (agencyInfo?.address ?? []).map(addressFromIso);
+  const requestingAgency = agencyInfo ? defined({ name: agencyInfo.name, contactName: agencyInfo.contactName, addresses: agencyAddresses.length > 0 ? agencyAddresses : undefined }) : undefined;
+  const delivery = [...(message.requestedDeliveryInfo ?? [])]
+    .sort((a, b) => (a.sortOrder ?? Number.MAX_SAFE_INTEGER) - (b.sortOrder ?? Number.MAX_SAFE_INTEGER))
+    .flatMap((d) => (d.address ? [addressFromIso(d.address)] : []));
   return {
     bibliographic: bibliographicFromIso(message),
-    ...(message.patronInfo?.patronId ? { patron: { id: message.patronInfo.patronId } } : {}),
+    ...(patron?.patronId ? { patron: defined({ id: patron.patronId, name: patronName || undefined, givenName: patron.givenName || undefined, surname: patron.surname || undefined }) } : {}),
     ...(message.serviceInfo?.needBeforeDate ? { neededBy: message.serviceInfo.needBeforeDate.slice(0, 10) } : {}),
+    ...(message.serviceInfo?.serviceLevel ? { serviceLevel: message.serviceInfo.serviceLevel.value } : {}),
     ...(message.serviceInfo?.note ? { note: message.serviceInfo.note } : {}),
     ...(message.billingInfo?.maximumCosts ? { billing: { maxCost: { monetaryValue: message.billingInfo.maximumCosts.monetaryValue, currencyCode: message.billingInfo.maximumCosts.currencyCode.value } } } : {}),
-    ...(message.requestingAgencyInfo?.name ? { requestingAgencyName: message.requestingAgencyInfo.name } : {}),
+    ...(agencyInfo?.name ? { requestingAgencyName: agencyInfo.name } : {}),
+    ...(requestingAgency && Object.keys(requestingAgency).length > 0 ? { requestingAgency } : {}),
+    ...(delivery.length > 0 ? { deliveryAddresses: delivery } : {}),
+    ...(holding ? { holding } : {}),
   };
+}
+
+/**
+ * Our holding as the requester found it: the supplierInfo entry naming the library addressed, or
+ * the only entry when it names no supplier.
+ */
+function holdingFromIso(message: Request): RequestData['holding'] {
+  const us = symbolOf(message.header.supplyingAgencyId);
+  const entries = message.supplierInfo ?? [];
+  const entry = entries.find((e) => e.supplierCode !== undefined && symbolOf(e.supplierCode) === us) ?? (entries.length === 1 && entries[0]!.supplierCode === undefined ? entries[0] : undefined);
+  const record = entry?.bibliographicRecordId;
+  const holding = defined({
+    callNumber: entry?.callNumber,
+    summaryHoldings: entry?.summaryHoldings,
+    availabilityNote: entry?.availabilityNote,
+    supplierUniqueRecordId: message.bibliographicInfo.supplierUniqueRecordId,
+    bibliographicRecordId: record ? { code: record.bibliographicRecordIdentifierCode.value, id: record.bibliographicRecordIdentifier } : undefined,
+  });
+  return Object.keys(holding).length > 0 ? holding : undefined;
+}
+
+function physicalAddressFromIso(address: PhysicalAddress): StoredPhysicalAddress {
+  return defined({ line1: address.line1, line2: address.line2, locality: address.locality, postalCode: address.postalCode, region: address.region?.value, country: address.country?.value });
+}
+
+function addressFromIso(address: Address): StoredAddress {
+  return 'physicalAddress' in address
+    ? { physical: physicalAddressFromIso(address.physicalAddress) }
+    : { electronic: { type: address.electronicAddress.electronicAddressType.value, data: address.electronicAddress.electronicAddressData } };
+}
+
+/** Where a lender wants its item back (SupplyingAgencyMessage returnInfo), as a borrowing request keeps it. */
+export function returnToFromIso(info: NonNullable<SupplyingAgencyMessage['returnInfo']>): RequestData['returnTo'] {
+  const returnTo = defined({
+    agency: info.returnAgencyId ? symbolOf(info.returnAgencyId) : undefined,
+    name: info.name,
+    address: info.physicalAddress ? physicalAddressFromIso(info.physicalAddress) : undefined,
+  });
+  return Object.keys(returnTo).length > 0 ? returnTo : undefined;
 }
 
 export function bibliographicFromIso(request: Request): Bibliographic {

@@ -5,8 +5,8 @@
  * Borrowing: LookupUser (the patron may borrow -> `validate`, else `validation_failed`), AcceptItem
  * (temporary item + hold; the ILS ids go to `data.ncip`), CheckInItem, DeleteItem,
  * CancelRequestItem (the hold, when the item goes back uncollected). Lending: CheckOutItem to the
- * borrowing library's account (success -> `ils_checked_out` with the ILS's due date, which the
- * Loaned message then carries), CheckInItem.
+ * borrowing library's account, asking for staff's due date (success -> `ils_checked_out` with
+ * the ILS's due date, which the Loaned message then carries), CheckInItem.
  *
  * Outcomes: a transient failure throws (BullMQ retries with backoff; the state change is already
  * committed). A Problem throws PermanentJobFailure naming it (the row goes dead and the request
@@ -14,9 +14,10 @@
  * switched off since the decision, is recorded as skipped and the loan goes on without it.
  * Every exchange is stored in protocol_messages; every outcome in the request's audit trail.
  */
-import type { NcipCall } from '../../domain/types';
+import type { NcipCall, ReasonCategory } from '../../domain/types';
 import { IllegalTransition } from '../../domain/types';
 import { PermanentJobFailure, type NcipCallPayload } from '../../jobs';
+import type { UserName } from '../../../protocols/ncip';
 import { createNcipClient, type NcipClient, type NcipExchange, type NcipRefusalProblem, type NcipResult } from '../../ncip/client';
 import { borrowerAccountFor, type LibraryNcipSettings } from '../../ncip/settings';
 import type { Db } from '../../store/db';
@@ -24,7 +25,7 @@ import { appendRemark } from '../../store/events';
 import type { LibraryRow } from '../../store/libraries';
 import { recordMessage } from '../../store/messages';
 import type { OutboxRow } from '../../store/outbox';
-import type { RequestData } from '../../store/request-data';
+import type { RequestData, StoredPatron } from '../../store/request-data';
 import { getRequest, type RequestRow } from '../../store/requests';
 import { NotFound } from '../errors';
 import { changeRequest, learnAbout, type AnyEvent, type Learned, type LifecycleDeps } from '../pipeline/pipeline';
@@ -51,8 +52,14 @@ export class TransientNcipFailure extends Error {
 
 const ACTOR = 'system:ncip';
 
-/** Problems of LookupUser that are a verdict on the patron, not on the connection or the message. */
-const PATRON_VERDICTS = new Set(['Unknown User', 'User Blocked', 'User Access Denied', 'User Authentication Failed', 'Non-Unique User']);
+/** Problems of LookupUser that are a verdict on the patron (not on the connection or the message), and their category. */
+const PATRON_VERDICTS: ReadonlyMap<string, ReasonCategory> = new Map([
+  ['Unknown User', 'patron_unknown'],
+  ['User Blocked', 'patron_blocked'],
+  ['User Access Denied', 'patron_not_permitted'],
+  ['User Authentication Failed', 'patron_not_permitted'],
+  ['Non-Unique User', 'patron_ambiguous'],
+]);
 
 export async function carryOutNcipCall(deps: NcipCirculationDeps, row: OutboxRow): Promise<void> {
   const { call } = row.payload as unknown as NcipCallPayload;
@@ -103,25 +110,48 @@ async function lookupUser(ctx: CallContext): Promise<void> {
   const patronId = request.data.patron?.id;
   if (!patronId) throw new PermanentJobFailure('NCIP LookupUser not carried out: the request has no patron id');
   const result = await ctx.client.lookupUser({ patronId });
-  if (!result.ok && result.error.kind === 'refused' && result.error.problems.some((p) => PATRON_VERDICTS.has(p.recognized ?? p.type))) {
-    const reason = `the ILS does not accept patron ${patronId}: ${describeProblems(result.error.problems)}`;
-    await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'refused', reason, outboxId: row.id });
-    await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validation_failed', reason } }, ACTOR);
+  const verdict = !result.ok && result.error.kind === 'refused' ? result.error.problems.map((p) => PATRON_VERDICTS.get(p.recognized ?? p.type)).find((c) => c !== undefined) : undefined;
+  if (!result.ok && verdict !== undefined) {
+    const reason = `the ILS does not accept patron ${patronId}: ${describeProblems(result.error.kind === 'refused' ? result.error.problems : [])}`;
+    await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'refused', reason, category: verdict, outboxId: row.id });
+    await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validation_failed', reason, category: verdict } }, ACTOR);
     return;
   }
   const user = valueOf(result, 'LookupUser');
   if (user.verdict === 'blocked') {
     const reason = `patron ${patronId} is blocked in the ILS (${user.blockReasons.join(', ') || 'no reason given'})`;
-    await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'blocked', reason, outboxId: row.id });
-    await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validation_failed', reason } }, ACTOR);
+    await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'blocked', reason, category: 'patron_blocked', outboxId: row.id });
+    await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validation_failed', reason, category: 'patron_blocked' } }, ACTOR);
     return;
   }
   const useEmail = user.email !== undefined && request.data.patron?.email === undefined;
-  await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'done', verdict: 'active', ...(useEmail ? { emailFromIls: user.email } : {}), outboxId: row.id });
-  await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validate' } }, ACTOR, {
-    note: useEmail ? 'patron checked in the ILS; e-mail taken from the ILS' : 'patron checked in the ILS',
-    data: (data) => (useEmail && data.patron && data.patron.email === undefined ? { ...data, patron: { ...data.patron, email: user.email } } : data),
+  const name = user.name;
+  const learned = [useEmail ? 'e-mail' : undefined, name ? 'name' : undefined].filter((w) => w !== undefined).join(' and ');
+  await note(deps.db, request, 'LookupUser', deps.now(), {
+    outcome: 'done',
+    verdict: 'active',
+    ...(useEmail ? { emailFromIls: user.email } : {}),
+    ...(name ? { nameFromIls: name.display } : {}),
+    outboxId: row.id,
   });
+  await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validate' } }, ACTOR, {
+    note: learned ? `patron checked in the ILS; ${learned} taken from the ILS` : 'patron checked in the ILS',
+    data: (data) => (data.patron ? { ...data, patron: withIlsDetails(data.patron, useEmail ? user.email : undefined, name) } : data),
+  });
+}
+
+/**
+ * The patron with what the ILS knows: its e-mail when none was given, its structured name always,
+ * and its display name when none was given (staff's or the discovery layer's wording wins).
+ */
+function withIlsDetails(patron: StoredPatron, email: string | undefined, name: UserName | undefined): StoredPatron {
+  return {
+    ...patron,
+    ...(email !== undefined && patron.email === undefined ? { email } : {}),
+    ...(name?.givenName ? { givenName: name.givenName } : {}),
+    ...(name?.surname ? { surname: name.surname } : {}),
+    ...(name && name.display !== '' && patron.name === undefined ? { name: name.display } : {}),
+  };
 }
 
 async function acceptItem(ctx: CallContext): Promise<void> {
@@ -200,7 +230,10 @@ async function checkOutItem(ctx: CallContext): Promise<void> {
   const itemId = request.data.lifecycle.itemId;
   if (itemId === undefined) return skipped(ctx, 'no item barcode was given at ship');
   const userId = borrowerAccountFor(settings, request.requestingAgencyId);
-  const checkedOut = valueOf(await ctx.client.checkOutItem({ patronId: userId, itemBarcode: itemId, requestId: request.requestingAgencyRequestId }), 'CheckOutItem');
+  // Staff's due date is asked for; the ILS's own answer wins (its loan rules may differ).
+  const asked = request.data.lifecycle.dueDate;
+  const desiredDateDue = asked !== undefined && !Number.isNaN(Date.parse(asked)) ? { desiredDateDue: new Date(asked) } : {};
+  const checkedOut = valueOf(await ctx.client.checkOutItem({ patronId: userId, itemBarcode: itemId, requestId: request.requestingAgencyRequestId, ...desiredDateDue }), 'CheckOutItem');
   const dueDate = checkedOut.dateDue?.toISOString();
   const record: RequestNcipData['checkOut'] = { itemId: checkedOut.itemId, userId, ...(dueDate !== undefined ? { dueDate } : {}) };
   await note(deps.db, request, 'CheckOutItem', deps.now(), { outcome: 'done', ...record, outboxId: row.id });

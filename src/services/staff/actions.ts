@@ -8,13 +8,13 @@ import { requesterActions, REQUESTER_STAFF_ACTIONS, type RequesterState } from '
 import { supplierActions, SUPPLIER_STAFF_ACTIONS, type SupplierState } from '../../domain/supplier';
 import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition } from '../../domain/types';
-import type { RequestData } from '../../store/request-data';
-import type { RequestRow } from '../../store/requests';
+import type { RequestData, StoredPatron } from '../../store/request-data';
+import { getRequest, type RequestRow } from '../../store/requests';
 import { Conflict, ValidationFailed } from '../errors';
+import { resolveDueDate } from '../lending/due-date';
 import { changeRequest, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';
 
 const note = z.string().trim().min(1).max(2000).optional();
-const dueDate = z.iso.datetime({ offset: true, error: 'must be a date and time such as 2027-01-31T23:59:59Z' });
 /** ISO 18626 type_costs: a decimal amount and an ISO 4217 currency code. */
 const costs = z
   .object({
@@ -23,6 +23,8 @@ const costs = z
   })
   .strict();
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be a date (2027-01-31) or a date and time (2027-01-31T12:00:00Z)' });
+/** A date is the end of that day in the lending library's time zone (services/lending/due-date.ts). */
+const dueDate = dateOrDateTime.meta({ description: 'A date-time, or a date: the end of that day in the library’s time zone (settings.mail.timeZone, else UTC)' });
 
 /** offer_retry: RetryPossible with reasonRetry (the standard codes or an open value), the window, a price, conditions. */
 const offerRetry = z
@@ -48,15 +50,29 @@ const acceptRetry = z
   })
   .strict();
 
+/** edit_patron: the patron as staff correct it (request data); at least one field. */
+const editPatron = z
+  .object({
+    note,
+    patronId: z.string().trim().min(1).max(200).optional().meta({ description: 'The patron’s id in the ILS (LookupUser checks it)' }),
+    email: z.email('must be an e-mail address').nullable().optional().meta({ description: 'null: no e-mail (the ILS’s is taken at the next check)' }),
+    pickupLocation: z.string().trim().min(1).max(50).optional(),
+  })
+  .strict()
+  .refine((p) => p.patronId !== undefined || p.email !== undefined || p.pickupLocation !== undefined, { message: 'give patronId, email or pickupLocation' });
+
 /** Parameters per action; actions not listed take only an optional note. */
 const PARAMETERS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
   /** itemId: the item's barcode; needed when the library's ILS checks the item out (NCIP). */
-  ship: z.object({ note, dueDate, itemId: z.string().trim().min(1).max(200).optional() }).strict(),
+  ship: z
+    .object({ note, dueDate: dueDate.optional().meta({ description: 'Absent: the end of the day the library’s loan period (settings.lending) ends' }), itemId: z.string().trim().min(1).max(200).optional() })
+    .strict(),
   approve_renewal: z.object({ note, dueDate }).strict(),
   add_conditions: z.object({ note, conditions: z.array(z.string().trim().min(1)).min(1) }).strict(),
   cannot_supply: z.object({ note, reason: z.string().trim().min(1) }).strict(),
   offer_retry: offerRetry,
   accept_retry: acceptRetry,
+  edit_patron: editPatron,
   send: z.object({ note, rota: z.array(z.object({ symbol: z.string().trim().min(3), localId: z.string().optional(), callNumber: z.string().optional() }).strict()).min(1).optional() }).strict(),
 };
 const NOTE_ONLY = z.object({ note }).strict();
@@ -86,8 +102,9 @@ export function staffEvent(request: Pick<RequestRow, 'role'>, input: Pick<Action
   if (!parsed.success) throw new ValidationFailed(parsed.error.issues.map((i) => ({ path: ['params', ...i.path].join('.'), message: i.message })));
   const params: Record<string, unknown> = { ...parsed.data };
   if (Array.isArray(params.rota)) params.rota = (params.rota as { symbol: string }[]).map((e) => ({ ...e, symbol: canonicalSymbol(e.symbol) }));
-  // The retry's edits are request data (retryEdits), not the machine's business.
+  // The retry's and the patron's edits are request data (retryEdits, patronEdits), not the machine's business.
   if (input.action === 'accept_retry') for (const key of ['maxCost', 'edition', 'needBeforeDate']) delete params[key];
+  if (input.action === 'edit_patron') for (const key of ['patronId', 'email', 'pickupLocation']) delete params[key];
   const event = { type: 'staff', action: input.action, ...params };
   // The parameters were checked against the action's schema above, which is the event's shape.
   return (request.role === 'supplier' ? { role: 'supplier', event } : { role: 'requester', event }) as AnyEvent;
@@ -110,16 +127,46 @@ function retryEdits(params: z.output<typeof acceptRetry> | undefined): ((data: R
 }
 
 /**
+ * The patron as staff corrected it. A new id drops the ILS's structured name (it was the old
+ * patron's); `email: null` removes the e-mail, so the next LookupUser gives the ILS's.
+ */
+function patronEdits(params: z.output<typeof editPatron> | undefined): ((data: RequestData) => RequestData) | undefined {
+  if (!params) return undefined;
+  const { patronId, email, pickupLocation } = params;
+  return (data) => {
+    const before = data.patron;
+    const id = patronId ?? before?.id;
+    if (id === undefined) return pickupLocation !== undefined ? { ...data, pickupLocation } : data;
+    const { givenName, surname, email: oldEmail, ...rest } = before ?? { id };
+    const samePatron = before !== undefined && before.id === id;
+    const patron: StoredPatron = {
+      ...rest,
+      id,
+      ...(samePatron && givenName !== undefined ? { givenName } : {}),
+      ...(samePatron && surname !== undefined ? { surname } : {}),
+      ...(email === undefined ? (oldEmail !== undefined ? { email: oldEmail } : {}) : email === null ? {} : { email }),
+    };
+    return { ...data, patron, ...(pickupLocation !== undefined ? { pickupLocation } : {}) };
+  };
+}
+
+/**
  * Takes a staff action. A refusal by the machine is a Conflict naming the actions that fit; so
  * is a version other than the one the staff member saw, with the request as it is now.
  */
-export async function performStaffAction(deps: LifecycleDeps, requestId: string, input: ActionInput, actor: string): Promise<RequestRow> {
+export async function performStaffAction(deps: LifecycleDeps, requestId: string, given: ActionInput, actor: string): Promise<RequestRow> {
+  const input = DATED_ACTIONS.has(given.action) ? await withDueDate(deps, requestId, given) : given;
   let seen: RequestRow | undefined;
   const event = (request: RequestRow): AnyEvent => {
     seen = request;
     return staffEvent(request, input);
   };
-  const edits = input.action === 'accept_retry' ? retryEdits(acceptRetry.safeParse(input.params ?? {}).data) : undefined;
+  const edits =
+    input.action === 'accept_retry'
+      ? retryEdits(acceptRetry.safeParse(input.params ?? {}).data)
+      : input.action === 'edit_patron'
+        ? patronEdits(editPatron.safeParse(input.params ?? {}).data)
+        : undefined;
   try {
     const applied = await changeRequest(deps, requestId, { input: event, actor, staff: true, ...(edits ? { learned: { data: edits } } : {}) }, input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {});
     return applied.request;
@@ -130,3 +177,25 @@ export async function performStaffAction(deps: LifecycleDeps, requestId: string,
     throw err;
   }
 }
+
+/** Lending actions that carry a due date. */
+const DATED_ACTIONS = new Set(['ship', 'approve_renewal']);
+
+/**
+ * A lending action's due date as the date-time the machine and the partner get: a plain date is
+ * the end of that day in the library's time zone; a ship without one takes the loan period.
+ */
+async function withDueDate(deps: LifecycleDeps, requestId: string, input: ActionInput): Promise<ActionInput> {
+  const request = await getRequest(deps.db, requestId);
+  if (!request || request.role !== 'supplier') return input;
+  staffEvent(request, input); // the parameters as given are checked first
+  const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
+  if (!library) return input;
+  const given = input.params?.dueDate as string | undefined;
+  const dueDate = resolveDueDate(given, library, request.requestingAgencyId, deps.now(), input.action === 'ship');
+  if (dueDate === undefined) {
+    throw new ValidationFailed([{ path: 'params.dueDate', message: `is required: ${library.symbol} has no loan period for ${request.requestingAgencyId} (settings.lending)` }]);
+  }
+  return { ...input, params: { ...input.params, dueDate } };
+}
+

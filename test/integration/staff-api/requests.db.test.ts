@@ -39,7 +39,7 @@ describe('staff API: requests', () => {
         requestingAgencyId: LIBRARY_A,
         needsAttention: false,
         data: { bibliographic: { title: 'The Left Hand of Darkness' }, patron: { id: 'P-1001' }, pickupLocation: 'MAIN', neededBy: '2027-01-31', source: { channel: 'staff' } },
-        actions: ['send', 'cancel', 'close_manually'],
+        actions: ['send', 'edit_patron', 'cancel', 'close_manually'],
       });
       const events = await listEvents(api.database.db, res.body.id);
       expect(events.map((e) => [e.event, e.actor])).toEqual([
@@ -261,7 +261,7 @@ describe('staff API: requests', () => {
 
       const res = await get(`/requests/${created.id}`, api.keys.readOnly);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ id: created.id, state: 'validated', actions: ['send', 'cancel', 'close_manually'] });
+      expect(res.body).toMatchObject({ id: created.id, state: 'validated', actions: ['send', 'edit_patron', 'cancel', 'close_manually'] });
       const timeline = res.body.timeline as { kind: string }[];
       expect(timeline.map((e) => e.kind)).toEqual(['event', 'event', 'event', 'message', 'notification']);
       expect(timeline).toEqual([
@@ -304,7 +304,7 @@ describe('staff API: requests', () => {
       const created = await create(api.keys.staffA);
       const res = await post(`/requests/${created.id}/actions`, api.keys.staffA, { action: 'mark_received', version: created.version });
       expect(res.status).toBe(409);
-      expect(res.body).toMatchObject({ type: '/problems/conflict', current: { state: 'validated', version: created.version, actions: ['send', 'cancel', 'close_manually'] } });
+      expect(res.body).toMatchObject({ type: '/problems/conflict', current: { state: 'validated', version: created.version, actions: ['send', 'edit_patron', 'cancel', 'close_manually'] } });
     });
 
     it('refuses a stale version with 409 and the request as it is now, changing nothing', async () => {

@@ -250,14 +250,20 @@ describe("with the library's ILS taking part (NCIP)", () => {
   });
 
   it('stops in error with the reason when the ILS refuses the patron, and a retry asks the ILS again', () => {
-    const failed = run(at('new'), { type: 'validation_failed', reason: 'patron P-1 is blocked in the ILS' });
-    expect(failed).toMatchObject({ state: 'error', lifecycle: { reason: 'patron P-1 is blocked in the ILS' } });
+    const failed = run(at('new'), { type: 'validation_failed', reason: 'patron P-1 is blocked in the ILS', category: 'patron_blocked' });
+    expect(failed).toMatchObject({ state: 'error', lifecycle: { reason: 'patron P-1 is blocked in the ILS', reasonCategory: 'patron_blocked' } });
     expect(decideRequester(failed, staff('retry'), ils)).toEqual({
       state: 'new',
-      changes: { reason: undefined },
+      changes: { reason: undefined, reasonCategory: undefined },
       effects: [call('LookupUser')],
       note: 'staff asked to check the patron in the ILS again',
     });
+  });
+
+  it('checks the patron again when staff correct it after it was validated, and waits for retry in error', () => {
+    expect(decideRequester(at('validated'), staff('edit_patron'), ils)).toMatchObject({ state: 'new', effects: [call('LookupUser')] });
+    expect(decideRequester(at('error'), staff('edit_patron'), ils)).toMatchObject({ state: 'error', effects: [] });
+    expect(decideRequester(at('new'), staff('edit_patron'), ils)).toMatchObject({ state: 'new', effects: [] });
   });
 
   it('cancels the hold on the temporary item when the item goes back uncollected, but not after the patron had it', () => {

@@ -18,12 +18,17 @@ const MOVES: Row[] = [
   ['new', 'validation_failed', 'error', { reason: 'patron blocked' }, []],
   ['new', 'staff cancel', 'cancelled', {}, [notice('cancelled')]],
   ['new', 'staff close_manually', 'closed', {}, []],
+  // The patron is request data (the service changes it); the LookupUser waiting checks the corrected one.
+  ['new', 'staff edit_patron', 'new', {}, []],
   // validated
   ['validated', 'staff send', 'sent_to_supplier', { rota: ROTA, rotaIndex: 0 }, [request(0), timer(0)]],
   ['validated', 'staff cancel', 'cancelled', {}, [notice('cancelled')]],
   ['validated', 'staff close_manually', 'closed', {}, []],
+  // Without an ILS checking patrons the request stays validated (with one: back to new, requester-behaviour.test.ts).
+  ['validated', 'staff edit_patron', 'validated', {}, []],
   // error
-  ['error', 'staff retry', 'new', { reason: undefined }, []],
+  ['error', 'staff retry', 'new', { reason: undefined, reasonCategory: undefined }, []],
+  ['error', 'staff edit_patron', 'error', {}, []],
   ['error', 'staff cancel', 'cancelled', {}, [notice('cancelled')]],
   ['error', 'staff close_manually', 'closed', {}, []],
   // sent to supplier
