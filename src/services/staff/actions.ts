@@ -6,12 +6,15 @@
 import { z } from 'zod';
 import { requesterActions, REQUESTER_STAFF_ACTIONS, type RequesterState } from '../../domain/requester';
 import { supplierActions, SUPPLIER_STAFF_ACTIONS, type SupplierState } from '../../domain/supplier';
+import { reroutedRota } from '../../domain/rota';
+import type { RoutingPlan } from '../../domain/routing';
 import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition } from '../../domain/types';
 import type { RequestData } from '../../store/request-data';
-import type { RequestRow } from '../../store/requests';
-import { Conflict, ValidationFailed } from '../errors';
-import { changeRequest, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';
+import { getRequest, type RequestRow } from '../../store/requests';
+import { routeRequest } from '../borrowing/routing';
+import { Conflict, NotFound, ValidationFailed } from '../errors';
+import { changeRequest, DEFAULT_ROUTING, type AnyEvent, type Learned, type LifecycleDeps } from '../pipeline/pipeline';
 
 const note = z.string().trim().min(1).max(2000).optional();
 const dueDate = z.iso.datetime({ offset: true, error: 'must be a date and time such as 2027-01-31T23:59:59Z' });
@@ -115,13 +118,17 @@ function retryEdits(params: z.output<typeof acceptRetry> | undefined): ((data: R
  */
 export async function performStaffAction(deps: LifecycleDeps, requestId: string, input: ActionInput, actor: string): Promise<RequestRow> {
   let seen: RequestRow | undefined;
+  const rerouting = input.action === 'reroute' ? await routeAgain(deps, requestId) : undefined;
   const event = (request: RequestRow): AnyEvent => {
     seen = request;
-    return staffEvent(request, input);
+    const made = staffEvent(request, input);
+    // Today's rota is routing's answer, not staff's: it joins the event after the parameters were checked.
+    return rerouting && made.role === 'requester' && made.event.type === 'staff' ? { role: 'requester', event: { ...made.event, rota: rerouting.rota } } : made;
   };
-  const edits = input.action === 'accept_retry' ? retryEdits(acceptRetry.safeParse(input.params ?? {}).data) : undefined;
+  const edits = input.action === 'accept_retry' ? retryEdits(acceptRetry.safeParse(input.params ?? {}).data) : rerouting ? reroutedExplanation(rerouting, deps.now()) : undefined;
+  const learned: Learned | undefined = edits ? { data: edits } : undefined;
   try {
-    const applied = await changeRequest(deps, requestId, { input: event, actor, staff: true, ...(edits ? { learned: { data: edits } } : {}) }, input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {});
+    const applied = await changeRequest(deps, requestId, { input: event, actor, staff: true, ...(learned ? { learned } : {}) }, input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {});
     return applied.request;
   } catch (err) {
     if (err instanceof IllegalTransition && seen) {
@@ -129,4 +136,33 @@ export async function performStaffAction(deps: LifecycleDeps, requestId: string,
     }
     throw err;
   }
+}
+
+/**
+ * Routing run again for a borrowing request, as it was created: its service type, format and the
+ * candidates it was given (none: the directory), with today's directory, policies and load.
+ */
+async function routeAgain(deps: LifecycleDeps, requestId: string): Promise<RoutingPlan | undefined> {
+  const request = await getRequest(deps.db, requestId);
+  if (!request) throw new NotFound('request', requestId);
+  const library = request.role === 'requester' && request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
+  // Not a borrowing request of ours: the machine refuses the action (or staffEvent names it unknown).
+  if (!library) return undefined;
+  const { data } = request;
+  const query = { serviceType: data.lifecycle.serviceType, ...(data.format ? { format: data.format } : {}), candidates: data.candidates ?? [] };
+  return routeRequest(deps.db, library, query, deps.routing ?? DEFAULT_ROUTING, deps.now(), deps.directory);
+}
+
+/**
+ * The new rota's explanation replaces the first one, as routing gave it, except that suppliers
+ * asked already are shown as left out (the machine does not ask them again).
+ */
+function reroutedExplanation(plan: RoutingPlan, at: Date): (data: RequestData) => RequestData {
+  return (data) => {
+    const leftOut = new Set(reroutedRota(data.lifecycle, plan.rota).leftOut);
+    const kept = plan.explanation.filter((v) => v.kept && !leftOut.has(v.symbol)).map((v, i) => ({ ...v, rank: i + 1 }));
+    const asked = plan.explanation.filter((v) => leftOut.has(v.symbol)).map((v) => ({ symbol: v.symbol, kept: false, reason: 'was asked already for this request' }));
+    const explanation = [...kept, ...asked, ...plan.explanation.filter((v) => !v.kept && !leftOut.has(v.symbol))];
+    return { ...data, routing: { strategy: plan.strategy, explanation, at: at.toISOString() } };
+  };
 }
