@@ -134,6 +134,12 @@ const reroute = (from: RequesterState): T => ({
 /** While a supplier has the request and has not shipped, staff may move on from it. */
 const movingOn = (from: RequesterState): StaffRow => ({ skip_supplier: skipSupplier, reroute: reroute(from) });
 
+/**
+ * An ended request is asked for again as a new one (the service makes it, with its own id and a
+ * fresh rota, and links the two); this one stays as it ended, with a note.
+ */
+const rerequest = (ended: RequesterState): T => ({ to: [ended], run: (_c, ev) => decision(ended, {}, [], withNote('re-requested as a new request', ev.note)) });
+
 const beforeSending: StaffRow = { cancel: cancelHere, close_manually: closeManually };
 const waitingForSupplier = (from: RequesterState): StaffRow => ({ ...movingOn(from), cancel: cancelWithSupplier(from), close_manually: closeManually });
 
@@ -158,8 +164,8 @@ export const STAFF_ROWS: Rows<RequesterState, RequesterStaffAction, RequesterSta
   cancel_pending: { close_manually: closeManually },
   shipped_return: { close_manually: closeManually },
   complete: {},
-  cancelled: {},
-  unfilled: {},
+  cancelled: { rerequest: rerequest('cancelled') },
+  unfilled: { rerequest: rerequest('unfilled') },
   closed: {},
 };
 

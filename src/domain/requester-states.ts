@@ -82,6 +82,7 @@ export const REQUESTER_STAFF_ACTIONS = [
   'renew',
   'cancel',
   'close_manually',
+  'rerequest',
 ] as const;
 export type RequesterStaffAction = (typeof REQUESTER_STAFF_ACTIONS)[number];
 

@@ -106,6 +106,10 @@ function schemaWith(object: typeof z.object) {
     retryOf: optionalText,
     /** Supplier: the requester took up our retry offer with the request with this id. */
     retriedAs: optionalText,
+    /** Borrowing: staff asked again for what this ended request (its id) asked for: this is the new request. */
+    rerequestOf: optionalText,
+    /** Borrowing: this ended request was asked for again as the request with this id. */
+    rerequestedAs: optionalText,
     /** A request from a partner: the requesting agency's name as it sent it. */
     requestingAgencyName: optionalText,
     /** A broker row: the hub it belongs to and its mode, fixed at intake. */

@@ -12,7 +12,8 @@ import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition } from '../../domain/types';
 import type { RequestData } from '../../store/request-data';
 import { getRequest, type RequestRow } from '../../store/requests';
-import { routeRequest } from '../borrowing/routing';
+import { rerequestBorrowing } from '../borrowing/rerequest';
+import { candidateSupplierSchema, routeRequest } from '../borrowing/routing';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { changeRequest, DEFAULT_ROUTING, type AnyEvent, type Learned, type LifecycleDeps } from '../pipeline/pipeline';
 
@@ -51,6 +52,18 @@ const acceptRetry = z
   })
   .strict();
 
+/** rerequest: what the new request asks for differently; candidates absent: the directory. */
+const rerequest = z
+  .object({
+    note,
+    edition: z.string().trim().min(1).max(200).optional(),
+    serviceType: z.enum(['Loan', 'Copy', 'CopyOrLoan']).optional(),
+    maxCost: costs.optional().meta({ description: 'The most the library pays (billingInfo maximumCosts)' }),
+    needBeforeDate: dateOrDateTime.optional().meta({ description: 'The date the patron needs it by (the new request’s neededBy)' }),
+    candidates: z.array(candidateSupplierSchema).min(1).max(50).optional().meta({ description: 'Suppliers to route among; absent: the directory' }),
+  })
+  .strict();
+
 /** Parameters per action; actions not listed take only an optional note. */
 const PARAMETERS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
   /** itemId: the item's barcode; needed when the library's ILS checks the item out (NCIP). */
@@ -60,13 +73,16 @@ const PARAMETERS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> =
   cannot_supply: z.object({ note, reason: z.string().trim().min(1) }).strict(),
   offer_retry: offerRetry,
   accept_retry: acceptRetry,
+  rerequest,
   send: z.object({ note, rota: z.array(z.object({ symbol: z.string().trim().min(3), localId: z.string().optional(), callNumber: z.string().optional() }).strict()).min(1).optional() }).strict(),
 };
 const NOTE_ONLY = z.object({ note }).strict();
 
 export function availableActions(request: Pick<RequestRow, 'role' | 'state' | 'data'>): string[] {
   const lifecycle = request.data.lifecycle;
-  return request.role === 'supplier' ? supplierActions(request.state as SupplierState, lifecycle) : requesterActions(request.state as RequesterState, lifecycle);
+  if (request.role === 'supplier') return supplierActions(request.state as SupplierState, lifecycle);
+  // An ended request is re-requested once: the new one carries on.
+  return requesterActions(request.state as RequesterState, lifecycle).filter((a) => a !== 'rerequest' || request.data.rerequestedAs === undefined);
 }
 
 export interface ActionInput {
@@ -117,6 +133,7 @@ function retryEdits(params: z.output<typeof acceptRetry> | undefined): ((data: R
  * is a version other than the one the staff member saw, with the request as it is now.
  */
 export async function performStaffAction(deps: LifecycleDeps, requestId: string, input: ActionInput, actor: string): Promise<RequestRow> {
+  if (input.action === 'rerequest') return rerequestAsStaff(deps, requestId, input, actor);
   let seen: RequestRow | undefined;
   const rerouting = input.action === 'reroute' ? await routeAgain(deps, requestId) : undefined;
   const event = (request: RequestRow): AnyEvent => {
@@ -165,4 +182,21 @@ function reroutedExplanation(plan: RoutingPlan, at: Date): (data: RequestData) =
     const explanation = [...kept, ...asked, ...plan.explanation.filter((v) => !v.kept && !leftOut.has(v.symbol))];
     return { ...data, routing: { strategy: plan.strategy, explanation, at: at.toISOString() } };
   };
+}
+
+/** Re-request answers with the new request; the ended one is left as it ended, linked to it. */
+async function rerequestAsStaff(deps: LifecycleDeps, requestId: string, input: ActionInput, actor: string): Promise<RequestRow> {
+  const request = await getRequest(deps.db, requestId);
+  if (!request) throw new NotFound('request', requestId);
+  staffEvent(request, input);
+  if (input.expectedVersion !== undefined && input.expectedVersion !== request.version) {
+    throw new Conflict(`request ${request.id} is at version ${request.version}, not ${input.expectedVersion}: someone acted on it first`, { state: request.state, version: request.version });
+  }
+  const edits = rerequest.parse(input.params ?? {});
+  try {
+    return await rerequestBorrowing(deps, request, { ...edits, ...(edits.candidates ? { candidates: edits.candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) } : {}) }, actor);
+  } catch (err) {
+    if (err instanceof IllegalTransition) throw new Conflict(`"rerequest" is not possible while the request is ${request.state}: ${err.reason}`, { state: request.state, version: request.version, actions: availableActions(request) });
+    throw err;
+  }
 }

@@ -313,7 +313,7 @@ describe('staff API: requests', () => {
       await post(`/requests/${created.id}/actions`, api.keys.staffA, { action: 'cancel', version: created.version }).expect(200);
       const stale = await post(`/requests/${created.id}/actions`, api.keys.staffA, { action: 'close_manually', version: created.version });
       expect(stale.status).toBe(409);
-      expect(stale.body.current).toEqual({ state: 'cancelled', version: created.version + 1, actions: [] });
+      expect(stale.body.current).toEqual({ state: 'cancelled', version: created.version + 1, actions: ['rerequest'] });
       expect((await getRequest(api.database.db, created.id))?.state).toBe('cancelled');
     });
 

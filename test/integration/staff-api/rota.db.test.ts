@@ -128,4 +128,71 @@ describe('staff API: moving a request along its rota', () => {
       expect(res.body.current).toMatchObject({ state: 'sent_to_supplier', version: created.version });
     });
   });
+
+  describe('rerequest', () => {
+    it('asks again for an unfilled request as a new one, with the edits, routed afresh and linked both ways', async () => {
+      const created = await create('ISIL:DK-301');
+      const ended = await act(created.id, created.version, 'skip_supplier').expect(200);
+      expect(ended.body).toMatchObject({ state: 'unfilled', actions: ['rerequest'] });
+      const maxCost = { monetaryValue: '15.00', currencyCode: 'EUR' };
+      const res = await act(created.id, ended.body.version, 'rerequest', { edition: '2nd', serviceType: 'Copy', maxCost, needBeforeDate: '2027-06-30', candidates: [{ symbol: 'isil:dk-302' }], note: 'the patron takes a copy of any edition' });
+      expect(res.status).toBe(200);
+      expect(res.body.id).not.toBe(created.id);
+      expect(res.body).toMatchObject({
+        role: 'requester',
+        state: 'sent_to_supplier',
+        serviceType: 'Copy',
+        partner: 'ISIL:DK-302',
+        data: {
+          rerequestOf: created.id,
+          bibliographic: { title: 'The Left Hand of Darkness', edition: '2nd' },
+          patron: { id: 'P-1001', name: 'Ada Lovelace' },
+          pickupLocation: 'MAIN',
+          neededBy: '2027-06-30',
+          billing: { maxCost },
+          candidates: [{ symbol: 'ISIL:DK-302' }],
+          lifecycle: { serviceType: 'Copy', rota: [{ symbol: 'ISIL:DK-302' }], rotaIndex: 0 },
+        },
+      });
+      const old = (await get(`/requests/${created.id}`).expect(200)).body;
+      expect(old).toMatchObject({ state: 'unfilled', actions: [], data: { rerequestedAs: res.body.id } });
+      expect(await notes(created.id)).toContain(`re-requested as request ${res.body.id}: the patron takes a copy of any edition`);
+      expect(await notes(res.body.id)).toContain(`request created: a re-request of ${created.id}`);
+      // The new request is made like any other: the patron hears it was received.
+      const mail = await api.database.db.select().from(outbox).where(and(eq(outbox.requestId, res.body.id), eq(outbox.queue, 'notify')));
+      expect(mail.map((row) => (row.payload as { notice: string }).notice)).toEqual(['request_received']);
+    });
+
+    it('asks again for a cancelled request, routed from the directory when no candidates are given', async () => {
+      // Nobody routable: the request waits for staff, who cancel it.
+      const created = await create('ISIL:DK-999');
+      expect(created.state).toBe('validated');
+      const cancelled = await act(created.id, created.version, 'cancel').expect(200);
+      expect(cancelled.body).toMatchObject({ state: 'cancelled', actions: ['rerequest'] });
+      const res = await act(created.id, cancelled.body.version, 'rerequest');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ state: 'sent_to_supplier', serviceType: 'Loan', partner: 'ISIL:DK-301', data: { rerequestOf: created.id, candidates: [] } });
+      expect(res.body.data.routing.explanation[0]).toEqual({ symbol: 'ISIL:DK-301', kept: true, rank: 1, reason: 'position 1 in the directory (no candidates were given)' });
+    });
+
+    it('is refused while the request is under way, and a second time', async () => {
+      const created = await create('ISIL:DK-301');
+      const early = await act(created.id, created.version, 'rerequest');
+      expect(early.status).toBe(409);
+      expect(early.body.current).toMatchObject({ state: 'sent_to_supplier', actions: ['skip_supplier', 'reroute', 'cancel', 'close_manually'] });
+      const ended = await act(created.id, created.version, 'skip_supplier').expect(200);
+      await act(created.id, ended.body.version, 'rerequest').expect(200);
+      const again = await act(created.id, ended.body.version + 1, 'rerequest');
+      expect(again.status).toBe(409);
+      expect(again.body.detail).toMatch(/was re-requested already, as /);
+    });
+
+    it('names a parameter the action does not take', async () => {
+      const created = await create('ISIL:DK-301');
+      const ended = await act(created.id, created.version, 'skip_supplier').expect(200);
+      const res = await act(created.id, ended.body.version, 'rerequest', { maxCost: { monetaryValue: 'a lot', currencyCode: 'EUR' } });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ path: 'params.maxCost.monetaryValue', message: 'must be a decimal amount such as 25.00' }]);
+    });
+  });
 });

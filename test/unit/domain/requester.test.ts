@@ -189,8 +189,9 @@ const NOTHING_CHANGES: Record<RequesterState, string[]> = {
   recalled: ['supplier_timeout', ...NOTES, 'Notification Unfilled', ...BEFORE_LOANED, 'StatusChange Loaned', 'StatusChange Loaned with a new due date', 'StatusChange Overdue', 'StatusChange Recalled', 'RenewResponse Y'],
   renew_pending: ITEM_HERE,
   complete: ENDED,
-  cancelled: ENDED.filter((e) => !['StatusChange CopyCompleted', 'StatusChange LoanCompleted', 'StatusChange CompletedWithoutReturn'].includes(e)),
-  unfilled: ['request_refused', 'supplier_timeout', ...NOTES, 'Notification Unfilled', ...BEFORE_LOANED],
+  // A re-request is a new request: this one stays as it ended, with a note.
+  cancelled: [...ENDED.filter((e) => !['StatusChange CopyCompleted', 'StatusChange LoanCompleted', 'StatusChange CompletedWithoutReturn'].includes(e)), 'staff rerequest'],
+  unfilled: ['request_refused', 'supplier_timeout', ...NOTES, 'Notification Unfilled', ...BEFORE_LOANED, 'staff rerequest'],
   closed: ['supplier_timeout', ...NOTES, 'Notification Unfilled', 'StatusChange RequestReceived', 'StatusChange ExpectToSupply', 'StatusChange WillSupply'],
 };
 
@@ -256,8 +257,9 @@ describe('requester staff actions', () => {
     expect(offered).toEqual(accepted);
   });
 
-  it.each(REQUESTER_STATE_NAMES.filter((s) => REQUESTER_STATES[s].terminal))('%s is terminal and offers nothing', (state) => {
-    expect(requesterActions(state, AT[state])).toEqual([]);
+  // An unfilled or cancelled request can be asked for again, as a new request; nothing else moves an ended one.
+  it.each(REQUESTER_STATE_NAMES.filter((s) => REQUESTER_STATES[s].terminal))('%s is terminal and offers nothing but a re-request', (state) => {
+    expect(requesterActions(state, AT[state])).toEqual(state === 'unfilled' || state === 'cancelled' ? ['rerequest'] : []);
   });
 
   it.each(REQUESTER_STATE_NAMES.filter((s) => !REQUESTER_STATES[s].terminal))('%s can always be closed manually', (state) => {
