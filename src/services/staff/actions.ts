@@ -4,11 +4,12 @@
  * actions that do fit, and a stale version (someone acted first) is a Conflict too.
  */
 import { z } from 'zod';
+import { brokerActions, BROKER_STAFF_ACTIONS, type BrokerState } from '../../domain/broker';
 import { requesterActions, REQUESTER_STAFF_ACTIONS, type RequesterState } from '../../domain/requester';
 import { supplierActions, SUPPLIER_STAFF_ACTIONS, type SupplierState } from '../../domain/supplier';
 import { reroutedRota } from '../../domain/rota';
 import type { RoutingPlan } from '../../domain/routing';
-import { canonicalSymbol } from '../../domain/symbols';
+import { canonicalSymbol, sameSymbol } from '../../domain/symbols';
 import { IllegalTransition } from '../../domain/types';
 import type { RequestData } from '../../store/request-data';
 import { getRequest, type RequestRow } from '../../store/requests';
@@ -77,10 +78,13 @@ const PARAMETERS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> =
   send: z.object({ note, rota: z.array(z.object({ symbol: z.string().trim().min(3), localId: z.string().optional(), callNumber: z.string().optional() }).strict()).min(1).optional() }).strict(),
 };
 const NOTE_ONLY = z.object({ note }).strict();
+/** Hub staff say why: the requester hears it in the note of the message the hub sends. */
+const HUB_PARAMETERS = z.object({ reason: z.string().trim().min(1).max(2000).meta({ description: 'Why; it reaches the requester' }) }).strict();
 
 export function availableActions(request: Pick<RequestRow, 'role' | 'state' | 'data'>): string[] {
   const lifecycle = request.data.lifecycle;
   if (request.role === 'supplier') return supplierActions(request.state as SupplierState, lifecycle);
+  if (request.role === 'broker') return brokerActions(request.state as BrokerState, lifecycle);
   // An ended request is re-requested once: the new one carries on.
   return requesterActions(request.state as RequesterState, lifecycle).filter((a) => a !== 'rerequest' || request.data.rerequestedAs === undefined);
 }
@@ -97,11 +101,11 @@ export interface ActionInput {
  * role knows, with the parameters that action takes. Pure: validated once, here.
  */
 export function staffEvent(request: Pick<RequestRow, 'role'>, input: Pick<ActionInput, 'action' | 'params'>): AnyEvent {
-  const known: readonly string[] = request.role === 'supplier' ? SUPPLIER_STAFF_ACTIONS : REQUESTER_STAFF_ACTIONS;
+  const known: readonly string[] = request.role === 'supplier' ? SUPPLIER_STAFF_ACTIONS : request.role === 'broker' ? BROKER_STAFF_ACTIONS : REQUESTER_STAFF_ACTIONS;
   if (!known.includes(input.action)) {
     throw new ValidationFailed([{ path: 'action', message: `unknown action "${input.action}"; a ${request.role} request knows ${known.join(', ')}` }]);
   }
-  const parsed = (PARAMETERS[input.action] ?? NOTE_ONLY).safeParse(input.params ?? {});
+  const parsed = (request.role === 'broker' ? HUB_PARAMETERS : (PARAMETERS[input.action] ?? NOTE_ONLY)).safeParse(input.params ?? {});
   if (!parsed.success) throw new ValidationFailed(parsed.error.issues.map((i) => ({ path: ['params', ...i.path].join('.'), message: i.message })));
   const params: Record<string, unknown> = { ...parsed.data };
   if (Array.isArray(params.rota)) params.rota = (params.rota as { symbol: string }[]).map((e) => ({ ...e, symbol: canonicalSymbol(e.symbol) }));
@@ -109,7 +113,7 @@ export function staffEvent(request: Pick<RequestRow, 'role'>, input: Pick<Action
   if (input.action === 'accept_retry') for (const key of ['maxCost', 'edition', 'needBeforeDate']) delete params[key];
   const event = { type: 'staff', action: input.action, ...params };
   // The parameters were checked against the action's schema above, which is the event's shape.
-  return (request.role === 'supplier' ? { role: 'supplier', event } : { role: 'requester', event }) as AnyEvent;
+  return { role: request.role, event } as AnyEvent;
 }
 
 /**
@@ -140,7 +144,9 @@ export async function performStaffAction(deps: LifecycleDeps, requestId: string,
     seen = request;
     const made = staffEvent(request, input);
     // Today's rota is routing's answer, not staff's: it joins the event after the parameters were checked.
-    return rerouting && made.role === 'requester' && made.event.type === 'staff' ? { role: 'requester', event: { ...made.event, rota: rerouting.rota } } : made;
+    if (!rerouting || made.event.type !== 'staff') return made;
+    if (made.role === 'requester') return { role: 'requester', event: { ...made.event, rota: rerouting.rota } };
+    return made.role === 'broker' ? { role: 'broker', event: { ...made.event, rota: rerouting.rota } } : made;
   };
   const edits = input.action === 'accept_retry' ? retryEdits(acceptRetry.safeParse(input.params ?? {}).data) : rerouting ? reroutedExplanation(rerouting, deps.now()) : undefined;
   const learned: Learned | undefined = edits ? { data: edits } : undefined;
@@ -162,12 +168,19 @@ export async function performStaffAction(deps: LifecycleDeps, requestId: string,
 async function routeAgain(deps: LifecycleDeps, requestId: string): Promise<RoutingPlan | undefined> {
   const request = await getRequest(deps.db, requestId);
   if (!request) throw new NotFound('request', requestId);
-  const library = request.role === 'requester' && request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
-  // Not a borrowing request of ours: the machine refuses the action (or staffEvent names it unknown).
+  const library = request.role !== 'supplier' && request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
+  // Not a borrowing or brokered request of ours: the machine refuses the action (or staffEvent names it unknown).
   if (!library) return undefined;
   const { data } = request;
   const query = { serviceType: data.lifecycle.serviceType, ...(data.format ? { format: data.format } : {}), candidates: data.candidates ?? [] };
-  return routeRequest(deps.db, library, query, deps.routing ?? DEFAULT_ROUTING, deps.now(), deps.directory);
+  if (request.role === 'requester') return routeRequest(deps.db, library, query, deps.routing ?? DEFAULT_ROUTING, deps.now(), deps.directory);
+  // At the hub, as at intake: judged for the real requester, and the hub is no supplier of its own.
+  const plan = await routeRequest(deps.db, { ...library, symbol: request.requestingAgencyId }, query, deps.routing ?? DEFAULT_ROUTING, deps.now(), deps.directory);
+  return {
+    ...plan,
+    rota: plan.rota.filter((e) => !sameSymbol(e.symbol, library.symbol)),
+    explanation: plan.explanation.map((v) => (v.kept && sameSymbol(v.symbol, library.symbol) ? { symbol: v.symbol, kept: false, reason: 'is the broker itself' } : v)),
+  };
 }
 
 /**

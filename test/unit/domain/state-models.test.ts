@@ -125,6 +125,15 @@ const BROKER_SAMPLES: Record<BrokerEventKey, BrokerEvent[]> = {
   ],
   ...(samSamples as Record<(typeof SUPPLIER_MESSAGE_KEYS)[number], BrokerEvent[]>),
   ...(ramSamples as Record<`ram:${RequesterAction}`, BrokerEvent[]>),
+  'staff:cancel': [{ type: 'staff', action: 'cancel', reason: 'the requester asked us by phone' }, { type: 'staff', action: 'cancel' }],
+  'staff:skip_supplier': [{ type: 'staff', action: 'skip_supplier', reason: 'S2 is closed this week' }],
+  'staff:reroute': [
+    { type: 'staff', action: 'reroute', reason: 'S4 joined the network' },
+    { type: 'staff', action: 'reroute', reason: 'S4 joined', rota: [{ symbol: 'ISIL:S4' }] },
+    { type: 'staff', action: 'reroute', reason: 'S4 joined', rota: [{ symbol: 'ISIL:S2' }, { symbol: 'ISIL:S4' }] },
+    { type: 'staff', action: 'reroute', reason: 'S4 joined', rota: [{ symbol: 'ISIL:S1' }, { symbol: 'ISIL:S2' }, { symbol: 'ISIL:S4' }] },
+    { type: 'staff', action: 'reroute', reason: 'nobody new', rota: [] },
+  ],
 };
 
 /** resumeState as the machines set it, in the states that read it. */
