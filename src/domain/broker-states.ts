@@ -4,7 +4,7 @@
  */
 import type { SupplierMessageEvent } from './requester-states';
 import type { RequesterMessageEvent } from './supplier-states';
-import type { Effect, ServiceType } from './types';
+import type { Effect, RotaEntry, ServiceType } from './types';
 
 export const BROKER_MODES = ['opaque', 'transparent'] as const;
 /** opaque: the hub's own symbol stands in for the other party in every header; transparent: the real ones appear. */
@@ -34,6 +34,19 @@ export const BROKER_STATES = {
 export type BrokerState = keyof typeof BROKER_STATES;
 export const BROKER_STATE_NAMES = Object.keys(BROKER_STATES) as BrokerState[];
 
+/** Hub staff's actions, in the order the API lists them. */
+export const BROKER_STAFF_ACTIONS = ['skip_supplier', 'reroute', 'cancel'] as const;
+export type BrokerStaffAction = (typeof BROKER_STAFF_ACTIONS)[number];
+
+export interface BrokerStaffEvent {
+  readonly type: 'staff';
+  readonly action: BrokerStaffAction;
+  /** Why: it reaches the requester in the note of the message the hub sends. */
+  readonly reason?: string;
+  /** `reroute`: the rota routing gives today. */
+  readonly rota?: readonly RotaEntry[];
+}
+
 export type BrokerEvent =
   /** A supplyingAgencyMessage from a rota supplier (`rotaIndex`: its position, set by the service). */
   | SupplierMessageEvent
@@ -51,7 +64,8 @@ export type BrokerEvent =
   /** Our `request` to the supplier at `rotaIndex` was refused (ERROR confirmation, HTTP 4xx, no address) or never delivered. */
   | { readonly type: 'request_refused'; readonly reason: string; readonly rotaIndex?: number }
   /** A relayed message could not be delivered (refused, or delivery gave up). */
-  | { readonly type: 'relay_refused'; readonly reason: string; readonly toward: 'requester' | 'supplier' };
+  | { readonly type: 'relay_refused'; readonly reason: string; readonly toward: 'requester' | 'supplier' }
+  | BrokerStaffEvent;
 
 export interface BrokerContext {
   readonly at: Date;
@@ -72,6 +86,8 @@ export function brokerEventLabel(event: BrokerEvent): string {
       return `supplier_message:${event.reasonForMessage}/${event.status ?? '-'}`;
     case 'requester_message':
       return `requester_message:${event.action}`;
+    case 'staff':
+      return `staff:${event.action}`;
     default:
       return event.type;
   }

@@ -28,9 +28,10 @@ import { decision, refuse } from './decision';
 import { ask, describeDuration, moveOn, toRequester, toSupplier } from './broker-hub';
 import { offerExpired, retryRequested } from './broker-retry';
 import { onRequesterMessage, onSupplierMessage, REQUESTER_MESSAGE_ROWS, SUPPLIER_MESSAGE_ROWS } from './broker-messages';
-import { BROKER_STATES, type BrokerContext, type BrokerEvent, type BrokerState } from './broker-states';
+import { BROKER_STAFF_ACTIONS, BROKER_STATES, type BrokerContext, type BrokerEvent, type BrokerStaffAction, type BrokerStaffEvent, type BrokerState } from './broker-states';
 import { REQUESTER_MESSAGE_KEYS, SUPPLIER_MESSAGE_KEYS, requesterMessageKey, supplierMessageKey, type RequesterMessageKey, type SupplierMessageKey } from './event-keys';
-import { machineModel, type Current, type Transition } from './machine';
+import { machineModel, prefixed, type Current, type Transition } from './machine';
+import { brokerActions, onStaffAction, STAFF_ROWS } from './broker-staff';
 import type { SupplierMessageEvent } from './requester-states';
 import { supplierName } from './rota';
 import type { RequesterMessageEvent } from './supplier-states';
@@ -38,6 +39,7 @@ import type { Decision, Lifecycle, SupplierStatus } from './types';
 
 export * from './broker-states';
 export { describeDuration } from './broker-hub';
+export { brokerActions };
 
 /**
  * A newly brokered request with its routed rota: ask the first supplier and tell the requester
@@ -53,14 +55,23 @@ export function startBroker(lc: Lifecycle, ctx: BrokerContext, noSupplier = 'no 
   return decision('searching', { rotaIndex: 0 }, [...ask(first, 0, ctx), toRequester({ reasonForMessage: 'RequestResponse', status: 'ExpectToSupply', note: `Looking for a supplier: ${asking}` })], `brokering: ${asking}`);
 }
 
-type SystemEvent = Exclude<BrokerEvent, SupplierMessageEvent | RequesterMessageEvent>;
+type SystemEvent = Exclude<BrokerEvent, SupplierMessageEvent | RequesterMessageEvent | BrokerStaffEvent>;
 type SystemKey = SystemEvent['type'];
 type SystemRow = { readonly [K in SystemKey]?: Transition<BrokerState, Extract<SystemEvent, { type: K }>, BrokerContext> };
 
 /** How the model names each event: system events by type, a supplier's messages `sam:…`, the requester's `ram:<action>`. */
-export type BrokerEventKey = SystemKey | SupplierMessageKey | RequesterMessageKey;
+export type BrokerEventKey = SystemKey | SupplierMessageKey | RequesterMessageKey | `staff:${BrokerStaffAction}`;
 
-export const BROKER_EVENT_KEYS: readonly BrokerEventKey[] = ['request_refused', 'supplier_timeout', 'relay_refused', 'retry_expired', 'retry_request', ...SUPPLIER_MESSAGE_KEYS, ...REQUESTER_MESSAGE_KEYS];
+export const BROKER_EVENT_KEYS: readonly BrokerEventKey[] = [
+  'request_refused',
+  'supplier_timeout',
+  'relay_refused',
+  'retry_expired',
+  'retry_request',
+  ...SUPPLIER_MESSAGE_KEYS,
+  ...REQUESTER_MESSAGE_KEYS,
+  ...BROKER_STAFF_ACTIONS.map((a) => `staff:${a}` as const),
+];
 
 export function brokerEventKey(event: BrokerEvent): BrokerEventKey {
   switch (event.type) {
@@ -68,6 +79,8 @@ export function brokerEventKey(event: BrokerEvent): BrokerEventKey {
       return supplierMessageKey(event);
     case 'requester_message':
       return requesterMessageKey(event);
+    case 'staff':
+      return `staff:${event.action}`;
     default:
       return event.type;
   }
@@ -140,6 +153,7 @@ export const BROKER_MODEL = machineModel<BrokerState, BrokerEventKey>(
   SYSTEM_ROWS,
   SUPPLIER_MESSAGE_ROWS,
   REQUESTER_MESSAGE_ROWS,
+  prefixed('staff:', STAFF_ROWS),
 );
 
 /** A timer or refusal for a supplier the hub moved on from, or one the state does not act on: noted. */
@@ -178,6 +192,8 @@ export function decideBroker(current: Current<BrokerState>, event: BrokerEvent, 
       return onSupplierMessage(current, event, ctx);
     case 'requester_message':
       return onRequesterMessage(current, event, ctx);
+    case 'staff':
+      return onStaffAction(current, event, ctx);
     default:
       return onSystemEvent(current, event, ctx);
   }

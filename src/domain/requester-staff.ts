@@ -7,7 +7,7 @@ import { step, transitionOf, type Current, type Row, type Rows, type Transition 
 import { CONDITIONS_AGREED_NOTE, CONDITIONS_REJECTED_NOTE, ITEM_PLACES, REQUESTER_STAFF_ACTIONS, asItemPlace } from './requester-states';
 import type { ItemPlace, RequesterContext, RequesterStaffAction, RequesterStaffEvent, RequesterState } from './requester-states';
 import { acceptRetry, cancelOffer, declineRetry } from './requester-retry';
-import { sendToSupplier, supplierName } from './rota';
+import { FRESH_SUPPLIER, nextSupplier, reroutedRota, sendToSupplier, supplierName, withdrawFrom } from './rota';
 import type { Decision, Lifecycle } from './types';
 
 type T = Transition<RequesterState, RequesterStaffEvent, RequesterContext>;
@@ -116,8 +116,45 @@ function placeAction(lc: Lifecycle, action: RequesterStaffAction): T | undefined
   return place && PLACE_ROWS[place][action];
 }
 
+/** What the supplier staff moved on from is told (its Cancel's note). */
+const WITHDRAWN = 'The borrowing library has withdrawn the request: it goes to another library or is closed';
+
+/** Staff give up on the current supplier: it is sent a Cancel (as when it stays silent) and the next is asked, or the request ends unfilled. */
+const skipSupplier: T = {
+  to: ['sent_to_supplier', 'unfilled'],
+  run: ({ lifecycle: lc }, ev, ctx) => withdrawFrom(lc.rotaIndex ?? 0, withNote(WITHDRAWN, ev.note), nextSupplier(lc, withNote('was skipped by staff', ev.note), ctx)),
+};
+
+/**
+ * Today's rota (routing ran again, `ev.rota`): suppliers asked before are not asked again; the
+ * current supplier keeps the request if today's rota starts with it, else it is sent a Cancel and
+ * the first new supplier is asked. A rota with nobody new is refused: nothing changes.
+ */
+const reroute = (from: RequesterState): T => ({
+  to: [...new Set<RequesterState>([from, 'sent_to_supplier'])],
+  run: ({ state, lifecycle: lc }, ev, ctx) => {
+    const today = ev.rota ?? refuse(state, 'staff:reroute', 'routing gave no rota');
+    const r = reroutedRota(lc, today);
+    const next = { ...lc, rota: r.rota };
+    const leftOut = r.leftOut.length > 0 ? `; not asked again: ${r.leftOut.join(', ')}` : '';
+    if (r.keepsCurrent) return decision(state, { rota: r.rota }, [], withNote(`re-routed: ${supplierName(next)} stays first, ${r.rota.length - 1 - r.rotaIndex} after it${leftOut}`, ev.note));
+    if (r.rotaIndex >= r.rota.length) refuse(state, 'staff:reroute', `routing finds no supplier that was not asked already${leftOut}`);
+    const moved = decision('sent_to_supplier', { ...FRESH_SUPPLIER, rota: r.rota, rotaIndex: r.rotaIndex }, sendToSupplier(r.rotaIndex, ctx), withNote(`re-routed: ${supplierName(lc)} is withdrawn; sent to ${supplierName(next, r.rotaIndex)}${leftOut}`, ev.note));
+    return withdrawFrom(lc.rotaIndex ?? 0, withNote(WITHDRAWN, ev.note), moved);
+  },
+});
+
+/** While a supplier has the request and has not shipped, staff may move on from it. */
+const movingOn = (from: RequesterState): StaffRow => ({ skip_supplier: skipSupplier, reroute: reroute(from) });
+
+/**
+ * An ended request is asked for again as a new one (the service makes it, with its own id and a
+ * fresh rota, and links the two); this one stays as it ended, with a note.
+ */
+const rerequest = (ended: RequesterState): T => ({ to: [ended], run: (_c, ev) => decision(ended, {}, [], withNote('re-requested as a new request', ev.note)) });
+
 const beforeSending: StaffRow = { cancel: cancelHere, close_manually: closeManually };
-const waitingForSupplier = (from: RequesterState): StaffRow => ({ cancel: cancelWithSupplier(from), close_manually: closeManually });
+const waitingForSupplier = (from: RequesterState): StaffRow => ({ ...movingOn(from), cancel: cancelWithSupplier(from), close_manually: closeManually });
 
 /** The staff actions of each requester state: what the API offers and what `decideRequester` accepts. */
 export const STAFF_ROWS: Rows<RequesterState, RequesterStaffAction, RequesterStaffEvent, RequesterContext> = {
@@ -127,7 +164,7 @@ export const STAFF_ROWS: Rows<RequesterState, RequesterStaffAction, RequesterSta
   sent_to_supplier: waitingForSupplier('sent_to_supplier'),
   expect_to_supply: waitingForSupplier('expect_to_supply'),
   will_supply: waitingForSupplier('will_supply'),
-  conditional: { accept_conditions: acceptConditions, reject_conditions: rejectConditions, close_manually: closeManually },
+  conditional: { accept_conditions: acceptConditions, reject_conditions: rejectConditions, ...movingOn('conditional'), close_manually: closeManually },
   shipped: { ...PLACE_ROWS.shipped, close_manually: closeManually },
   received: { ...PLACE_ROWS.received, close_manually: closeManually },
   checked_out: { ...PLACE_ROWS.checked_out, close_manually: closeManually },
@@ -140,8 +177,8 @@ export const STAFF_ROWS: Rows<RequesterState, RequesterStaffAction, RequesterSta
   cancel_pending: { close_manually: closeManually },
   shipped_return: { close_manually: closeManually },
   complete: {},
-  cancelled: {},
-  unfilled: {},
+  cancelled: { rerequest: rerequest('cancelled') },
+  unfilled: { rerequest: rerequest('unfilled') },
   closed: {},
 };
 

@@ -74,6 +74,8 @@ export const REQUESTER_STAFF_ACTIONS = [
   'reject_conditions',
   'accept_retry',
   'decline_retry',
+  'skip_supplier',
+  'reroute',
   'mark_received',
   'check_out',
   'mark_returned',
@@ -81,6 +83,7 @@ export const REQUESTER_STAFF_ACTIONS = [
   'renew',
   'cancel',
   'close_manually',
+  'rerequest',
 ] as const;
 export type RequesterStaffAction = (typeof REQUESTER_STAFF_ACTIONS)[number];
 
@@ -88,7 +91,7 @@ export interface RequesterStaffEvent {
   readonly type: 'staff';
   readonly action: RequesterStaffAction;
   readonly note?: string;
-  /** `send` only: the suppliers staff chose, when the request has none yet. */
+  /** `send`: the suppliers staff chose, when the request has none yet; `reroute`: the rota routing gives today. */
   readonly rota?: readonly RotaEntry[];
   /** `accept_retry` only: the service type the Retry asks for (the other edits are request data, kept by the service). */
   readonly serviceType?: ServiceType;

@@ -10,7 +10,7 @@
  * `isNoChange` tells the service to ignore them quietly. The same holds for repeated and backward
  * statuses and plain notifications, which are accepted (the partner gets OK) and change nothing.
  */
-import { decision, ncip, notify, refuse, send } from './decision';
+import { decision, ncip, notify, refuse } from './decision';
 import { SUPPLIER_MESSAGE_KEYS, supplierMessageKey, type SupplierMessageKey } from './event-keys';
 import { machineModel, prefixed, type Current, type Transition } from './machine';
 import { MESSAGE_ROWS, onSupplierMessage } from './requester-messages';
@@ -18,7 +18,7 @@ import { REQUESTER_STAFF_ACTIONS, REQUESTER_STATES } from './requester-states';
 import type { RequesterContext, RequesterEvent, RequesterStaffAction, RequesterStaffEvent, RequesterState, SupplierMessageEvent } from './requester-states';
 import { offerExpired, retryDue } from './requester-retry';
 import { onStaffAction, STAFF_ROWS } from './requester-staff';
-import { nextSupplier, sendToSupplier, supplierName } from './rota';
+import { nextSupplier, sendToSupplier, supplierName, withdrawFrom } from './rota';
 import type { Decision, IlsSteps, Lifecycle } from './types';
 
 export * from './requester-states';
@@ -66,14 +66,7 @@ export function requesterEventLabel(event: RequesterEvent): string {
   }
 }
 
-/**
- * A supplier that stayed silent still holds the request: it is told the request has gone
- * elsewhere (ISO 18626 Cancel), so that it does not ship an item nobody waits for any more.
- */
-function withdrawFrom(lc: Lifecycle, index: number, next: Decision<RequesterState>): Decision<RequesterState> {
-  const cancel = send({ kind: 'requestingAgencyMessage', action: 'Cancel', rotaIndex: index, note: 'No answer in time: the request has been sent to another library or closed' });
-  return { ...next, effects: [cancel, ...next.effects] };
-}
+const NO_ANSWER = 'No answer in time: the request has been sent to another library or closed';
 
 type SystemEvent = Exclude<RequesterEvent, SupplierMessageEvent | RequesterStaffEvent>;
 type SystemKey = SystemEvent['type'];
@@ -121,7 +114,7 @@ const SYSTEM_ROWS: { readonly [S in RequesterState]?: SystemRow } = {
       to: ['sent_to_supplier', 'unfilled'],
       run: ({ lifecycle: lc }, ev, ctx) => {
         const index = lc.rotaIndex ?? 0;
-        return ev.rotaIndex === index ? withdrawFrom(lc, index, nextSupplier(lc, `did not answer within ${duration(ctx.supplierTimeoutMs)}`, ctx)) : undefined;
+        return ev.rotaIndex === index ? withdrawFrom(index, NO_ANSWER, nextSupplier(lc, `did not answer within ${duration(ctx.supplierTimeoutMs)}`, ctx)) : undefined;
       },
     },
     request_refused: { to: ['sent_to_supplier', 'unfilled'], run: ({ lifecycle: lc }, ev, ctx) => nextSupplier(lc, `refused the request: ${ev.reason}`, ctx) },

@@ -5,7 +5,8 @@
  */
 import { decision, notify, send } from './decision';
 import type { RequesterContext, RequesterState } from './requester-states';
-import type { Decision, Effect, Lifecycle } from './types';
+import { sameSymbol } from './symbols';
+import type { Decision, Effect, Lifecycle, RotaEntry } from './types';
 
 /** "ISIL:DK-1 (supplier 1 of 2)" */
 export function supplierName(lc: Lifecycle, index = lc.rotaIndex ?? 0): string {
@@ -21,7 +22,7 @@ export function sendToSupplier(index: number, ctx: RequesterContext, retry?: { r
 }
 
 /** What is forgotten of one supplier when the next is tried. */
-const FRESH_SUPPLIER: Partial<Lifecycle> = { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined };
+export const FRESH_SUPPLIER: Partial<Lifecycle> = { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined };
 
 /**
  * Try the next supplier, or end unfilled when the rota is exhausted (or `final`, e.g. Unfilled
@@ -39,4 +40,43 @@ export function nextSupplier(lc: Lifecycle, why: string, ctx: RequesterContext, 
   const ending = final ? `no other supplier tried: ${cause}` : `rota exhausted: ${cause}`;
   const changes: Partial<Lifecycle> = { resumeState: undefined, reason: ending };
   return decision('unfilled', endStatus === undefined ? changes : { ...changes, lastStatus: endStatus }, [notify('unfilled')], `ended unfilled: ${ending}`);
+}
+
+/**
+ * A supplier the rota moves on from while it still holds the request (silence, staff skipping it,
+ * a new rota) is told the request has gone elsewhere (ISO 18626 Cancel, with the rota position it
+ * was at), so that it does not ship an item nobody waits for any more.
+ */
+export function withdrawFrom(index: number, note: string, next: Decision<RequesterState>): Decision<RequesterState> {
+  const cancel = send({ kind: 'requestingAgencyMessage', action: 'Cancel', rotaIndex: index, note });
+  return { ...next, effects: [cancel, ...next.effects] };
+}
+
+/** The rota after staff re-routed the request (`reroute`). */
+export interface Rerouted {
+  /** The suppliers already asked (the current one included) stay first, as history; the new ones follow. */
+  readonly rota: readonly RotaEntry[];
+  readonly rotaIndex: number;
+  /** Today's rota starts with the current supplier: it keeps the request, nothing is sent. */
+  readonly keepsCurrent: boolean;
+  /** Suppliers today's rota names that were asked already, left out. */
+  readonly leftOut: readonly string[];
+}
+
+/**
+ * Today's rota for a request already under way: suppliers asked before are not asked again, and
+ * the current one keeps the request only when it comes first of the rest (else it is withdrawn and
+ * not asked again either). The positions asked so far keep their places, so a late message of an
+ * earlier supplier is still known as one.
+ */
+export function reroutedRota(lc: Lifecycle, today: readonly RotaEntry[]): Rerouted {
+  const index = lc.rotaIndex ?? 0;
+  const asked = (lc.rota ?? []).slice(0, index + 1);
+  const current = asked[index];
+  const askedBefore = (e: RotaEntry) => asked.slice(0, index).some((a) => sameSymbol(a.symbol, e.symbol));
+  const untried = today.filter((e) => !askedBefore(e));
+  const keepsCurrent = current !== undefined && untried[0] !== undefined && sameSymbol(untried[0].symbol, current.symbol);
+  const leftOut = today.filter((e) => askedBefore(e) || (!keepsCurrent && current !== undefined && sameSymbol(e.symbol, current.symbol))).map((e) => e.symbol);
+  const fresh = untried.filter((e) => current === undefined || !sameSymbol(e.symbol, current.symbol));
+  return { rota: [...asked, ...fresh], rotaIndex: keepsCurrent ? index : index + 1, keepsCurrent, leftOut };
 }

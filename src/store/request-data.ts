@@ -120,6 +120,10 @@ function schemaWith(object: typeof z.object) {
     retryOf: optionalText,
     /** Supplier: the requester took up our retry offer with the request with this id. */
     retriedAs: optionalText,
+    /** Borrowing: staff asked again for what this ended request (its id) asked for: this is the new request. */
+    rerequestOf: optionalText,
+    /** Borrowing: this ended request was asked for again as the request with this id. */
+    rerequestedAs: optionalText,
     /** A request from a partner: the requesting agency's name as it sent it. */
     requestingAgencyName: optionalText,
     /** Lending (pull slip): who asked, as the request's requestingAgencyInfo says (name, contact, addresses). */

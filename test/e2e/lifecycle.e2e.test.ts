@@ -150,6 +150,23 @@ describe('a loan between two ILL servers', () => {
     expect(await stateOf(b, first.id)).toBe('unfilled');
   });
 
+  it('skips a lender that has the request: it is asked to cancel, the next lender gets it, and its late answer is only noted', async () => {
+    const borrowing = await borrow(['ISIL:DK-B1', 'ISIL:DK-B2']);
+    const first = await lenderRequest(borrowing, 'ISIL:DK-B1');
+    await act(b, first.id, 'will_supply');
+    await waitForState(a, borrowing.id, 'will_supply');
+    await act(a, borrowing.id, 'skip_supplier', { note: 'the patron needs it this week' });
+    expect(await stateOf(a, borrowing.id)).toBe('sent_to_supplier');
+    await waitForState(b, first.id, 'cancel_requested');
+    const second = await lenderRequest(borrowing, 'ISIL:DK-B2');
+    expect(second.state).toBe('validated');
+    await act(b, first.id, 'accept_cancel');
+    await eventually(async () => (await listEvents(a.service.runtime.database.db, borrowing.id)).some((e) => /no longer the current supplier/.test(String(e.data.note))), 30_000);
+    expect(await stateOf(a, borrowing.id)).toBe('sent_to_supplier');
+    await act(b, second.id, 'will_supply');
+    await waitForState(a, borrowing.id, 'will_supply');
+  });
+
   it('delivers to a lender that was down once it is back: nothing lost, nothing duplicated', async () => {
     await b.stop();
     const borrowing = await borrow(['ISIL:DK-B1']);

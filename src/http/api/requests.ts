@@ -51,12 +51,14 @@ export function requestRoutes(deps: LifecycleDeps): ApiRoute[] {
       path: '/requests/{id}/actions',
       operationId: 'actOnRequest',
       summary: 'Take a staff action on a request',
-      description: 'Give the `version` you read: if the request changed since, nothing happens and the answer is 409 with the request as it is now.',
+      description:
+        'Give the `version` you read: if the request changed since, nothing happens and the answer is 409 with the request as it is now. ' +
+        '`rerequest` answers with the new request it made (its `data.rerequestOf` names this one, which keeps `data.rerequestedAs`).',
       tag,
       role: 'staff',
       params: idParams,
       body: staffActionSchema,
-      success: { status: 200, description: 'The request after the action, with the actions available next', schema: requestSchema },
+      success: { status: 200, description: 'The request after the action (for rerequest: the new request), with the actions available next', schema: requestSchema },
       problems: [409],
       handle: ({ params, body, principal }) => actOnRequest(deps, params.id!, body, principal),
     }),

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { startRequester, type RequesterEvent } from '../../domain/requester';
 import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition, type Lifecycle } from '../../domain/types';
+import type { RequestData } from '../../store/request-data';
+import type { EventEntry } from '../../store/request-writes';
 import { getRequest, type RequestRow } from '../../store/requests';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { changeRequest, commit, DEFAULT_ROUTING, prepareNew, type LifecycleDeps } from '../pipeline/pipeline';
@@ -71,6 +73,17 @@ export type NewBorrowingRequest = z.input<typeof newBorrowingRequestSchema>;
 export type BorrowingRequestInput = z.output<typeof newBorrowingRequestSchema>;
 export type RequestSource = { readonly channel: 'staff' | 'ncip'; readonly externalId?: string };
 
+/**
+ * A new request asked for again from an ended one (re-request): the ended one gets `rerequestedAs`
+ * and an audit event in the same write, the new one `rerequestOf`; `billing` is what staff set.
+ */
+export interface Rerequest {
+  readonly of: RequestRow;
+  readonly billing?: RequestData['billing'];
+  /** The audit event of the ended request, naming the new one. */
+  readonly remark: (newId: string) => EventEntry;
+}
+
 /** A borrowing request as a caller sent it, validated once (the staff API's route does this with its own schema). */
 export function parseBorrowingRequest(input: unknown): BorrowingRequestInput {
   const parsed = newBorrowingRequestSchema.safeParse(input);
@@ -84,6 +97,7 @@ export async function createBorrowingRequest(
   input: BorrowingRequestInput,
   actor: string,
   source: RequestSource,
+  rerequest?: Rerequest,
 ): Promise<RequestRow> {
   const library = await deps.directory.libraryById(libraryId);
   if (!library) throw new NotFound('library', libraryId);
@@ -102,7 +116,13 @@ export async function createBorrowingRequest(
   const ils = ilsStepsOf(library);
   const start = startRequester(lifecycle, { ils });
   // The rota's explanation stays with the request: staff can see why each supplier was (not) asked.
-  const data = { ...rest, candidates, source, routing: { strategy: plan.strategy, explanation: [...plan.explanation], at: at.toISOString() } };
+  const data = {
+    ...rest,
+    candidates,
+    source,
+    routing: { strategy: plan.strategy, explanation: [...plan.explanation], at: at.toISOString() },
+    ...(rerequest ? { rerequestOf: rerequest.of.id, ...(rerequest.billing ? { billing: rerequest.billing } : {}) } : {}),
+  };
   const prepared = prepareNew(
     {
       id,
@@ -115,14 +135,21 @@ export async function createBorrowingRequest(
       requestingAgencyRequestId: id,
       data: { ...data, lifecycle },
     },
-    { event: 'created', actor, decision: start },
+    { event: 'created', actor, decision: rerequest ? { ...start, note: `${start.note ?? 'request created'}: a re-request of ${rerequest.of.id}` } : start },
     // With the library's ILS checking patrons, NCIP LookupUser (an effect of `start`) validates it
     // later; without it the request is valid as entered and goes out at once.
     ils.lookupUser ? [] : [{ event: 'validate', actor: 'system', input: { role: 'requester', event: { type: 'validate' } } }],
     { at, library, supplierTimeoutMs: deps.supplierTimeoutMs },
   );
+  // The ended request's timeline and data link to the new one, in the same write.
+  const link = rerequest && {
+    id: rerequest.of.id,
+    data: { rerequestedAs: id },
+    events: [rerequest.remark(id)],
+    at,
+  };
   // A fresh id cannot be taken: a write that does not happen is a fault, not a race.
-  if (!(await commit(deps, prepared.write))) throw new Error(`borrowing request ${id} could not be saved`);
+  if (!(await commit(deps, link ? { ...prepared.write, linked: link } : prepared.write))) throw new Error(`borrowing request ${id} could not be saved`);
   return prepared.after;
 }
 

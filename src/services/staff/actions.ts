@@ -4,15 +4,20 @@
  * actions that do fit, and a stale version (someone acted first) is a Conflict too.
  */
 import { z } from 'zod';
+import { brokerActions, BROKER_STAFF_ACTIONS, type BrokerState } from '../../domain/broker';
 import { requesterActions, REQUESTER_STAFF_ACTIONS, type RequesterState } from '../../domain/requester';
 import { supplierActions, SUPPLIER_STAFF_ACTIONS, type SupplierState } from '../../domain/supplier';
-import { canonicalSymbol } from '../../domain/symbols';
+import { reroutedRota } from '../../domain/rota';
+import type { RoutingPlan } from '../../domain/routing';
+import { canonicalSymbol, sameSymbol } from '../../domain/symbols';
 import { IllegalTransition } from '../../domain/types';
 import type { RequestData, StoredPatron } from '../../store/request-data';
 import { getRequest, type RequestRow } from '../../store/requests';
-import { Conflict, ValidationFailed } from '../errors';
+import { rerequestBorrowing } from '../borrowing/rerequest';
+import { candidateSupplierSchema, routeRequest } from '../borrowing/routing';
+import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { resolveDueDate } from '../lending/due-date';
-import { changeRequest, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';
+import { changeRequest, DEFAULT_ROUTING, type AnyEvent, type Learned, type LifecycleDeps } from '../pipeline/pipeline';
 
 const note = z.string().trim().min(1).max(2000).optional();
 /** ISO 18626 type_costs: a decimal amount and an ISO 4217 currency code. */
@@ -60,6 +65,17 @@ const editPatron = z
   })
   .strict()
   .refine((p) => p.patronId !== undefined || p.email !== undefined || p.pickupLocation !== undefined, { message: 'give patronId, email or pickupLocation' });
+/** rerequest: what the new request asks for differently; candidates absent: the directory. */
+const rerequest = z
+  .object({
+    note,
+    edition: z.string().trim().min(1).max(200).optional(),
+    serviceType: z.enum(['Loan', 'Copy', 'CopyOrLoan']).optional(),
+    maxCost: costs.optional().meta({ description: 'The most the library pays (billingInfo maximumCosts)' }),
+    needBeforeDate: dateOrDateTime.optional().meta({ description: 'The date the patron needs it by (the new request’s neededBy)' }),
+    candidates: z.array(candidateSupplierSchema).min(1).max(50).optional().meta({ description: 'Suppliers to route among; absent: the directory' }),
+  })
+  .strict();
 
 /** Parameters per action; actions not listed take only an optional note. */
 const PARAMETERS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
@@ -73,13 +89,19 @@ const PARAMETERS: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> =
   offer_retry: offerRetry,
   accept_retry: acceptRetry,
   edit_patron: editPatron,
+  rerequest,
   send: z.object({ note, rota: z.array(z.object({ symbol: z.string().trim().min(3), localId: z.string().optional(), callNumber: z.string().optional() }).strict()).min(1).optional() }).strict(),
 };
 const NOTE_ONLY = z.object({ note }).strict();
+/** Hub staff say why: the requester hears it in the note of the message the hub sends. */
+const HUB_PARAMETERS = z.object({ reason: z.string().trim().min(1).max(2000).meta({ description: 'Why; it reaches the requester' }) }).strict();
 
 export function availableActions(request: Pick<RequestRow, 'role' | 'state' | 'data'>): string[] {
   const lifecycle = request.data.lifecycle;
-  return request.role === 'supplier' ? supplierActions(request.state as SupplierState, lifecycle) : requesterActions(request.state as RequesterState, lifecycle);
+  if (request.role === 'supplier') return supplierActions(request.state as SupplierState, lifecycle);
+  if (request.role === 'broker') return brokerActions(request.state as BrokerState, lifecycle);
+  // An ended request is re-requested once: the new one carries on.
+  return requesterActions(request.state as RequesterState, lifecycle).filter((a) => a !== 'rerequest' || request.data.rerequestedAs === undefined);
 }
 
 export interface ActionInput {
@@ -94,11 +116,11 @@ export interface ActionInput {
  * role knows, with the parameters that action takes. Pure: validated once, here.
  */
 export function staffEvent(request: Pick<RequestRow, 'role'>, input: Pick<ActionInput, 'action' | 'params'>): AnyEvent {
-  const known: readonly string[] = request.role === 'supplier' ? SUPPLIER_STAFF_ACTIONS : REQUESTER_STAFF_ACTIONS;
+  const known: readonly string[] = request.role === 'supplier' ? SUPPLIER_STAFF_ACTIONS : request.role === 'broker' ? BROKER_STAFF_ACTIONS : REQUESTER_STAFF_ACTIONS;
   if (!known.includes(input.action)) {
     throw new ValidationFailed([{ path: 'action', message: `unknown action "${input.action}"; a ${request.role} request knows ${known.join(', ')}` }]);
   }
-  const parsed = (PARAMETERS[input.action] ?? NOTE_ONLY).safeParse(input.params ?? {});
+  const parsed = (request.role === 'broker' ? HUB_PARAMETERS : (PARAMETERS[input.action] ?? NOTE_ONLY)).safeParse(input.params ?? {});
   if (!parsed.success) throw new ValidationFailed(parsed.error.issues.map((i) => ({ path: ['params', ...i.path].join('.'), message: i.message })));
   const params: Record<string, unknown> = { ...parsed.data };
   if (Array.isArray(params.rota)) params.rota = (params.rota as { symbol: string }[]).map((e) => ({ ...e, symbol: canonicalSymbol(e.symbol) }));
@@ -107,7 +129,7 @@ export function staffEvent(request: Pick<RequestRow, 'role'>, input: Pick<Action
   if (input.action === 'edit_patron') for (const key of ['patronId', 'email', 'pickupLocation']) delete params[key];
   const event = { type: 'staff', action: input.action, ...params };
   // The parameters were checked against the action's schema above, which is the event's shape.
-  return (request.role === 'supplier' ? { role: 'supplier', event } : { role: 'requester', event }) as AnyEvent;
+  return { role: request.role, event } as AnyEvent;
 }
 
 /**
@@ -155,20 +177,29 @@ function patronEdits(params: z.output<typeof editPatron> | undefined): ((data: R
  * is a version other than the one the staff member saw, with the request as it is now.
  */
 export async function performStaffAction(deps: LifecycleDeps, requestId: string, given: ActionInput, actor: string): Promise<RequestRow> {
+  if (given.action === 'rerequest') return rerequestAsStaff(deps, requestId, given, actor);
   const input = DATED_ACTIONS.has(given.action) ? await withDueDate(deps, requestId, given) : given;
   let seen: RequestRow | undefined;
+  const rerouting = input.action === 'reroute' ? await routeAgain(deps, requestId) : undefined;
   const event = (request: RequestRow): AnyEvent => {
     seen = request;
-    return staffEvent(request, input);
+    const made = staffEvent(request, input);
+    // Today's rota is routing's answer, not staff's: it joins the event after the parameters were checked.
+    if (!rerouting || made.event.type !== 'staff') return made;
+    if (made.role === 'requester') return { role: 'requester', event: { ...made.event, rota: rerouting.rota } };
+    return made.role === 'broker' ? { role: 'broker', event: { ...made.event, rota: rerouting.rota } } : made;
   };
   const edits =
     input.action === 'accept_retry'
       ? retryEdits(acceptRetry.safeParse(input.params ?? {}).data)
       : input.action === 'edit_patron'
         ? patronEdits(editPatron.safeParse(input.params ?? {}).data)
-        : undefined;
+        : rerouting
+          ? reroutedExplanation(rerouting, deps.now())
+          : undefined;
+  const learned: Learned | undefined = edits ? { data: edits } : undefined;
   try {
-    const applied = await changeRequest(deps, requestId, { input: event, actor, staff: true, ...(edits ? { learned: { data: edits } } : {}) }, input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {});
+    const applied = await changeRequest(deps, requestId, { input: event, actor, staff: true, ...(learned ? { learned } : {}) }, input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {});
     return applied.request;
   } catch (err) {
     if (err instanceof IllegalTransition && seen) {
@@ -199,3 +230,55 @@ async function withDueDate(deps: LifecycleDeps, requestId: string, input: Action
   return { ...input, params: { ...input.params, dueDate } };
 }
 
+/**
+ * Routing run again for a borrowing request, as it was created: its service type, format and the
+ * candidates it was given (none: the directory), with today's directory, policies and load.
+ */
+async function routeAgain(deps: LifecycleDeps, requestId: string): Promise<RoutingPlan | undefined> {
+  const request = await getRequest(deps.db, requestId);
+  if (!request) throw new NotFound('request', requestId);
+  const library = request.role !== 'supplier' && request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
+  // Not a borrowing or brokered request of ours: the machine refuses the action (or staffEvent names it unknown).
+  if (!library) return undefined;
+  const { data } = request;
+  const query = { serviceType: data.lifecycle.serviceType, ...(data.format ? { format: data.format } : {}), candidates: data.candidates ?? [] };
+  if (request.role === 'requester') return routeRequest(deps.db, library, query, deps.routing ?? DEFAULT_ROUTING, deps.now(), deps.directory);
+  // At the hub, as at intake: judged for the real requester, and the hub is no supplier of its own.
+  const plan = await routeRequest(deps.db, { ...library, symbol: request.requestingAgencyId }, query, deps.routing ?? DEFAULT_ROUTING, deps.now(), deps.directory);
+  return {
+    ...plan,
+    rota: plan.rota.filter((e) => !sameSymbol(e.symbol, library.symbol)),
+    explanation: plan.explanation.map((v) => (v.kept && sameSymbol(v.symbol, library.symbol) ? { symbol: v.symbol, kept: false, reason: 'is the broker itself' } : v)),
+  };
+}
+
+/**
+ * The new rota's explanation replaces the first one, as routing gave it, except that suppliers
+ * asked already are shown as left out (the machine does not ask them again).
+ */
+function reroutedExplanation(plan: RoutingPlan, at: Date): (data: RequestData) => RequestData {
+  return (data) => {
+    const leftOut = new Set(reroutedRota(data.lifecycle, plan.rota).leftOut);
+    const kept = plan.explanation.filter((v) => v.kept && !leftOut.has(v.symbol)).map((v, i) => ({ ...v, rank: i + 1 }));
+    const asked = plan.explanation.filter((v) => leftOut.has(v.symbol)).map((v) => ({ symbol: v.symbol, kept: false, reason: 'was asked already for this request' }));
+    const explanation = [...kept, ...asked, ...plan.explanation.filter((v) => !v.kept && !leftOut.has(v.symbol))];
+    return { ...data, routing: { strategy: plan.strategy, explanation, at: at.toISOString() } };
+  };
+}
+
+/** Re-request answers with the new request; the ended one is left as it ended, linked to it. */
+async function rerequestAsStaff(deps: LifecycleDeps, requestId: string, input: ActionInput, actor: string): Promise<RequestRow> {
+  const request = await getRequest(deps.db, requestId);
+  if (!request) throw new NotFound('request', requestId);
+  staffEvent(request, input);
+  if (input.expectedVersion !== undefined && input.expectedVersion !== request.version) {
+    throw new Conflict(`request ${request.id} is at version ${request.version}, not ${input.expectedVersion}: someone acted on it first`, { state: request.state, version: request.version });
+  }
+  const edits = rerequest.parse(input.params ?? {});
+  try {
+    return await rerequestBorrowing(deps, request, { ...edits, ...(edits.candidates ? { candidates: edits.candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) } : {}) }, actor);
+  } catch (err) {
+    if (err instanceof IllegalTransition) throw new Conflict(`"rerequest" is not possible while the request is ${request.state}: ${err.reason}`, { state: request.state, version: request.version, actions: availableActions(request) });
+    throw err;
+  }
+}

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { isBrokerState } from '../../domain/broker';
 import { isRequesterState, REQUESTER_STATE_NAMES } from '../../domain/requester';
 import { isSupplierState, SUPPLIER_STATE_NAMES } from '../../domain/supplier';
 import { canonicalSymbol } from '../../domain/symbols';
@@ -88,9 +89,9 @@ export interface RequestView {
   readonly actions: string[];
 }
 
-/** A row in a state its machine does not know (a broker row, data from an older version) offers nothing. */
+/** A row in a state its machine does not know (data from an older version) offers nothing. */
 function actionsOf(row: RequestRow): string[] {
-  const known = row.role === 'supplier' ? isSupplierState(row.state) : row.role === 'requester' && isRequesterState(row.state);
+  const known = row.role === 'supplier' ? isSupplierState(row.state) : row.role === 'broker' ? isBrokerState(row.state) : isRequesterState(row.state);
   return known ? availableActions(row) : [];
 }
 

@@ -32,7 +32,10 @@ export const staffActionSchema = z
           'Action parameters: `note` for any action; `dueDate` for ship and approve_renewal (a date-time, or a date: the end of that day in the library’s time zone; ship without one: the library’s loan period, settings.lending), `itemId` for ship; `conditions` for add_conditions; `reason` for cannot_supply; `rota` for send; ' +
           'for offer_retry `reason` (reasonRetry: CostExceedsMaxCost, OnLoan, LoanCondition, NotFoundAsCited, or an open value), `retryAfter`, `retryBefore` (dates or date-times, before after after, not past), `offeredCosts` {monetaryValue, currencyCode}, `loanConditions`; ' +
           'for accept_retry `maxCost` {monetaryValue, currencyCode}, `edition`, `serviceType`, `needBeforeDate` (kept in the request and sent in the Retry); decline_retry takes a note; ' +
-          'for edit_patron (new, validated, error) `patronId`, `email` (null removes it), `pickupLocation`: then `retry` from error checks the corrected patron in the ILS',
+          'for edit_patron (new, validated, error) `patronId`, `email` (null removes it), `pickupLocation`: then `retry` from error checks the corrected patron in the ILS; ' +
+          'skip_supplier (the current lender is sent a Cancel, the next one asked or the request ends unfilled) and reroute (routing runs again on today’s directory; lenders asked before are not asked again) take a note; ' +
+          'rerequest (unfilled or cancelled: a new request, answered instead of this one) takes `edition`, `serviceType`, `maxCost`, `needBeforeDate`, `candidates` (absent: the directory), `note`; ' +
+          'on a brokered transaction (hub staff) skip_supplier, reroute and cancel take a required `reason`, which the requester reads in the note of the message the hub sends',
         example: { reason: 'OnLoan', retryAfter: '2027-01-10', retryBefore: '2027-02-01' },
       }),
     version: z.number().int().positive().meta({ description: 'The request version the action is based on (optimistic lock)' }),

@@ -297,7 +297,7 @@ describe('staff API: requests', () => {
       const created = await create(api.keys.staffA);
       const res = await post(`/requests/${created.id}/actions`, api.keys.staffA, { action: 'send', params: { rota: [{ symbol: 'isil:dk-901' }], note: 'chosen by hand' }, version: created.version });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ state: 'sent_to_supplier', version: created.version + 1, partner: 'ISIL:DK-901', actions: ['cancel', 'close_manually'] });
+      expect(res.body).toMatchObject({ state: 'sent_to_supplier', version: created.version + 1, partner: 'ISIL:DK-901', actions: ['skip_supplier', 'reroute', 'cancel', 'close_manually'] });
     });
 
     it('answers an action the state does not offer with 409, the current state and the actions it does offer', async () => {
@@ -313,7 +313,7 @@ describe('staff API: requests', () => {
       await post(`/requests/${created.id}/actions`, api.keys.staffA, { action: 'cancel', version: created.version }).expect(200);
       const stale = await post(`/requests/${created.id}/actions`, api.keys.staffA, { action: 'close_manually', version: created.version });
       expect(stale.status).toBe(409);
-      expect(stale.body.current).toEqual({ state: 'cancelled', version: created.version + 1, actions: [] });
+      expect(stale.body.current).toEqual({ state: 'cancelled', version: created.version + 1, actions: ['rerequest'] });
       expect((await getRequest(api.database.db, created.id))?.state).toBe('cancelled');
     });
 

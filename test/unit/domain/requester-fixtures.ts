@@ -11,6 +11,8 @@ import type { Decision, Effect, Lifecycle, NcipCall, PatronNotice, RequesterActi
 export const A = { symbol: 'ISIL:DK-A' };
 export const B = { symbol: 'ISIL:DK-B' };
 export const ROTA = [A, B];
+/** A supplier routing finds later (reroute). */
+export const C = { symbol: 'ISIL:DK-C' };
 export const DUE = '2026-10-01T00:00:00Z';
 export const NEW_DUE = '2026-11-01T00:00:00Z';
 export const DAY = 86_400_000;
@@ -69,7 +71,7 @@ export const EVENTS: Record<string, RequesterEvent> = {
   'CancelResponse N': sam('CancelResponse', undefined, { answerYesNo: 'N' }),
   'RenewResponse Y': sam('RenewResponse', 'Loaned', { answerYesNo: 'Y', dueDate: NEW_DUE }),
   'RenewResponse N': sam('RenewResponse', undefined, { answerYesNo: 'N' }),
-  ...Object.fromEntries(REQUESTER_STAFF_ACTIONS.map((a) => [`staff ${a}`, a === 'send' ? { type: 'staff', action: a, rota: ROTA } : { type: 'staff', action: a }])),
+  ...Object.fromEntries(REQUESTER_STAFF_ACTIONS.map((a) => [`staff ${a}`, a === 'send' ? { type: 'staff', action: a, rota: ROTA } : a === 'reroute' ? { type: 'staff', action: a, rota: [C] } : { type: 'staff', action: a }])),
 };
 
 export const request = (rotaIndex: number): Effect => ({ kind: 'send', message: { kind: 'request', rotaIndex } });
@@ -78,6 +80,11 @@ export const retryRequest = (rotaIndex: number, retryOf: string): Effect => ({ k
 export const timer = (rotaIndex: number): Effect => ({ kind: 'timer', timer: 'supplier_answer', afterMs: 3 * DAY, rotaIndex });
 export const ram = (action: RequesterAction, note?: string): Effect => ({ kind: 'send', message: note ? { kind: 'requestingAgencyMessage', action, note } : { kind: 'requestingAgencyMessage', action } });
 export const notice = (n: PatronNotice): Effect => ({ kind: 'notify', notice: n });
+/** The Cancel a supplier staff moved on from gets (skip_supplier, reroute). */
+export const skipped = (rotaIndex: number): Effect => ({
+  kind: 'send',
+  message: { kind: 'requestingAgencyMessage', action: 'Cancel', rotaIndex, note: 'The borrowing library has withdrawn the request: it goes to another library or is closed' },
+});
 /** The Cancel a silent supplier gets when the rota moves on without it. */
 export const withdraw = (rotaIndex: number): Effect => ({
   kind: 'send',

@@ -7,7 +7,7 @@ import { decideRequester, isNoChange, REQUESTER_STATE_NAMES, REQUESTER_STATES, R
 import type { RequesterState } from '../../../src/domain/requester';
 import { IllegalTransition } from '../../../src/domain/types';
 import type { Effect, Lifecycle } from '../../../src/domain/types';
-import { AT, call, ctx, DUE, EVENTS, NEW_DUE, notice, ram, request, retryRequest, ROTA, timer, withdraw } from './requester-fixtures';
+import { AT, C, call, ctx, DUE, EVENTS, NEW_DUE, notice, ram, request, retryRequest, ROTA, skipped, timer, withdraw } from './requester-fixtures';
 
 type Row = [RequesterState, string, RequesterState, Partial<Lifecycle>, Effect[]];
 
@@ -44,6 +44,8 @@ const MOVES: Row[] = [
   ['sent_to_supplier', 'StatusChange WillSupply with conditions', 'conditional', { lastStatus: 'WillSupply', loanConditions: ['LibraryUseOnly'] }, []],
   ['sent_to_supplier', 'StatusChange Loaned with a new due date', 'shipped', { lastStatus: 'Loaned', dueDate: NEW_DUE }, [notice('shipped')]],
   ['sent_to_supplier', 'staff cancel', 'cancel_pending', { resumeState: 'sent_to_supplier' }, [ram('Cancel')]],
+  ['sent_to_supplier', 'staff skip_supplier', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [skipped(0), request(1), timer(1)]],
+  ['sent_to_supplier', 'staff reroute', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rota: [ROTA[0]!, C], rotaIndex: 1 }, [skipped(0), request(1), timer(1)]],
   ['sent_to_supplier', 'staff close_manually', 'closed', {}, []],
   // expect to supply
   ['expect_to_supply', 'StatusChange WillSupply', 'will_supply', { lastStatus: 'WillSupply' }, []],
@@ -55,6 +57,8 @@ const MOVES: Row[] = [
   ['expect_to_supply', 'StatusChange Loaned with a new due date', 'shipped', { lastStatus: 'Loaned', dueDate: NEW_DUE }, [notice('shipped')]],
   ['expect_to_supply', 'Notification Unfilled', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined }, []],
   ['expect_to_supply', 'staff cancel', 'cancel_pending', { resumeState: 'expect_to_supply' }, [ram('Cancel')]],
+  ['expect_to_supply', 'staff skip_supplier', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [skipped(0), request(1), timer(1)]],
+  ['expect_to_supply', 'staff reroute', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rota: [ROTA[0]!, C], rotaIndex: 1 }, [skipped(0), request(1), timer(1)]],
   ['expect_to_supply', 'staff close_manually', 'closed', {}, []],
   // will supply
   ['will_supply', 'StatusChange Loaned', 'shipped', { lastStatus: 'Loaned', dueDate: DUE }, [notice('shipped')]],
@@ -65,6 +69,8 @@ const MOVES: Row[] = [
   ['will_supply', 'StatusChange Loaned with a new due date', 'shipped', { lastStatus: 'Loaned', dueDate: NEW_DUE }, [notice('shipped')]],
   ['will_supply', 'Notification Unfilled', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined }, []],
   ['will_supply', 'staff cancel', 'cancel_pending', { resumeState: 'will_supply' }, [ram('Cancel')]],
+  ['will_supply', 'staff skip_supplier', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [skipped(0), request(1), timer(1)]],
+  ['will_supply', 'staff reroute', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rota: [ROTA[0]!, C], rotaIndex: 1 }, [skipped(0), request(1), timer(1)]],
   ['will_supply', 'staff close_manually', 'closed', {}, []],
   // conditional
   ['conditional', 'StatusChange Loaned', 'shipped', { lastStatus: 'Loaned', dueDate: DUE }, [notice('shipped')]],
@@ -75,6 +81,8 @@ const MOVES: Row[] = [
   ['conditional', 'Notification Unfilled', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined }, []],
   ['conditional', 'staff accept_conditions', 'will_supply', {}, [ram('Notification', 'Loan conditions agreed')]],
   ['conditional', 'staff reject_conditions', 'cancel_pending', { resumeState: 'conditional' }, [ram('Cancel', 'Loan conditions rejected')]],
+  ['conditional', 'staff skip_supplier', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rotaIndex: 1 }, [skipped(0), request(1), timer(1)]],
+  ['conditional', 'staff reroute', 'sent_to_supplier', { lastStatus: undefined, loanConditions: undefined, dueDate: undefined, resumeState: undefined, rota: [ROTA[0]!, C], rotaIndex: 1 }, [skipped(0), request(1), timer(1)]],
   ['conditional', 'staff close_manually', 'closed', {}, []],
   // cancel pending
   ['cancel_pending', 'StatusChange Loaned', 'shipped', { resumeState: undefined, lastStatus: 'Loaned', dueDate: DUE }, [notice('shipped')]],
@@ -186,8 +194,9 @@ const NOTHING_CHANGES: Record<RequesterState, string[]> = {
   recalled: ['supplier_timeout', ...NOTES, 'Notification Unfilled', ...BEFORE_LOANED, 'StatusChange Loaned', 'StatusChange Loaned with a new due date', 'StatusChange Overdue', 'StatusChange Recalled', 'RenewResponse Y'],
   renew_pending: ITEM_HERE,
   complete: ENDED,
-  cancelled: ENDED.filter((e) => !['StatusChange CopyCompleted', 'StatusChange LoanCompleted', 'StatusChange CompletedWithoutReturn'].includes(e)),
-  unfilled: ['request_refused', 'supplier_timeout', ...NOTES, 'Notification Unfilled', ...BEFORE_LOANED],
+  // A re-request is a new request: this one stays as it ended, with a note.
+  cancelled: [...ENDED.filter((e) => !['StatusChange CopyCompleted', 'StatusChange LoanCompleted', 'StatusChange CompletedWithoutReturn'].includes(e)), 'staff rerequest'],
+  unfilled: ['request_refused', 'supplier_timeout', ...NOTES, 'Notification Unfilled', ...BEFORE_LOANED, 'staff rerequest'],
   closed: ['supplier_timeout', ...NOTES, 'Notification Unfilled', 'StatusChange RequestReceived', 'StatusChange ExpectToSupply', 'StatusChange WillSupply'],
 };
 
@@ -253,8 +262,9 @@ describe('requester staff actions', () => {
     expect(offered).toEqual(accepted);
   });
 
-  it.each(REQUESTER_STATE_NAMES.filter((s) => REQUESTER_STATES[s].terminal))('%s is terminal and offers nothing', (state) => {
-    expect(requesterActions(state, AT[state])).toEqual([]);
+  // An unfilled or cancelled request can be asked for again, as a new request; nothing else moves an ended one.
+  it.each(REQUESTER_STATE_NAMES.filter((s) => REQUESTER_STATES[s].terminal))('%s is terminal and offers nothing but a re-request', (state) => {
+    expect(requesterActions(state, AT[state])).toEqual(state === 'unfilled' || state === 'cancelled' ? ['rerequest'] : []);
   });
 
   it.each(REQUESTER_STATE_NAMES.filter((s) => !REQUESTER_STATES[s].terminal))('%s can always be closed manually', (state) => {

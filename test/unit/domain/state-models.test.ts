@@ -69,6 +69,13 @@ const REQUESTER_SAMPLES: Record<RequesterEventKey, RequesterEvent[]> = {
   retry_due: [{ type: 'retry_due', rotaIndex: 0 }, { type: 'retry_due', rotaIndex: 1 }, { type: 'retry_due', rotaIndex: 0, requestId: 'REQ-0' }],
   ...(samSamples as Record<(typeof SUPPLIER_MESSAGE_KEYS)[number], RequesterEvent[]>),
   ...(Object.fromEntries(REQUESTER_STAFF_ACTIONS.map((a) => [`staff:${a}`, [{ type: 'staff', action: a }, { type: 'staff', action: a, rota: [{ symbol: 'ISIL:DK-C' }] }]])) as Record<`staff:${(typeof REQUESTER_STAFF_ACTIONS)[number]}`, RequesterEvent[]>),
+  'staff:reroute': [
+    { type: 'staff', action: 'reroute' },
+    { type: 'staff', action: 'reroute', rota: [{ symbol: 'ISIL:DK-C' }] },
+    { type: 'staff', action: 'reroute', rota: [{ symbol: 'ISIL:DK-A' }, { symbol: 'ISIL:DK-C' }], note: 'DK-C lends again' },
+    { type: 'staff', action: 'reroute', rota: [{ symbol: 'ISIL:DK-B' }, { symbol: 'ISIL:DK-A' }] },
+    { type: 'staff', action: 'reroute', rota: [] },
+  ],
   'staff:accept_retry': [
     { type: 'staff', action: 'accept_retry' },
     { type: 'staff', action: 'accept_retry', serviceType: 'Copy', note: 'any edition will do' },
@@ -118,6 +125,15 @@ const BROKER_SAMPLES: Record<BrokerEventKey, BrokerEvent[]> = {
   ],
   ...(samSamples as Record<(typeof SUPPLIER_MESSAGE_KEYS)[number], BrokerEvent[]>),
   ...(ramSamples as Record<`ram:${RequesterAction}`, BrokerEvent[]>),
+  'staff:cancel': [{ type: 'staff', action: 'cancel', reason: 'the requester asked us by phone' }, { type: 'staff', action: 'cancel' }],
+  'staff:skip_supplier': [{ type: 'staff', action: 'skip_supplier', reason: 'S2 is closed this week' }],
+  'staff:reroute': [
+    { type: 'staff', action: 'reroute', reason: 'S4 joined the network' },
+    { type: 'staff', action: 'reroute', reason: 'S4 joined', rota: [{ symbol: 'ISIL:S4' }] },
+    { type: 'staff', action: 'reroute', reason: 'S4 joined', rota: [{ symbol: 'ISIL:S2' }, { symbol: 'ISIL:S4' }] },
+    { type: 'staff', action: 'reroute', reason: 'S4 joined', rota: [{ symbol: 'ISIL:S1' }, { symbol: 'ISIL:S2' }, { symbol: 'ISIL:S4' }] },
+    { type: 'staff', action: 'reroute', reason: 'nobody new', rota: [] },
+  ],
 };
 
 /** resumeState as the machines set it, in the states that read it. */
