@@ -24,12 +24,13 @@ describe('the NCIP responder (POST /ncip)', () => {
     const deps = { db: database.db, directory: database.directory, now: () => new Date(), newId: randomUUID, supplierTimeoutMs: 3600_000 };
     app = createApp({ log, bodyLimit: LIMIT, health: {}, protocolRouters: [ncipRouter(deps, LIMIT)] });
     libraryId = randomUUID();
-    await insertLibrary(database.db, { id: libraryId, symbol: 'ISIL:DK-100', name: 'Main Library', settings: {} });
+    // Neither lends to the other, so a request without candidates has nobody to go to and waits for staff.
+    await insertLibrary(database.db, { id: libraryId, symbol: 'ISIL:DK-100', name: 'Main Library', settings: { lending: { lends: false } } });
     await insertLibrary(database.db, {
       id: randomUUID(),
       symbol: 'ISIL:DK-200',
       name: 'Guarded Library',
-      settings: { ncipResponder: { fromAgencyAuthentication: 'open sesame' } },
+      settings: { ncipResponder: { fromAgencyAuthentication: 'open sesame' }, lending: { lends: false } },
     });
   });
   afterAll(() => database.close());

@@ -15,6 +15,11 @@ describe('staff API: requests', () => {
     api = await startStaffApi();
     // Supplies copies only: loans made without candidates stay with staff (state validated).
     await insertPartner(api.database.db, { id: randomUUID(), symbol: 'ISIL:DK-900', name: 'Copy service', iso18626Url: 'http://127.0.0.1:9/iso18626', auth: {}, policies: { services: ['Copy'] }, vendor: null, contactEmail: null, status: 'active' });
+    // So do the two member libraries, which would otherwise lend to each other.
+    for (const library of [LIBRARY_A, LIBRARY_B]) {
+      const res = await request(api.app).patch(`/api/v1/libraries/${library}`).set('Authorization', api.keys.admin).send({ settings: { lending: { services: ['Copy'] } } });
+      expect(res.status).toBe(200);
+    }
   });
   afterAll(() => api.database.close());
 
