@@ -20,6 +20,7 @@ import { acquireDataLock, type LockOwner } from './data-lock';
 import { openDirectoryCache, type DirectoryCache } from './directory-cache';
 import { listenOnPglite, listenOnPostgres, type PostgresListenerOptions } from './directory-changes';
 import { backupPglite } from './pglite-backup';
+import { PGLITE_EXTENSIONS } from './pglite-extensions';
 import { APPLICATION_NAME, backupPostgres } from './postgres-backup';
 import { schema } from './schema';
 import { asDatabaseUnavailable } from './unavailable';
@@ -86,7 +87,8 @@ async function openPglite(target: Extract<DatabaseTarget, { driver: 'pglite' }>)
   const lock = dataDir ? await acquireDataLock(dataDir, { holder: target.holder ?? 'cli', ...(target.onStaleLock ? { onStale: target.onStaleLock } : {}) }) : undefined;
   let client: PGlite | undefined;
   try {
-    client = new PGlite(dataDir);
+    // One options object: PGlite reads a second argument only after a data folder's name, and in memory there is none.
+    client = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: PGLITE_EXTENSIONS });
     await client.waitReady;
     const db = drizzlePglite({ client, schema });
     if (target.migrate ?? true) await migratePglite(db, { migrationsFolder: migrationsFolder() });

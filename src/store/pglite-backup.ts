@@ -12,6 +12,7 @@
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { PGLITE_EXTENSIONS } from './pglite-extensions';
 import { PAYLOADS, readBackupHeader, refuseWrongDriver, writeBackupFile, BackupRefused, type BackupSummary } from './backup-file';
 
 export async function backupPglite(client: PGlite, file: string, takenBy: string, now: Date): Promise<BackupSummary> {
@@ -40,7 +41,7 @@ export async function restorePglite(file: string, pgliteDir: string, now: Date):
   rmSync(staging, { recursive: true, force: true }); // a previous restore that did not finish
   const payload = readFileSync(file).subarray(payloadOffset);
   try {
-    const client = new PGlite(staging, { loadDataDir: new Blob([payload]) });
+    const client = new PGlite(staging, { loadDataDir: new Blob([payload]), extensions: PGLITE_EXTENSIONS });
     await client.waitReady;
     await client.query('select 1');
     await client.close();

@@ -47,7 +47,7 @@ export interface RequestPage {
 const bib = (field: string) => sql`(${requests.data}->'bibliographic'->>${sql.raw(`'${field}'`)})`;
 
 /** The item barcodes a request carries: the lender's item (given at ship), the ILS's temporary item and checkout. */
-const BARCODES: readonly SQL[] = [
+export const BARCODES: readonly SQL[] = [
   sql`(${requests.data}->'lifecycle'->>'itemId')`,
   sql`(${requests.data}->'ncip'->>'itemId')`,
   sql`(${requests.data}->'ncip'->'checkOut'->>'itemId')`,
@@ -67,10 +67,8 @@ const PARTNER_REQUEST_IDS: readonly SQL[] = [
  * Every field `q` searches, folded (search-fold.ts) into one text: the item (title, author,
  * publisher, DOI, ISBN, ISSN, OCLC number), the patron (name, the ILS's given name and surname, id), the partner's request id and
  * the barcodes. A word never holds a space, so it cannot match across two fields. One expression
- * on purpose: a pg_trgm GIN index on it makes `q` indexed (measured on 20k requests: 250-370 ms
- * scanned on PostgreSQL, 10-80 ms indexed). That index needs a migration: pg_trgm, and the
- * folding as an immutable SQL function (`foldSql` of its argument), since the expression written
- * out is too large for an index definition; PostgreSQL inlines the function, so this query uses it.
+ * on purpose: the pg_trgm GIN index requests_search_trgm_idx (migration 0008, lookup-indexes.ts)
+ * is built on exactly this text, so `q` is an index scan and a recheck of the rows it finds.
  */
 const SEARCHED: readonly SQL[] = [
   ...['title', 'author', 'titleOfComponent', 'authorOfComponent', 'publisher', 'doi', 'isbn', 'issn', 'oclcNumber'].map(bib),
@@ -84,9 +82,9 @@ function searchTextWith(fold: (field: SQL) => SQL): SQL {
   return sql.join(SEARCHED.map(fold), sql` || ' ' || `);
 }
 // Folded field by field: only the fields that are not plain ASCII pay for the full folding.
-const searchText = searchTextWith((f) => foldSql(sql`coalesce(${f}, '')`));
+export const searchText = searchTextWith((f) => foldSql(sql`coalesce(${f}, '')`));
 /** ISBN, ISSN and OCLC number as digits only, so `0441569595` finds `0-441-56959-5`. */
-const identifierDigits = sql`regexp_replace(lower(${joined(['isbn', 'issn', 'oclcNumber'].map(bib))}), '[^0-9x ]', '', 'g')`;
+export const identifierDigits = sql`regexp_replace(lower(${joined(['isbn', 'issn', 'oclcNumber'].map(bib))}), '[^0-9x ]', '', 'g')`;
 
 function likePattern(word: string): string {
   return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -142,6 +140,15 @@ function conditions(f: RequestFilters): SQL[] {
  * shifts the pages already handed out by createdAt, and no offset grows with the page number.
  */
 export async function searchRequests(db: Db, filters: RequestFilters, page: RequestPageQuery): Promise<RequestPage> {
+  const rows = await requestPageSelect(db, filters, page);
+  const more = rows.length > page.limit;
+  const shown = rows.slice(0, page.limit);
+  const last = shown[shown.length - 1];
+  return { rows: shown.map((r) => decodeRequest(r.row)), ...(more && last ? { last: { value: last.position, id: last.row.id } } : {}) };
+}
+
+/** The statement behind one page (also what a test EXPLAINs to see the indexes used). */
+export function requestPageSelect(db: Db, filters: RequestFilters, page: RequestPageQuery) {
   const column = page.sort === 'createdAt' ? requests.createdAt : requests.updatedAt;
   const where = conditions(filters);
   if (page.after) {
@@ -149,16 +156,12 @@ export async function searchRequests(db: Db, filters: RequestFilters, page: Requ
     where.push(sql`(${column}, ${requests.id}) ${op} (${page.after.value}::timestamptz, ${page.after.id}::uuid)`);
   }
   const order = page.direction === 'desc' ? [desc(column), desc(requests.id)] : [asc(column), asc(requests.id)];
-  const rows = await db
+  return db
     .select({ row: requests, position: sql<string>`${column}::text` })
     .from(requests)
     .where(and(...where))
     .orderBy(...order)
     .limit(page.limit + 1);
-  const more = rows.length > page.limit;
-  const shown = rows.slice(0, page.limit);
-  const last = shown[shown.length - 1];
-  return { rows: shown.map((r) => decodeRequest(r.row)), ...(more && last ? { last: { value: last.position, id: last.row.id } } : {}) };
 }
 
 export async function listNotificationsForRequest(db: Db, requestId: string): Promise<NotificationRow[]> {

@@ -1,5 +1,5 @@
 /** Request rows: one per role per transaction, updated only under their optimistic lock. */
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db';
 import { decodeRequestData, type RequestData, type RequestDataInput } from './request-data';
 import { requests } from './schema';
@@ -41,21 +41,23 @@ export async function findRequestByTransaction(
   return row && decodeRequest(row);
 }
 
+/** The ids a request's transaction had before each retry; GIN-indexed (requests_earlier_ids_idx), so the expression is written once. */
+export const EARLIER_REQUEST_IDS = sql`(${requests.data}->'lifecycle'->'earlierRequestIds')`;
+
+type EarlierIdKey = { role: RequestRow['role']; requestingAgencyId: string; requestingAgencyRequestId: string };
+
+/** The condition findRequestByEarlierId selects by (exported for the test that EXPLAINs it). */
+export function hadEarlierId(key: EarlierIdKey): SQL {
+  return and(
+    eq(requests.role, key.role),
+    eq(requests.requestingAgencyId, key.requestingAgencyId),
+    sql`${EARLIER_REQUEST_IDS} @> ${JSON.stringify([key.requestingAgencyRequestId])}::jsonb`,
+  )!;
+}
+
 /** The request whose transaction had this id before a retry renamed it (`lifecycle.earlierRequestIds`). */
-export async function findRequestByEarlierId(
-  db: Db,
-  key: { role: RequestRow['role']; requestingAgencyId: string; requestingAgencyRequestId: string },
-): Promise<RequestRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(requests)
-    .where(
-      and(
-        eq(requests.role, key.role),
-        eq(requests.requestingAgencyId, key.requestingAgencyId),
-        sql`${requests.data}->'lifecycle'->'earlierRequestIds' @> ${JSON.stringify([key.requestingAgencyRequestId])}::jsonb`,
-      ),
-    );
+export async function findRequestByEarlierId(db: Db, key: EarlierIdKey): Promise<RequestRow | undefined> {
+  const [row] = await db.select().from(requests).where(hadEarlierId(key));
   return row && decodeRequest(row);
 }
 

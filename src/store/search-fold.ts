@@ -8,11 +8,16 @@
  * that do not decompose (`ø` `đ` `ł` `ħ` `ŧ` `ı`), lower case, spell out the ligatures that
  * unaccent also spells out (`æ` `œ` `ß` `þ`).
  *
- * Why not the `unaccent` extension: it ships with PostgreSQL and PGlite, but needs CREATE
- * EXTENSION (a migration, and a privilege a managed database may withhold) and, in PGlite, loading
- * at open; unaccent() is also not immutable, so an index needs a wrapper. Every function used here
- * is built in and immutable, so the folded text can be indexed as it is (pg_trgm GIN) when the
- * list grows large. `normalize` needs a UTF-8 database, which is PostgreSQL's and PGlite's default.
+ * In SQL the folding is `ill_fold(text)`, an immutable SQL function created by migration 0008
+ * from `foldFunctionSql()` below (a test fails if the two differ): the pg_trgm GIN index on the
+ * searched text is built from it, and the query calls it, so the index serves `q`. PostgreSQL
+ * inlines the function (plain SQL, no SET clause, not STRICT). Changing a rule here means a new
+ * migration with the new `foldFunctionSql()` and a REINDEX of the indexes built on it.
+ *
+ * Why not the `unaccent` extension: unaccent() is not immutable, so an index needs a wrapper
+ * anyway, and its rules file is one more thing to keep in step with the JS side. Every function
+ * used here is built in and immutable. `normalize` needs a UTF-8 database, which is PostgreSQL's
+ * and PGlite's default.
  */
 import { sql, type SQL } from 'drizzle-orm';
 
@@ -41,13 +46,26 @@ export function foldText(text: string): string {
   return folded;
 }
 
+/** The name of the SQL function doing the folding (created by migration 0008). */
+export const FOLD_FUNCTION = 'ill_fold';
+
 /**
- * The folded form of a text expression, in SQL (immutable, so it can back an expression index).
- * Text that is all ASCII (as many bytes as characters) is only lower-cased: decomposing and
- * stripping cost ten times as much, and most titles and ids need neither.
+ * The folding of `arg` (SQL text) written out. Text that is all ASCII (as many bytes as
+ * characters) is only lower-cased: decomposing and stripping cost ten times as much, and most
+ * titles and ids need neither.
  */
+function foldWrittenOut(arg: string): string {
+  const stripped = `translate(regexp_replace(normalize(${arg}, NFKD), '${MARKS}', '', 'g'), '${LETTERS_FROM}', '${LETTERS_TO}')`;
+  const full = SPELT_OUT.reduce((inner, [from, to]) => `replace(${inner}, '${from}', '${to}')`, `lower(${stripped})`);
+  return `(case when octet_length(${arg}) = char_length(${arg}) then lower(${arg}) else ${full} end)`;
+}
+
+/** The statement that defines `ill_fold`, as migration 0008 holds it. */
+export function foldFunctionSql(): string {
+  return `CREATE OR REPLACE FUNCTION ${FOLD_FUNCTION}(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ select ${foldWrittenOut('$1')} $$;`;
+}
+
+/** The folded form of a text expression, in SQL. */
 export function foldSql(expr: SQL): SQL {
-  const stripped = sql`translate(regexp_replace(normalize(${expr}, NFKD), ${sql.raw(`'${MARKS}'`)}, '', 'g'), ${sql.raw(`'${LETTERS_FROM}'`)}, ${sql.raw(`'${LETTERS_TO}'`)})`;
-  const full = SPELT_OUT.reduce<SQL>((inner, [from, to]) => sql`replace(${inner}, ${sql.raw(`'${from}'`)}, ${sql.raw(`'${to}'`)})`, sql`lower(${stripped})`);
-  return sql`(case when octet_length(${expr}) = char_length(${expr}) then lower(${expr}) else ${full} end)`;
+  return sql`${sql.raw(FOLD_FUNCTION)}(${expr})`;
 }

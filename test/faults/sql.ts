@@ -6,6 +6,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { Pool, type QueryResultRow } from 'pg';
+import { PGLITE_EXTENSIONS } from '../../src/store/pglite-extensions';
 
 /** One SQL question to one database. */
 export type Read = <R extends QueryResultRow>(text: string) => Promise<R[]>;
@@ -26,7 +27,7 @@ export function postgresReader(url: string): Reader {
 
 /** Opens the stopped server's PGlite folder for `work`, then closes it again. */
 export async function withPglite<T>(dataDir: string, work: (read: Read) => Promise<T>): Promise<T> {
-  const db = new PGlite(dataDir);
+  const db = new PGlite(dataDir, { extensions: PGLITE_EXTENSIONS });
   await db.waitReady;
   try {
     return await work(async <R extends QueryResultRow>(text: string) => (await db.query<R>(text)).rows);

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from '../../../src/store/db';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import { migrationsFolder, openDatabase, type Db } from '../../../src/store/db';
+import { searchRequests } from '../../../src/store/request-search';
 import { appendEvent, listEvents } from '../../../src/store/events';
 import { insertRequest } from '../../../src/store/requests';
-import { requestEvents } from '../../../src/store/schema';
+import { requestEvents, schema } from '../../../src/store/schema';
 import { freshDatabase, onPostgres, type TestDatabase } from '../../helpers/db';
 
 describe(`store on ${onPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
@@ -62,6 +66,43 @@ describe('embedded PGlite data directory', () => {
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an embedded database made before the search indexes (migrations up to 0007)', () => {
+  it('is upgraded when it is opened, and its requests are found by the indexed search', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ill-pglite-upgrade-'));
+    const dataDir = join(root, 'data');
+    const before = join(root, 'migrations-0007');
+    try {
+      // The migrations as the previous version shipped them: 0008 not yet written.
+      cpSync(migrationsFolder(), before, { recursive: true });
+      rmSync(join(before, '0008_lookup_indexes.sql'));
+      const journalFile = join(before, 'meta', '_journal.json');
+      const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+      writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.tag !== '0008_lookup_indexes') }));
+      const old = new PGlite(dataDir);
+      const oldDb = drizzle({ client: old, schema });
+      await migrate(oldDb, { migrationsFolder: before });
+      await insertRequest(
+        oldDb as unknown as Db,
+        { id: randomUUID(), role: 'supplier', state: 'new', serviceType: 'Loan', requestingAgencyId: 'ISIL:DK-1', requestingAgencyRequestId: 'r-1', data: { bibliographic: { title: 'Gödel, Escher, Bach' } } },
+        new Date('2026-11-26T10:00:00Z'),
+      );
+      await old.close();
+
+      const upgraded = await openDatabase({ driver: 'pglite', dataDir });
+      try {
+        const indexes = await upgraded.db.execute<{ indexname: string }>(sql`select indexname from pg_indexes where tablename = 'requests'`);
+        expect(rowsOf<{ indexname: string }>(indexes).map((r) => r.indexname)).toEqual(expect.arrayContaining(['requests_search_trgm_idx', 'requests_earlier_ids_idx']));
+        const found = await searchRequests(upgraded.db, { words: ['godel', 'escher'] }, { sort: 'createdAt', direction: 'desc', limit: 10 });
+        expect(found.rows.map((r) => r.requestingAgencyRequestId)).toEqual(['r-1']);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
