@@ -175,6 +175,7 @@ export const SUPPLIER_MESSAGE_ROWS: Rows<BrokerState, SupplierMessageKey, Sam, B
   complete: {},
   cancelled: {},
   unfilled: {},
+  closed: {},
 };
 
 // --- the requester's messages
@@ -226,6 +227,7 @@ export const REQUESTER_MESSAGE_ROWS: Rows<BrokerState, RequesterMessageKey, Ram,
   complete: {},
   cancelled: {},
   unfilled: {},
+  closed: {},
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,9 @@
  * usual news of the search going on (Notification ExpectToSupply naming the next supplier, or
  * Unfilled and then ExpectToSupply once it had heard WillSupply), or StatusChange Unfilled when
  * nobody is left. The supplier moved on from is sent a Cancel, as when it stays silent.
+ * `close_manually` is the way out of any state that has not ended (crosslink's MANUALLY_CLOSED):
+ * the hub stops relaying and tells the requester why in a Notification; the supplier is not sent
+ * anything (staff settle the loan with it by hand, as a requester's close leaves the ILS alone).
  */
 import { decision, refuse } from './decision';
 import { currentOf, moveOn, toRequester, toSupplier } from './broker-hub';
@@ -33,6 +36,16 @@ const cancel: T = {
       [...toSupplierToo, toRequester({ reasonForMessage: 'StatusChange', status: 'Cancelled', note: `Cancelled by the broker: ${why}` })],
       `cancelled by broker staff: ${why}; ${state === 'retry_offered' ? 'the requester is told' : `${supplierName(lc)} and the requester are told`}`,
     );
+  },
+};
+
+/** Closed by hub staff: the requester hears why, keeping the status it last heard; nothing more is relayed. */
+const closeManually: T = {
+  to: ['closed'],
+  run: ({ state, lifecycle: lc }, ev) => {
+    const why = reasonOf(ev);
+    const status = lc.lastStatus === undefined || lc.lastStatus === 'RequestReceived' ? 'ExpectToSupply' : lc.lastStatus;
+    return decision('closed', { resumeState: undefined }, [toRequester({ reasonForMessage: 'Notification', status, note: `Closed by the broker: ${why}` })], `closed by broker staff in ${state.replace(/_/g, ' ')}: ${why}; the requester is told`);
   },
 };
 
@@ -69,7 +82,7 @@ const reroute = (from: BrokerState): T => ({
   },
 });
 
-const searching = (from: BrokerState): StaffRow => ({ skip_supplier: skipSupplier, reroute: reroute(from), cancel });
+const searching = (from: BrokerState): StaffRow => ({ skip_supplier: skipSupplier, reroute: reroute(from), cancel, close_manually: closeManually });
 
 /** The hub staff actions of each state; once shipped the loan runs between the libraries. */
 export const STAFF_ROWS: Rows<BrokerState, BrokerStaffAction, BrokerStaffEvent, BrokerContext> = {
@@ -77,13 +90,14 @@ export const STAFF_ROWS: Rows<BrokerState, BrokerStaffAction, BrokerStaffEvent, 
   expect_to_supply: searching('expect_to_supply'),
   will_supply: searching('will_supply'),
   conditional: searching('conditional'),
-  retry_offered: { cancel },
-  cancel_pending: {},
-  shipped: {},
-  returned: {},
+  retry_offered: { cancel, close_manually: closeManually },
+  cancel_pending: { close_manually: closeManually },
+  shipped: { close_manually: closeManually },
+  returned: { close_manually: closeManually },
   complete: {},
   cancelled: {},
   unfilled: {},
+  closed: {},
 };
 
 export function brokerActions(state: BrokerState, lifecycle: Lifecycle): BrokerStaffAction[] {

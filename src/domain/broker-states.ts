@@ -29,13 +29,15 @@ export const BROKER_STATES = {
   complete: { terminal: true },
   cancelled: { terminal: true },
   unfilled: { terminal: true },
+  /** Closed by hub staff (crosslink MANUALLY_CLOSED): the hub no longer relays; the requester was told why. */
+  closed: { terminal: true },
 } as const satisfies Record<string, { terminal: boolean }>;
 
 export type BrokerState = keyof typeof BROKER_STATES;
 export const BROKER_STATE_NAMES = Object.keys(BROKER_STATES) as BrokerState[];
 
 /** Hub staff's actions, in the order the API lists them. */
-export const BROKER_STAFF_ACTIONS = ['skip_supplier', 'reroute', 'cancel'] as const;
+export const BROKER_STAFF_ACTIONS = ['skip_supplier', 'reroute', 'cancel', 'close_manually'] as const;
 export type BrokerStaffAction = (typeof BROKER_STAFF_ACTIONS)[number];
 
 export interface BrokerStaffEvent {

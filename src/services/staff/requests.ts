@@ -35,7 +35,7 @@ export const staffActionSchema = z
           'for edit_patron (new, validated, error) `patronId`, `email` (null removes it), `pickupLocation`: then `retry` from error checks the corrected patron in the ILS; ' +
           'skip_supplier (the current lender is sent a Cancel, the next one asked or the request ends unfilled) and reroute (routing runs again on today’s directory; lenders asked before are not asked again) take a note; ' +
           'rerequest (unfilled or cancelled: a new request, answered instead of this one) takes `edition`, `serviceType`, `maxCost`, `needBeforeDate`, `candidates` (absent: the directory), `note`; ' +
-          'on a brokered transaction (hub staff) skip_supplier, reroute and cancel take a required `reason`, which the requester reads in the note of the message the hub sends',
+          'on a brokered transaction (hub staff) skip_supplier, reroute, cancel and close_manually (any state not ended; the supplier is left to staff) take a required `reason`, which the requester reads in the note of the message the hub sends',
         example: { reason: 'OnLoan', retryAfter: '2027-01-10', retryBefore: '2027-02-01' },
       }),
     version: z.number().int().positive().meta({ description: 'The request version the action is based on (optimistic lock)' }),

@@ -1,6 +1,6 @@
 /**
  * Hub staff acting on a brokered transaction through the staff API (answers checked against the
- * OpenAPI document): cancel it, skip the current supplier, re-route it. Each needs a reason, and the
+ * OpenAPI document): cancel it, skip the current supplier, re-route it, close it. Each needs a reason, and the
  * requester hears it in the note of the ISO 18626 message the hub sends; the supplier moved on
  * from is sent a Cancel.
  */
@@ -55,9 +55,17 @@ describe('staff API: hub staff on a brokered transaction', () => {
       return [to, message.action ?? `${message.reasonForMessage ?? message.kind} ${message.status ?? ''}`.trim(), message.note];
     });
 
-  it('offers hub staff skip_supplier, reroute and cancel while the hub searches', async () => {
+  it('offers hub staff skip_supplier, reroute, cancel and close while the hub searches', async () => {
     const row = await brokered();
-    expect((await get(`/requests/${row.id}`).expect(200)).body.actions).toEqual(['skip_supplier', 'reroute', 'cancel']);
+    expect((await get(`/requests/${row.id}`).expect(200)).body.actions).toEqual(['skip_supplier', 'reroute', 'cancel', 'close_manually']);
+  });
+
+  it('closes a transaction in any state that has not ended: the requester hears why, the supplier is left to staff', async () => {
+    const row = await brokered('shipped');
+    const res = await post(`/requests/${row.id}/actions`, { action: 'close_manually', params: { reason: 'returned by courier outside the system' }, version: row.version });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ state: 'closed', actions: [] });
+    expect(await sent(row.id)).toEqual([['ISIL:DK-901', 'Notification ExpectToSupply', 'Closed by the broker: returned by courier outside the system']]);
   });
 
   it('cancels: the supplier is withdrawn from and the requester hears a StatusChange Cancelled with the reason', async () => {
@@ -96,7 +104,7 @@ describe('staff API: hub staff on a brokered transaction', () => {
     expect(messages[2]).toEqual(['ISIL:DK-901', 'Notification ExpectToSupply', expect.stringContaining('broker staff re-routed the request (DK-401 suspended its lending)')]);
   });
 
-  it('needs a reason, and is not offered once the item has shipped', async () => {
+  it('needs a reason, and cancel is not offered once the item has shipped', async () => {
     const row = await brokered();
     const res = await post(`/requests/${row.id}/actions`, { action: 'cancel', version: row.version });
     expect(res.status).toBe(400);
@@ -104,7 +112,7 @@ describe('staff API: hub staff on a brokered transaction', () => {
     const shipped = await brokered('shipped');
     const refused = await post(`/requests/${shipped.id}/actions`, { action: 'cancel', params: { reason: 'too late' }, version: shipped.version });
     expect(refused.status).toBe(409);
-    expect(refused.body.current).toMatchObject({ state: 'shipped', actions: [] });
+    expect(refused.body.current).toMatchObject({ state: 'shipped', actions: ['close_manually'] });
   });
 
   it('is for the hub library’s staff only', async () => {

@@ -24,4 +24,5 @@ export const AT: Record<BrokerState, Lifecycle> = {
   complete: { ...loaned, lastStatus: 'LoanCompleted' },
   cancelled: { ...base, lastStatus: 'Cancelled' },
   unfilled: { ...base, rotaIndex: 2, lastStatus: 'Unfilled', reason: 'rota exhausted' },
+  closed: { ...base, lastStatus: 'WillSupply' },
 };

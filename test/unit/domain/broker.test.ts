@@ -176,6 +176,7 @@ const NOTHING_CHANGES: Record<BrokerState, string[]> = {
   complete: ENDED,
   cancelled: ENDED,
   unfilled: ENDED,
+  closed: ENDED,
 };
 
 const decide = (state: BrokerState, event: string): Decision<BrokerState> => {

@@ -126,6 +126,7 @@ const BROKER_SAMPLES: Record<BrokerEventKey, BrokerEvent[]> = {
   ...(samSamples as Record<(typeof SUPPLIER_MESSAGE_KEYS)[number], BrokerEvent[]>),
   ...(ramSamples as Record<`ram:${RequesterAction}`, BrokerEvent[]>),
   'staff:cancel': [{ type: 'staff', action: 'cancel', reason: 'the requester asked us by phone' }, { type: 'staff', action: 'cancel' }],
+  'staff:close_manually': [{ type: 'staff', action: 'close_manually', reason: 'settled with both libraries by phone' }, { type: 'staff', action: 'close_manually' }],
   'staff:skip_supplier': [{ type: 'staff', action: 'skip_supplier', reason: 'S2 is closed this week' }],
   'staff:reroute': [
     { type: 'staff', action: 'reroute', reason: 'S4 joined the network' },
