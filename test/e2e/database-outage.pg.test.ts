@@ -127,8 +127,14 @@ describeOnPostgres('a PostgreSQL outage under a running server', () => {
 
   /** Messages whose first query is stuck in the proxy when the fault strikes; their answers. */
   async function inFlight(messages: readonly Request[], fault: () => Promise<void>) {
-    // Warm the pool first, so the stuck queries run on connections the pool already holds.
-    expect((await Promise.all(Array.from({ length: IN_FLIGHT }, () => send(loanRequest())))).map((r) => r.status)).toEqual(Array(IN_FLIGHT).fill(200));
+    // Warm the pool first, so the stuck queries run on connections the pool already holds. A burst
+    // may be served by fewer connections than it has messages (each write is one short statement),
+    // so bursts go on until the pool holds one connection per message in flight.
+    await eventually(async () => {
+      const burst = await Promise.all(Array.from({ length: 2 * IN_FLIGHT }, () => send(loanRequest())));
+      expect(burst.map((r) => r.status)).toEqual(Array(2 * IN_FLIGHT).fill(200));
+      return proxy.upstreamPorts().length >= IN_FLIGHT;
+    }, WAIT_MS);
     proxy.hold();
     const answers = Promise.all(messages.map(send));
     await eventually(async () => proxy.heldChunks >= messages.length, WAIT_MS);
