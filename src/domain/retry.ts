@@ -55,9 +55,8 @@ export function describeOffer(offer: RetryOffer): string {
 
 /** Milliseconds from `at` until `iso` (0 when it has passed); undefined without a date. */
 export function msUntil(iso: string | undefined, at: Date): number | undefined {
-  if (iso === undefined) return undefined;
-  const t = Date.parse(iso);
-  return Number.isFinite(t) ? Math.max(0, t - at.getTime()) : undefined;
+  const t = timeOf(iso);
+  return t === undefined ? undefined : Math.max(0, t - at.getTime());
 }
 
 /** A retry timer for the current rota position. */
