@@ -51,8 +51,14 @@ export function ensureRedisServer() {
   process.exit(1);
 }
 
+/** The server (tsc into dist/) and the staff interface (Vite into dist/web). */
 export function build() {
   run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json']);
+  buildWeb();
+}
+
+export function buildWeb() {
+  run(join(root, 'node_modules', '.bin', 'vite'), ['build', 'web', '--logLevel', 'warn']);
 }
 
 

@@ -18,6 +18,7 @@ import { createApp } from './http/app';
 import { apiRouter } from './http/api';
 import { iso18626Router } from './http/iso18626';
 import { ncipRouter } from './http/ncip';
+import { webRouter } from './http/web';
 import { QUEUES } from './jobs';
 import type { DeliveryDeps } from './services/iso18626/delivery';
 import { createMailSender } from './notify/mailer';
@@ -133,6 +134,7 @@ export async function startService(config: Config, options: StartOptions): Promi
       metrics: metricsRegistry(runtime, now),
       protocolRouters: [iso18626Router(lifecycle, config.bodyLimit), ncipRouter(lifecycle, config.bodyLimit)],
       routers: [apiRouter({ ...lifecycle, mailFrom: config.mailFrom })],
+      web: webRouter(),
       health: {
         database: () => runtime.database.ping(),
         redis: async () => {

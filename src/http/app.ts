@@ -25,6 +25,8 @@ export interface AppDeps {
   readonly protocolRouters?: readonly Router[];
   /** JSON routers (staff API), mounted after the body parsers and before the 404 handler. */
   readonly routers?: readonly Router[];
+  /** The staff interface (web.ts), last before the 404 handler: it answers only what no route did. */
+  readonly web?: Router;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -64,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   }
 
   for (const router of deps.routers ?? []) app.use(router);
+  if (deps.web) app.use(deps.web);
 
   app.use(notFoundHandler);
   app.use(problemHandler());

@@ -1,0 +1,51 @@
+/**
+ * The app's one route table. Everything but setup and sign-in needs a signed-in person
+ * (SignedIn redirects to /sign-in otherwise and provides the session to the pages).
+ */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { ApiError } from './api/client';
+import { AccountPage } from './pages/AccountPage';
+import { NewRequestPage } from './pages/NewRequestPage';
+import { QueueListPage } from './pages/QueueListPage';
+import { QueuesPage } from './pages/QueuesPage';
+import { RequestPage } from './pages/RequestPage';
+import { SearchPage } from './pages/SearchPage';
+import { SetupPage } from './pages/SetupPage';
+import { SignInPage } from './pages/SignInPage';
+import { SignedIn } from './shell/SignedIn';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // Live events (server-sent) invalidate what changed; no polling needed.
+      staleTime: 30_000,
+      // A 4xx will not get better by asking again.
+      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+    },
+  },
+});
+
+const router = createBrowserRouter([
+  { path: '/setup', element: <SetupPage /> },
+  { path: '/sign-in', element: <SignInPage /> },
+  {
+    element: <SignedIn />,
+    children: [
+      { index: true, element: <QueuesPage /> },
+      { path: 'queues/:queueId', element: <QueueListPage /> },
+      { path: 'requests/new', element: <NewRequestPage /> },
+      { path: 'requests/:id', element: <RequestPage /> },
+      { path: 'search', element: <SearchPage /> },
+      { path: 'account', element: <AccountPage /> },
+    ],
+  },
+]);
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,11 @@
+/**
+ * The English catalogue: one object, assembled from one part per area of the interface (each
+ * screen's words stay next to each other). A translation is a file of the same keys.
+ */
+import { actions } from './en/actions';
+import { common } from './en/common';
+import { states } from './en/states';
+
+export const en = { ...common, ...states, ...actions } as const;
+
+export type MessageKey = keyof typeof en;
