@@ -34,20 +34,35 @@ function onPath(bin) {
   return dirs.some((d) => d && existsSync(join(d, bin)));
 }
 
+let aptUpdated = false;
+
+/** A Debian package, as root through apt-get; false when that cannot be done here. */
+function aptInstall(pkg) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !onPath('apt-get')) return false;
+  console.log(`Installing ${pkg} (apt-get)...`);
+  if (!aptUpdated) run('apt-get', ['update', '-qq']);
+  aptUpdated = true;
+  run('apt-get', ['install', '-y', '-qq', pkg], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  return true;
+}
+
 /** The private Redis needs Debian's redis-server unless REDIS_URL points elsewhere. */
 export function ensureRedisServer() {
   if (process.env.REDIS_URL || onPath(process.env.REDIS_SERVER_BIN ?? 'redis-server')) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && onPath('apt-get')) {
-    console.log('Installing redis-server (apt-get)...');
-    run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', 'redis-server'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    return;
-  }
+  if (aptInstall('redis-server')) return;
   console.error(
     'redis-server is not installed. Install it with `sudo apt-get install -y redis-server`,\n' +
       'or set REDIS_URL to a Redis server you run yourself.',
   );
+  process.exit(1);
+}
+
+/** The staff interface's browser tests need Debian's chromium unless CHROMIUM_PATH names another. */
+export function ensureChromium() {
+  if (process.env.CHROMIUM_PATH ? existsSync(process.env.CHROMIUM_PATH) : onPath('chromium')) return;
+  if (aptInstall('chromium')) return;
+  console.error('chromium is not installed (the browser tests need it). Install it with `sudo apt-get install -y chromium`, or set CHROMIUM_PATH.');
   process.exit(1);
 }
 
