@@ -16,6 +16,7 @@ import { startService } from '../../src/server';
 import { createApiKey } from '../../src/services/access/api-keys';
 import { freeLoopbackPort } from '../../workers/redis-server';
 import { bareFloor, pgliteFloor, postgresFloor, type Floor } from './floors';
+import { seedOpenRequests } from './open-requests';
 
 export type ServerSpec =
   | { readonly kind: 'bare' }
@@ -33,6 +34,8 @@ export type ServerSpec =
       readonly directory: unknown;
       /** Make a staff API key of role admin and hand it to the parent. */
       readonly adminKey?: boolean;
+      /** Open requests to insert for the first library of the directory before it is handed over (open-requests.ts). */
+      readonly openRequests?: number;
     };
 
 export interface Ready {
@@ -87,6 +90,7 @@ async function startFull(spec: Extract<ServerSpec, { kind: 'full' }>): Promise<R
   };
   const service = await startService(config, { role: 'server', log: pino({ level: 'silent' }), queuePrefix: `bench-${spec.name}-${randomUUID().slice(0, 8)}` });
   const apiKey = spec.adminKey ? (await createApiKey(service.lifecycle, { name: 'benchmark', role: 'admin' })).key : undefined;
+  if (spec.openRequests) await seedLibrary(service, spec.directory, spec.openRequests);
   return {
     ready: { url: service.url!, ...(apiKey ? { apiKey } : {}) },
     stop: async () => {
@@ -94,4 +98,12 @@ async function startFull(spec: Extract<ServerSpec, { kind: 'full' }>): Promise<R
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function seedLibrary(service: Awaited<ReturnType<typeof startService>>, directory: unknown, count: number): Promise<void> {
+  const { libraries, partners } = directory as { libraries: { symbol: string }[]; partners: { symbol: string }[] };
+  const symbol = libraries[0]!.symbol;
+  const library = await service.runtime.database.directory.library(symbol);
+  if (!library) throw new Error(`the directory has no library ${symbol}`);
+  await seedOpenRequests(service.runtime.database.db, { libraryId: library.id, symbol, partners: partners.map((p) => p.symbol), count });
 }
