@@ -199,7 +199,8 @@ describe('staff sessions', () => {
     };
 
     it('refuses a change with the cookie from another site, or from nowhere it can tell', async () => {
-      for (const headers of [{ 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }, { 'Sec-Fetch-Site': 'none' }, { Origin: 'https://evil.example' }, {}]) {
+      const refused: Record<string, string>[] = [{ 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }, { 'Sec-Fetch-Site': 'none' }, { Origin: 'https://evil.example' }, {}];
+      for (const headers of refused) {
         const res = await note(headers);
         expect([headers, res.status]).toEqual([headers, 403]);
         expect(res.body.detail).toContain('from another site');
