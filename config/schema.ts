@@ -83,6 +83,10 @@ export const configSchema = z.object({
   deliveryAttempts: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(30),
   /** A delivery still failing after this long puts its request in front of staff while the retries go on. */
   deliveryAttentionAfterMs: positiveMs.default(15 * 60_000),
+  /** A staff session unused this long ends (8 hours: a working day). */
+  sessionIdleMs: positiveMs.default(8 * 3600_000),
+  /** A staff session ends this long after sign-in, however busy (7 days). */
+  sessionMaxMs: positiveMs.default(7 * 24 * 3600_000),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -118,4 +122,6 @@ export const ENV_KEYS: Readonly<Record<keyof Config, string>> = {
   deliveryRetryMs: 'DELIVERY_RETRY_MS',
   deliveryAttempts: 'DELIVERY_ATTEMPTS',
   deliveryAttentionAfterMs: 'DELIVERY_ATTENTION_AFTER_MS',
+  sessionIdleMs: 'SESSION_IDLE_MS',
+  sessionMaxMs: 'SESSION_MAX_MS',
 };

@@ -67,13 +67,13 @@ async function openControlChannel(dataDir: string, database: Database, log: Logg
     const reply = await performControl(deps, request);
     const op = (request as { op?: unknown } | undefined)?.op;
     // Never the reply itself: it may carry a new API key.
-    if (reply.ok) log.info({ op, ...(reply.op === 'backup' ? { file: reply.file, bytes: reply.bytes } : { keyId: reply.id, role: reply.role }) }, 'control request done');
+    if (reply.ok) log.info({ op, ...(reply.op === 'backup' ? { file: reply.file, bytes: reply.bytes } : reply.op === 'create-user' ? { userId: reply.id, role: reply.role } : { keyId: reply.id, role: reply.role }) }, 'control request done');
     else log.warn({ op, error: reply.error, ...('message' in reply ? { message: reply.message } : {}) }, 'control request refused');
     return reply;
   });
   try {
     const channel = await serve;
-    log.info({ socket: channel.path }, 'control channel open (npm run admin-key, npm run backup)');
+    log.info({ socket: channel.path }, 'control channel open (npm run admin-key, npm run add-user, npm run backup)');
     return channel;
   } catch (err) {
     // E.g. a DATA_DIR path too long for a Unix socket (about 100 bytes).

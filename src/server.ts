@@ -15,6 +15,8 @@ import { startWorkers, type JobHandlers, type WorkerPool } from '../workers/runn
 import { jobHandlers, scheduledHandlers } from '../workers/handlers';
 import { scheduleNoticesSweep } from '../workers/schedules';
 import { createApp } from './http/app';
+import { issueSetupCode } from './services/access/setup';
+import type { ServiceDeps } from './services/deps';
 import { apiRouter } from './http/api';
 import { iso18626Router } from './http/iso18626';
 import { ncipRouter } from './http/ncip';
@@ -133,7 +135,7 @@ export async function startService(config: Config, options: StartOptions): Promi
       bodyLimit: config.bodyLimit,
       metrics: metricsRegistry(runtime, now),
       protocolRouters: [iso18626Router(lifecycle, config.bodyLimit), ncipRouter(lifecycle, config.bodyLimit)],
-      routers: [apiRouter({ ...lifecycle, mailFrom: config.mailFrom })],
+      routers: [apiRouter({ ...lifecycle, mailFrom: config.mailFrom }, { sessions: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs } })],
       web: webRouter(),
       health: {
         database: () => runtime.database.ping(),
@@ -146,6 +148,7 @@ export async function startService(config: Config, options: StartOptions): Promi
     server = await listen(app, config.port, config.host);
     const address = server.address() as AddressInfo;
     url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    await announceSetupCode(lifecycle, log, config.publicUrl ?? url);
   }
 
   let stopping: Promise<void> | undefined;
@@ -168,6 +171,20 @@ export async function startService(config: Config, options: StartOptions): Promi
     })());
 
   return { ...(url ? { url } : {}), lifecycle, runtime, queues, relay, stop };
+}
+
+/**
+ * While no staff user exists, a one-time code for creating the first administrator, in the log
+ * only (warn: it must be seen). Each start makes its own; any valid one works, once.
+ */
+async function announceSetupCode(deps: ServiceDeps, log: Logger, baseUrl: string): Promise<void> {
+  const issued = await issueSetupCode(deps);
+  if (!issued) return;
+  log.warn(
+    { setupUrl: `${baseUrl.replace(/\/$/, '')}/setup`, expiresAt: issued.expiresAt.toISOString() },
+    `No staff user exists yet. To create the first administrator, open ${baseUrl.replace(/\/$/, '')}/setup and enter the one-time setup code ${issued.code} ` +
+      `(valid until ${issued.expiresAt.toISOString()} or until used; a restart makes a new one; or run npm run add-user)`,
+  );
 }
 
 /** True when `work` settles within `ms` (it goes on in the background otherwise). */

@@ -11,6 +11,8 @@ export interface CliIo {
   readonly cwd: string;
   readonly stdout: (line: string) => void;
   readonly stderr: (line: string) => void;
+  /** What was piped in (undefined from a terminal): how a tool takes a secret without it showing in `ps`. */
+  readonly stdin?: () => Promise<string | undefined>;
 }
 
 export const EXIT = { done: 0, refused: 1, usage: 2 } as const;
@@ -57,6 +59,7 @@ export function runAsMain(tool: string, main: (io: CliIo) => Promise<number>): v
     cwd: process.env.INIT_CWD ?? process.cwd(),
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
+    stdin: readPipedStdin,
   }).then(
     (code) => process.exit(code),
     (err: unknown) => {
@@ -64,4 +67,11 @@ export function runAsMain(tool: string, main: (io: CliIo) => Promise<number>): v
       process.exit(EXIT.refused);
     },
   );
+}
+
+async function readPipedStdin(): Promise<string | undefined> {
+  if (process.stdin.isTTY) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

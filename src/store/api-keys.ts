@@ -1,5 +1,5 @@
 /** API keys: only the SHA-256 of each key is stored; the key itself is shown once, at creation. */
-import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from './db';
 import { apiKeys } from './schema';
 
@@ -42,4 +42,11 @@ export async function touchApiKey(db: Db, id: string, at: Date, granularityMs: n
     .update(apiKeys)
     .set({ lastUsedAt: at })
     .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(at.getTime() - granularityMs)))));
+}
+
+/** Key names by id, for the timeline. */
+export async function apiKeyNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(inArray(apiKeys.id, [...ids]));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

@@ -87,7 +87,7 @@ export const requestEvents = pgTable(
     event: text('event').notNull(),
     fromState: text('from_state'),
     toState: text('to_state').notNull(),
-    /** Who caused it: `staff:<key id>`, `partner:<symbol>`, `system`. */
+    /** Who caused it: `user:<staff user id>`, `staff:<key id>`, `partner:<symbol>`, `system`. */
     actor: text('actor').notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -241,4 +241,52 @@ export const apiKeys = pgTable('api_keys', {
   revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
 });
 
-export const schema = { libraries, partners, requests, requestEvents, protocolMessages, deliveryFailures, outbox, notifications, apiKeys };
+/** People who sign in to the staff interface. The username is kept lower-cased: names are case-insensitive. */
+export const staffUsers = pgTable('staff_users', {
+  id: uuid('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  email: text('email'),
+  role: text('role').$type<'admin' | 'staff' | 'read-only'>().notNull(),
+  /** The one member library the user works for; null for all of them. */
+  libraryId: uuid('library_id').references(() => libraries.id),
+  /** `scrypt$<N>$<r>$<p>$<salt>$<hash>` (base64url): the cost travels with the hash, so it can be raised later. */
+  passwordHash: text('password_hash').notNull(),
+  /** Set by an admin's reset (a temporary password) and by a generated one; cleared by the user's own change. */
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true, mode: 'date' }),
+});
+
+/** Signed-in sessions. Only the SHA-256 of the cookie's token is stored. */
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    id: uuid('id').primaryKey(),
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    /** Last use written, at most once a minute; the idle expiry moves with it. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
+    idleExpiresAt: timestamp('idle_expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** Absolute: no use extends a session past it. */
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('staff_sessions_user_idx').on(t.userId), index('staff_sessions_idle_idx').on(t.idleExpiresAt)],
+);
+
+/**
+ * One-time codes for creating the first administrator, one per server start while no user
+ * exists (hashed). Using one deletes them all, in the same transaction that makes the user.
+ */
+export const setupCodes = pgTable('setup_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+export const schema = { libraries, partners, requests, requestEvents, protocolMessages, deliveryFailures, outbox, notifications, apiKeys, staffUsers, staffSessions, setupCodes };

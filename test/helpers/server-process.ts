@@ -110,8 +110,9 @@ export interface Finished extends Exit {
  * Runs `node dist/<path>` to its end (a server that must refuse, or a command-line tool); one
  * still running after `timeoutMs` is killed, and its exit says SIGKILL.
  */
-export function runProcess(path: string, args: readonly string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Finished> {
-  const child = spawn(process.execPath, [entry(path), ...args], { env: processEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function runProcess(path: string, args: readonly string[], env: Record<string, string>, timeoutMs = 60_000, stdin?: string): Promise<Finished> {
+  const child = spawn(process.execPath, [entry(path), ...args], { env: processEnv(env), stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (stdin !== undefined) child.stdin!.end(stdin);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -123,9 +124,9 @@ export function runProcess(path: string, args: readonly string[], env: Record<st
   });
 }
 
-/** `npm run <tool>` without the build step: `node dist/src/cli/<tool>.js`. */
-export function runTool(tool: 'admin-key' | 'backup' | 'restore', args: readonly string[], env: Record<string, string>): Promise<Finished> {
-  return runProcess(`src/cli/${tool}.js`, args, env);
+/** `npm run <tool>` without the build step: `node dist/src/cli/<tool>.js`; `stdin` is piped in. */
+export function runTool(tool: 'admin-key' | 'add-user' | 'backup' | 'restore', args: readonly string[], env: Record<string, string>, stdin?: string): Promise<Finished> {
+  return runProcess(`src/cli/${tool}.js`, args, env, 60_000, stdin);
 }
 
 function exitOf(child: ChildProcess): Promise<Exit> {

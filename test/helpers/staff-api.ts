@@ -31,10 +31,12 @@ export interface StaffApi {
   readonly keyIds: Readonly<Record<string, string>>;
 }
 
-export async function startStaffApi(options: ApiOptions = {}): Promise<StaffApi> {
+/** `now`: the clock the use cases read (session expiry tests drive it). */
+export async function startStaffApi(options: ApiOptions & { readonly now?: () => Date } = {}): Promise<StaffApi> {
   const database = await freshDatabase();
-  const deps: LifecycleDeps = { db: database.db, directory: database.directory, now: () => new Date(), newId: randomUUID, supplierTimeoutMs: 3600_000 };
-  const app = createApp({ log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), bodyLimit: 64 * 1024, health: {}, routers: [apiRouter(deps, { checkAnswers: true, ...options })] });
+  const { now = () => new Date(), ...apiOptions } = options;
+  const deps: LifecycleDeps = { db: database.db, directory: database.directory, now, newId: randomUUID, supplierTimeoutMs: 3600_000 };
+  const app = createApp({ log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), bodyLimit: 64 * 1024, health: {}, routers: [apiRouter(deps, { checkAnswers: true, ...apiOptions })] });
   const a = randomUUID();
   const b = randomUUID();
   await insertLibrary(database.db, { id: a, symbol: LIBRARY_A, name: 'Main Library', settings: {} });

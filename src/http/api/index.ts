@@ -1,10 +1,10 @@
 /**
- * The staff API under /api/v1: one route table (requests, directory, conformance, libraries, API keys, and
+ * The staff API under /api/v1: one route table (sign-in and users, requests, directory, conformance, libraries, API keys, and
  * the document itself), registered on a router and described by the OpenAPI document.
  */
 import type { Router } from 'express';
 import { apiKeyRoutes } from './api-keys';
-import { authenticator, type AuthFailureLimit } from './auth';
+import { accessGate, type AuthFailureLimit } from './auth';
 import { conformanceRoutes } from './conformance';
 import { directoryRoutes } from './directory';
 import { docsAssets, documentRoutes } from './docs';
@@ -13,6 +13,9 @@ import { libraryRoutes } from './libraries';
 import { noticeRoutes, type NoticeDeps } from './notices';
 import { routingRoutes } from './routing';
 import { requestRoutes } from './requests';
+import { sessionRoutes } from './sessions';
+import { userRoutes } from './users';
+import { DEFAULT_SESSION_LIFETIMES, type SessionLifetimes } from '../../services/access/sessions';
 import { API_BASE, routerFor, type AnyRoute } from './route';
 import type { SelfTestDeps } from '../../services/conformance/self-test';
 
@@ -21,17 +24,20 @@ export type ApiDeps = NoticeDeps & Pick<SelfTestDeps, 'timeoutMs' | 'fetch' | 's
 
 export interface ApiOptions {
   readonly authFailureLimit?: AuthFailureLimit;
+  /** How long a session lasts unused, and at most (SESSION_IDLE_MS, SESSION_MAX_MS). */
+  readonly sessions?: SessionLifetimes;
   /** Check every answer against the schema the document gives for it (the tests turn this on). */
   readonly checkAnswers?: boolean;
 }
 
-export function apiRoutes(deps: ApiDeps): AnyRoute[] {
-  const routes: AnyRoute[] = [...requestRoutes(deps), ...noticeRoutes(deps), ...directoryRoutes(deps), ...conformanceRoutes(deps), ...routingRoutes(deps), ...libraryRoutes(deps), ...apiKeyRoutes(deps)];
+export function apiRoutes(deps: ApiDeps, sessions: SessionLifetimes = DEFAULT_SESSION_LIFETIMES): AnyRoute[] {
+  const routes: AnyRoute[] = [...sessionRoutes(deps, sessions), ...userRoutes(deps), ...requestRoutes(deps), ...noticeRoutes(deps), ...directoryRoutes(deps), ...conformanceRoutes(deps), ...routingRoutes(deps), ...libraryRoutes(deps), ...apiKeyRoutes(deps)];
   return [...routes, ...documentRoutes(() => openApiDocument(routes.concat(documentRoutes(() => undefined))))];
 }
 
 export function apiRouter(deps: ApiDeps, options: ApiOptions = {}): Router {
-  const router = routerFor(apiRoutes(deps), authenticator(deps, options.authFailureLimit), { checkAnswers: options.checkAnswers ?? false });
+  const sessions = options.sessions ?? DEFAULT_SESSION_LIFETIMES;
+  const router = routerFor(apiRoutes(deps, sessions), accessGate(deps, options.authFailureLimit, sessions), { checkAnswers: options.checkAnswers ?? false });
   router.use(`${API_BASE}/docs/assets`, docsAssets());
   return router;
 }

@@ -5,8 +5,9 @@
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
-import { hasRole, type ApiRole, type Principal } from '../../services/access/api-keys';
-import { Forbidden } from '../../services/errors';
+import { hasRole, isPerson, type ApiRole, type Principal } from '../../services/access/api-keys';
+import { Forbidden, Unauthenticated } from '../../services/errors';
+import type { AccessGate } from './auth';
 import { fieldProblems } from '../../services/validation';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -18,7 +19,23 @@ export interface RouteContext<Body = unknown, Query = unknown> {
   readonly query: Query;
   /** The body as the route's schema parsed it: the use case gets typed, validated input, once. */
   readonly body: Body;
+  /** The exchange itself, for the few routes that set or clear the session cookie. */
+  readonly http: { readonly req: Request; readonly res: Response };
 }
+
+/** What an anonymous route's handler gets: no principal. */
+export type AnonymousContext<Body = unknown, Query = unknown> = Omit<RouteContext<Body, Query>, 'principal'>;
+
+/**
+ * Who may call a route: `any` (a key or a session, by role), `person` (a signed-in person only:
+ * signing out, changing one's password), `anonymous` (first-run setup and signing in; its
+ * refusals count as failed authentications).
+ */
+export type RouteAccess = 'any' | 'person' | 'anonymous';
+
+export type RouteSuccess =
+  | { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType }
+  | { readonly status: 204; readonly description: string; readonly schema?: undefined };
 
 export interface ApiRoute<Body extends z.ZodType = z.ZodType, Query extends z.ZodObject = z.ZodObject> {
   readonly method: Method;
@@ -30,14 +47,16 @@ export interface ApiRoute<Body extends z.ZodType = z.ZodType, Query extends z.Zo
   readonly tag: string;
   /** The weakest role allowed; read-only keys only ever get GET routes. */
   readonly role: ApiRole;
+  /** Absent: `any`. */
+  readonly access?: RouteAccess;
   /** Only a key for all libraries may (the directory and the set of libraries are server-wide). */
   readonly allLibraries?: boolean;
   readonly params?: z.ZodObject;
   readonly query?: Query;
   readonly body?: Body;
-  readonly success: { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType };
+  readonly success: RouteSuccess;
   /** Problems the use case can answer besides the ones every route has (400, 401, 403, 404, 429). */
-  readonly problems?: readonly (409 | 413)[];
+  readonly problems?: readonly (401 | 409 | 413)[];
   /** URL of the resource made (201 answers carry it as Location). */
   readonly location?: (body: unknown) => string;
   handle(ctx: RouteContext<z.output<Body>, z.output<Query>>): Promise<unknown>;
@@ -46,6 +65,13 @@ export interface ApiRoute<Body extends z.ZodType = z.ZodType, Query extends z.Zo
 /** An entry of the table, with its handler typed by its own schemas. */
 export function apiRoute<Body extends z.ZodType = z.ZodType, Query extends z.ZodObject = z.ZodObject>(route: ApiRoute<Body, Query>): ApiRoute {
   return route as unknown as ApiRoute;
+}
+
+/** An entry anyone may call (no key, no session): it documents `security: []`. */
+export function anonymousRoute<Body extends z.ZodType = z.ZodType, Query extends z.ZodObject = z.ZodObject>(
+  route: Omit<ApiRoute<Body, Query>, 'role' | 'access' | 'allLibraries' | 'handle'> & { handle(ctx: AnonymousContext<z.output<Body>, z.output<Query>>): Promise<unknown> },
+): ApiRoute {
+  return { ...route, role: 'read-only', access: 'anonymous' } as unknown as ApiRoute;
 }
 
 /** Public pages (the document and its viewer) need no key and answer in their own media types. */
@@ -96,6 +122,7 @@ export class UndocumentedAnswer extends Error {
 }
 
 function checkAnswer(route: ApiRoute, answer: unknown): void {
+  if (!route.success.schema) return;
   // What the caller receives is the JSON, so that is what is checked (a Date goes out as a string).
   const checked = route.success.schema.safeParse(JSON.parse(JSON.stringify(answer ?? null)));
   if (!checked.success) {
@@ -104,7 +131,19 @@ function checkAnswer(route: ApiRoute, answer: unknown): void {
   }
 }
 
-export function routerFor(routes: readonly AnyRoute[], authenticate: RequestHandler, options: { readonly checkAnswers: boolean } = { checkAnswers: false }): Router {
+function checkAccess(route: ApiRoute, principal: Principal): void {
+  if (route.access === 'person' && !isPerson(principal)) {
+    throw new Forbidden(`${route.summary.toLowerCase()} needs a signed-in person; an API key cannot do it`);
+  }
+  if (!hasRole(principal, route.role)) {
+    throw new Forbidden(`a ${principal.role} ${isPerson(principal) ? 'user' : 'key'} cannot do this (${route.summary.toLowerCase()}); it needs the ${route.role} role`);
+  }
+  if (route.allLibraries && principal.libraryId !== null) {
+    throw new Forbidden(`this ${isPerson(principal) ? 'user' : 'key'} acts for one library; ${route.summary.toLowerCase()} needs ${isPerson(principal) ? 'a user' : 'a key'} for all libraries`);
+  }
+}
+
+export function routerFor(routes: readonly AnyRoute[], gate: AccessGate, options: { readonly checkAnswers: boolean } = { checkAnswers: false }): Router {
   const router = Router();
   for (const route of routes) {
     const path = `${API_BASE}${expressPath(route.path)}`;
@@ -112,20 +151,25 @@ export function routerFor(routes: readonly AnyRoute[], authenticate: RequestHand
       router.get(path, (req, res) => route.respond(req, res));
       continue;
     }
-    router[route.method](path, authenticate, async (req, res) => {
-      const principal = principalOf(res);
-      if (!hasRole(principal, route.role)) {
-        throw new Forbidden(`a ${principal.role} key cannot do this (${route.summary.toLowerCase()}); it needs the ${route.role} role`);
-      }
-      if (route.allLibraries && principal.libraryId !== null) {
-        throw new Forbidden(`this key acts for one library; ${route.summary.toLowerCase()} needs a key for all libraries`);
-      }
+    const anonymous = route.access === 'anonymous';
+    const handlers: RequestHandler[] = anonymous ? [gate.anonymous] : [gate.authenticate];
+    router[route.method](path, ...handlers, async (req, res) => {
+      const principal = anonymous ? undefined : principalOf(res);
+      if (principal) checkAccess(route, principal);
       const query = route.query ? parse(route.query, flatQuery(req.query), 'query') : {};
       const body = route.body ? parse(route.body, req.body) : req.body;
-      const answer = await route.handle({ principal, params: req.params as Record<string, string>, query, body });
+      let answer: unknown;
+      try {
+        answer = await route.handle({ principal: principal!, params: req.params as Record<string, string>, query, body, http: { req, res } });
+      } catch (err) {
+        // A wrong password or setup code is a failed authentication like a wrong key.
+        if (anonymous && (err instanceof Unauthenticated || err instanceof Forbidden)) await gate.countFailure(req, res);
+        throw err;
+      }
       if (options.checkAnswers) checkAnswer(route, answer);
       if (route.location) res.location(`${API_BASE}${route.location(answer)}`);
-      res.status(route.success.status).json(answer);
+      if (route.success.status === 204) res.status(204).end();
+      else res.status(route.success.status).json(answer);
     });
   }
   return router;

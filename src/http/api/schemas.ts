@@ -54,7 +54,17 @@ export const requestListSchema = z
 
 export const timelineEntrySchema = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('event'), at: instant, id: z.string(), event: z.string(), fromState: z.string().nullable(), toState: z.string(), actor: z.string(), data: z.record(z.string(), z.unknown()) }),
+    z.object({
+      kind: z.literal('event'),
+      at: instant,
+      id: z.string(),
+      event: z.string(),
+      fromState: z.string().nullable(),
+      toState: z.string(),
+      actor: z.string().meta({ description: '`user:<user id>` (a person), `staff:<key id>` (an API key), `partner:<symbol>`, `system...`' }),
+      actorName: z.string().nullable().meta({ description: 'The person’s display name or the key’s name; null for the system and partners' }),
+      data: z.record(z.string(), z.unknown()),
+    }),
     z.object({
       kind: z.literal('message'),
       at: instant,
@@ -149,6 +159,32 @@ export const apiKeySchema = z
   .meta({ id: 'ApiKey' });
 
 export const createdApiKeySchema = apiKeySchema.extend({ key: z.string().meta({ description: 'The key itself: shown this once, stored only as a hash' }) }).meta({ id: 'CreatedApiKey' });
+
+export const userSchema = z
+  .object({
+    id: z.uuid(),
+    username: z.string(),
+    displayName: z.string(),
+    email: z.string().nullable(),
+    role: z.enum(API_ROLES),
+    library: symbol.nullable().meta({ description: 'null: all libraries' }),
+    disabled: z.boolean(),
+    mustChangePassword: z.boolean().meta({ description: 'A temporary password (an admin’s reset, or a generated one) is in use' }),
+    createdAt: instant,
+    lastSignInAt: instant.nullable(),
+  })
+  .meta({ id: 'User' });
+
+export const sessionSchema = z
+  .object({
+    user: userSchema,
+    expiresAt: instant.meta({ description: 'Absolute expiry: no use extends the session past it' }),
+    idleExpiresAt: instant.meta({ description: 'The session ends here unless used before (each use moves it on)' }),
+    timeZone: z.string().nullable().meta({ description: 'The time zone of the user’s library, when its settings name one' }),
+  })
+  .meta({ id: 'Session' });
+
+export const setupStatusSchema = z.object({ setupNeeded: z.boolean().meta({ description: 'True while no staff user exists' }) }).meta({ id: 'SetupStatus' });
 
 export const idParams = z.object({ id: z.string().meta({ description: 'Request id (uuid)' }) });
 export const symbolParams = z.object({ symbol: z.string().meta({ description: 'Agency symbol, e.g. ISIL:DK-100 (case does not matter)' }) });

@@ -29,22 +29,41 @@ const SHOWN_LENGTH = KEY_PREFIX.length + 8;
 /** lastUsedAt is written at most this often per key. */
 const TOUCH_GRANULARITY_MS = 60_000;
 
-/** Who is calling: the key's identity, role and the library it acts for (null: all of them). */
-export interface Principal {
+/** A key calling: its identity, role and the library it acts for (null: all of them). */
+export interface KeyPrincipal {
+  readonly kind?: 'key';
   readonly keyId: string;
   readonly name: string;
   readonly role: ApiRole;
   readonly libraryId: string | null;
 }
 
+/** A signed-in person: role and library are the user's as they are now (read at every request). */
+export interface PersonPrincipal {
+  readonly kind: 'user';
+  readonly userId: string;
+  readonly sessionId: string;
+  /** The user's display name. */
+  readonly name: string;
+  readonly role: ApiRole;
+  readonly libraryId: string | null;
+}
+
+/** Who is calling: a key (machines, integrations) or a person with a session. */
+export type Principal = KeyPrincipal | PersonPrincipal;
+
+export function isPerson(principal: Principal): principal is PersonPrincipal {
+  return principal.kind === 'user';
+}
+
 export function hasRole(principal: Principal, minimum: ApiRole): boolean {
   return RANK[principal.role] >= RANK[minimum];
 }
 
+/** What the timeline records as the cause of a change: `user:<id>` for a person, `staff:<key id>` for a key. */
 export function actorOf(principal: Principal): string {
-  return `staff:${principal.keyId}`;
+  return isPerson(principal) ? `user:${principal.userId}` : `staff:${principal.keyId}`;
 }
-
 
 export const newApiKeySchema = z
   .object({
@@ -127,7 +146,7 @@ export async function revokeKey(deps: ServiceDeps, id: string, by: Principal): P
   return view(row!, await symbolsById(deps));
 }
 
-export type Authentication = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly reason: 'unknown' | 'revoked' };
+export type Authentication = { readonly ok: true; readonly principal: KeyPrincipal } | { readonly ok: false; readonly reason: 'unknown' | 'revoked' };
 
 export async function authenticate(deps: ServiceDeps, presented: string): Promise<Authentication> {
   // Looked up by hash: the lookup time says nothing about how much of a guess was right.
@@ -135,5 +154,5 @@ export async function authenticate(deps: ServiceDeps, presented: string): Promis
   if (!row) return { ok: false, reason: 'unknown' };
   if (row.revokedAt) return { ok: false, reason: 'revoked' };
   await touchApiKey(deps.db, row.id, deps.now(), TOUCH_GRANULARITY_MS);
-  return { ok: true, principal: { keyId: row.id, name: row.name, role: row.role, libraryId: row.libraryId } };
+  return { ok: true, principal: { kind: 'key', keyId: row.id, name: row.name, role: row.role, libraryId: row.libraryId } };
 }

@@ -16,7 +16,9 @@ import { listNotificationsForRequest, searchRequests, type RequestFilters, type 
 import { getRequest, type RequestRow } from '../../store/requests';
 import { availableActions } from './actions';
 import { agencySymbolSchema, type Principal } from '../access/api-keys';
+import type { Db } from '../../store/db';
 import type { ServiceDeps } from '../deps';
+import { actorNames, type ActorNames } from './actor-names';
 import { NotFound, ValidationFailed } from '../errors';
 import { queryProblemDetail } from '../validation';
 
@@ -193,7 +195,7 @@ export async function listRequests(deps: ServiceDeps, query: RequestListQuery, p
 }
 
 export type TimelineEntry =
-  | { kind: 'event'; at: Date; id: string; event: string; fromState: string | null; toState: string; actor: string; data: Record<string, unknown> }
+  | { kind: 'event'; at: Date; id: string; event: string; fromState: string | null; toState: string; actor: string; actorName: string | null; data: Record<string, unknown> }
   | {
       kind: 'message';
       at: Date;
@@ -227,14 +229,20 @@ export type TimelineEntry =
     }
   | { kind: 'notification'; at: Date; id: string; notice: string; recipient: string | null; status: string; attempts: number; error: string | null; sentAt: Date | null };
 
-function eventEntry(e: RequestEventRow): TimelineEntry {
-  return { kind: 'event', at: e.at, id: String(e.id), event: e.event, fromState: e.fromState, toState: e.toState, actor: e.actor, data: e.data };
+function eventEntry(e: RequestEventRow, names: ActorNames): TimelineEntry {
+  return { kind: 'event', at: e.at, id: String(e.id), event: e.event, fromState: e.fromState, toState: e.toState, actor: e.actor, actorName: names(e.actor), data: e.data };
+}
+
+/** Events as timeline entries, with the names of the people and keys that caused them. */
+export async function timelineEvents(db: Db, events: readonly RequestEventRow[]): Promise<TimelineEntry[]> {
+  const names = await actorNames(db, events.map((e) => e.actor));
+  return events.map((e) => eventEntry(e, names));
 }
 
 /** The request, what can be done next, and everything that happened to it, oldest first. */
 export async function requestWithTimeline(deps: ServiceDeps, id: string, principal: Principal): Promise<RequestView & { timeline: TimelineEntry[] }> {
   // One snapshot: a delivery attempt committing halfway through must not show up in one list and not the other.
-  const { row, events, messages, failures, notices, symbols } = await deps.db.transaction(
+  const { row, events, messages, failures, notices, symbols, names } = await deps.db.transaction(
     async (tx) => {
       const at = { ...deps, db: tx };
       const found = await visibleRequest(at, id, principal);
@@ -245,12 +253,12 @@ export async function requestWithTimeline(deps: ServiceDeps, id: string, princip
         listNotificationsForRequest(tx, id),
         librarySymbols(at),
       ]);
-      return { row: found, events, messages, failures, notices, symbols };
+      return { row: found, events, messages, failures, notices, symbols, names: await actorNames(tx, events.map((e) => e.actor)) };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
   const timeline: TimelineEntry[] = [
-    ...events.map(eventEntry),
+    ...events.map((e) => eventEntry(e, names)),
     ...messages.map((m): TimelineEntry => ({
       kind: 'message',
       at: m.createdAt,
@@ -297,4 +305,3 @@ export async function requestWithTimeline(deps: ServiceDeps, id: string, princip
   return { ...requestView(row, symbols), timeline };
 }
 
-export { eventEntry as timelineEventEntry };

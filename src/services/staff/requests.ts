@@ -14,7 +14,7 @@ import type { OutboxRow } from '../../store/outbox';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../errors';
 import { retryDeadEffect, skipDeadEffect, type EffectActionResult } from './dead-work';
 import type { LifecycleDeps } from '../pipeline/pipeline';
-import { librarySymbols, requestView, timelineEventEntry, visibleRequest, type RequestView, type TimelineEntry } from './requests-query';
+import { librarySymbols, requestView, timelineEvents, visibleRequest, type RequestView, type TimelineEntry } from './requests-query';
 
 /** The borrowing request as NCIP RequestItem makes it, plus which member library borrows. */
 export const staffBorrowingRequestSchema = newBorrowingRequestSchema.extend({
@@ -98,12 +98,12 @@ export async function actOnRequest(deps: LifecycleDeps, id: string, input: Staff
 export async function addNote(deps: LifecycleDeps, id: string, input: z.output<typeof noteSchema>, principal: Principal): Promise<TimelineEntry> {
   const row = await visibleRequest(deps, id, principal);
   const event = await appendRemark(deps.db, row, { event: 'note', actor: actorOf(principal), data: { note: input.note }, at: deps.now() });
-  return timelineEventEntry(event);
+  return (await timelineEvents(deps.db, [event]))[0]!;
 }
 
 export async function listNotes(deps: LifecycleDeps, id: string, principal: Principal): Promise<TimelineEntry[]> {
   const row = await visibleRequest(deps, id, principal);
-  return (await listEvents(deps.db, row.id)).filter((e) => e.event === 'note').map(timelineEventEntry);
+  return timelineEvents(deps.db, (await listEvents(deps.db, row.id)).filter((e) => e.event === 'note'));
 }
 
 export const skipEffectSchema = z.object({ note: z.string().trim().min(1).max(2000).meta({ description: 'Why the work is skipped (goes into the audit trail)' }) }).strict();

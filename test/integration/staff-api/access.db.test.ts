@@ -15,7 +15,8 @@ describe('staff API: authentication, roles and the failed-authentication limit',
   });
   afterAll(() => api.database.close());
 
-  const routes = () => apiRoutes(api.deps).filter((r): r is ApiRoute => !isPublic(r));
+  /** Routes that need a key or a session (setup and sign-in are anonymous, see sessions.db.test.ts). */
+  const routes = () => apiRoutes(api.deps).filter((r): r is ApiRoute => !isPublic(r) && r.access !== 'anonymous');
   const call = (route: ApiRoute, auth?: Record<string, string>) => {
     let req = request(api.app)[route.method](urlOf(route));
     for (const [name, value] of Object.entries(auth ?? {})) req = req.set(name, value);
@@ -58,7 +59,7 @@ describe('staff API: authentication, roles and the failed-authentication limit',
   });
 
   it('lets read-only keys read only: every route that changes something answers 403', async () => {
-    const changing = routes().filter((r) => r.method !== 'get');
+    const changing = routes().filter((r) => r.method !== 'get' && r.access !== 'person');
     expect(changing.length).toBeGreaterThan(8);
     for (const route of changing) {
       const res = await call(route, { Authorization: api.keys.readOnly });
@@ -69,10 +70,34 @@ describe('staff API: authentication, roles and the failed-authentication limit',
 
   it('keeps staff keys out of admin routes (keys, directory changes, library changes, the peer self-test) with 403', async () => {
     const adminOnly = routes().filter((r) => r.role === 'admin');
-    expect(adminOnly.map((r) => r.operationId).sort()).toEqual(['createApiKey', 'createLibrary', 'createPartner', 'listApiKeys', 'revokeApiKey', 'selfTestPartner', 'updateLibrary', 'updatePartner']);
+    expect(adminOnly.map((r) => r.operationId).sort()).toEqual([
+      'createApiKey',
+      'createLibrary',
+      'createPartner',
+      'createUser',
+      'getUser',
+      'listApiKeys',
+      'listUsers',
+      'resetUserPassword',
+      'revokeApiKey',
+      'selfTestPartner',
+      'updateLibrary',
+      'updatePartner',
+      'updateUser',
+    ]);
     for (const route of adminOnly) {
       const res = await call(route, { Authorization: api.keys.staff });
       expect([route.operationId, res.status]).toEqual([route.operationId, 403]);
+    }
+  });
+
+  it('answers a key on the routes of a signed-in person (sign out, password) 403', async () => {
+    const personal = routes().filter((r) => r.access === 'person');
+    expect(personal.map((r) => r.operationId).sort()).toEqual(['changePassword', 'getSession', 'signOut', 'signOutEverywhere']);
+    for (const route of personal) {
+      const res = await call(route, { Authorization: api.keys.admin });
+      expect([route.operationId, res.status]).toEqual([route.operationId, 403]);
+      expect(res.body.detail).toContain('needs a signed-in person');
     }
   });
 

@@ -27,7 +27,8 @@ function app(answer: (body: { count: number }) => unknown, checkAnswers: boolean
     success: { status: 200, description: 'The thing', schema: z.object({ count: z.number(), at: z.string() }).strict() },
     handle: async ({ body }) => answer(body),
   });
-  return createApp({ log: pino({ level: 'silent' }), bodyLimit: 1024, health: {}, routers: [routerFor([route], authenticate as never, { checkAnswers })] });
+  const gate = { authenticate: authenticate as never, anonymous: authenticate as never, countFailure: async () => {} };
+  return createApp({ log: pino({ level: 'silent' }), bodyLimit: 1024, health: {}, routers: [routerFor([route], gate, { checkAnswers })] });
 }
 
 describe('the staff API route table', () => {
