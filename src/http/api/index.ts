@@ -11,6 +11,7 @@ import { docsAssets, documentRoutes } from './docs';
 import { openApiDocument } from './document';
 import { libraryRoutes } from './libraries';
 import { noticeRoutes, type NoticeDeps } from './notices';
+import { queueRoutes } from './queues';
 import { routingRoutes } from './routing';
 import { requestRoutes } from './requests';
 import { API_BASE, routerFor, type AnyRoute } from './route';
@@ -26,7 +27,7 @@ export interface ApiOptions {
 }
 
 export function apiRoutes(deps: ApiDeps): AnyRoute[] {
-  const routes: AnyRoute[] = [...requestRoutes(deps), ...noticeRoutes(deps), ...directoryRoutes(deps), ...conformanceRoutes(deps), ...routingRoutes(deps), ...libraryRoutes(deps), ...apiKeyRoutes(deps)];
+  const routes: AnyRoute[] = [...requestRoutes(deps), ...queueRoutes(deps), ...noticeRoutes(deps), ...directoryRoutes(deps), ...conformanceRoutes(deps), ...routingRoutes(deps), ...libraryRoutes(deps), ...apiKeyRoutes(deps)];
   return [...routes, ...documentRoutes(() => openApiDocument(routes.concat(documentRoutes(() => undefined))))];
 }
 
