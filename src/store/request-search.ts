@@ -2,7 +2,7 @@
  * Staff views of requests: the filtered, keyset-paginated list and the notifications of one
  * request. Queries on `requests.data` use only jsonb operators PostgreSQL 15 and PGlite share.
  */
-import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { QueueDefinition } from '../domain/queues';
 import type { Db } from './db';
 import { inQueueSql } from './request-queues';
