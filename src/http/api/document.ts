@@ -30,7 +30,7 @@ function operation(route: AnyRoute): ZodOpenApiOperationObject {
   if (route.params) statuses.add(404);
   if (route.body) statuses.add(413);
   const responses: ZodOpenApiResponsesObject = {
-    [route.success.status]: { description: route.success.description, content: { 'application/json': { schema: route.success.schema } } },
+    [route.success.status]: { description: route.success.description, content: { [route.success.contentType ?? 'application/json']: { schema: route.success.schema } } },
   };
   for (const status of [...statuses].sort()) responses[String(status) as `${1 | 2 | 3 | 4 | 5}${string}`] = problem(status);
   return {

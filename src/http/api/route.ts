@@ -20,7 +20,7 @@ export interface RouteContext<Body = unknown, Query = unknown> {
   readonly body: Body;
 }
 
-export interface ApiRoute<Body extends z.ZodType = z.ZodType, Query extends z.ZodObject = z.ZodObject> {
+interface RouteEntry<Body extends z.ZodType, Query extends z.ZodObject> {
   readonly method: Method;
   /** OpenAPI form, relative to /api/v1: `/requests/{id}`. */
   readonly path: string;
@@ -35,13 +35,26 @@ export interface ApiRoute<Body extends z.ZodType = z.ZodType, Query extends z.Zo
   readonly params?: z.ZodObject;
   readonly query?: Query;
   readonly body?: Body;
-  readonly success: { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType };
+  /** `contentType`: a streamed answer's media type (`text/event-stream`); JSON otherwise. */
+  readonly success: { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType; readonly contentType?: string };
   /** Problems the use case can answer besides the ones every route has (400, 401, 403, 404, 429). */
   readonly problems?: readonly (409 | 413)[];
   /** URL of the resource made (201 answers carry it as Location). */
   readonly location?: (body: unknown) => string;
-  handle(ctx: RouteContext<z.output<Body>, z.output<Query>>): Promise<unknown>;
 }
+
+type Answer<Body extends z.ZodType, Query extends z.ZodObject> =
+  | { handle(ctx: RouteContext<z.output<Body>, z.output<Query>>): Promise<unknown>; readonly stream?: never }
+  | {
+      /**
+       * Answers with a stream of its own (server-sent events) instead of one JSON body, once the
+       * caller is authenticated, allowed and its input valid; the stream ends when either side goes.
+       */
+      stream(ctx: RouteContext<z.output<Body>, z.output<Query>>, req: Request, res: Response): void;
+      readonly handle?: never;
+    };
+
+export type ApiRoute<Body extends z.ZodType = z.ZodType, Query extends z.ZodObject = z.ZodObject> = RouteEntry<Body, Query> & Answer<Body, Query>;
 
 /** An entry of the table, with its handler typed by its own schemas. */
 export function apiRoute<Body extends z.ZodType = z.ZodType, Query extends z.ZodObject = z.ZodObject>(route: ApiRoute<Body, Query>): ApiRoute {
@@ -122,6 +135,7 @@ export function routerFor(routes: readonly AnyRoute[], authenticate: RequestHand
       }
       const query = route.query ? parse(route.query, flatQuery(req.query), 'query') : {};
       const body = route.body ? parse(route.body, req.body) : req.body;
+      if (route.stream) return route.stream({ principal, params: req.params as Record<string, string>, query, body }, req, res);
       const answer = await route.handle({ principal, params: req.params as Record<string, string>, query, body });
       if (options.checkAnswers) checkAnswer(route, answer);
       if (route.location) res.location(`${API_BASE}${route.location(answer)}`);
