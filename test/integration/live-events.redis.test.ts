@@ -28,6 +28,7 @@ import { startRedisServer } from '../../workers/redis-server';
 import { startWorkers } from '../../workers/runner';
 import { freshDatabase, type TestDatabase } from '../helpers/db';
 import { aboutRequest, followEvents, type EventStream } from '../helpers/event-stream';
+import { startInstance } from '../helpers/instances';
 import { eventually, someJob, testQueues } from '../helpers/queues';
 
 jest.setTimeout(60_000);
@@ -269,6 +270,32 @@ describe('live updates (GET /api/v1/events)', () => {
       for (const n of nodes.splice(0)) await n.stop();
       await restarted?.stop();
       await redis.stop();
+    }
+  });
+
+  it('is part of the running server, and its graceful stop ends the streams instead of waiting for them', async () => {
+    // A stop that waited for the streams would wait this long: past the test's own time limit.
+    const instance = await startInstance('live', [LIBRARY_A], { shutdownTimeoutMs: 600_000 });
+    let stopped = false;
+    try {
+      const { database: db } = instance.service.runtime;
+      const key = `Bearer ${(await createApiKey({ db: db.db, directory: db.directory, now: () => new Date(), newId: randomUUID }, { name: 'desk', role: 'staff', library: LIBRARY_A })).key}`;
+      const stream = await followEvents(`${instance.url}/api/v1/events`, key);
+      streams.push(stream);
+      await stream.until((e) => e.event === 'comment');
+      const created = await fetch(`${instance.url}/api/v1/requests`, {
+        method: 'POST',
+        headers: { Authorization: key, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ bibliographic: { title: 'Solaris' }, patron: { id: 'P-1' } }),
+      });
+      expect(created.status).toBe(201);
+      const id = ((await created.json()) as { id: string }).id;
+      expect(JSON.parse((await stream.until(aboutRequest(id))).data)).toMatchObject({ id, library: LIBRARY_A, role: 'requester' });
+      await instance.destroy();
+      stopped = true;
+      await stream.ended;
+    } finally {
+      if (!stopped) await instance.destroy();
     }
   });
 });
