@@ -23,6 +23,9 @@ import { ncipRouter } from './http/ncip';
 import { webRouter } from './http/web';
 import { QUEUES } from './jobs';
 import type { DeliveryDeps } from './services/iso18626/delivery';
+import { requestChangeHub, type RequestChangeHub } from './live/hub';
+import { changePublisher } from './live/publisher';
+import { requestChangesChannel } from './live/request-changes';
 import { createMailSender } from './notify/mailer';
 import { openRuntime, type Runtime } from './runtime';
 import { loadDirectory, readDirectoryFile } from './services/directory/directory-file';
@@ -86,7 +89,10 @@ export async function startService(config: Config, options: StartOptions): Promi
     await runtime.close();
     throw err;
   }
-  const outboxDeps = { db: runtime.database.db, queues: queues.queues, now, log, redisReady: queues.ready };
+  // Every committed change of a request is announced on Redis, whichever process made it (servers and workers).
+  const changesChannel = requestChangesChannel(queues.prefix);
+  const changes = changePublisher({ db: runtime.database.db, directory: runtime.database.directory, publish: (m) => queues.connection.publish(changesChannel, m), log });
+  const outboxDeps = { db: runtime.database.db, queues: queues.queues, now, log, redisReady: queues.ready, changes };
   const relay = startRelay({ ...outboxDeps, addTimeoutMs: config.redisCommandTimeoutMs }, config.relayIntervalMs);
   const sweeper = startSweeper(
     { ...outboxDeps, staleAfterMs: config.outboxStaleAfterMs, commandTimeoutMs: config.redisCommandTimeoutMs, onHealed: () => relay.wake() },
@@ -102,6 +108,7 @@ export async function startService(config: Config, options: StartOptions): Promi
     timeoutMs: config.deliveryTimeoutMs,
     retries: { attempts: config.deliveryAttempts, firstRetryMs: config.deliveryRetryMs, attentionAfterMs: config.deliveryAttentionAfterMs },
     wake: () => relay.wake(),
+    changes,
   };
   const runWorkers = role === 'workers' || config.workers === 'inprocess';
   const mail = createMailSender({ ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), dataDir: config.dataDir });
@@ -114,6 +121,7 @@ export async function startService(config: Config, options: StartOptions): Promi
         handlers: options.handlers ?? jobHandlers(handlerDeps),
         scheduled: scheduledHandlers(handlerDeps),
         onSettled: () => relay.wake(),
+        changes,
         concurrency: config.workerConcurrency,
         now,
         log,
@@ -129,13 +137,15 @@ export async function startService(config: Config, options: StartOptions): Promi
 
   let server: Server | undefined;
   let url: string | undefined;
+  let live: RequestChangeHub | undefined;
   if (role === 'server') {
+    live = requestChangeHub({ redisUrl: runtime.redisUrl, channel: changesChannel, log });
     const app = createApp({
       log,
       bodyLimit: config.bodyLimit,
       metrics: metricsRegistry(runtime, now),
       protocolRouters: [iso18626Router(lifecycle, config.bodyLimit), ncipRouter(lifecycle, config.bodyLimit)],
-      routers: [apiRouter({ ...lifecycle, mailFrom: config.mailFrom }, { sessions: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs } })],
+      routers: [apiRouter({ ...lifecycle, mailFrom: config.mailFrom, live }, { sessions: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs } })],
       web: webRouter(),
       health: {
         database: () => runtime.database.ping(),
@@ -157,7 +167,12 @@ export async function startService(config: Config, options: StartOptions): Promi
       log.info('shutting down');
       // One deadline for requests and jobs together; past it the database is closed anyway.
       const deadline = Date.now() + config.shutdownTimeoutMs;
-      if (server) await closeServer(server, config.shutdownTimeoutMs);
+      if (server) {
+        // Live streams never end by themselves: they are ended once the server takes no new requests.
+        const closing = closeServer(server, config.shutdownTimeoutMs);
+        await live?.close();
+        await closing;
+      }
       await sweeper.stop();
       await relay.stop();
       if (workers && !(await settlesWithin(workers.close(), deadline - Date.now()))) {
@@ -165,6 +180,7 @@ export async function startService(config: Config, options: StartOptions): Promi
         await workers.close(true);
       }
       mail.close();
+      await changes.close();
       await queues.close();
       await runtime.close();
       log.info('stopped');

@@ -11,6 +11,7 @@
 import { UnrecoverableError, Worker, type Job, type MinimalJob } from 'bullmq';
 import type { Logger } from 'pino';
 import { asJobRow, JOB_QUEUES, PermanentJobFailure, QUEUE_NAMES, type JobRow, type OutboxJobName, type QueueName, type ScheduledJobName } from '../src/jobs';
+import type { RequestChangeFeed } from '../src/services/deps';
 import type { Db } from '../src/store/db';
 import { getOutboxRow, markDead, markDone, recordFailedAttempt, type OutboxRow } from '../src/store/outbox';
 import { cappedExponentialBackoff, setUpSettled, workerConnection } from './queues';
@@ -45,6 +46,8 @@ export interface WorkerDeps {
   readonly log: Logger;
   /** Called when a row is settled (done or dead): the next message of its request may go. */
   readonly onSettled?: (row: { id: string; queue: QueueName }) => void;
+  /** Told when a row gives up: its request now needs attention. */
+  readonly changes?: RequestChangeFeed;
 }
 
 export interface WorkerPool {
@@ -102,7 +105,7 @@ async function processJob(deps: WorkerDeps, queue: QueueName, job: Job<{ outboxI
     if (!jobRow || !handler) throw new PermanentJobFailure(`no handler for job "${row.jobName}" on queue "${queue}"`);
     await handler({ row: jobRow, attempt: job.attemptsMade + 1, log });
   } catch (err) {
-    await recordFailure(deps, job, queue, err);
+    await recordFailure(deps, job, queue, err, row.requestId);
   }
   await markDone(deps.db, id, deps.now());
   deps.onSettled?.({ id, queue });
@@ -114,7 +117,7 @@ async function processJob(deps: WorkerDeps, queue: QueueName, job: Job<{ outboxI
  * mark the row dead first; if that write fails, the store error fails the job instead, so that
  * BullMQ tries again (a refusal) or the sweeper settles the row (the last attempt).
  */
-async function recordFailure(deps: WorkerDeps, job: Job<{ outboxId?: string }>, queue: QueueName, err: unknown): Promise<never> {
+async function recordFailure(deps: WorkerDeps, job: Job<{ outboxId?: string }>, queue: QueueName, err: unknown, requestId: string | null): Promise<never> {
   const id = job.data.outboxId!;
   const message = err instanceof Error ? err.message : String(err);
   const refused = err instanceof PermanentJobFailure || err instanceof UnrecoverableError;
@@ -127,6 +130,7 @@ async function recordFailure(deps: WorkerDeps, job: Job<{ outboxId?: string }>, 
       throw new Error(message, { cause: storeErr });
     }
     deps.onSettled?.({ id, queue });
+    if (requestId) deps.changes?.changed([requestId]);
     deps.log.warn({ queue, outboxId: id, job: job.name, err: message }, 'job gave up; request needs attention');
     throw new UnrecoverableError(message);
   }

@@ -13,6 +13,7 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { QueueName } from '../src/jobs';
+import type { RequestChangeFeed } from '../src/services/deps';
 import type { Db } from '../src/store/db';
 import { listQueuedRows, markDead, releaseToPending } from '../src/store/outbox';
 import { DEFAULT_COMMAND_TIMEOUT_MS, withDeadline } from './queues';
@@ -28,6 +29,8 @@ export interface SweeperDeps {
   readonly commandTimeoutMs?: number;
   /** Called when rows went back to pending or were settled: the relay has work. */
   readonly onHealed?: () => void;
+  /** Told when a row is settled dead: its request now needs attention. */
+  readonly changes?: RequestChangeFeed;
 }
 
 export interface SweepResult {
@@ -67,6 +70,7 @@ export async function sweepOnce(deps: SweeperDeps): Promise<SweepResult> {
       const reason = f.failedReason ?? 'the job failed';
       if (await markDead(deps.db, f.row.id, reason, deps.now())) {
         settled += 1;
+        if (f.row.requestId) deps.changes?.changed([f.row.requestId]);
         deps.log.warn({ outboxId: f.row.id, err: reason }, 'job had failed for good but its outbox row was still queued; settled dead');
       }
     }

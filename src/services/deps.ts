@@ -8,4 +8,14 @@ export interface ServiceDeps {
   readonly directory: DirectoryCache;
   readonly now: () => Date;
   readonly newId: () => string;
+  /** Told after a change of a request commits (live updates, GET /events); absent: nobody listens. */
+  readonly changes?: RequestChangeFeed;
+}
+
+/**
+ * Where committed changes of requests are announced. `changed` returns at once and never throws:
+ * the change is saved already, and telling the staff's screens about it must not fail or delay it.
+ */
+export interface RequestChangeFeed {
+  changed(requestIds: readonly string[]): void;
 }

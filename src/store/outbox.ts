@@ -98,9 +98,9 @@ export async function releaseToPending(db: Db, ids: readonly string[], queuedUpT
 }
 
 /** Rows queued at or before `queuedUpTo`, in commit order after `afterSeq` (the sweeper pages through them). */
-export async function listQueuedRows(db: Db, queuedUpTo: Date, afterSeq: number, limit: number): Promise<Pick<OutboxRow, 'id' | 'seq' | 'queue' | 'queuedAt'>[]> {
+export async function listQueuedRows(db: Db, queuedUpTo: Date, afterSeq: number, limit: number): Promise<Pick<OutboxRow, 'id' | 'seq' | 'queue' | 'queuedAt' | 'requestId'>[]> {
   return db
-    .select({ id: outbox.id, seq: outbox.seq, queue: outbox.queue, queuedAt: outbox.queuedAt })
+    .select({ id: outbox.id, seq: outbox.seq, queue: outbox.queue, queuedAt: outbox.queuedAt, requestId: outbox.requestId })
     .from(outbox)
     .where(and(eq(outbox.status, 'queued'), lte(outbox.queuedAt, queuedUpTo), gt(outbox.seq, afterSeq)))
     .orderBy(asc(outbox.seq))

@@ -3,14 +3,16 @@
  * request. Queries on `requests.data` use only jsonb operators PostgreSQL 15 and PGlite share.
  */
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { QueueDefinition } from '../domain/queues';
 import type { Db } from './db';
+import { inQueueSql } from './request-queues';
 import { decodeRequest, type RequestRow } from './requests';
 import { notifications, requests } from './schema';
 import { foldSql, foldText } from './search-fold';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
-export type RequestSortField = 'createdAt' | 'updatedAt';
+export type RequestSortField = 'createdAt' | 'updatedAt' | 'needBefore';
 
 export interface RequestFilters {
   /** Only this member library's requests (a library-scoped API key). */
@@ -27,13 +29,19 @@ export interface RequestFilters {
   readonly words?: readonly string[];
   /** Exactly what was scanned: an item barcode or a request id (`scanned`). */
   readonly barcode?: string;
+  readonly serviceTypes?: readonly RequestRow['serviceType'][];
+  /** The patron's need-before date (`data.neededBy`, YYYY-MM-DD), both ends inclusive. */
+  readonly needBeforeFrom?: string;
+  readonly needBeforeTo?: string;
+  /** The requests a work queue holds at `at` (its overdue flag reads the clock). */
+  readonly queue?: { readonly definition: QueueDefinition; readonly at: Date };
 }
 
 export interface RequestPageQuery {
   readonly sort: RequestSortField;
   readonly direction: 'asc' | 'desc';
   readonly limit: number;
-  /** The sort value (timestamptz text, exact to the microsecond) and id of the last row seen. */
+  /** The sort value (timestamptz text, exact to the microsecond, or the need-before key) and id of the last row seen. */
   readonly after?: { readonly value: string; readonly id: string };
 }
 
@@ -42,6 +50,15 @@ export interface RequestPage {
   /** Position of the last row, when there may be more. */
   readonly last?: { readonly value: string; readonly id: string };
 }
+
+/** The patron's need-before date, compared as text: YYYY-MM-DD sorts as the date does in the "C" collation. */
+const NEEDED_BY = sql`((${requests.data}->>'neededBy') collate "C")`;
+/**
+ * The need-before sort key. A request without a date has no deadline: it sorts as the latest of
+ * all, so the most urgent come first in ascending order. A key that is never null keeps the
+ * keyset comparison a plain row comparison.
+ */
+const NEED_BEFORE_KEY = sql`(coalesce(${requests.data}->>'neededBy', '9999-12-31') collate "C")`;
 
 // Field names are literals, not parameters: an expression index must match the query's text.
 const bib = (field: string) => sql`(${requests.data}->'bibliographic'->>${sql.raw(`'${field}'`)})`;
@@ -131,6 +148,10 @@ function conditions(f: RequestFilters): SQL[] {
   if (f.createdBefore) where.push(lt(requests.createdAt, f.createdBefore));
   if (f.needsAttention !== undefined) where.push(eq(requests.needsAttention, f.needsAttention));
   if (f.barcode) where.push(scanned(f.barcode));
+  if (f.serviceTypes?.length) where.push(inArray(requests.serviceType, [...f.serviceTypes]));
+  if (f.needBeforeFrom) where.push(sql`${NEEDED_BY} >= ${f.needBeforeFrom}`);
+  if (f.needBeforeTo) where.push(sql`${NEEDED_BY} <= ${f.needBeforeTo}`);
+  if (f.queue) where.push(inQueueSql(f.queue.definition, f.queue.at));
   for (const word of f.words ?? []) where.push(wordMatches(word));
   return where;
 }
@@ -149,11 +170,12 @@ export async function searchRequests(db: Db, filters: RequestFilters, page: Requ
 
 /** The statement behind one page (also what a test EXPLAINs to see the indexes used). */
 export function requestPageSelect(db: Db, filters: RequestFilters, page: RequestPageQuery) {
-  const column = page.sort === 'createdAt' ? requests.createdAt : requests.updatedAt;
+  const column = page.sort === 'needBefore' ? NEED_BEFORE_KEY : page.sort === 'createdAt' ? requests.createdAt : requests.updatedAt;
   const where = conditions(filters);
   if (page.after) {
     const op = page.direction === 'desc' ? sql`<` : sql`>`;
-    where.push(sql`(${column}, ${requests.id}) ${op} (${page.after.value}::timestamptz, ${page.after.id}::uuid)`);
+    const value = page.sort === 'needBefore' ? sql`(${page.after.value} collate "C")` : sql`${page.after.value}::timestamptz`;
+    where.push(sql`(${column}, ${requests.id}) ${op} (${value}, ${page.after.id}::uuid)`);
   }
   const order = page.direction === 'desc' ? [desc(column), desc(requests.id)] : [asc(column), asc(requests.id)];
   return db

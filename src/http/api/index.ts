@@ -8,9 +8,11 @@ import { accessGate, type AuthFailureLimit } from './auth';
 import { conformanceRoutes } from './conformance';
 import { directoryRoutes } from './directory';
 import { docsAssets, documentRoutes } from './docs';
+import { eventRoutes, type EventDeps } from './events';
 import { openApiDocument } from './document';
 import { libraryRoutes } from './libraries';
 import { noticeRoutes, type NoticeDeps } from './notices';
+import { queueRoutes } from './queues';
 import { routingRoutes } from './routing';
 import { requestRoutes } from './requests';
 import { sessionRoutes } from './sessions';
@@ -20,7 +22,7 @@ import { API_BASE, routerFor, type AnyRoute } from './route';
 import type { SelfTestDeps } from '../../services/conformance/self-test';
 
 /** What the staff API's use cases need: the lifecycle, and for the self-test the delivery timeout and transport. */
-export type ApiDeps = NoticeDeps & Pick<SelfTestDeps, 'timeoutMs' | 'fetch' | 'selfTestPollMs'>;
+export type ApiDeps = NoticeDeps & Pick<SelfTestDeps, 'timeoutMs' | 'fetch' | 'selfTestPollMs'> & EventDeps;
 
 export interface ApiOptions {
   readonly authFailureLimit?: AuthFailureLimit;
@@ -31,7 +33,19 @@ export interface ApiOptions {
 }
 
 export function apiRoutes(deps: ApiDeps, sessions: SessionLifetimes = DEFAULT_SESSION_LIFETIMES): AnyRoute[] {
-  const routes: AnyRoute[] = [...sessionRoutes(deps, sessions), ...userRoutes(deps), ...requestRoutes(deps), ...noticeRoutes(deps), ...directoryRoutes(deps), ...conformanceRoutes(deps), ...routingRoutes(deps), ...libraryRoutes(deps), ...apiKeyRoutes(deps)];
+  const routes: AnyRoute[] = [
+    ...sessionRoutes(deps, sessions),
+    ...userRoutes(deps),
+    ...requestRoutes(deps),
+    ...queueRoutes(deps),
+    ...eventRoutes(deps),
+    ...noticeRoutes(deps),
+    ...directoryRoutes(deps),
+    ...conformanceRoutes(deps),
+    ...routingRoutes(deps),
+    ...libraryRoutes(deps),
+    ...apiKeyRoutes(deps),
+  ];
   return [...routes, ...documentRoutes(() => openApiDocument(routes.concat(documentRoutes(() => undefined))))];
 }
 

@@ -33,11 +33,12 @@ export type AnonymousContext<Body = unknown, Query = unknown> = Omit<RouteContex
  */
 export type RouteAccess = 'any' | 'person' | 'anonymous';
 
+/** `contentType`: a streamed answer's media type (`text/event-stream`); JSON otherwise. */
 export type RouteSuccess =
-  | { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType }
-  | { readonly status: 204; readonly description: string; readonly schema?: undefined };
+  | { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType; readonly contentType?: string }
+  | { readonly status: 204; readonly description: string; readonly schema?: undefined; readonly contentType?: undefined };
 
-export interface ApiRoute<Body extends z.ZodType = z.ZodType, Query extends z.ZodObject = z.ZodObject> {
+interface RouteEntry<Body extends z.ZodType, Query extends z.ZodObject> {
   readonly method: Method;
   /** OpenAPI form, relative to /api/v1: `/requests/{id}`. */
   readonly path: string;
@@ -59,8 +60,20 @@ export interface ApiRoute<Body extends z.ZodType = z.ZodType, Query extends z.Zo
   readonly problems?: readonly (401 | 409 | 413)[];
   /** URL of the resource made (201 answers carry it as Location). */
   readonly location?: (body: unknown) => string;
-  handle(ctx: RouteContext<z.output<Body>, z.output<Query>>): Promise<unknown>;
 }
+
+type Answer<Body extends z.ZodType, Query extends z.ZodObject> =
+  | { handle(ctx: RouteContext<z.output<Body>, z.output<Query>>): Promise<unknown>; readonly stream?: never }
+  | {
+      /**
+       * Answers with a stream of its own (server-sent events) instead of one JSON body, once the
+       * caller is authenticated, allowed and its input valid; the stream ends when either side goes.
+       */
+      stream(ctx: RouteContext<z.output<Body>, z.output<Query>>, req: Request, res: Response): void;
+      readonly handle?: never;
+    };
+
+export type ApiRoute<Body extends z.ZodType = z.ZodType, Query extends z.ZodObject = z.ZodObject> = RouteEntry<Body, Query> & Answer<Body, Query>;
 
 /** An entry of the table, with its handler typed by its own schemas. */
 export function apiRoute<Body extends z.ZodType = z.ZodType, Query extends z.ZodObject = z.ZodObject>(route: ApiRoute<Body, Query>): ApiRoute {
@@ -69,7 +82,7 @@ export function apiRoute<Body extends z.ZodType = z.ZodType, Query extends z.Zod
 
 /** An entry anyone may call (no key, no session): it documents `security: []`. */
 export function anonymousRoute<Body extends z.ZodType = z.ZodType, Query extends z.ZodObject = z.ZodObject>(
-  route: Omit<ApiRoute<Body, Query>, 'role' | 'access' | 'allLibraries' | 'handle'> & { handle(ctx: AnonymousContext<z.output<Body>, z.output<Query>>): Promise<unknown> },
+  route: Omit<RouteEntry<Body, Query>, 'role' | 'access' | 'allLibraries'> & { handle(ctx: AnonymousContext<z.output<Body>, z.output<Query>>): Promise<unknown> },
 ): ApiRoute {
   return { ...route, role: 'read-only', access: 'anonymous' } as unknown as ApiRoute;
 }
@@ -158,9 +171,11 @@ export function routerFor(routes: readonly AnyRoute[], gate: AccessGate, options
       if (principal) checkAccess(route, principal);
       const query = route.query ? parse(route.query, flatQuery(req.query), 'query') : {};
       const body = route.body ? parse(route.body, req.body) : req.body;
+      const ctx = { principal: principal!, params: req.params as Record<string, string>, query, body, http: { req, res } };
+      if (route.stream) return route.stream(ctx, req, res);
       let answer: unknown;
       try {
-        answer = await route.handle({ principal: principal!, params: req.params as Record<string, string>, query, body, http: { req, res } });
+        answer = await route.handle(ctx);
       } catch (err) {
         // A wrong password or setup code is a failed authentication like a wrong key.
         if (anonymous && (err instanceof Unauthenticated || err instanceof Forbidden)) await gate.countFailure(req, res);

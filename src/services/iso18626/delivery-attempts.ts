@@ -55,4 +55,6 @@ export async function recordAttempt(deps: DeliveryDeps, ctx: AttemptContext, out
       at,
     });
   });
+  // The timeline shows the message and its attempts; attention may have been raised or cleared.
+  deps.changes?.changed([ctx.requestId]);
 }

@@ -20,7 +20,6 @@ import { PermanentJobFailure, type NcipCallPayload } from '../../jobs';
 import type { UserName } from '../../../protocols/ncip';
 import { createNcipClient, type NcipClient, type NcipExchange, type NcipRefusalProblem, type NcipResult } from '../../ncip/client';
 import { borrowerAccountFor, type LibraryNcipSettings } from '../../ncip/settings';
-import type { Db } from '../../store/db';
 import { appendRemark } from '../../store/events';
 import type { LibraryRow } from '../../store/libraries';
 import { recordMessage } from '../../store/messages';
@@ -69,7 +68,7 @@ export async function carryOutNcipCall(deps: NcipCirculationDeps, row: OutboxRow
 
   const off = ncipSkipReason(library, call);
   if (off !== undefined) {
-    await note(deps.db, request, call, deps.now(), { outcome: 'skipped', why: off, outboxId: row.id });
+    await note(deps, request, call, deps.now(), { outcome: 'skipped', why: off, outboxId: row.id });
     await continueWithout(deps, request.id, call, ACTOR, `NCIP ${call} skipped: ${off}`);
     return;
   }
@@ -113,21 +112,21 @@ async function lookupUser(ctx: CallContext): Promise<void> {
   const verdict = !result.ok && result.error.kind === 'refused' ? result.error.problems.map((p) => PATRON_VERDICTS.get(p.recognized ?? p.type)).find((c) => c !== undefined) : undefined;
   if (!result.ok && verdict !== undefined) {
     const reason = `the ILS does not accept patron ${patronId}: ${describeProblems(result.error.kind === 'refused' ? result.error.problems : [])}`;
-    await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'refused', reason, category: verdict, outboxId: row.id });
+    await note(deps, request, 'LookupUser', deps.now(), { outcome: 'refused', reason, category: verdict, outboxId: row.id });
     await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validation_failed', reason, category: verdict } }, ACTOR);
     return;
   }
   const user = valueOf(result, 'LookupUser');
   if (user.verdict === 'blocked') {
     const reason = `patron ${patronId} is blocked in the ILS (${user.blockReasons.join(', ') || 'no reason given'})`;
-    await note(deps.db, request, 'LookupUser', deps.now(), { outcome: 'blocked', reason, category: 'patron_blocked', outboxId: row.id });
+    await note(deps, request, 'LookupUser', deps.now(), { outcome: 'blocked', reason, category: 'patron_blocked', outboxId: row.id });
     await decideAndSave(deps, request.id, { role: 'requester', event: { type: 'validation_failed', reason, category: 'patron_blocked' } }, ACTOR);
     return;
   }
   const useEmail = user.email !== undefined && request.data.patron?.email === undefined;
   const name = user.name;
   const learned = [useEmail ? 'e-mail' : undefined, name ? 'name' : undefined].filter((w) => w !== undefined).join(' and ');
-  await note(deps.db, request, 'LookupUser', deps.now(), {
+  await note(deps, request, 'LookupUser', deps.now(), {
     outcome: 'done',
     verdict: 'active',
     ...(useEmail ? { emailFromIls: user.email } : {}),
@@ -186,7 +185,7 @@ async function checkInItem(ctx: CallContext): Promise<void> {
   const itemId = itemOf(request);
   if (itemId === undefined) return skipped(ctx, request.role === 'supplier' ? 'no item barcode was given at ship' : 'the ILS has no temporary item for this request (AcceptItem did not happen)');
   const checkedIn = valueOf(await ctx.client.checkInItem({ itemBarcode: itemId }), 'CheckInItem');
-  await note(deps.db, request, 'CheckInItem', deps.now(), { outcome: checkedIn.alreadyCheckedIn ? 'already done' : 'done', itemId, outboxId: row.id });
+  await note(deps, request, 'CheckInItem', deps.now(), { outcome: checkedIn.alreadyCheckedIn ? 'already done' : 'done', itemId, outboxId: row.id });
 }
 
 async function deleteItem(ctx: CallContext): Promise<void> {
@@ -196,11 +195,11 @@ async function deleteItem(ctx: CallContext): Promise<void> {
   const result = await ctx.client.deleteItem({ itemBarcode: itemId });
   // A replayed call (the first one's answer was lost) finds the item gone: that is the goal.
   if (!result.ok && result.error.kind === 'refused' && result.error.problems.every((p) => (p.recognized ?? p.type) === 'Unknown Item')) {
-    await note(deps.db, request, 'DeleteItem', deps.now(), { outcome: 'already done', itemId, outboxId: row.id });
+    await note(deps, request, 'DeleteItem', deps.now(), { outcome: 'already done', itemId, outboxId: row.id });
     return;
   }
   valueOf(result, 'DeleteItem');
-  await note(deps.db, request, 'DeleteItem', deps.now(), { outcome: 'done', itemId, outboxId: row.id });
+  await note(deps, request, 'DeleteItem', deps.now(), { outcome: 'done', itemId, outboxId: row.id });
 }
 
 async function cancelRequestItem(ctx: CallContext): Promise<void> {
@@ -210,11 +209,11 @@ async function cancelRequestItem(ctx: CallContext): Promise<void> {
   if (hold === undefined || patronId === undefined) return skipped(ctx, 'the ILS named no hold for this request (AcceptItem did not happen)');
   const result = await ctx.client.cancelRequestItem({ patronId, requestId: hold });
   if (!result.ok && result.error.kind === 'refused' && result.error.problems.every((p) => ['Request Already Processed', 'Unknown Request'].includes(p.recognized ?? p.type))) {
-    await note(deps.db, request, 'CancelRequestItem', deps.now(), { outcome: 'already done', hold, detail: describeProblems(result.error.problems), outboxId: row.id });
+    await note(deps, request, 'CancelRequestItem', deps.now(), { outcome: 'already done', hold, detail: describeProblems(result.error.problems), outboxId: row.id });
     return;
   }
   valueOf(result, 'CancelRequestItem');
-  await note(deps.db, request, 'CancelRequestItem', deps.now(), { outcome: 'done', hold, outboxId: row.id });
+  await note(deps, request, 'CancelRequestItem', deps.now(), { outcome: 'done', hold, outboxId: row.id });
 }
 
 async function checkOutItem(ctx: CallContext): Promise<void> {
@@ -236,7 +235,7 @@ async function checkOutItem(ctx: CallContext): Promise<void> {
   const checkedOut = valueOf(await ctx.client.checkOutItem({ patronId: userId, itemBarcode: itemId, requestId: request.requestingAgencyRequestId, ...desiredDateDue }), 'CheckOutItem');
   const dueDate = checkedOut.dateDue?.toISOString();
   const record: RequestNcipData['checkOut'] = { itemId: checkedOut.itemId, userId, ...(dueDate !== undefined ? { dueDate } : {}) };
-  await note(deps.db, request, 'CheckOutItem', deps.now(), { outcome: 'done', ...record, outboxId: row.id });
+  await note(deps, request, 'CheckOutItem', deps.now(), { outcome: 'done', ...record, outboxId: row.id });
   const data = (d: RequestData): RequestData => ({ ...d, ncip: { ...d.ncip, checkOut: record } });
   if (!waiting) {
     await learnAbout(deps, request.id, { data });
@@ -321,18 +320,19 @@ export function describeProblems(problems: readonly NcipRefusalProblem[]): strin
     .join('; ');
 }
 
-async function note(db: Db, request: RequestRow, call: NcipCall, at: Date, data: Record<string, unknown>): Promise<void> {
-  await appendRemark(db, request, { event: `ncip:${call}`, actor: ACTOR, data, at });
+async function note(deps: Pick<LifecycleDeps, 'db' | 'changes'>, request: RequestRow, call: NcipCall, at: Date, data: Record<string, unknown>): Promise<void> {
+  await appendRemark(deps.db, request, { event: `ncip:${call}`, actor: ACTOR, data, at });
+  deps.changes?.changed([request.id]);
 }
 
 async function skipped(ctx: CallContext, why: string): Promise<void> {
   const call = (ctx.row.payload as unknown as NcipCallPayload).call;
-  await note(ctx.deps.db, ctx.request, call, ctx.deps.now(), { outcome: 'skipped', why, outboxId: ctx.row.id });
+  await note(ctx.deps, ctx.request, call, ctx.deps.now(), { outcome: 'skipped', why, outboxId: ctx.row.id });
 }
 
 async function alreadyPast(ctx: CallContext, why: string): Promise<void> {
   const call = (ctx.row.payload as unknown as NcipCallPayload).call;
-  await note(ctx.deps.db, ctx.request, call, ctx.deps.now(), { outcome: 'not needed', why, outboxId: ctx.row.id });
+  await note(ctx.deps, ctx.request, call, ctx.deps.now(), { outcome: 'not needed', why, outboxId: ctx.row.id });
 }
 
 /** Applies a machine event for the ILS's answer, with what the ILS told us, through the pipeline. */

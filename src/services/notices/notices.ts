@@ -159,6 +159,7 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
     throw err;
   }
   await markSent(deps.db, claimed.id, providerMessageId, deps.now());
+  deps.changes?.changed([claimed.requestId]);
 }
 
 async function skipNotice(deps: NoticeDeps, notification: NotificationRow, why: string, note: boolean, to: string | null): Promise<void> {
@@ -174,6 +175,7 @@ async function skipNotice(deps: NoticeDeps, notification: NotificationRow, why: 
       at: deps.now(),
     });
   });
+  deps.changes?.changed([notification.requestId]);
 }
 
 function domainOf(address: string): string {

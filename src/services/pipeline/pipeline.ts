@@ -229,7 +229,15 @@ export async function commit(deps: LifecycleDeps, write: StateWrite): Promise<bo
   const written = await writeState(deps.db, write, deps.newId);
   // wake: after the commit, since the relay only sees committed outbox rows.
   if (written && (write.outbox?.length ?? 0) > 0) deps.wake?.();
+  if (written) deps.changes?.changed(changedBy(write));
   return written;
+}
+
+/** The requests a committed write changed: its own (inserted, updated, or remarked on) and the one it links to. */
+function changedBy(write: StateWrite): string[] {
+  const target = write.request;
+  const own = target?.kind === 'insert' ? target.row.id : (target?.id ?? write.message?.requestId ?? undefined);
+  return [...(own ? [own] : []), ...(write.linked ? [write.linked.id] : [])];
 }
 
 // ---------------------------------------------------------------------------------------------

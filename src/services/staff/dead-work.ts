@@ -54,6 +54,7 @@ export async function retryDeadEffect(deps: LifecycleDeps, requestId: string, ou
     return { settled: { ...row, status: 'done' as const, completedAt: at }, replacement, needsAttention };
   });
   deps.wake?.();
+  deps.changes?.changed([requestId]);
   return result;
 }
 
@@ -80,5 +81,6 @@ export async function skipDeadEffect(deps: LifecycleDeps, requestId: string, out
     await continueWithout(deps, requestId, call, actor, `NCIP ${call} skipped by staff: ${text}`);
   }
   const needsAttention = await deps.db.transaction((tx) => refreshAttention(tx, requestId, deps.now()));
+  deps.changes?.changed([requestId]);
   return { settled, needsAttention };
 }

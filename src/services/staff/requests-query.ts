@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isBrokerState } from '../../domain/broker';
+import { queueById, QUEUE_IDS } from '../../domain/queues';
 import { isRequesterState, REQUESTER_STATE_NAMES } from '../../domain/requester';
 import { isSupplierState, SUPPLIER_STATE_NAMES } from '../../domain/supplier';
 import { canonicalSymbol } from '../../domain/symbols';
@@ -24,7 +25,8 @@ import { queryProblemDetail } from '../validation';
 
 const STATES = [...new Set<string>([...REQUESTER_STATE_NAMES, ...SUPPLIER_STATE_NAMES])].sort();
 const ROLES = ['requester', 'supplier', 'broker'] as const;
-const SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const;
+const SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'needBefore', '-needBefore'] as const;
+const SERVICE_TYPES = ['Loan', 'Copy', 'CopyOrLoan'] as const;
 
 /** `a,b` or a single value. */
 const listOf = <T extends string>(values: readonly [T, ...T[]], what: string) =>
@@ -63,7 +65,17 @@ export const requestListQuerySchema = z
       .max(200)
       .optional()
       .meta({ description: 'Exactly what was scanned: an item barcode (given at ship), the ILS’s temporary item barcode, our request id, or either agency’s request id' }),
-    sort: z.enum(SORTS).default('-createdAt').meta({ description: 'A leading "-" sorts newest first' }),
+    queue: z
+      .enum(QUEUE_IDS, { error: (i) => `unknown queue "${String(i.input)}"; one of ${QUEUE_IDS.join(', ')}` })
+      .optional()
+      .meta({ description: 'The requests a work queue holds (GET /queues lists them with their counts)' }),
+    serviceType: listOf(SERVICE_TYPES, 'service type').optional().meta({ description: 'Loan, Copy or CopyOrLoan; several separated by commas' }),
+    needBeforeFrom: z.iso.date({ error: 'must be a date (2026-12-31)' }).optional().meta({ description: 'The patron needs it by this date or later (inclusive)' }),
+    needBeforeTo: z.iso.date({ error: 'must be a date (2026-12-31)' }).optional().meta({ description: 'The patron needs it by this date or earlier (inclusive)' }),
+    sort: z
+      .enum(SORTS)
+      .default('-createdAt')
+      .meta({ description: 'createdAt (age), updatedAt or needBefore (the patron’s need-before date; requests without one sort as the latest); a leading "-" sorts newest first' }),
     limit: z.coerce.number().int().min(1).max(100).default(25),
     cursor: z.string().max(1000).optional().meta({ description: 'nextCursor of the previous page (with the same filters and sort)' }),
   })
@@ -182,6 +194,10 @@ export async function listRequests(deps: ServiceDeps, query: RequestListQuery, p
     ...(query.needsAttention !== undefined ? { needsAttention: query.needsAttention } : {}),
     ...(query.q ? { words: query.q.split(/\s+/).filter((w) => w !== '') } : {}),
     ...(query.barcode ? { barcode: query.barcode } : {}),
+    ...(query.serviceType ? { serviceTypes: query.serviceType } : {}),
+    ...(query.needBeforeFrom ? { needBeforeFrom: query.needBeforeFrom } : {}),
+    ...(query.needBeforeTo ? { needBeforeTo: query.needBeforeTo } : {}),
+    ...(query.queue ? { queue: { definition: queueById(query.queue)!, at: deps.now() } } : {}),
   };
   const page = await searchRequests(deps.db, filters, {
     sort: query.sort.replace('-', '') as RequestSortField,

@@ -98,6 +98,7 @@ export async function actOnRequest(deps: LifecycleDeps, id: string, input: Staff
 export async function addNote(deps: LifecycleDeps, id: string, input: z.output<typeof noteSchema>, principal: Principal): Promise<TimelineEntry> {
   const row = await visibleRequest(deps, id, principal);
   const event = await appendRemark(deps.db, row, { event: 'note', actor: actorOf(principal), data: { note: input.note }, at: deps.now() });
+  deps.changes?.changed([row.id]);
   return (await timelineEvents(deps.db, [event]))[0]!;
 }
 
