@@ -19,9 +19,9 @@ import { requestChangesChannel } from '../../src/live/request-changes';
 import { createApiKey } from '../../src/services/access/api-keys';
 import type { LifecycleDeps } from '../../src/services/pipeline/pipeline';
 import { insertLibrary } from '../../src/store/libraries';
-import { addToOutbox, listOutboxForRequest } from '../../src/store/outbox';
+import { addToOutbox, listOutboxForRequest, markDead } from '../../src/store/outbox';
 import { insertPartner } from '../../src/store/partners';
-import { insertRequest } from '../../src/store/requests';
+import { getRequest, insertRequest } from '../../src/store/requests';
 import { jobHandlers } from '../../workers/handlers';
 import { producerConnection } from '../../workers/queues';
 import { startRedisServer } from '../../workers/redis-server';
@@ -224,6 +224,21 @@ describe('live updates (GET /api/v1/events)', () => {
     }
   });
 
+  it('tells the screens about a note and about dead work set aside by staff', async () => {
+    const node = await startNode(process.env.REDIS_URL!, prefix());
+    const onA = await follow(node, keys.staffA!);
+    const id = await newBorrowing('a');
+    const noted = await fetch(`${node.url}/api/v1/requests/${id}/notes`, { method: 'POST', headers: { Authorization: keys.staffA!, 'Content-Type': 'application/json' }, body: JSON.stringify({ note: 'patron phoned' }) });
+    expect(noted.status).toBe(201);
+    expect(JSON.parse((await onA.until(aboutRequest(id))).data)).toMatchObject({ id, state: 'new', version: 1 });
+    const [outboxId] = await database.db.transaction((tx) => addToOutbox(tx, [someJob(id)], randomUUID));
+    await markDead(database.db, outboxId!, 'the mail server refused the patron’s address', new Date());
+    const skipped = await fetch(`${node.url}/api/v1/requests/${id}/effects/${outboxId}/skip`, { method: 'POST', headers: { Authorization: keys.staffA!, 'Content-Type': 'application/json' }, body: JSON.stringify({ note: 'told the patron at the desk' }) });
+    expect(skipped.status).toBe(200);
+    await onA.until((e) => aboutRequest(id)(e) && onA.requests().filter((c) => c.id === id).length >= 2);
+    expect(onA.requests().filter((c) => c.id === id).at(-1)).toMatchObject({ id, needsAttention: false });
+  });
+
   it('reaches the screens of another server process sharing the Redis', async () => {
     const channelPrefix = prefix();
     const first = await startNode(process.env.REDIS_URL!, channelPrefix);
@@ -255,6 +270,10 @@ describe('live updates (GET /api/v1/events)', () => {
       const node = await startNode(redis.url, prefix());
       const onA = await follow(node, keys.staffA!);
       await redis.stop();
+      // Redis away: the change is made and answered all the same; only its announcement is lost.
+      const meanwhile = await newBorrowing('a');
+      await act(node, keys.staffA!, meanwhile, 'cancel', 1);
+      expect(await getRequest(database.db, meanwhile)).toMatchObject({ state: 'cancelled', version: 2 });
       restarted = await startRedisServer({ port: redis.port });
       await onA.until((e) => e.event === 'resync', 30_000);
       const id = await newBorrowing('a');
