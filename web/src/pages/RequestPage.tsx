@@ -11,7 +11,7 @@ import { t } from '../i18n/t';
 import { Actions } from '../request/Actions';
 import { DeadWork } from '../request/DeadWork';
 import { Details } from '../request/Details';
-import { nextAction } from '../request/next-action';
+import { nextAction, primaryAction } from '../request/next-action';
 import { NoteForm } from '../request/NoteForm';
 import { useRequest } from '../request/queries';
 import { Rota } from '../request/Rota';
@@ -54,6 +54,7 @@ function RequestView({ request }: { request: RequestDetail }) {
   const [search] = useSearchParams();
   const heading = useRef<HTMLHeadingElement>(null);
   const focusNext = search.get('focus') === 'next';
+  const primary = primaryAction(request.role, request.state, request.actions);
   const next = nextAction(request.role, request.state, request.actions);
   const acting = canAct(session);
 
@@ -76,7 +77,7 @@ function RequestView({ request }: { request: RequestDetail }) {
           {request.needsAttention ? <span className="badge-attention">{t('request.needsAttention')}</span> : null}
         </p>
       </header>
-      {acting && request.actions.length > 0 ? <Actions request={request} {...(next ? { primary: next } : {})} focusPrimary={focusNext} /> : null}
+      {acting && request.actions.length > 0 ? <Actions request={request} {...(primary ? { primary } : {})} {...(focusNext && next ? { focusAction: next } : {})} /> : null}
       <DeadWork request={request} />
       <Details request={request} />
       {request.role !== 'supplier' ? <Rota request={request} /> : null}

@@ -18,15 +18,15 @@ import type { RequestDetail } from './types';
 
 interface Props {
   readonly request: RequestDetail;
-  /** The action staff usually take next in this state: shown first in weight. */
+  /** The action staff usually take next in this state: the weightiest button. */
   readonly primary?: string;
-  /** Focus the primary action's button once (a scan's `?focus=next`). */
-  readonly focusPrimary?: boolean;
+  /** Focus this action's button once (a scan's `?focus=next`). */
+  readonly focusAction?: string;
 }
 
 type Open = { readonly action: string; readonly mode: 'form' | 'confirm' } | undefined;
 
-export function Actions({ request, primary, focusPrimary = false }: Props) {
+export function Actions({ request, primary, focusAction }: Props) {
   const client = useQueryClient();
   const navigate = useNavigate();
   const [open, setOpen] = useState<Open>();
@@ -39,13 +39,13 @@ export function Actions({ request, primary, focusPrimary = false }: Props) {
   const focused = useRef(false);
 
   useEffect(() => {
-    if (focused.current || !focusPrimary || primary === undefined) return;
-    const button = buttons.current.get(primary);
+    if (focused.current || focusAction === undefined) return;
+    const button = buttons.current.get(focusAction);
     if (button) {
       button.focus();
       focused.current = true;
     }
-  }, [focusPrimary, primary, request.actions]);
+  }, [focusAction, request.actions]);
 
   const close = (action: string) => {
     setOpen(undefined);

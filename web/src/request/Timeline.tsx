@@ -86,7 +86,7 @@ function Entry({ entry, role }: { entry: TimelineEntry; role: RequestRole }) {
         <>
           <p className="entry-head">
             <When at={entry.at} /> <strong>{t('request.timeline.notice', { notice: tOr(`notice.${entry.notice}`, entry.notice.replace(/_/g, ' ')) })}</strong>{' '}
-            <span className="muted">{t(`request.timeline.noticeStatus.${entry.status}`)}</span>
+            <span className="muted">{tOr(`request.timeline.noticeStatus.${entry.status}`, entry.status)}</span>
           </p>
           {entry.recipient ? <p>{t('request.timeline.noticeTo', { recipient: entry.recipient })}</p> : null}
           {entry.error ? <p>{t('request.timeline.error', { error: entry.error })}</p> : null}
@@ -118,12 +118,12 @@ function Message({ entry }: { entry: TimelineMessage }) {
       </ul>
       <details>
         <summary>{t('request.timeline.rawXml')}</summary>
-        <pre className="xml">{entry.rawXml}</pre>
+        <pre className="xml" tabIndex={0}>{entry.rawXml}</pre>
       </details>
       {entry.responseXml ? (
         <details>
           <summary>{t('request.timeline.responseXml')}</summary>
-          <pre className="xml">{entry.responseXml}</pre>
+          <pre className="xml" tabIndex={0}>{entry.responseXml}</pre>
         </details>
       ) : null}
     </>

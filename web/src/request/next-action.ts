@@ -32,7 +32,13 @@ const PRIMARY: Readonly<Record<RequestRole, Readonly<Record<string, string>>>> =
   broker: {},
 };
 
-export function nextAction(role: RequestRole, state: string, actions: readonly string[]): string | undefined {
+/** The state's usual next action, when the request offers it (shown as the primary button). */
+export function primaryAction(role: RequestRole, state: string, actions: readonly string[]): string | undefined {
   const primary = PRIMARY[role][state];
-  return primary !== undefined && actions.includes(primary) ? primary : actions[0];
+  return primary !== undefined && actions.includes(primary) ? primary : undefined;
+}
+
+/** The action a scan focuses: the primary one, else the first offered. */
+export function nextAction(role: RequestRole, state: string, actions: readonly string[]): string | undefined {
+  return primaryAction(role, state, actions) ?? actions[0];
 }

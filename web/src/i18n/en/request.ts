@@ -93,6 +93,7 @@ export const request = {
   'request.timeline.notice': 'Notice to the patron: {notice}',
   'request.timeline.noticeTo': 'To {recipient}',
   'request.timeline.noticeStatus.pending': 'Waiting to be sent',
+  'request.timeline.noticeStatus.sending': 'Being sent',
   'request.timeline.noticeStatus.sent': 'Sent',
   'request.timeline.noticeStatus.failed': 'Failed',
   'request.timeline.noticeStatus.skipped': 'Not sent',
