@@ -77,7 +77,7 @@ function RequestView({ request }: { request: RequestDetail }) {
           {request.needsAttention ? <span className="badge-attention">{t('request.needsAttention')}</span> : null}
         </p>
       </header>
-      {acting && request.actions.length > 0 ? <Actions request={request} {...(primary ? { primary } : {})} {...(focusNext && next ? { focusAction: next } : {})} /> : null}
+      {acting ? <Actions request={request} {...(primary ? { primary } : {})} {...(focusNext && next ? { focusAction: next } : {})} /> : null}
       <DeadWork request={request} />
       <Details request={request} />
       {request.role !== 'supplier' ? <Rota request={request} /> : null}

@@ -103,6 +103,14 @@ export function Actions({ request, primary, focusAction }: Props) {
   }
 
   const actions = request.actions;
+  // An ended request offers nothing: the live region stays, so "done" is still heard.
+  if (actions.length === 0 && !conflict) {
+    return (
+      <p role="status" className="action-status">
+        {status}
+      </p>
+    );
+  }
   return (
     <section aria-labelledby="actions-heading" className="request-actions">
       <h2 id="actions-heading">{t('request.section.actions')}</h2>

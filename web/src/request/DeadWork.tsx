@@ -46,8 +46,8 @@ function DeadItem({ dead, requestId, canAct, timeZone, onStatus }: { dead: Dead;
     try {
       if (what === 'retry') await retryEffect(requestId, dead.outboxId);
       else await skipEffect(requestId, dead.outboxId, note);
-      onStatus(t(what === 'retry' ? 'request.dead.retried' : 'request.dead.skipped'));
       await refreshRequest(client, requestId);
+      onStatus(t(what === 'retry' ? 'request.dead.retried' : 'request.dead.skipped'));
     } catch (err) {
       setError(err instanceof ApiError ? (err.problem.errors?.[0]?.message ?? err.message) : String(err));
     } finally {
