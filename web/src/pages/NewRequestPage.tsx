@@ -11,7 +11,7 @@ import { BIB_FIELDS, dryRunQuery, fieldOfError, fieldOrder, PATRON_FIELDS, previ
 import { useLibraries } from '../new-request/libraries';
 import { RoutingPreview } from '../new-request/RoutingPreview';
 import { useDebounced } from '../new-request/use-debounced';
-import { useSession } from '../session';
+import { canAct, useSession } from '../session';
 import '../request/request.css';
 
 const fieldId = (name: string) => `nr-${name.replace(/\./g, '-')}`;
@@ -104,6 +104,14 @@ export function NewRequestPage() {
     );
   };
 
+  if (!canAct(session)) {
+    return (
+      <main className="new-request-page">
+        <h1>{t('newRequest.title')}</h1>
+        <p>{t('newRequest.readOnly')}</p>
+      </main>
+    );
+  }
   const pickupError = errors.pickupLocation;
   const pickups = chosen?.pickupLocations ?? [];
   return (

@@ -9,6 +9,7 @@ import { useSession } from '../session';
 import { actorOf } from './changes';
 import { describeEvent } from './event-label';
 import { summarizeXml } from './message-summary';
+import { NoticePreview } from './NoticePreview';
 import type { RequestDetail, TimelineEntry, TimelineMessage } from './types';
 
 export function Timeline({ request }: { request: RequestDetail }) {
@@ -28,7 +29,7 @@ export function Timeline({ request }: { request: RequestDetail }) {
         <ol className="timeline">
           {entries.map((entry) => (
             <li key={`${entry.kind}-${entry.id}`} className={`timeline-${entry.kind}`}>
-              <Entry entry={entry} role={request.role} />
+              <Entry entry={entry} role={request.role} requestId={request.id} />
             </li>
           ))}
         </ol>
@@ -42,7 +43,7 @@ function When({ at }: { at: string }) {
   return <time dateTime={at}>{formatDateTime(at, timeZone)}</time>;
 }
 
-function Entry({ entry, role }: { entry: TimelineEntry; role: RequestRole }) {
+function Entry({ entry, role, requestId }: { entry: TimelineEntry; role: RequestRole; requestId: string }) {
   const { timeZone } = useSession();
   switch (entry.kind) {
     case 'event': {
@@ -90,6 +91,7 @@ function Entry({ entry, role }: { entry: TimelineEntry; role: RequestRole }) {
           </p>
           {entry.recipient ? <p>{t('request.timeline.noticeTo', { recipient: entry.recipient })}</p> : null}
           {entry.error ? <p>{t('request.timeline.error', { error: entry.error })}</p> : null}
+          <NoticePreview requestId={requestId} notice={entry.notice} />
         </>
       );
   }

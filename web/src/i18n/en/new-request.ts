@@ -39,6 +39,7 @@ export const newRequest = {
   'newRequest.hint.neededBy': 'After this date the patron no longer wants it.',
   'newRequest.pickup.choose': 'Choose a pickup location',
 
+  'newRequest.readOnly': 'You can read requests but not make them: ask an administrator for a staff account.',
   'newRequest.submit': 'Create request',
   'newRequest.submitting': 'Creating…',
   'newRequest.errors': 'The request was not created: {count} fields need a look.',

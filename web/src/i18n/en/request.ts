@@ -98,6 +98,10 @@ export const request = {
   'request.timeline.noticeStatus.failed': 'Failed',
   'request.timeline.noticeStatus.skipped': 'Not sent',
 
+  'request.notice.preview': 'The notice as it reads now',
+  'request.notice.subject': 'Subject: {subject}',
+  'request.notice.notSent': 'Would not be sent: {why}',
+
   'request.event.created': 'Request created',
   'request.event.validate': 'Validated',
   'request.event.note': 'Note',
