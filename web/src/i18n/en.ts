@@ -4,8 +4,10 @@
  */
 import { actions } from './en/actions';
 import { common } from './en/common';
+import { newRequest } from './en/new-request';
+import { request } from './en/request';
 import { states } from './en/states';
 
-export const en = { ...common, ...states, ...actions } as const;
+export const en = { ...common, ...states, ...actions, ...request, ...newRequest } as const;
 
 export type MessageKey = keyof typeof en;
