@@ -2,10 +2,14 @@
  * The English catalogue: one object, assembled from one part per area of the interface (each
  * screen's words stay next to each other). A translation is a file of the same keys.
  */
+import { account } from './en/account';
 import { actions } from './en/actions';
 import { common } from './en/common';
+import { queues } from './en/queues';
+import { search } from './en/search';
+import { shell } from './en/shell';
 import { states } from './en/states';
 
-export const en = { ...common, ...states, ...actions } as const;
+export const en = { ...common, ...states, ...actions, ...shell, ...queues, ...search, ...account } as const;
 
 export type MessageKey = keyof typeof en;
