@@ -3,7 +3,7 @@
  * update, filtered by partner, service type and need-before range, all held in the URL; each row
  * offers the queue's row action. Updates by itself (live events invalidate ['requests']).
  */
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { FIELD, ListFilters } from '../components/ListFilters';
 import { requestsQuery, type Sort } from '../components/listQuery';
 import { Pager } from '../components/Pager';
@@ -30,9 +30,6 @@ export function QueueListPage() {
 
   return (
     <main id="main" tabIndex={-1}>
-      <p className="breadcrumb">
-        <Link to="/">{t('queueList.back')}</Link>
-      </p>
       <h1>
         {heading}
         {queue && <span className="heading-count"> ({t('queueList.count', { count: queue.count })})</span>}

@@ -31,7 +31,6 @@ export const queues = {
   'queue.broker.attention': 'Needs attention',
   'queueList.heading': '{group}: {queue}',
   'queueList.count': '{count} requests',
-  'queueList.back': 'All queues',
   'queueList.unknown': 'There is no queue “{id}”.',
   'list.filters': 'Filters',
   'list.apply': 'Apply filters',
