@@ -124,14 +124,18 @@ export function RequestTable({ rows, caption, sorting, rowAction }: Props) {
                     <td>
                       {offered &&
                         (NEEDS_FORM.has(rowAction) ? (
-                          <Link className="button-link" to={`/requests/${row.id}?focus=next`}>
+                          <Link className="button-link" to={`/requests/${row.id}?focus=next`} aria-label={t('list.actionFor', { action: t('list.openToAct', { action: actionLabel(rowAction) }), title })}>
                             {t('list.openToAct', { action: actionLabel(rowAction) })}
-                            <span className="visually-hidden">: {title}</span>
                           </Link>
                         ) : (
-                          <button type="button" aria-disabled={busy} aria-busy={busy} onClick={() => !busy && act.mutate({ row, action: rowAction })}>
+                          <button
+                            type="button"
+                            aria-label={t('list.actionFor', { action: actionLabel(rowAction), title })}
+                            aria-disabled={busy}
+                            aria-busy={busy}
+                            onClick={() => !busy && act.mutate({ row, action: rowAction })}
+                          >
                             {busy ? t('list.acting') : actionLabel(rowAction)}
-                            <span className="visually-hidden">: {title}</span>
                           </button>
                         ))}
                     </td>

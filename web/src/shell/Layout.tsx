@@ -27,6 +27,9 @@ export function Layout() {
 
   // A new screen: focus goes to its content (as a page load would), unless the page already put it there.
   useEffect(() => {
+    // The skip link's target, whichever page renders the <main>.
+    const main = document.querySelector('main');
+    if (main && !main.id) main.id = 'main';
     if (first.current) {
       first.current = false;
       return;
