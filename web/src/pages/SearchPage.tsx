@@ -34,8 +34,8 @@ export function SearchPage() {
     <main id="main" tabIndex={-1}>
       <h1>{t('search.title')}</h1>
       <ListFilters fields={FIELDS} filters={query.filters} onApply={applyFilters} submitLabel="search.submit" />
-      <section aria-labelledby="search-results">
-        <h2 id="search-results">{t('search.results')}</h2>
+      <section>
+        <h2>{t('search.results')}</h2>
         {list.isPending && <p role="status">{t('list.loading')}</p>}
         {list.isError && <ProblemMessage error={list.error} onRetry={() => void list.refetch()} />}
         {list.data && (

@@ -77,8 +77,8 @@ function ResetPassword({ user, onDone }: { readonly user: User; readonly onDone:
     reset.mutate(String(new FormData(event.currentTarget).get('password') ?? ''));
   };
   return (
-    <form onSubmit={submit} className="stacked inline-form" noValidate aria-label={t('users.resetTitle', { name: user.displayName })}>
-      <TextField label={t('users.resetPassword')} name="password" type="password" autoComplete="new-password" hint={t('users.resetHint', { name: user.displayName })} required error={reset.error} autoFocus />
+    <form onSubmit={submit} className="stacked inline-form" noValidate>
+      <TextField label={t('users.resetPassword', { name: user.displayName })} name="password" type="password" autoComplete="new-password" hint={t('users.resetHint', { name: user.displayName })} required error={reset.error} autoFocus />
       {reset.isError && <ProblemMessage error={reset.error} />}
       <button type="submit" disabled={reset.isPending}>
         {t('users.resetSubmit')}
@@ -115,7 +115,7 @@ export function StaffUsers() {
       {users.isError && <ProblemMessage error={users.error} onRetry={() => void users.refetch()} />}
       {toggle.isError && <ProblemMessage error={toggle.error} />}
       {users.data && (
-        <div className="table-scroll" role="region" aria-labelledby="account-users" tabIndex={0}>
+        <div className="table-scroll" role="region" aria-label={t('users.table')} tabIndex={0}>
           <table>
             <thead>
               <tr>
