@@ -8,14 +8,28 @@ export function problemText(error: unknown): string {
   return String(error);
 }
 
-export function ProblemMessage({ error, onRetry }: { readonly error: unknown; readonly onRetry?: () => void }) {
-  const fields = error instanceof ApiError ? (error.problem.errors ?? []) : [];
+interface Props {
+  readonly error: unknown;
+  readonly onRetry?: () => void;
+  /** A form shows each field's message under the field (TextField): here only a pointer to them. */
+  readonly inForm?: boolean;
+}
+
+export function ProblemMessage({ error, onRetry, inForm = false }: Props) {
+  const all = error instanceof ApiError ? (error.problem.errors ?? []) : [];
+  if (inForm && all.length > 0) {
+    return (
+      <p className="problem" role="alert">
+        {t('common.checkFields')}
+      </p>
+    );
+  }
   return (
     <div className="problem" role="alert">
       <p>{t('common.error', { detail: problemText(error) })}</p>
-      {fields.length > 0 && (
+      {all.length > 0 && (
         <ul>
-          {fields.map((f) => (
+          {all.map((f) => (
             <li key={`${f.path}:${f.message}`}>
               <code>{f.path}</code> {f.message}
             </li>

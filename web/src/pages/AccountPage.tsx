@@ -42,7 +42,7 @@ function PasswordChange() {
         <TextField label={t('account.currentPassword')} name="currentPassword" type="password" autoComplete="current-password" required error={change.error} />
         <TextField label={t('account.newPassword')} name="newPassword" type="password" autoComplete="new-password" hint={t('account.newPasswordHint')} required error={change.error} />
         <TextField label={t('account.newPassword2')} name="newPassword2" type="password" autoComplete="new-password" required message={mismatch ? t('account.mismatch') : undefined} />
-        {change.isError && <ProblemMessage error={change.error} />}
+        {change.isError && <ProblemMessage error={change.error} inForm />}
         <p role="status" aria-live="polite">
           {change.isSuccess ? t('account.passwordChanged') : ''}
         </p>

@@ -67,7 +67,7 @@ export function SetupPage() {
                   {t('setup.wrongCode')}
                 </p>
               ) : (
-                <ProblemMessage error={setup.error} />
+                <ProblemMessage error={setup.error} inForm />
               ))}
             <button type="submit" disabled={setup.isPending}>
               {setup.isPending ? t('setup.busy') : t('setup.submit')}

@@ -38,8 +38,7 @@ function failure(error: unknown) {
     const wait = waitWords(error.waitSeconds);
     return (
       <div role="alert" className="problem">
-        <p>{wait ? t('signIn.tooMany', { wait }) : t('signIn.tooManyNoWait')}</p>
-        {error.detail && <p>{error.detail}</p>}
+        <p>{wait ? t('signIn.tooMany', { wait }) : (error.detail ?? t('signIn.tooManyNoWait'))}</p>
       </div>
     );
   }

@@ -54,6 +54,7 @@ export const shell = {
   'setup.wrongCode': 'That setup code is not right. Copy it again from the server’s start-up log (a restart makes a new one).',
   'setup.done': 'This server is set up already.',
   'setup.toSignIn': 'Go to sign-in',
+  'common.checkFields': 'Some fields need a change: see the message under each.',
   'time.seconds': '{n} seconds',
   'time.minutes': '{n} minutes',
 } as const;

@@ -59,7 +59,7 @@ function AddUser({ onDone }: { readonly onDone: (text: string) => void }) {
       </div>
       {session.user.library === null && <TextField label={t('users.library')} name="library" autoComplete="off" spellCheck={false} error={create.error} />}
       <TextField label={t('users.password')} name="password" type="password" autoComplete="new-password" hint={t('users.passwordHint')} required error={create.error} />
-      {create.isError && <ProblemMessage error={create.error} />}
+      {create.isError && <ProblemMessage error={create.error} inForm />}
       <button type="submit" disabled={create.isPending}>
         {t('users.createSubmit')}
       </button>
@@ -79,7 +79,7 @@ function ResetPassword({ user, onDone }: { readonly user: User; readonly onDone:
   return (
     <form onSubmit={submit} className="stacked inline-form" noValidate>
       <TextField label={t('users.resetPassword', { name: user.displayName })} name="password" type="password" autoComplete="new-password" hint={t('users.resetHint', { name: user.displayName })} required error={reset.error} autoFocus />
-      {reset.isError && <ProblemMessage error={reset.error} />}
+      {reset.isError && <ProblemMessage error={reset.error} inForm />}
       <button type="submit" disabled={reset.isPending}>
         {t('users.resetSubmit')}
       </button>
