@@ -2,7 +2,7 @@
  * A list's filter form. Its fields start from the URL and write back to it on submit (one history
  * entry per search, so back returns to the previous one).
  */
-import { type FormEvent, type ReactNode, useId } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useRef } from 'react';
 import { stateLabel } from '../format';
 import type { MessageKey } from '../i18n/en';
 import { states } from '../i18n/en/states';
@@ -81,10 +81,18 @@ export function ListFilters({ fields, filters, onApply, submitLabel = 'list.appl
     onApply(next);
   };
   const clear = () => onApply({});
-  // The key remounts the fields when the URL changes (back button): they show what is listed.
-  const key = JSON.stringify(filters);
+  // When the URL changes (back button, a shared link) the fields show what is listed; focus stays where it is.
+  const form = useRef<HTMLFormElement>(null);
+  const shown = JSON.stringify(filters);
+  useEffect(() => {
+    const current = JSON.parse(shown) as Filters;
+    for (const field of fields) {
+      const element = form.current?.elements.namedItem(field.name);
+      if (element instanceof HTMLInputElement || element instanceof HTMLSelectElement) element.value = current[field.name] ?? '';
+    }
+  }, [shown, fields]);
   return (
-    <form className="filters" onSubmit={submit} role="search" aria-label={t('list.filters')} key={key}>
+    <form ref={form} className="filters" onSubmit={submit} role="search" aria-label={t('list.filters')}>
       <div className="filter-fields">
         {fields.map((field) => {
           const fieldId = `${id}-${field.name}`;

@@ -9,6 +9,7 @@ import { api, unwrap } from '../api/client';
 import { ProblemMessage } from '../components/ProblemMessage';
 import { TextField } from '../components/TextField';
 import { DateTime } from '../components/Time';
+import { useTitle } from '../components/useTitle';
 import { t } from '../i18n/t';
 import { useSession } from '../session';
 import { SESSION_KEY } from '../shell/session';
@@ -79,6 +80,7 @@ function SignOutEverywhere() {
 export function AccountPage() {
   const session = useSession();
   const { user } = session;
+  useTitle(t('account.title'));
   return (
     <main id="main" tabIndex={-1}>
       <h1>{t('account.title')}</h1>

@@ -12,6 +12,7 @@ import { queueName, useQueues } from '../components/queues';
 import { RequestTable } from '../components/RequestTable';
 import { PAGE_SIZE, useRequestList } from '../components/requests';
 import { useListQuery } from '../components/useListQuery';
+import { useTitle } from '../components/useTitle';
 import { t } from '../i18n/t';
 
 const FIELDS = [FIELD.partner, FIELD.serviceType, FIELD.needBeforeFrom, FIELD.needBeforeTo];
@@ -28,6 +29,7 @@ export function QueueListPage() {
   const name = queueName(queueId);
   const heading = queue ? t('queueList.heading', { group: t(`queues.group.${queue.role}`), queue: name }) : name;
 
+  useTitle(heading);
   return (
     <main id="main" tabIndex={-1}>
       <h1>

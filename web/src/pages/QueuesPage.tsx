@@ -6,10 +6,12 @@
 import { Link } from 'react-router';
 import { ProblemMessage } from '../components/ProblemMessage';
 import { isAttentionQueue, queueGroups, queueName, useQueues } from '../components/queues';
+import { useTitle } from '../components/useTitle';
 import { t } from '../i18n/t';
 
 export function QueuesPage() {
   const queues = useQueues();
+  useTitle(t('queues.title'));
   return (
     <main id="main" tabIndex={-1}>
       <h1>{t('queues.title')}</h1>

@@ -9,6 +9,7 @@ import { ProblemMessage } from '../components/ProblemMessage';
 import { RequestTable } from '../components/RequestTable';
 import { PAGE_SIZE, useRequestList } from '../components/requests';
 import { useListQuery } from '../components/useListQuery';
+import { useTitle } from '../components/useTitle';
 import { t } from '../i18n/t';
 
 const FIELDS = [
@@ -30,6 +31,7 @@ const DEFAULT_SORT: Sort = '-createdAt';
 export function SearchPage() {
   const { query, pathname, hrefForSort, applyFilters } = useListQuery();
   const list = useRequestList(requestsQuery(query, { limit: PAGE_SIZE }));
+  useTitle(t('search.title'));
   return (
     <main id="main" tabIndex={-1}>
       <h1>{t('search.title')}</h1>

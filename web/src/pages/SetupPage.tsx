@@ -8,6 +8,7 @@ import { Link, useNavigate } from 'react-router';
 import { api, ApiError, unwrap } from '../api/client';
 import { ProblemMessage } from '../components/ProblemMessage';
 import { TextField } from '../components/TextField';
+import { useTitle } from '../components/useTitle';
 import { t } from '../i18n/t';
 import { SESSION_KEY } from '../shell/session';
 
@@ -44,6 +45,7 @@ export function SetupPage() {
   };
 
   const done = status.data?.setupNeeded === false || (setup.error instanceof ApiError && setup.error.status === 409);
+  useTitle(t('setup.title'));
   return (
     <main id="main" className="narrow">
       <h1>{t('setup.title')}</h1>

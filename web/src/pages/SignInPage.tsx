@@ -5,6 +5,7 @@ import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, unwrap } from '../api/client';
 import { ProblemMessage } from '../components/ProblemMessage';
 import { TextField } from '../components/TextField';
+import { useTitle } from '../components/useTitle';
 import { t } from '../i18n/t';
 import { safeNext, SESSION_KEY } from '../shell/session';
 
@@ -65,6 +66,7 @@ export function SignInPage() {
     const form = new FormData(event.currentTarget);
     signIn.mutate({ username: String(form.get('username') ?? '').trim(), password: String(form.get('password') ?? '') });
   };
+  useTitle(t('signIn.title'));
   return (
     <main id="main" className="narrow">
       <h1>{t('signIn.title')}</h1>

@@ -1,6 +1,7 @@
 /** The frame around every signed-in screen: header, navigation, scan box, live indicator, sign-in and first-run setup. */
 export const shell = {
   'shell.skip': 'Skip to content',
+  'shell.documentTitle': '{screen} – ILL staff',
   'shell.nav': 'Main',
   'shell.nav.queues': 'Queues',
   'shell.nav.search': 'Search',
