@@ -41,7 +41,7 @@ function SortHeader({ field, label, sorting, invert = false }: { readonly field:
   const next = toggleSort(sorting.sort, field, sorting.fallback);
   return (
     <th scope="col" aria-sort={shown ?? 'none'}>
-      <Link to={sorting.hrefFor(next)} className="sort-link" replace={false}>
+      <Link to={sorting.hrefFor(next)} className="sort-link">
         {t(label)}
         <span aria-hidden="true" className="sort-mark">
           {shown === 'ascending' ? ' ▲' : shown === 'descending' ? ' ▼' : ' ↕'}

@@ -71,8 +71,9 @@ export function ScanBox() {
     setOutcome({ kind: 'idle' });
     input.current?.focus();
   };
+  // Escape anywhere in the scan box closes the chooser and returns to the field.
   const onChooserKey = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') closeChooser();
+    if (event.key === 'Escape' && outcome.kind === 'several') closeChooser();
   };
   const chose = () => {
     setOutcome({ kind: 'idle' });
@@ -91,7 +92,7 @@ export function ScanBox() {
             : '';
 
   return (
-    <div className="scan">
+    <div className="scan" onKeyDown={onChooserKey}>
       <form role="search" aria-label={t('shell.scan.label')} onSubmit={(e) => void submit(e)} className="scan-form">
         <label htmlFor={`${id}-scan`}>{t('shell.scan.label')}</label>
         <div className="scan-row">
@@ -115,7 +116,7 @@ export function ScanBox() {
         {message}
       </p>
       {outcome.kind === 'several' && (
-        <div className="scan-chooser" onKeyDown={onChooserKey}>
+        <div className="scan-chooser">
           <ul aria-label={t('shell.scan.choose')}>
             {outcome.rows.map((row) => (
               <li key={row.id}>
