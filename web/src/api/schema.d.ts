@@ -3206,3 +3206,85 @@ export interface operations {
         };
     };
 }
+// BEGIN hand-added until merge
+// CONTRACTS.md sections 1 and 2 (accounts, sessions, users, queues), added by hand in
+// openapi-typescript's shape; the interfaces below merge with the generated ones above. The
+// lead regenerates this file at merge (`npm run api:types`), which replaces this block.
+type HandJson<T> = { headers: { [name: string]: unknown }; content: { "application/json": T } };
+type HandNoContent = { headers: { [name: string]: unknown }; content?: never };
+type HandProblem = { headers: { [name: string]: unknown }; content: { "application/problem+json": components["schemas"]["Problem"] } };
+type HandPath<Ops> = Omit<{ parameters: { query?: never; header?: never; path?: never; cookie?: never }; get?: never; put?: never; post?: never; delete?: never; options?: never; head?: never; patch?: never; trace?: never }, keyof Ops> & Ops;
+type HandUser = {
+    /** Format: uuid */
+    id: string;
+    username: string;
+    displayName: string;
+    email: string | null;
+    /** @enum {string} */
+    role: "admin" | "staff" | "read-only";
+    /** @description null: all libraries */
+    library: string | null;
+    disabled: boolean;
+    mustChangePassword: boolean;
+    /** Format: date-time */
+    createdAt: string;
+    lastSignInAt: string | null;
+};
+type HandSession = { user: HandUser; expiresAt: string; idleExpiresAt: string; timeZone: string | null };
+type HandQueue = {
+    id: string;
+    /** @enum {string} */
+    role: "requester" | "supplier" | "broker";
+    count: number;
+    rowAction: string | null;
+};
+export interface paths {
+    "/setup": HandPath<{ get: operations["getSetupStatus"]; post: operations["completeSetup"] }>;
+    "/session": HandPath<{ get: operations["getSession"]; post: operations["signIn"]; delete: operations["signOut"] }>;
+    "/session/sign-out-everywhere": HandPath<{ post: operations["signOutEverywhere"] }>;
+    "/session/password": HandPath<{ post: operations["changePassword"] }>;
+    "/users": HandPath<{ get: operations["listUsers"]; post: operations["createUser"] }>;
+    "/users/{id}": HandPath<{ get: operations["getUser"]; patch: operations["updateUser"] }>;
+    "/users/{id}/password": HandPath<{ post: operations["resetUserPassword"] }>;
+    "/queues": HandPath<{ get: operations["listQueues"] }>;
+}
+export interface operations {
+    getSetupStatus: { parameters: { query?: never; header?: never; path?: never; cookie?: never }; requestBody?: never; responses: { 200: HandJson<{ setupNeeded: boolean }>; 429: HandProblem } };
+    completeSetup: {
+        parameters: { query?: never; header?: never; path?: never; cookie?: never };
+        requestBody: { content: { "application/json": { code: string; username: string; displayName: string; email?: string | null; password: string } } };
+        responses: { 201: HandJson<HandSession>; 400: HandProblem; 403: HandProblem; 409: HandProblem; 429: HandProblem };
+    };
+    getSession: { parameters: { query?: never; header?: never; path?: never; cookie?: never }; requestBody?: never; responses: { 200: HandJson<HandSession>; 401: HandProblem; 403: HandProblem } };
+    signIn: {
+        parameters: { query?: never; header?: never; path?: never; cookie?: never };
+        requestBody: { content: { "application/json": { username: string; password: string } } };
+        responses: { 200: HandJson<HandSession>; 400: HandProblem; 401: HandProblem; 429: HandProblem };
+    };
+    signOut: { parameters: { query?: never; header?: never; path?: never; cookie?: never }; requestBody?: never; responses: { 204: HandNoContent; 401: HandProblem; 403: HandProblem } };
+    signOutEverywhere: { parameters: { query?: never; header?: never; path?: never; cookie?: never }; requestBody?: never; responses: { 204: HandNoContent; 401: HandProblem; 403: HandProblem } };
+    changePassword: {
+        parameters: { query?: never; header?: never; path?: never; cookie?: never };
+        requestBody: { content: { "application/json": { currentPassword: string; newPassword: string } } };
+        responses: { 204: HandNoContent; 400: HandProblem; 401: HandProblem; 403: HandProblem };
+    };
+    listUsers: { parameters: { query?: never; header?: never; path?: never; cookie?: never }; requestBody?: never; responses: { 200: HandJson<HandUser[]>; 401: HandProblem; 403: HandProblem } };
+    createUser: {
+        parameters: { query?: never; header?: never; path?: never; cookie?: never };
+        requestBody: { content: { "application/json": { username: string; displayName: string; email?: string | null; role: "admin" | "staff" | "read-only"; library?: string | null; password: string } } };
+        responses: { 201: HandJson<HandUser>; 400: HandProblem; 401: HandProblem; 403: HandProblem; 409: HandProblem };
+    };
+    getUser: { parameters: { query?: never; header?: never; path: { id: string }; cookie?: never }; requestBody?: never; responses: { 200: HandJson<HandUser>; 401: HandProblem; 403: HandProblem; 404: HandProblem } };
+    updateUser: {
+        parameters: { query?: never; header?: never; path: { id: string }; cookie?: never };
+        requestBody: { content: { "application/json": { displayName?: string; email?: string | null; role?: "admin" | "staff" | "read-only"; library?: string | null; disabled?: boolean } } };
+        responses: { 200: HandJson<HandUser>; 400: HandProblem; 401: HandProblem; 403: HandProblem; 404: HandProblem; 409: HandProblem };
+    };
+    resetUserPassword: {
+        parameters: { query?: never; header?: never; path: { id: string }; cookie?: never };
+        requestBody: { content: { "application/json": { password: string } } };
+        responses: { 204: HandNoContent; 400: HandProblem; 401: HandProblem; 403: HandProblem; 404: HandProblem };
+    };
+    listQueues: { parameters: { query?: never; header?: never; path?: never; cookie?: never }; requestBody?: never; responses: { 200: HandJson<{ queues: HandQueue[] }>; 401: HandProblem; 403: HandProblem } };
+}
+// END hand-added until merge

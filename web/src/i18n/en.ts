@@ -2,12 +2,16 @@
  * The English catalogue: one object, assembled from one part per area of the interface (each
  * screen's words stay next to each other). A translation is a file of the same keys.
  */
+import { account } from './en/account';
 import { actions } from './en/actions';
 import { common } from './en/common';
 import { newRequest } from './en/new-request';
+import { queues } from './en/queues';
 import { request } from './en/request';
+import { search } from './en/search';
+import { shell } from './en/shell';
 import { states } from './en/states';
 
-export const en = { ...common, ...states, ...actions, ...request, ...newRequest } as const;
+export const en = { ...common, ...states, ...actions, ...shell, ...queues, ...search, ...account, ...request, ...newRequest } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,61 @@
-// Built by the part of issue 17 that owns this page (see /work/wt/CONTRACTS.md).
+/**
+ * One work queue as a list (GET /requests?queue=<id>): sortable by need-before date, age and last
+ * update, filtered by partner, service type and need-before range, all held in the URL; each row
+ * offers the queue's row action. Updates by itself (live events invalidate ['requests']).
+ */
+import { useParams } from 'react-router';
+import { FIELD, ListFilters } from '../components/ListFilters';
+import { requestsQuery, type Sort } from '../components/listQuery';
+import { Pager } from '../components/Pager';
+import { ProblemMessage } from '../components/ProblemMessage';
+import { queueName, useQueues } from '../components/queues';
+import { RequestTable } from '../components/RequestTable';
+import { PAGE_SIZE, useRequestList } from '../components/requests';
+import { useListQuery } from '../components/useListQuery';
+import { useTitle } from '../components/useTitle';
+import { t } from '../i18n/t';
+
+const FIELDS = [FIELD.partner, FIELD.serviceType, FIELD.needBeforeFrom, FIELD.needBeforeTo];
+/** Staff work a queue oldest first unless they choose otherwise. */
+const DEFAULT_SORT: Sort = 'createdAt';
+
 export function QueueListPage() {
-  return <main><h1>QueueListPage</h1></main>;
+  const { queueId = '' } = useParams();
+  const { query, pathname, hrefForSort, applyFilters } = useListQuery();
+  const queues = useQueues();
+  const queue = queues.data?.find((q) => q.id === queueId);
+  const list = useRequestList(requestsQuery({ ...query, sort: query.sort ?? DEFAULT_SORT }, { queue: queueId, limit: PAGE_SIZE }));
+  const unknown = queues.data !== undefined && !queue;
+  const name = queueName(queueId);
+  const heading = queue ? t('queueList.heading', { group: t(`queues.group.${queue.role}`), queue: name }) : name;
+
+  useTitle(heading);
+  return (
+    <main id="main" tabIndex={-1}>
+      <h1>
+        {heading}
+        {queue && <span className="heading-count"> ({t('queueList.count', { count: queue.count })})</span>}
+      </h1>
+      {unknown ? (
+        <p role="alert">{t('queueList.unknown', { id: queueId })}</p>
+      ) : (
+        <>
+          <ListFilters fields={FIELDS} filters={query.filters} onApply={applyFilters} />
+          {list.isPending && <p role="status">{t('list.loading')}</p>}
+          {list.isError && <ProblemMessage error={list.error} onRetry={() => void list.refetch()} />}
+          {list.data && (
+            <>
+              <p className="muted" aria-live="polite">
+                {list.data.items.length === 0 ? t('list.empty') : t('list.showing', { count: list.data.items.length, page: query.after.length + 1 })}
+              </p>
+              {list.data.items.length > 0 && (
+                <RequestTable rows={list.data.items} caption={heading} sorting={{ sort: query.sort, fallback: DEFAULT_SORT, hrefFor: hrefForSort }} rowAction={queue?.rowAction ?? null} />
+              )}
+              <Pager query={query} nextCursor={list.data.nextCursor} pathname={pathname} />
+            </>
+          )}
+        </>
+      )}
+    </main>
+  );
 }

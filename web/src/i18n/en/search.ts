@@ -1,0 +1,21 @@
+/** Search over all requests: every filter GET /requests has. */
+export const search = {
+  'search.title': 'Search requests',
+  'search.q': 'Words',
+  'search.qHint': 'Title, author, identifiers, patron, request ids or barcodes',
+  'search.role': 'Role',
+  'search.role.any': 'Any',
+  'search.state': 'State',
+  'search.state.any': 'Any',
+  'search.partner': 'Partner',
+  'search.patron': 'Patron id',
+  'search.barcode': 'Barcode or request id',
+  'search.createdFrom': 'Created from',
+  'search.createdBefore': 'Created before',
+  'search.needsAttention': 'Needs attention',
+  'search.needsAttention.any': 'Either',
+  'search.needsAttention.true': 'Only those needing attention',
+  'search.needsAttention.false': 'Only those not needing attention',
+  'search.submit': 'Search',
+  'search.results': 'Results',
+} as const;

@@ -1,0 +1,170 @@
+/** Admins: the staff users (GET /users), adding one, disabling or enabling, and setting a temporary password. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useRef, useState } from 'react';
+import { api, unwrap } from '../../api/client';
+import type { paths } from '../../api/schema';
+import { ProblemMessage } from '../../components/ProblemMessage';
+import { TextField } from '../../components/TextField';
+import { DateTime } from '../../components/Time';
+import { t } from '../../i18n/t';
+import { useSession } from '../../session';
+
+type User = paths['/users']['get']['responses'][200]['content']['application/json'][number];
+type NewUser = paths['/users']['post']['requestBody']['content']['application/json'];
+const USERS_KEY = ['users'] as const;
+const ROLES = ['staff', 'read-only', 'admin'] as const;
+
+function AddUser({ onDone }: { readonly onDone: (text: string) => void }) {
+  const queryClient = useQueryClient();
+  const session = useSession();
+  const id = useId();
+  const form = useRef<HTMLFormElement>(null);
+  const create = useMutation({
+    mutationFn: async (body: NewUser) => unwrap(await api.POST('/users', { body })),
+    onSuccess: (user) => {
+      form.current?.reset();
+      onDone(t('users.created', { name: user.displayName }));
+      void queryClient.invalidateQueries({ queryKey: USERS_KEY });
+    },
+  });
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const value = (name: string) => String(data.get(name) ?? '').trim();
+    const library = session.user.library ?? value('library');
+    create.mutate({
+      username: value('username'),
+      displayName: value('displayName'),
+      role: value('role') as NewUser['role'],
+      password: String(data.get('password') ?? ''),
+      ...(value('email') ? { email: value('email') } : {}),
+      ...(library ? { library } : {}),
+    });
+  };
+  return (
+    <form ref={form} onSubmit={submit} className="stacked" noValidate aria-labelledby={`${id}-add`}>
+      <h3 id={`${id}-add`}>{t('users.create')}</h3>
+      <TextField label={t('users.username')} name="username" required autoComplete="off" autoCapitalize="none" spellCheck={false} error={create.error} />
+      <TextField label={t('users.displayName')} name="displayName" required autoComplete="off" error={create.error} />
+      <TextField label={t('users.email')} name="email" type="email" autoComplete="off" error={create.error} />
+      <div className="field">
+        <label htmlFor={`${id}-role`}>{t('users.role')}</label>
+        <select id={`${id}-role`} name="role" defaultValue="staff">
+          {ROLES.map((role) => (
+            <option key={role} value={role}>
+              {t(`role.${role}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {session.user.library === null && <TextField label={t('users.library')} name="library" autoComplete="off" spellCheck={false} error={create.error} />}
+      <TextField label={t('users.password')} name="password" type="password" autoComplete="new-password" hint={t('users.passwordHint')} required error={create.error} />
+      {create.isError && <ProblemMessage error={create.error} inForm />}
+      <button type="submit" disabled={create.isPending}>
+        {t('users.createSubmit')}
+      </button>
+    </form>
+  );
+}
+
+function ResetPassword({ user, onDone }: { readonly user: User; readonly onDone: (text: string) => void }) {
+  const reset = useMutation({
+    mutationFn: async (password: string) => unwrap(await api.POST('/users/{id}/password', { params: { path: { id: user.id } }, body: { password } })),
+    onSuccess: () => onDone(t('users.resetDone', { name: user.displayName })),
+  });
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    reset.mutate(String(new FormData(event.currentTarget).get('password') ?? ''));
+  };
+  return (
+    <form onSubmit={submit} className="stacked inline-form" noValidate>
+      <TextField label={t('users.resetPassword', { name: user.displayName })} name="password" type="password" autoComplete="new-password" hint={t('users.resetHint', { name: user.displayName })} required error={reset.error} autoFocus />
+      {reset.isError && <ProblemMessage error={reset.error} inForm />}
+      <button type="submit" disabled={reset.isPending}>
+        {t('users.resetSubmit')}
+      </button>
+    </form>
+  );
+}
+
+export function StaffUsers() {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const users = useQuery({ queryKey: USERS_KEY, queryFn: async () => unwrap(await api.GET('/users')) });
+  const [resetting, setResetting] = useState<string | undefined>();
+  const [message, setMessage] = useState('');
+  const toggle = useMutation({
+    mutationFn: async (user: User) => unwrap(await api.PATCH('/users/{id}', { params: { path: { id: user.id } }, body: { disabled: !user.disabled } })),
+    onSuccess: (user) => {
+      setMessage(t(user.disabled ? 'users.disabledDone' : 'users.enabledDone', { name: user.displayName }));
+      void queryClient.invalidateQueries({ queryKey: USERS_KEY });
+    },
+  });
+  const done = (text: string) => {
+    setMessage(text);
+    setResetting(undefined);
+    void queryClient.invalidateQueries({ queryKey: USERS_KEY });
+  };
+  return (
+    <section aria-labelledby="account-users">
+      <h2 id="account-users">{t('users.title')}</h2>
+      <p role="status" aria-live="polite">
+        {message}
+      </p>
+      {users.isPending && <p>{t('common.loading')}</p>}
+      {users.isError && <ProblemMessage error={users.error} onRetry={() => void users.refetch()} />}
+      {toggle.isError && <ProblemMessage error={toggle.error} />}
+      {users.data && (
+        <div className="table-scroll" role="region" aria-label={t('users.table')} tabIndex={0}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('users.col.username')}</th>
+                <th scope="col">{t('users.col.name')}</th>
+                <th scope="col">{t('users.col.role')}</th>
+                <th scope="col">{t('users.col.library')}</th>
+                <th scope="col">{t('users.col.status')}</th>
+                <th scope="col">{t('users.col.lastSignIn')}</th>
+                <th scope="col">{t('users.col.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.map((user) => {
+                const self = user.id === session.user.id;
+                return (
+                  <tr key={user.id}>
+                    <td>
+                      {user.username} {self && <span className="muted">{t('users.you')}</span>}
+                    </td>
+                    <td>{user.displayName}</td>
+                    <td>{t(`role.${user.role}`)}</td>
+                    <td>{user.library ?? t('account.allLibraries')}</td>
+                    <td>
+                      {t(user.disabled ? 'users.disabled' : 'users.active')}
+                      {user.mustChangePassword && <div className="muted">{t('users.mustChange')}</div>}
+                    </td>
+                    <td>{user.lastSignInAt ? <DateTime value={user.lastSignInAt} /> : t('users.never')}</td>
+                    <td>
+                      {!self && (
+                        <div className="row-buttons">
+                          <button type="button" onClick={() => toggle.mutate(user)} disabled={toggle.isPending}>
+                            {t(user.disabled ? 'users.enable' : 'users.disable', { name: user.displayName })}
+                          </button>
+                          <button type="button" aria-expanded={resetting === user.id} onClick={() => setResetting(resetting === user.id ? undefined : user.id)}>
+                            {t('users.reset', { name: user.displayName })}
+                          </button>
+                        </div>
+                      )}
+                      {resetting === user.id && <ResetPassword user={user} onDone={done} />}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <AddUser onDone={done} />
+    </section>
+  );
+}
