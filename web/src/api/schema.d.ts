@@ -78,6 +78,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow changes of requests as they happen (server-sent events)
+         * @description For EventSource: each change of a request the key (or the signed-in person) may see, whoever made it, on any server process. Another library’s requests never appear for a library-scoped caller. Reconnect on `resync` or a dropped stream and reload what is shown.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/libraries": {
         parameters: {
             query?: never;
@@ -210,6 +230,26 @@ export interface paths {
          * @description Sends a request marked as a test (title and note say so, its id starts SELFTEST-), then a Cancel of it, and waits up to waitSeconds (at most 120) for the partner's messages about it. Reports whether each confirmation came in time, OK or ERROR and schema-valid, which messages arrived, and whether their statuses came in an order the standard allows. No request is created.
          */
         post: operations["selfTestPartner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the work queues with their counts
+         * @description Borrowing, lending and broker queues, in the order staff work through them, each with how many of the key’s requests it holds now. A request can be in several (a loan past its due date is on loan and overdue; a flagged one is also in needs attention). List one with `GET /requests?queue=<id>`.
+         */
+        get: operations["listQueues"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -372,6 +412,154 @@ export interface paths {
          * @description Applies the directory, the lending policies and the routing strategy exactly as a new request would, and stores nothing.
          */
         post: operations["routingDryRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in person’s session
+         * @description 401 when nobody is signed in (the web app then shows sign-in).
+         */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * Sign in
+         * @description A wrong username, a wrong password and a disabled account all answer the same 401, counted by the failed-authentication limit.
+         */
+        post: operations["signIn"];
+        /** Sign out */
+        delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change one’s own password
+         * @description Needs the current password; every other session of this person ends, this one goes on.
+         */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/sign-out-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere
+         * @description Ends every session of this person, this one included.
+         */
+        post: operations["signOutEverywhere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the first administrator is still to be made */
+        get: operations["getSetupStatus"];
+        put?: never;
+        /**
+         * Make the first administrator
+         * @description Only while no staff user exists, and only with the one-time setup code the server logs at start-up (a restart makes a new one). The new administrator (all libraries) is signed in. A wrong code answers 403 and counts as a failed authentication; once a user exists, 409.
+         */
+        post: operations["completeSetup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List staff users */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Make a staff user
+         * @description An admin of one library makes users of that library only. A taken username answers 409.
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a staff user */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a staff user
+         * @description Disabling a user ends its sessions at once. An admin cannot disable or demote their own account (409).
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a temporary password
+         * @description The user must change it after signing in (`mustChangePassword`); every session of the user ends.
+         */
+        post: operations["resetUserPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -774,6 +962,18 @@ export interface components {
             title: string;
             /** @example /problems/validation */
             type: string;
+        };
+        Queue: {
+            count: number;
+            /** @enum {string} */
+            id: "borrowing.attention" | "borrowing.new" | "borrowing.waiting" | "borrowing.conditions" | "borrowing.will-supply" | "borrowing.in-transit" | "borrowing.to-patron" | "borrowing.on-loan" | "borrowing.overdue" | "borrowing.returned" | "borrowing.renewal" | "lending.attention" | "lending.new" | "lending.to-pull" | "lending.to-ship" | "lending.conditions" | "lending.cancel-requested" | "lending.renewal" | "lending.on-loan" | "lending.overdue" | "lending.returned" | "broker.active" | "broker.attention";
+            /** @enum {string} */
+            role: "requester" | "supplier" | "broker";
+            /** @description The staff action most often taken on a row, when the row offers it (its `actions`); null where staff mostly wait */
+            rowAction: string | null;
+        };
+        QueueList: {
+            queues: components["schemas"]["Queue"][];
         };
         Request: {
             /** @description Staff actions the request offers now */
@@ -1181,8 +1381,30 @@ export interface components {
             timeoutMs: number;
             waitSeconds: number;
         };
+        Session: {
+            /**
+             * Format: date-time
+             * @description Absolute expiry: no use extends the session past it
+             */
+            expiresAt: string;
+            /**
+             * Format: date-time
+             * @description The session ends here unless used before (each use moves it on)
+             */
+            idleExpiresAt: string;
+            /** @description The time zone of the user’s library, when its settings name one */
+            timeZone: string | null;
+            user: components["schemas"]["User"];
+        };
+        SetupStatus: {
+            /** @description True while no staff user exists */
+            setupNeeded: boolean;
+        };
         TimelineEntry: {
+            /** @description `user:<user id>` (a person), `staff:<key id>` (an API key), `partner:<symbol>`, `system...` */
             actor: string;
+            /** @description The person’s display name or the key’s name; null for the system and partners */
+            actorName: string | null;
             /** Format: date-time */
             at: string;
             data: {
@@ -1246,6 +1468,23 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "sent" | "failed" | "skipped";
         };
+        User: {
+            /** Format: date-time */
+            createdAt: string;
+            disabled: boolean;
+            displayName: string;
+            email: string | null;
+            /** Format: uuid */
+            id: string;
+            lastSignInAt: string | null;
+            /** @description null: all libraries */
+            library: string | null;
+            /** @description A temporary password (an admin’s reset, or a generated one) is in use */
+            mustChangePassword: boolean;
+            /** @enum {string} */
+            role: "admin" | "staff" | "read-only";
+            username: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1273,7 +1512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKey"][];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1282,7 +1521,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1343,7 +1582,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1352,7 +1591,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1402,7 +1641,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKey"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1411,7 +1650,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1472,7 +1711,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1481,7 +1720,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1521,6 +1760,53 @@ export interface operations {
             };
         };
     };
+    streamEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless stream of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listLibraries: {
         parameters: {
             query?: never;
@@ -1539,7 +1825,7 @@ export interface operations {
                     "application/json": components["schemas"]["Library"][];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1548,7 +1834,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1603,7 +1889,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1612,7 +1898,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1671,7 +1957,7 @@ export interface operations {
                     "application/json": components["schemas"]["Library"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1680,7 +1966,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1746,7 +2032,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1755,7 +2041,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1831,7 +2117,7 @@ export interface operations {
                     "application/json": components["schemas"]["Partner"][];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1840,7 +2126,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1969,7 +2255,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1978,7 +2264,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2037,7 +2323,7 @@ export interface operations {
                     "application/json": components["schemas"]["Partner"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2046,7 +2332,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2182,7 +2468,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2191,7 +2477,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2264,7 +2550,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2273,7 +2559,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2349,7 +2635,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2358,7 +2644,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2396,6 +2682,53 @@ export interface operations {
             };
         };
     };
+    listQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every queue, with its count in the key’s library scope */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueList"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listRequests: {
         parameters: {
             query?: {
@@ -2408,6 +2741,10 @@ export interface operations {
                 /** @description nextCursor of the previous page (with the same filters and sort) */
                 cursor?: string;
                 limit?: number;
+                /** @description The patron needs it by this date or later (inclusive) */
+                needBeforeFrom?: string;
+                /** @description The patron needs it by this date or earlier (inclusive) */
+                needBeforeTo?: string;
                 needsAttention?: "true" | "false";
                 /** @description The other side: the requesting agency of a supply request, or a supplier in a borrowing request’s rota */
                 partner?: string;
@@ -2415,10 +2752,14 @@ export interface operations {
                 patron?: string;
                 /** @description Words that must each appear, accents and case aside (godel finds Gödel), in the title, author, publisher, DOI, ISBN, ISSN or OCLC number (identifiers also compared without hyphens), the patron’s name or id, either agency’s request id, or an item or temporary barcode */
                 q?: string;
+                /** @description The requests a work queue holds (GET /queues lists them with their counts) */
+                queue?: "borrowing.attention" | "borrowing.new" | "borrowing.waiting" | "borrowing.conditions" | "borrowing.will-supply" | "borrowing.in-transit" | "borrowing.to-patron" | "borrowing.on-loan" | "borrowing.overdue" | "borrowing.returned" | "borrowing.renewal" | "lending.attention" | "lending.new" | "lending.to-pull" | "lending.to-ship" | "lending.conditions" | "lending.cancel-requested" | "lending.renewal" | "lending.on-loan" | "lending.overdue" | "lending.returned" | "broker.active" | "broker.attention";
                 /** @description requester, supplier or broker; several separated by commas */
                 role?: string;
-                /** @description A leading "-" sorts newest first */
-                sort?: "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt";
+                /** @description Loan, Copy or CopyOrLoan; several separated by commas */
+                serviceType?: string;
+                /** @description createdAt (age), updatedAt or needBefore (the patron’s need-before date; requests without one sort as the latest); a leading "-" sorts newest first */
+                sort?: "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "needBefore" | "-needBefore";
                 /** @description One state or several separated by commas */
                 state?: string;
             };
@@ -2446,7 +2787,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2455,7 +2796,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2549,7 +2890,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2558,7 +2899,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2608,7 +2949,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestWithTimeline"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2617,7 +2958,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2699,7 +3040,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2708,7 +3049,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2778,7 +3119,7 @@ export interface operations {
                     "application/json": components["schemas"]["EffectOutcome"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2787,7 +3128,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2864,7 +3205,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2873,7 +3214,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2941,7 +3282,7 @@ export interface operations {
                     "application/json": components["schemas"]["TimelineEntry"][];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2950,7 +3291,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3015,7 +3356,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3024,7 +3365,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3083,7 +3424,7 @@ export interface operations {
                     "application/json": components["schemas"]["NoticePreview"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3092,7 +3433,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3167,7 +3508,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No API key, or an unknown or revoked one */
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3176,7 +3517,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key’s role or library does not allow this */
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3205,86 +3546,796 @@ export interface operations {
             };
         };
     };
-}
-// BEGIN hand-added until merge
-// CONTRACTS.md sections 1 and 2 (accounts, sessions, users, queues), added by hand in
-// openapi-typescript's shape; the interfaces below merge with the generated ones above. The
-// lead regenerates this file at merge (`npm run api:types`), which replaces this block.
-type HandJson<T> = { headers: { [name: string]: unknown }; content: { "application/json": T } };
-type HandNoContent = { headers: { [name: string]: unknown }; content?: never };
-type HandProblem = { headers: { [name: string]: unknown }; content: { "application/problem+json": components["schemas"]["Problem"] } };
-type HandPath<Ops> = Omit<{ parameters: { query?: never; header?: never; path?: never; cookie?: never }; get?: never; put?: never; post?: never; delete?: never; options?: never; head?: never; patch?: never; trace?: never }, keyof Ops> & Ops;
-type HandUser = {
-    /** Format: uuid */
-    id: string;
-    username: string;
-    displayName: string;
-    email: string | null;
-    /** @enum {string} */
-    role: "admin" | "staff" | "read-only";
-    /** @description null: all libraries */
-    library: string | null;
-    disabled: boolean;
-    mustChangePassword: boolean;
-    /** Format: date-time */
-    createdAt: string;
-    lastSignInAt: string | null;
-};
-type HandSession = { user: HandUser; expiresAt: string; idleExpiresAt: string; timeZone: string | null };
-type HandQueue = {
-    id: string;
-    /** @enum {string} */
-    role: "requester" | "supplier" | "broker";
-    count: number;
-    rowAction: string | null;
-};
-export interface paths {
-    "/setup": HandPath<{ get: operations["getSetupStatus"]; post: operations["completeSetup"] }>;
-    "/session": HandPath<{ get: operations["getSession"]; post: operations["signIn"]; delete: operations["signOut"] }>;
-    "/session/sign-out-everywhere": HandPath<{ post: operations["signOutEverywhere"] }>;
-    "/session/password": HandPath<{ post: operations["changePassword"] }>;
-    "/users": HandPath<{ get: operations["listUsers"]; post: operations["createUser"] }>;
-    "/users/{id}": HandPath<{ get: operations["getUser"]; patch: operations["updateUser"] }>;
-    "/users/{id}/password": HandPath<{ post: operations["resetUserPassword"] }>;
-    "/queues": HandPath<{ get: operations["listQueues"] }>;
-}
-export interface operations {
-    getSetupStatus: { parameters: { query?: never; header?: never; path?: never; cookie?: never }; requestBody?: never; responses: { 200: HandJson<{ setupNeeded: boolean }>; 429: HandProblem } };
-    completeSetup: {
-        parameters: { query?: never; header?: never; path?: never; cookie?: never };
-        requestBody: { content: { "application/json": { code: string; username: string; displayName: string; email?: string | null; password: string } } };
-        responses: { 201: HandJson<HandSession>; 400: HandProblem; 403: HandProblem; 409: HandProblem; 429: HandProblem };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
     };
-    getSession: { parameters: { query?: never; header?: never; path?: never; cookie?: never }; requestBody?: never; responses: { 200: HandJson<HandSession>; 401: HandProblem; 403: HandProblem } };
     signIn: {
-        parameters: { query?: never; header?: never; path?: never; cookie?: never };
-        requestBody: { content: { "application/json": { username: string; password: string } } };
-        responses: { 200: HandJson<HandSession>; 400: HandProblem; 401: HandProblem; 429: HandProblem };
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The session; the session cookie is set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
     };
-    signOut: { parameters: { query?: never; header?: never; path?: never; cookie?: never }; requestBody?: never; responses: { 204: HandNoContent; 401: HandProblem; 403: HandProblem } };
-    signOutEverywhere: { parameters: { query?: never; header?: never; path?: never; cookie?: never }; requestBody?: never; responses: { 204: HandNoContent; 401: HandProblem; 403: HandProblem } };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; the cookie is cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     changePassword: {
-        parameters: { query?: never; header?: never; path?: never; cookie?: never };
-        requestBody: { content: { "application/json": { currentPassword: string; newPassword: string } } };
-        responses: { 204: HandNoContent; 400: HandProblem; 401: HandProblem; 403: HandProblem };
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    currentPassword: string;
+                    /**
+                     * Format: password
+                     * @description At least 12 characters
+                     */
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
     };
-    listUsers: { parameters: { query?: never; header?: never; path?: never; cookie?: never }; requestBody?: never; responses: { 200: HandJson<HandUser[]>; 401: HandProblem; 403: HandProblem } };
+    signOutEverywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session ended; the cookie is cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSetupStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Setup status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupStatus"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    completeSetup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The one-time setup code from the server’s start-up log */
+                    code: string;
+                    /**
+                     * @description The name shown in timelines
+                     * @example Ada Lovelace
+                     */
+                    displayName: string;
+                    email?: string | null;
+                    /**
+                     * Format: password
+                     * @description At least 12 characters
+                     */
+                    password: string;
+                    /**
+                     * @description Sign-in name, case-insensitive (kept lower-cased)
+                     * @example ada
+                     */
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new administrator’s session; the session cookie is set */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: someone changed it first (stale `version`), the action does not fit the state, or it exists already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Users by username */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"][];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createUser: {
-        parameters: { query?: never; header?: never; path?: never; cookie?: never };
-        requestBody: { content: { "application/json": { username: string; displayName: string; email?: string | null; role: "admin" | "staff" | "read-only"; library?: string | null; password: string } } };
-        responses: { 201: HandJson<HandUser>; 400: HandProblem; 401: HandProblem; 403: HandProblem; 409: HandProblem };
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The name shown in timelines
+                     * @example Ada Lovelace
+                     */
+                    displayName: string;
+                    email?: string | null;
+                    /** @description The member library the user works for; null or absent: all libraries */
+                    library?: string | null;
+                    /**
+                     * Format: password
+                     * @description At least 12 characters
+                     */
+                    password: string;
+                    /** @enum {string} */
+                    role: "admin" | "staff" | "read-only";
+                    /**
+                     * @description Sign-in name, case-insensitive (kept lower-cased)
+                     * @example ada
+                     */
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: someone changed it first (stale `version`), the action does not fit the state, or it exists already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
     };
-    getUser: { parameters: { query?: never; header?: never; path: { id: string }; cookie?: never }; requestBody?: never; responses: { 200: HandJson<HandUser>; 401: HandProblem; 403: HandProblem; 404: HandProblem } };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this key (another library’s request answers 404, not 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     updateUser: {
-        parameters: { query?: never; header?: never; path: { id: string }; cookie?: never };
-        requestBody: { content: { "application/json": { displayName?: string; email?: string | null; role?: "admin" | "staff" | "read-only"; library?: string | null; disabled?: boolean } } };
-        responses: { 200: HandJson<HandUser>; 400: HandProblem; 401: HandProblem; 403: HandProblem; 404: HandProblem; 409: HandProblem };
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    disabled?: boolean;
+                    /**
+                     * @description The name shown in timelines
+                     * @example Ada Lovelace
+                     */
+                    displayName?: string;
+                    email?: string | null;
+                    /** @description The member library the user works for; null or absent: all libraries */
+                    library?: string | null;
+                    /** @enum {string} */
+                    role?: "admin" | "staff" | "read-only";
+                };
+            };
+        };
+        responses: {
+            /** @description The user as changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this key (another library’s request answers 404, not 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: someone changed it first (stale `version`), the action does not fit the state, or it exists already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
     };
     resetUserPassword: {
-        parameters: { query?: never; header?: never; path: { id: string }; cookie?: never };
-        requestBody: { content: { "application/json": { password: string } } };
-        responses: { 204: HandNoContent; 400: HandProblem; 401: HandProblem; 403: HandProblem; 404: HandProblem };
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: password
+                     * @description At least 12 characters
+                     */
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Set */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this key (another library’s request answers 404, not 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
     };
-    listQueues: { parameters: { query?: never; header?: never; path?: never; cookie?: never }; requestBody?: never; responses: { 200: HandJson<{ queues: HandQueue[] }>; 401: HandProblem; 403: HandProblem } };
 }
-// END hand-added until merge
