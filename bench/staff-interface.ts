@@ -66,7 +66,7 @@ async function measure(url: string, apiKey: string): Promise<Figures> {
     page.on('response', (res) => {
       if (res.request().resourceType() === 'script') void res.body().then((body) => scripts.set(res.url(), body), () => undefined);
     });
-    const countsShown = (p: Page) => p.locator('[data-queue-count]').first().waitFor({ state: 'visible' });
+    const countsShown = (p: Page) => p.locator('.queue-count').first().waitFor({ state: 'visible' });
     const rowsShown = (p: Page) => p.locator('tbody tr').first().waitFor({ state: 'visible' });
     await timeTo(page, `${url}/`, countsShown);
     await page.waitForLoadState('networkidle');

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     const page = await context.newPage();
     const nav = (p: Page) => p.getByRole('navigation', { name: 'Main' }).waitFor();
     const rows = (p: Page) => p.locator('tbody tr').first().waitFor();
-    await shoot(page, `${a.url}/`, 'queues', (p) => p.locator('[data-queue-count]').first().waitFor());
+    await shoot(page, `${a.url}/`, 'queues', (p) => p.locator('.queue-count').first().waitFor());
     await shoot(page, `${a.url}/queues/borrowing.waiting`, 'queue', rows);
     await shoot(page, `${a.url}/requests/${borrowing.id}`, 'request', (p) => p.getByRole('heading', { name: /The Left Hand of Darkness/ }).first().waitFor());
     await shoot(page, `${a.url}/search?q=earthsea`, 'search', rows);
