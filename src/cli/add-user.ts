@@ -25,8 +25,8 @@ export async function addUser(io: CliIo): Promise<number> {
   const config = cliConfig(io);
   if (typeof config === 'number') return config;
   // Only the first line: `echo` adds a newline that is not part of the password.
-  const piped = (await io.stdin?.())?.split(/\r?\n/)[0];
-  const generated = piped ? undefined : generatePassword();
+  const piped = (await io.stdin?.())?.split(/\r?\n/)[0] || undefined;
+  const generated = piped === undefined ? generatePassword() : undefined;
   const password = piped ?? generated!;
   const work = await runOrSayRefused(
     config,

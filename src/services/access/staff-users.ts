@@ -129,7 +129,7 @@ export async function getUser(deps: ServiceDeps, id: string, by: Principal): Pro
   return staffUserView(await visibleUser(deps, id, by), await librarySymbolsById(deps));
 }
 
-/** Disabling a user ends its sessions at once; so does a change of role or library (the next request would see it anyway). */
+/** Disabling a user ends its sessions at once; a new role or library applies from the next request (sessions read the user each time). */
 export async function changeUser(deps: ServiceDeps, id: string, input: z.output<typeof staffUserChangeSchema>, by: Principal): Promise<StaffUserView> {
   const existing = await visibleUser(deps, id, by);
   const libraryId = input.library === undefined ? existing.libraryId : scopedLibrary(await libraryIdOf(deps, input.library), true, by);

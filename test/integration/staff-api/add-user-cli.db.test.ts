@@ -9,6 +9,9 @@ import { openDatabase } from '../../../src/store/db';
 import { insertLibrary } from '../../../src/store/libraries';
 import { freshDatabase, onPostgres, type TestDatabase } from '../../helpers/db';
 
+// Each run opens the embedded database afresh (start-up and migrations): slow on a loaded machine.
+jest.setTimeout(60_000);
+
 describe('npm run add-user, on a store no server holds (scripts/add-user.mjs)', () => {
   let dataDir: string;
   let pg: TestDatabase | undefined;
@@ -52,7 +55,8 @@ describe('npm run add-user, on a store no server holds (scripts/add-user.mjs)', 
 
   it('generates a password when none is piped in, prints it once on stdout, and asks for a change at first sign-in', async () => {
     await withStore((deps) => insertLibrary(deps.db, { id: randomUUID(), symbol: 'ISIL:DK-100', name: 'Main', settings: {} }));
-    const { code, out } = await run(['--username', 'grace', '--display-name', 'Grace Hopper', '--role', 'staff', '--library', 'isil:dk-100']);
+    // Nothing piped in reads as an empty stdin (`< /dev/null`), not as an empty password.
+    const { code, out } = await run(['--username', 'grace', '--display-name', 'Grace Hopper', '--role', 'staff', '--library', 'isil:dk-100'], '');
     expect(code).toBe(0);
     expect(out).toEqual([expect.stringMatching(/^[A-Za-z0-9]{20}$/)]);
     await withStore(async (deps) => expect(await checkCredentials(deps, 'grace', out[0]!)).toMatchObject({ role: 'staff', mustChangePassword: true }));

@@ -88,6 +88,25 @@ describe('first run: the first administrator, with the setup code', () => {
     }
   });
 
+  it('refuses a code a day old', async () => {
+    let clock = new Date('2026-03-02T08:00:00.000Z');
+    const later = await startStaffApi({ now: () => clock });
+    try {
+      const issued = await issueSetupCode(later.deps);
+      expect(issued!.expiresAt.toISOString()).toBe('2026-03-03T08:00:00.000Z');
+      clock = new Date('2026-03-03T08:00:01.000Z');
+      expect((await request(later.app).post('/api/v1/setup').send(admin(issued!.code))).status).toBe(403);
+    } finally {
+      await later.database.close();
+    }
+  });
+
+  it('documents setup and sign-in as needing no key or session', async () => {
+    const document = (await request(api.app).get('/api/v1/openapi.json')).body as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    for (const [path, method] of [['/setup', 'get'], ['/setup', 'post'], ['/session', 'post']] as const) expect(document.paths[path]![method]!.security).toEqual([]);
+    expect(document.paths['/session']!.delete!.security).toEqual([{ session: [] }]);
+  });
+
   it('refuses a setup posted from another site', async () => {
     const issued = await issueSetupCode(api.deps);
     const res = await request(api.app).post('/api/v1/setup').set('Sec-Fetch-Site', 'cross-site').send(admin(issued!.code));
