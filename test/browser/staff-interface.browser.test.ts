@@ -16,7 +16,7 @@ import { Writable } from 'node:stream';
 import { createApiKey } from '../../src/services/access/api-keys';
 import { lenderRequest, stateOf, waitForState } from '../helpers/e2e';
 import { launchBrowser, seriousViolations } from '../helpers/browser';
-import { addPartners, startInstance, type Instance } from '../helpers/instances';
+import { addPartners, changeLibrarySettings, startInstance, type Instance } from '../helpers/instances';
 import { eventually } from '../helpers/queues';
 import { getRequest } from '../../src/store/requests';
 
@@ -99,6 +99,8 @@ describe('the staff interface', () => {
     [a, b] = await Promise.all([startInstance('ui-a', ['ISIL:DK-A'], {}, { log: log.logger }), startInstance('ui-b', ['ISIL:DK-B1', 'ISIL:DK-B2'])]);
     await addPartners(a, [{ symbol: 'ISIL:DK-B1', name: 'Lender one', at: b, inboundSecret: 'from-b', outboundSecret: 'from-a' }]);
     await addPartners(b, [{ symbol: 'ISIL:DK-A', name: 'Borrower', at: a, inboundSecret: 'from-a', outboundSecret: 'from-b' }]);
+    // The lender's loans last four weeks: shipping without a due date takes that.
+    await changeLibrarySettings(b, 'ISIL:DK-B1', { lending: { loanPeriodDays: 28 } });
     browser = await launchBrowser();
     borrowerContext = await browser.newContext();
     lenderContext = await browser.newContext();

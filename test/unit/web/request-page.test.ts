@@ -6,7 +6,7 @@ import { nextAction } from '../../../web/src/request/next-action';
 import { rotaRows } from '../../../web/src/request/rota';
 import type { RequestData, TimelineEntry } from '../../../web/src/request/types';
 
-const event = (id: string, name: string, data: Record<string, unknown> = {}, at = '2026-12-01T10:00:00Z'): TimelineEntry => ({ kind: 'event', id, at, event: name, fromState: 'a', toState: 'a', actor: 'system', data });
+const event = (id: string, name: string, data: Record<string, unknown> = {}, at = '2026-12-01T10:00:00Z'): TimelineEntry => ({ kind: 'event', id, at, event: name, fromState: 'a', toState: 'a', actor: 'system', actorName: null, data });
 
 describe('action forms', () => {
   it('ship sends only what staff filled in: an empty due date leaves it to the loan period', () => {

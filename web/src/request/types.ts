@@ -1,12 +1,8 @@
 /** The request page's data, as GET /requests/{id} gives it. */
 import type { Schemas } from '../api/client';
 
-/**
- * A timeline entry; events gain `actorName` (CONTRACTS.md section 1: the person's display name,
- * the key's name, null for the system and partners). Not in schema.d.ts until the accounts part
- * is merged, hence the intersection here.
- */
-export type TimelineEntry = Schemas['TimelineEntry'] & { readonly actorName?: string | null };
+/** A timeline entry; events carry `actorName` (the person's display name, the key's name, null for the system and partners). */
+export type TimelineEntry = Schemas['TimelineEntry'];
 export type TimelineEvent = Extract<TimelineEntry, { kind: 'event' }>;
 export type TimelineMessage = Extract<TimelineEntry, { kind: 'message' }>;
 
