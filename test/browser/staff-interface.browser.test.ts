@@ -12,9 +12,15 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import pino from 'pino';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createApiKey } from '../../src/services/access/api-keys';
-import { lenderRequest, stateOf, waitForState } from '../helpers/e2e';
+import { eq } from 'drizzle-orm';
+import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
+import { performStaffAction } from '../../src/services/staff/actions';
+import { requests } from '../../src/store/schema';
+import { lenderRequest, stateOf } from '../helpers/e2e';
 import { launchBrowser, seriousViolations } from '../helpers/browser';
 import { addPartners, changeLibrarySettings, startInstance, type Instance } from '../helpers/instances';
 import { eventually } from '../helpers/queues';
@@ -69,6 +75,10 @@ async function queueCount(page: Page, name: string): Promise<number> {
 
 /** Waits until the queue screen (already open, never reloaded) shows `expected` for the queue. */
 async function expectQueueCount(page: Page, name: string, expected: number): Promise<void> {
+  const t0 = Date.now();
+  try { await expectQueueCount0(page, name, expected); } finally { if (Date.now() - t0 > 3000) console.log(`SLOW ${name} ${expected} ${Date.now() - t0}`); }
+}
+async function expectQueueCount0(page: Page, name: string, expected: number): Promise<void> {
   await eventually(async () => (await queueCount(page, name)) === expected, 30_000).catch(async () => {
     throw new Error(`queue "${name}" shows ${await queueCount(page, name)}, expected ${expected}`);
   });
@@ -79,10 +89,24 @@ async function openQueues(page: Page, instance: Instance): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }
 
+/** Waits until the open request page says the request is in the state named so in plain words. */
+async function expectState(page: Page, stateText: string): Promise<void> {
+  await page.locator('.request-state', { hasText: new RegExp(`· ${stateText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).waitFor();
+}
+
 /** Clicks the action's button on the open request page and waits until the page shows the new state. */
-async function act(page: Page, action: string, stateText: string | RegExp): Promise<void> {
+async function act(page: Page, action: string, stateText: string): Promise<void> {
   await page.getByRole('button', { name: action, exact: true }).click();
-  await page.getByText(stateText).first().waitFor();
+  await expectState(page, stateText);
+}
+
+async function focusedText(page: Page): Promise<string> {
+  return page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent ?? '');
+}
+
+/** Another member of staff, acting through the API's use case while a page is open. */
+function actAsColleague(instance: Instance, id: string, action: string): Promise<unknown> {
+  return performStaffAction(instance.service.lifecycle, id, { action }, 'staff:colleague');
 }
 
 describe('the staff interface', () => {
@@ -147,7 +171,13 @@ describe('the staff interface', () => {
     const bKey = await adminKey(b);
     await makeUser(b, bKey, { username: 'lis', displayName: 'Lis Lender', role: 'staff', library: 'ISIL:DK-B1' });
     await signIn(lender, b, 'lis');
-    expect(await queueCount(lender, 'New requests to answer')).toBe(0);
+    // Each desk keeps its queue screen open in a second tab all along: it is never reloaded.
+    const borrowerQueues = await borrowerContext.newPage();
+    const lenderQueues = await lenderContext.newPage();
+    await openQueues(borrowerQueues, a);
+    await openQueues(lenderQueues, b);
+    expect(await queueCount(lenderQueues, 'New requests to answer')).toBe(0);
+    expect(await queueCount(borrowerQueues, 'Waiting for a lender')).toBe(0);
 
     // The borrower fills in the form; the preview says who will be asked before anything is sent.
     await borrower.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New request' }).click();
@@ -157,59 +187,151 @@ describe('the staff interface', () => {
     await borrower.getByLabel(/^Patron id/).fill('P-77');
     await borrower.getByLabel('Patron name').fill('Shevek');
     await borrower.getByLabel(/^Lenders/).fill('ISIL:DK-B1');
-    // The preview, before anything is sent: who will be asked first.
     await borrower.getByText('1 lender will be asked: ISIL:DK-B1; 0 skipped.').waitFor();
     expect(await seriousViolations(borrower)).toEqual([]);
     await borrower.getByRole('button', { name: 'Create request' }).click();
     await borrower.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
     const borrowingId = borrower.url().split('/').pop()!;
-    await waitForState(a, borrowingId, 'sent_to_supplier');
-    await borrower.getByText('Waiting for the lender to answer').first().waitFor();
+    await expectState(borrower, 'Waiting for the lender to answer');
     expect(await seriousViolations(borrower)).toEqual([]);
+    await expectQueueCount(borrowerQueues, 'Waiting for a lender', 1);
 
-    // The lender's queue screen, open all along, counts the new request without a reload.
-    await expectQueueCount(lender, 'New requests to answer', 1);
-    expect(await seriousViolations(lender)).toEqual([]);
+    // The lender's queue counts the new request by itself; its list leads to the request.
+    await expectQueueCount(lenderQueues, 'New requests to answer', 1);
+    expect(await seriousViolations(lenderQueues)).toEqual([]);
     const lending = await lenderRequest(b, (await getRequest(a.service.runtime.database.db, borrowingId))!, 'ISIL:DK-B1');
+    await lender.goto(`${b.url}/`);
     await lender.getByRole('link', { name: /^New requests to answer/ }).click();
+    await lender.getByRole('link', { name: 'The Dispossessed' }).waitFor();
     expect(await seriousViolations(lender)).toEqual([]);
     await lender.getByRole('link', { name: 'The Dispossessed' }).click();
     await lender.waitForURL(new RegExp(`/requests/${lending.id}$`));
+    expect(await seriousViolations(lender)).toEqual([]);
 
     // The borrower keeps its request page open: each of the lender's steps arrives by itself.
     await act(lender, 'Will supply', 'Will supply: to pull from the shelf');
-    await borrower.getByText('Lender will supply').first().waitFor();
+    await expectState(borrower, 'Lender will supply');
+    await expectQueueCount(lenderQueues, 'To pull', 1);
+    await expectQueueCount(borrowerQueues, 'Will supply', 1);
     await act(lender, 'Mark pulled', 'Pulled, to ship');
+    await expectQueueCount(lenderQueues, 'To ship', 1);
     await lender.getByRole('button', { name: 'Ship', exact: true }).click();
     await lender.getByLabel('Item barcode').fill('39015001234567');
+    expect(await seriousViolations(lender)).toEqual([]);
     await lender.getByRole('button', { name: 'Confirm: Ship' }).click();
-    await lender.getByText('On loan to the borrower').first().waitFor();
-    await borrower.getByText('In transit to us').first().waitFor();
+    await expectState(lender, 'On loan to the borrower');
+    await expectState(borrower, 'In transit to us');
+    await expectQueueCount(lenderQueues, 'On loan', 1);
+    await expectQueueCount(borrowerQueues, 'In transit to us', 1);
 
+    // The borrower works from its queue: receive, lend to the patron, take back, ship home.
     await openQueues(borrower, a);
-    await expectQueueCount(borrower, 'In transit to us', 1);
     await borrower.getByRole('link', { name: /^In transit to us/ }).click();
     await borrower.getByRole('link', { name: 'The Dispossessed' }).click();
     await act(borrower, 'Receive', 'Received, to give to the patron');
+    await expectQueueCount(borrowerQueues, 'To give to the patron', 1);
     await act(borrower, 'Check out to patron', 'On loan to the patron');
+    await expectQueueCount(borrowerQueues, 'On loan to the patron', 1);
     await act(borrower, 'Returned by patron', 'Returned by the patron, to ship back');
+    await expectQueueCount(borrowerQueues, 'Returned by the patron, to ship back', 1);
     await act(borrower, 'Ship back', 'Shipped back to the lender');
+    await expectQueueCount(lenderQueues, 'Returned, to check in', 1);
 
-    // The item comes back: the lender scans its barcode, and the page opens with Check in focused.
-    await openQueues(lender, b);
-    await expectQueueCount(lender, 'Returned, to check in', 1);
+    // The item comes back: the lender scans its barcode, the page opens with Check in focused,
+    // and Enter takes it, as with a scanner at the desk.
     await lender.getByRole('searchbox', { name: 'Scan or type a request id or barcode' }).fill('39015001234567');
     await lender.keyboard.press('Enter');
     await lender.waitForURL(new RegExp(`/requests/${lending.id}`));
-    await eventually(async () => (await lender.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent ?? '')).includes('Check in'), 10_000);
+    await eventually(async () => (await focusedText(lender)).includes('Check in'), 10_000);
     await lender.keyboard.press('Enter');
-    await lender.getByText('Checked in').first().waitFor();
+    await expectState(lender, 'Checked in');
     await act(lender, 'Complete', 'Complete');
-    await waitForState(a, borrowingId, 'complete');
-    await borrower.getByText('Complete').first().waitFor();
+    await expectState(borrower, 'Complete');
+    expect(await stateOf(a, borrowingId)).toBe('complete');
     expect(await stateOf(b, lending.id)).toBe('complete');
+    await expectQueueCount(lenderQueues, 'Returned, to check in', 0);
+    await expectQueueCount(borrowerQueues, 'Waiting for a lender', 0);
 
-    // The timeline names the people who acted.
-    await borrower.getByText('Bo Borrower').first().waitFor();
+    // Each side's timeline names the person who acted, not a key.
+    await borrower.getByText('by Bo Borrower').first().waitFor();
+    await lender.getByText('by Lis Lender').first().waitFor();
+    await Promise.all([borrowerQueues.close(), lenderQueues.close()]);
+  });
+
+  it('shows a page that went stale what changed, and redoes the action on the request as it is now', async () => {
+    const borrowing = await createBorrowingRequest(
+      a.service.lifecycle,
+      a.libraryIds['ISIL:DK-A']!,
+      parseBorrowingRequest({ serviceType: 'Loan', bibliographic: { title: 'A Wizard of Earthsea' }, patron: { id: 'P-78' }, candidates: [{ symbol: 'ISIL:DK-B1' }] }),
+      'staff:test',
+      { channel: 'staff' },
+    );
+    const lending = await lenderRequest(b, borrowing, 'ISIL:DK-B1');
+    await actAsColleague(b, lending.id, 'will_supply');
+    // This tab hears no live events, so it keeps showing the request as it was read.
+    const stale = await lenderContext.newPage();
+    await stale.route('**/api/v1/events', (route) => route.abort());
+    await stale.goto(`${b.url}/requests/${lending.id}`);
+    await expectState(stale, 'Will supply: to pull from the shelf');
+    await actAsColleague(b, lending.id, 'mark_picked');
+
+    await stale.getByRole('button', { name: 'Ship', exact: true }).click();
+    await stale.getByRole('button', { name: 'Confirm: Ship' }).click();
+    const notice = stale.getByRole('alert').filter({ hasText: 'Someone changed this request while you were looking' });
+    await notice.waitFor();
+    expect(await seriousViolations(stale)).toEqual([]);
+    await notice.getByRole('button', { name: 'Ship again' }).click();
+    await expectState(stale, 'On loan to the borrower');
+    expect(await stateOf(b, lending.id)).toBe('shipped');
+    await stale.close();
+  });
+
+  it('keeps another library’s request out of reach, even by its URL', async () => {
+    const bKey = await adminKey(b);
+    await makeUser(b, bKey, { username: 'otto', displayName: 'Otto Other', role: 'staff', library: 'ISIL:DK-B2' });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, b, 'otto');
+    const [lending] = await b.service.runtime.database.db.select().from(requests).where(eq(requests.supplyingAgencyId, 'ISIL:DK-B1')).limit(1);
+    await page.goto(`${b.url}/requests/${lending!.id}`);
+    await page.getByText('Request not found').waitFor();
+    expect(await page.getByText(lending!.requestingAgencyRequestId).count()).toBe(0);
+    const status = await page.evaluate(async (id) => (await fetch(`/api/v1/requests/${id}`)).status, lending!.id);
+    expect(status).toBe(404);
+    await context.close();
+  });
+
+  it('refuses a change sent with the session cookie from another site', async () => {
+    // The borrower is signed in at A. A page served by someone else on the same host (another
+    // port: the same site, so the browser still sends A's cookie, SameSite or not) posts a form
+    // that would sign the borrower out everywhere.
+    const target = `${a.url}/api/v1/session/sign-out-everywhere`;
+    const attacker = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(`<!doctype html><html lang="en"><title>Win a prize</title><form method="post" action="${target}"><button>Claim</button></form></html>`);
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await borrowerContext.newPage();
+      await page.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+      const answered = page.waitForResponse((res) => res.url() === target);
+      await page.getByRole('button', { name: 'Claim' }).click();
+      expect((await answered).status()).toBe(403);
+      await page.close();
+    } finally {
+      attacker.close();
+    }
+    // Still signed in at A.
+    await openQueues(borrower, a);
+    expect(await borrower.getByText('Bo Borrower').count()).toBeGreaterThan(0);
+  });
+
+  it('passes axe-core on the queue list, search and account screens', async () => {
+    for (const path of ['/queues/borrowing.waiting', '/search?q=earthsea', '/account', '/requests/new']) {
+      await borrower.goto(`${a.url}${path}`);
+      await borrower.getByRole('heading', { level: 1 }).waitFor();
+      await borrower.waitForLoadState('networkidle');
+      expect({ path, violations: await seriousViolations(borrower) }).toEqual({ path, violations: [] });
+    }
   });
 });
