@@ -102,7 +102,7 @@ export const timelineEntrySchema = z
       id: z.string(),
       notice: z.string(),
       recipient: z.string().nullable(),
-      status: z.enum(['pending', 'sent', 'failed', 'skipped']),
+      status: z.enum(['pending', 'sending', 'sent', 'failed', 'skipped']).meta({ description: 'sending: a worker is sending it now (or was, and another takes it over once it is abandoned)' }),
       attempts: z.number().int(),
       error: z.string().nullable(),
       sentAt: instant.nullable(),

@@ -55,6 +55,14 @@ export const patronSchema = z
   })
   .strict();
 
+/** ISO 18626 type_costs: a decimal amount and an ISO 4217 currency code. */
+export const costsSchema = z
+  .object({
+    monetaryValue: z.union([z.number().nonnegative().transform(String), z.string().trim().regex(/^\d+(\.\d+)?$/, 'must be a decimal amount such as 25.00')]),
+    currencyCode: z.string().trim().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
+  })
+  .strict();
+
 export const newBorrowingRequestSchema = z
   .object({
     serviceType: z.enum(['Loan', 'Copy', 'CopyOrLoan']).default('Loan'),
@@ -65,6 +73,8 @@ export const newBorrowingRequestSchema = z
     format: trimmed.max(50).optional(),
     neededBy: isoDate.optional(),
     note: z.string().trim().max(2000).optional(),
+    /** The most the library will pay; sent to lenders as billingInfo maximumCosts. */
+    maxCost: costsSchema.optional().meta({ description: 'The most the library pays (sent as ISO 18626 billingInfo maximumCosts)' }),
     candidates: z.array(candidateSupplierSchema).max(50).default([]),
   })
   .strict();
@@ -103,7 +113,7 @@ export async function createBorrowingRequest(
   if (!library) throw new NotFound('library', libraryId);
   const at = deps.now();
   const id = deps.newId();
-  const { candidates, ...rest } = input;
+  const { candidates, maxCost, ...rest } = input;
   const plan = await routeRequest(
     deps.db,
     library,
@@ -121,6 +131,7 @@ export async function createBorrowingRequest(
     candidates,
     source,
     routing: { strategy: plan.strategy, explanation: [...plan.explanation], at: at.toISOString() },
+    ...(maxCost ? { billing: { maxCost } } : {}),
     ...(rerequest ? { rerequestOf: rerequest.of.id, ...(rerequest.billing ? { billing: rerequest.billing } : {}) } : {}),
   };
   const prepared = prepareNew(

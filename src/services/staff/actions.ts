@@ -13,6 +13,7 @@ import { canonicalSymbol, sameSymbol } from '../../domain/symbols';
 import { IllegalTransition } from '../../domain/types';
 import type { RequestData, StoredPatron } from '../../store/request-data';
 import { getRequest, type RequestRow } from '../../store/requests';
+import { costsSchema } from '../borrowing/borrowing';
 import { rerequestBorrowing } from '../borrowing/rerequest';
 import { candidateSupplierSchema, routeRequest } from '../borrowing/routing';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
@@ -20,13 +21,6 @@ import { resolveDueDate } from '../lending/due-date';
 import { changeRequest, DEFAULT_ROUTING, type AnyEvent, type Learned, type LifecycleDeps } from '../pipeline/pipeline';
 
 const note = z.string().trim().min(1).max(2000).optional();
-/** ISO 18626 type_costs: a decimal amount and an ISO 4217 currency code. */
-const costs = z
-  .object({
-    monetaryValue: z.union([z.number().nonnegative().transform(String), z.string().trim().regex(/^\d+(\.\d+)?$/, 'must be a decimal amount such as 25.00')]),
-    currencyCode: z.string().trim().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
-  })
-  .strict();
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be a date (2027-01-31) or a date and time (2027-01-31T12:00:00Z)' });
 /** A date is the end of that day in the lending library's time zone (services/lending/due-date.ts). */
 const dueDate = dateOrDateTime.meta({ description: 'A date-time, or a date: the end of that day in the library’s time zone (settings.mail.timeZone, else UTC)' });
@@ -38,7 +32,7 @@ const offerRetry = z
     reason: z.string().trim().min(1).max(200).meta({ description: 'reasonRetry: CostExceedsMaxCost, OnLoan, LoanCondition, NotFoundAsCited, or an open value' }),
     retryAfter: dateOrDateTime.optional(),
     retryBefore: dateOrDateTime.optional(),
-    offeredCosts: costs.optional(),
+    offeredCosts: costsSchema.optional(),
     loanConditions: z.array(z.string().trim().min(1)).min(1).optional(),
   })
   .strict()
@@ -48,7 +42,7 @@ const offerRetry = z
 const acceptRetry = z
   .object({
     note,
-    maxCost: costs.optional().meta({ description: 'The most the library pays now (billingInfo maximumCosts)' }),
+    maxCost: costsSchema.optional().meta({ description: 'The most the library pays now (billingInfo maximumCosts)' }),
     edition: z.string().trim().min(1).max(200).optional(),
     serviceType: z.enum(['Loan', 'Copy', 'CopyOrLoan']).optional(),
     needBeforeDate: dateOrDateTime.optional().meta({ description: 'The date the patron needs it by (kept as the request’s neededBy)' }),
@@ -71,7 +65,7 @@ const rerequest = z
     note,
     edition: z.string().trim().min(1).max(200).optional(),
     serviceType: z.enum(['Loan', 'Copy', 'CopyOrLoan']).optional(),
-    maxCost: costs.optional().meta({ description: 'The most the library pays (billingInfo maximumCosts)' }),
+    maxCost: costsSchema.optional().meta({ description: 'The most the library pays (billingInfo maximumCosts)' }),
     needBeforeDate: dateOrDateTime.optional().meta({ description: 'The date the patron needs it by (the new request’s neededBy)' }),
     candidates: z.array(candidateSupplierSchema).min(1).max(50).optional().meta({ description: 'Suppliers to route among; absent: the directory' }),
   })

@@ -53,6 +53,15 @@ describe('staff API: requests', () => {
       ]);
     });
 
+    it('keeps the most the library will pay, which lenders are sent as billingInfo maximumCosts', async () => {
+      const res = await post('/requests', api.keys.staffA, borrowing({ maxCost: { monetaryValue: '25.00', currencyCode: 'EUR' } }));
+      expect(res.status).toBe(201);
+      expect(res.body.data.billing).toEqual({ maxCost: { monetaryValue: '25.00', currencyCode: 'EUR' } });
+      const bad = await post('/requests', api.keys.staffA, borrowing({ maxCost: { monetaryValue: 'a lot', currencyCode: 'euro' } }));
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['maxCost.currencyCode', 'maxCost.monetaryValue']);
+    });
+
     it('sends it at once to candidate suppliers the directory knows', async () => {
       const res = await post('/requests', api.keys.staffA, borrowing({ serviceType: 'Copy', candidates: [{ symbol: 'isil:dk-900' }] }));
       expect(res.status).toBe(201);

@@ -76,12 +76,13 @@ describe('an embedded database made before the search indexes (migrations up to 
     const dataDir = join(root, 'data');
     const before = join(root, 'migrations-0007');
     try {
-      // The migrations as the previous version shipped them: 0008 not yet written.
+      // The migrations as that version shipped them: none from 0008 on written yet.
       cpSync(migrationsFolder(), before, { recursive: true });
-      rmSync(join(before, '0008_lookup_indexes.sql'));
       const journalFile = join(before, 'meta', '_journal.json');
-      const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
-      writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.tag !== '0008_lookup_indexes') }));
+      const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { idx: number; tag: string }[] };
+      const later = journal.entries.filter((e) => e.idx >= 8);
+      for (const e of later) rmSync(join(before, `${e.tag}.sql`));
+      writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx < 8) }));
       const old = new PGlite(dataDir);
       const oldDb = drizzle({ client: old, schema });
       await migrate(oldDb, { migrationsFolder: before });

@@ -14,6 +14,12 @@ describe('the new request body', () => {
     });
   });
 
+  it('sends a maximum cost with its currency only when an amount is given', () => {
+    const fields = { 'bibliographic.title': 'Silent Spring', 'patron.id': 'P1' };
+    expect(requestBody(form({ ...fields, 'maxCost.monetaryValue': '25.00', 'maxCost.currencyCode': 'eur' })).maxCost).toEqual({ monetaryValue: '25.00', currencyCode: 'EUR' });
+    expect(requestBody(form({ ...fields, 'maxCost.monetaryValue': '', 'maxCost.currencyCode': 'EUR' })).maxCost).toBeUndefined();
+  });
+
   it('a copy carries the article, journal, volume, issue and pages; lenders become candidates', () => {
     const body = requestBody(
       form(

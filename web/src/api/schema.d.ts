@@ -1465,8 +1465,11 @@ export interface components {
             notice: string;
             recipient: string | null;
             sentAt: string | null;
-            /** @enum {string} */
-            status: "pending" | "sent" | "failed" | "skipped";
+            /**
+             * @description sending: a worker is sending it now (or was, and another takes it over once it is abandoned)
+             * @enum {string}
+             */
+            status: "pending" | "sending" | "sent" | "failed" | "skipped";
         };
         User: {
             /** Format: date-time */
@@ -2853,6 +2856,11 @@ export interface operations {
                     format?: string;
                     /** @description The borrowing member library; defaults to the key’s library, or to the only library served here */
                     library?: string;
+                    /** @description The most the library pays (sent as ISO 18626 billingInfo maximumCosts) */
+                    maxCost?: {
+                        currencyCode: string;
+                        monetaryValue: number | string;
+                    };
                     neededBy?: string;
                     note?: string;
                     patron: {

@@ -66,6 +66,12 @@ export function writeListQuery(query: ListQuery): URLSearchParams {
   return params;
 }
 
+/** The address of a list screen showing `query`. */
+export function listHref(pathname: string, query: ListQuery): string {
+  const search = writeListQuery(query).toString();
+  return search ? `${pathname}?${search}` : pathname;
+}
+
 export function requestsQuery(query: ListQuery, extra: { readonly queue?: string; readonly limit?: number } = {}): RequestsQuery {
   const cursor = query.after.at(-1);
   return {

@@ -1,16 +1,13 @@
 /** A list screen's query, read from and written to the URL (react-router's search params). */
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
-import { type Filters, type ListQuery, readListQuery, type Sort, withFilters, withSort, writeListQuery } from './listQuery';
+import { type Filters, listHref, type ListQuery, readListQuery, type Sort, withFilters, withSort } from './listQuery';
 
 export function useListQuery() {
   const [params] = useSearchParams();
   const { pathname } = useLocation();
   const navigate = useNavigate();
   const query = readListQuery(params);
-  const href = (q: ListQuery) => {
-    const search = writeListQuery(q).toString();
-    return search ? `${pathname}?${search}` : pathname;
-  };
+  const href = (q: ListQuery) => listHref(pathname, q);
   return {
     query,
     pathname,

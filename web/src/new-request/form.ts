@@ -47,6 +47,8 @@ export const PATRON_FIELDS: readonly FieldDef[] = [
 
 export const REQUEST_FIELDS: readonly FieldDef[] = [
   { name: 'neededBy', kind: 'date' },
+  { name: 'maxCost.monetaryValue', kind: 'text' },
+  { name: 'maxCost.currencyCode', kind: 'text' },
   { name: 'candidates', kind: 'text' },
   { name: 'note', kind: 'textarea' },
 ];
@@ -97,6 +99,8 @@ export function requestBody(v: NewRequestValues) {
   if (value(v, 'patron.name') !== '') patron.name = value(v, 'patron.name');
   if (value(v, 'patron.email') !== '') patron.email = value(v, 'patron.email');
   const optional = (name: string) => (value(v, name) !== '' ? { [name]: value(v, name) } : {});
+  // A maximum cost is an amount with its currency; the server names whichever half is wrong.
+  const maxCost = value(v, 'maxCost.monetaryValue') !== '' ? { maxCost: { monetaryValue: value(v, 'maxCost.monetaryValue'), currencyCode: value(v, 'maxCost.currencyCode').toUpperCase() } } : {};
   return {
     ...(v.library ? { library: v.library } : {}),
     serviceType: v.serviceType,
@@ -105,6 +109,7 @@ export function requestBody(v: NewRequestValues) {
     ...optional('pickupLocation'),
     ...optional('neededBy'),
     ...optional('note'),
+    ...maxCost,
     candidates: lenders(v).map((symbol) => ({ symbol })),
   };
 }

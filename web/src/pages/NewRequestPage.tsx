@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api, ApiError, unwrap } from '../api/client';
 import { t, tOr } from '../i18n/t';
-import { BIB_FIELDS, dryRunQuery, fieldOfError, fieldOrder, PATRON_FIELDS, previewable, requestBody, type FieldDef, type Kind, type NewRequestValues, type ServiceType } from '../new-request/form';
+import { BIB_FIELDS, dryRunQuery, fieldOfError, fieldOrder, PATRON_FIELDS, previewable, REQUEST_FIELDS, requestBody, type FieldDef, type Kind, type NewRequestValues, type ServiceType } from '../new-request/form';
 import { useLibraries } from '../new-request/libraries';
 import { RoutingPreview } from '../new-request/RoutingPreview';
 import { useDebounced } from '../new-request/use-debounced';
@@ -176,7 +176,7 @@ export function NewRequestPage() {
               </select>
               {errors.serviceType ? <span className="field-error">{errors.serviceType}</span> : null}
             </div>
-            {[{ name: 'neededBy', kind: 'date' as const }, { name: 'candidates', kind: 'text' as const }, { name: 'note', kind: 'textarea' as const }].map(input)}
+            {REQUEST_FIELDS.map(input)}
           </fieldset>
           <button type="submit" className="primary" disabled={busy}>{busy ? t('newRequest.submitting') : t('newRequest.submit')}</button>
         </form>

@@ -6,10 +6,8 @@
 import { useParams } from 'react-router';
 import { FIELD, ListFilters } from '../components/ListFilters';
 import { requestsQuery, type Sort } from '../components/listQuery';
-import { Pager } from '../components/Pager';
-import { ProblemMessage } from '../components/ProblemMessage';
 import { queueName, useQueues } from '../components/queues';
-import { RequestTable } from '../components/RequestTable';
+import { RequestListResults } from '../components/RequestListResults';
 import { PAGE_SIZE, useRequestList } from '../components/requests';
 import { useListQuery } from '../components/useListQuery';
 import { useTitle } from '../components/useTitle';
@@ -41,19 +39,7 @@ export function QueueListPage() {
       ) : (
         <>
           <ListFilters fields={FIELDS} filters={query.filters} onApply={applyFilters} />
-          {list.isPending && <p role="status">{t('list.loading')}</p>}
-          {list.isError && <ProblemMessage error={list.error} onRetry={() => void list.refetch()} />}
-          {list.data && (
-            <>
-              <p className="muted" aria-live="polite">
-                {list.data.items.length === 0 ? t('list.empty') : t('list.showing', { count: list.data.items.length, page: query.after.length + 1 })}
-              </p>
-              {list.data.items.length > 0 && (
-                <RequestTable rows={list.data.items} caption={heading} sorting={{ sort: query.sort, fallback: DEFAULT_SORT, hrefFor: hrefForSort }} rowAction={queue?.rowAction ?? null} />
-              )}
-              <Pager query={query} nextCursor={list.data.nextCursor} pathname={pathname} />
-            </>
-          )}
+          <RequestListResults list={list} query={query} pathname={pathname} caption={heading} sorting={{ sort: query.sort, fallback: DEFAULT_SORT, hrefFor: hrefForSort }} rowAction={queue?.rowAction ?? null} />
         </>
       )}
     </main>
