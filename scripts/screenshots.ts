@@ -14,7 +14,7 @@ import { createBorrowingRequest, parseBorrowingRequest } from '../src/services/b
 import { startRedisServer } from '../workers/redis-server';
 import { launchBrowser } from '../test/helpers/browser';
 import { act, lenderRequest, waitForState } from '../test/helpers/e2e';
-import { addPartners, startInstance, type Instance } from '../test/helpers/instances';
+import { addPartners, changeLibrarySettings, startInstance, type Instance } from '../test/helpers/instances';
 
 const OUT = join(__dirname, '..', '..', 'docs', 'screenshots');
 const PASSWORD = 'screenshots need a long passphrase';
@@ -46,6 +46,8 @@ async function main(): Promise<void> {
   try {
     await addPartners(a, [{ symbol: 'ISIL:DK-B1', name: 'Lender one', at: b, inboundSecret: 'from-b', outboundSecret: 'from-a' }]);
     await addPartners(b, [{ symbol: 'ISIL:DK-A', name: 'Borrower', at: a, inboundSecret: 'from-a', outboundSecret: 'from-b' }]);
+    await changeLibrarySettings(b, 'ISIL:DK-B1', { lending: { loanPeriodDays: 28 } });
+    await changeLibrarySettings(a, 'ISIL:DK-A', { mail: { timeZone: 'Europe/Copenhagen' }, pickupLocations: [{ code: 'MAIN', name: 'Main desk' }, { code: 'NORTH', name: 'North branch' }] });
     const partners = Array.from({ length: 12 }, (_, i) => `ISIL:DK-${710 + i * 7}`);
     await seedOpenRequests(a.service.runtime.database.db, { libraryId: a.libraryIds['ISIL:DK-A']!, symbol: 'ISIL:DK-A', partners, count: 240 });
 
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
         serviceType: 'Loan',
         bibliographic: { title: 'The Left Hand of Darkness', author: 'Le Guin, Ursula K.', isbn: '9780441478125', publisher: 'Ace Books', publicationDate: '1969' },
         patron: { id: 'P-1042', name: 'Genly Ai', email: 'genly@example.org' },
-        pickupLocation: 'Main desk',
+        pickupLocation: 'MAIN',
         neededBy: '2027-02-15',
         candidates: [{ symbol: 'ISIL:DK-B1' }],
       }),

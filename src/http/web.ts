@@ -6,11 +6,14 @@
  * - Every other GET that asks for HTML is one of the app's own URLs (/requests/…, /queues/…):
  *   it answers index.html and the app's router takes over. API, protocol and health paths keep
  *   their own 404s.
+ * - Compressed (gzip or brotli, as the browser accepts): the app's JavaScript is a third of its
+ *   size on the wire. Only here, never on the API's event stream.
  * - A strict Content-Security-Policy: scripts, styles and connections from this origin only, no
  *   inline script, no framing. The app is built to need nothing more (vite.config.ts).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import compression from 'compression';
 import express, { Router, type Response } from 'express';
 
 export const CONTENT_SECURITY_POLICY = [
@@ -61,8 +64,10 @@ export function webRouter(dir: string = defaultWebDir()): Router {
     return index.html;
   };
 
+  const compress = compression();
   router.use(
     '/assets',
+    compress,
     express.static(join(dir, 'assets'), {
       index: false,
       fallthrough: true,
@@ -73,11 +78,14 @@ export function webRouter(dir: string = defaultWebDir()): Router {
   );
   router.get(/.*/, (req, res, next) => {
     if (SERVER_PATHS.test(req.path) || req.path.startsWith('/assets/') || !req.accepts('html')) return next();
+    compress(req, res, () => sendIndex(res));
+  });
+  const sendIndex = (res: Response) => {
     const html = indexHtml();
     secure(res);
     res.setHeader('Cache-Control', 'no-cache');
     if (html === undefined) return void res.status(503).type('html').send(NOT_BUILT);
     res.type('html').send(html);
-  });
+  };
   return router;
 }

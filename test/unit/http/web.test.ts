@@ -16,7 +16,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ill-web-'));
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>ILL staff</title><script type="module" src="/assets/index-abc123.js"></script>');
-  writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
+  writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log("an interlibrary loan");\n'.repeat(200));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -33,10 +33,14 @@ it('answers index.html, uncached and under a strict policy, at / and at any URL 
   }
 });
 
-it('serves hashed assets with a year of immutable caching', async () => {
-  const res = await request(app(dir)).get('/assets/index-abc123.js').expect(200);
+it('serves hashed assets with a year of immutable caching, compressed for a browser that accepts it', async () => {
+  const res = await request(app(dir)).get('/assets/index-abc123.js').set('Accept-Encoding', 'gzip').expect(200);
   expect(res.headers['cache-control']).toMatch(/max-age=31536000.*immutable/);
   expect(res.headers['content-type']).toMatch(/javascript/);
+  expect(res.headers['content-encoding']).toBe('gzip');
+  expect(res.text).toContain('an interlibrary loan');
+  const plain = await request(app(dir)).get('/assets/index-abc123.js').set('Accept-Encoding', 'identity').expect(200);
+  expect(plain.headers['content-encoding']).toBeUndefined();
 });
 
 it('leaves the server’s own paths and non-HTML requests to the 404 handler', async () => {
