@@ -148,6 +148,10 @@ function checkAccess(route: ApiRoute, principal: Principal): void {
   if (route.access === 'person' && !isPerson(principal)) {
     throw new Forbidden(`${route.summary.toLowerCase()} needs a signed-in person; an API key cannot do it`);
   }
+  // A temporary password is for choosing one's own: until then, only the routes of one's own session.
+  if (isPerson(principal) && principal.mustChangePassword && route.access !== 'person') {
+    throw new Forbidden('you signed in with a temporary password: change it first (POST /session/password)');
+  }
   if (!hasRole(principal, route.role)) {
     throw new Forbidden(`a ${principal.role} ${isPerson(principal) ? 'user' : 'key'} cannot do this (${route.summary.toLowerCase()}); it needs the ${route.role} role`);
   }

@@ -47,6 +47,8 @@ export interface PersonPrincipal {
   readonly name: string;
   readonly role: ApiRole;
   readonly libraryId: string | null;
+  /** Signed in with a temporary password (an admin's reset, a generated one): only their own session's routes until it is changed. */
+  readonly mustChangePassword?: boolean;
 }
 
 /** Who is calling: a key (machines, integrations) or a person with a session. */

@@ -106,7 +106,10 @@ export async function authenticateSession(deps: ServiceDeps, token: string, life
   if (user.disabled) return { ok: false, reason: 'disabled' };
   const idleExpiresAt = new Date(Math.min(now.getTime() + lifetimes.idleMs, session.expiresAt.getTime()));
   await touchStaffSession(deps.db, session.id, now, idleExpiresAt, TOUCH_GRANULARITY_MS);
-  return { ok: true, principal: { kind: 'user', userId: user.id, sessionId: session.id, name: user.displayName, role: user.role, libraryId: user.libraryId } };
+  return {
+    ok: true,
+    principal: { kind: 'user', userId: user.id, sessionId: session.id, name: user.displayName, role: user.role, libraryId: user.libraryId, ...(user.mustChangePassword ? { mustChangePassword: true } : {}) },
+  };
 }
 
 /** The session as the web app sees it (GET /session). */

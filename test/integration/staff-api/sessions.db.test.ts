@@ -149,15 +149,19 @@ describe('staff sessions', () => {
       await signIn(api, 'margaret', 'a new long passphrase');
     });
 
-    it('lets an admin set a temporary password: the user must change it, and every session of the user ends', async () => {
+    it('lets an admin set a temporary password: the user must change it before anything else, and every session of the user ends', async () => {
       const before = await signIn(api, 'margaret', 'a new long passphrase');
       const reset = await request(api.app).post(`/api/v1/users/${userId}/password`).set('Authorization', api.keys.admin).send({ password: 'temporary password 1' });
       expect(reset.status).toBe(204);
       expect((await asPerson(api, before).get('/session')).status).toBe(401);
       const after = await signIn(api, 'margaret', 'temporary password 1');
       expect((await asPerson(api, after).get('/session')).body.user.mustChangePassword).toBe(true);
+      const meanwhile = await asPerson(api, after).get('/requests');
+      expect(meanwhile.status).toBe(403);
+      expect(meanwhile.body.detail).toMatch(/temporary password: change it first/);
       await asPerson(api, after).post('/session/password', { currentPassword: 'temporary password 1', newPassword: 'my own passphrase' });
       expect((await asPerson(api, after).get('/session')).body.user.mustChangePassword).toBe(false);
+      expect((await asPerson(api, after).get('/requests')).status).toBe(200);
     });
   });
 
