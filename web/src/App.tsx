@@ -38,6 +38,9 @@ const router = createBrowserRouter([
       { path: 'requests/:id', element: <RequestPage /> },
       { path: 'search', element: <SearchPage /> },
       { path: 'account', element: <AccountPage /> },
+      // Loaded when opened: the barcode library is most of their weight, and only printing needs it.
+      { path: 'print/pull-slips', lazy: async () => ({ Component: (await import('./print/PullSlipsPage')).PullSlipsPage }) },
+      { path: 'print/book-bands', lazy: async () => ({ Component: (await import('./print/BookBandsPage')).BookBandsPage }) },
     ],
   },
 ]);

@@ -6,12 +6,13 @@ import { account } from './en/account';
 import { actions } from './en/actions';
 import { common } from './en/common';
 import { newRequest } from './en/new-request';
+import { print } from './en/print';
 import { queues } from './en/queues';
 import { request } from './en/request';
 import { search } from './en/search';
 import { shell } from './en/shell';
 import { states } from './en/states';
 
-export const en = { ...common, ...states, ...actions, ...shell, ...queues, ...search, ...account, ...request, ...newRequest } as const;
+export const en = { ...common, ...states, ...actions, ...shell, ...queues, ...search, ...account, ...request, ...newRequest, ...print } as const;
 
 export type MessageKey = keyof typeof en;

@@ -12,6 +12,7 @@ import { PAGE_SIZE, useRequestList } from '../components/requests';
 import { useListQuery } from '../components/useListQuery';
 import { useTitle } from '../components/useTitle';
 import { t } from '../i18n/t';
+import { QueuePrintLink } from '../print/PrintLinks';
 
 const FIELDS = [FIELD.partner, FIELD.serviceType, FIELD.needBeforeFrom, FIELD.needBeforeTo];
 /** Staff work a queue oldest first unless they choose otherwise. */
@@ -34,6 +35,7 @@ export function QueueListPage() {
         {heading}
         {queue && <span className="heading-count"> ({t('queueList.count', { count: queue.count })})</span>}
       </h1>
+      <QueuePrintLink queueId={queueId} />
       {unknown ? (
         <p role="alert">{t('queueList.unknown', { id: queueId })}</p>
       ) : (

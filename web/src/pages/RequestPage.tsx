@@ -8,6 +8,7 @@ import { useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { stateLabel } from '../format';
 import { t } from '../i18n/t';
+import { RequestPrintLink } from '../print/PrintLinks';
 import { Actions } from '../request/Actions';
 import { DeadWork } from '../request/DeadWork';
 import { Details } from '../request/Details';
@@ -78,6 +79,7 @@ function RequestView({ request }: { request: RequestDetail }) {
         </p>
       </header>
       {acting ? <Actions request={request} {...(primary ? { primary } : {})} {...(focusNext && next ? { focusAction: next } : {})} /> : null}
+      <RequestPrintLink request={request} />
       <DeadWork request={request} />
       <Details request={request} />
       {request.role !== 'supplier' ? <Rota request={request} /> : null}
