@@ -18,6 +18,8 @@ export default defineConfig({
     // The app must not need inline scripts or styles: the server's Content-Security-Policy forbids them.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
+    // The barcode renderer (bwip-js, most of the print pages' lazily loaded chunk) is large by nature; the first screen does not load it.
+    chunkSizeWarningLimit: 1200,
     rolldownOptions: {
       // React Router and TanStack Query mark modules "use client" for server components; meaningless here.
       onLog(level, log, handler) {
