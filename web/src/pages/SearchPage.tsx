@@ -28,7 +28,8 @@ const DEFAULT_SORT: Sort = '-createdAt';
 
 export function SearchPage() {
   const { query, pathname, hrefForSort, applyFilters } = useListQuery();
-  const list = useRequestList(requestsQuery(query, { limit: PAGE_SIZE }));
+  const listQuery = requestsQuery(query, { limit: PAGE_SIZE });
+  const list = useRequestList(listQuery);
   useTitle(t('search.title'));
   return (
     <main id="main" tabIndex={-1}>
@@ -36,7 +37,7 @@ export function SearchPage() {
       <ListFilters fields={FIELDS} filters={query.filters} onApply={applyFilters} submitLabel="search.submit" />
       <section>
         <h2>{t('search.results')}</h2>
-        <RequestListResults list={list} query={query} pathname={pathname} caption={t('search.results')} sorting={{ sort: query.sort, fallback: DEFAULT_SORT, hrefFor: hrefForSort }} />
+        <RequestListResults list={list} query={query} pathname={pathname} caption={t('search.results')} sorting={{ sort: query.sort, fallback: DEFAULT_SORT, hrefFor: hrefForSort }} exportQuery={listQuery} />
       </section>
     </main>
   );
