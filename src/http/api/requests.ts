@@ -3,10 +3,14 @@ import { z } from 'zod';
 import type { LifecycleDeps } from '../../services/pipeline/pipeline';
 import { listRequests, requestListQuerySchema, requestWithTimeline } from '../../services/staff/requests-query';
 import { actOnRequest, addNote, createRequestAsStaff, listNotes, noteSchema, retryEffect, skipEffect, skipEffectSchema, staffActionSchema, staffBorrowingRequestSchema } from '../../services/staff/requests';
+import { requestExportQuerySchema } from '../../services/staff/export-csv';
+import { sendRequestsCsv } from './export-csv';
 import { apiRoute, type ApiRoute } from './route';
 import { effectOutcomeSchema, effectParams, idParams, requestListSchema, requestSchema, requestWithTimelineSchema, timelineEntrySchema } from './schemas';
 
 const tag = 'Requests';
+
+const csvFileSchema = z.string().meta({ description: 'text/csv; charset=utf-8: a header record, then one record per request' });
 
 export function requestRoutes(deps: LifecycleDeps): ApiRoute[] {
   return [
@@ -34,6 +38,23 @@ export function requestRoutes(deps: LifecycleDeps): ApiRoute[] {
       query: requestListQuerySchema,
       success: { status: 200, description: 'One page of requests', schema: requestListSchema },
       handle: ({ query, principal }) => listRequests(deps, query, principal),
+    }),
+    // Before /requests/{id}, which would take `export.csv` for an id.
+    apiRoute({
+      method: 'get',
+      path: '/requests/export.csv',
+      operationId: 'exportRequestsCsv',
+      summary: 'Download every request of a list or search as CSV',
+      description:
+        'The same filters, sort and library scope as GET /requests, without pages: every matching row, streamed as it is read (RFC 4180, UTF-8 with a byte order mark, CRLF). ' +
+        'Columns: Request id, Library, Role, State (the state code), Service type, Created, Updated (ISO 8601, UTC), Need before, Partner, Requesting agency, Requesting agency request id, Supplying agency, Supplying agency request id, ' +
+        'Patron id, Patron name (borrowing requests only), Title, Author, ISBN, ISSN, Due date, Turnaround (days: from created to the last update for a request that has ended, to now otherwise; one decimal). ' +
+        'A field a spreadsheet would read as a formula (starting with =, +, - or @) starts with an apostrophe.',
+      tag,
+      role: 'read-only',
+      query: requestExportQuerySchema,
+      success: { status: 200, description: 'The CSV file (Content-Disposition: attachment)', schema: csvFileSchema, contentType: 'text/csv' },
+      stream: ({ query, principal }, _req, res) => sendRequestsCsv(deps, query, principal, res),
     }),
     apiRoute({
       method: 'get',

@@ -68,8 +68,9 @@ type Answer<Body extends z.ZodType, Query extends z.ZodObject> =
       /**
        * Answers with a stream of its own (server-sent events) instead of one JSON body, once the
        * caller is authenticated, allowed and its input valid; the stream ends when either side goes.
+       * A promise that fails before anything was written is answered as a problem like any error.
        */
-      stream(ctx: RouteContext<z.output<Body>, z.output<Query>>, req: Request, res: Response): void;
+      stream(ctx: RouteContext<z.output<Body>, z.output<Query>>, req: Request, res: Response): void | Promise<void>;
       readonly handle?: never;
     };
 

@@ -180,10 +180,9 @@ export interface RequestList {
   readonly nextCursor: string | null;
 }
 
-export async function listRequests(deps: ServiceDeps, query: RequestListQuery, principal: Principal): Promise<RequestList> {
-  const key = cursorKey(query, principal);
-  const after = query.cursor ? readCursor(query.cursor, key) : undefined;
-  const filters: RequestFilters = {
+/** The store's filters for a list query, inside the caller's scope: another library's requests never match. */
+export function requestFilters(deps: ServiceDeps, query: Omit<RequestListQuery, 'cursor' | 'limit'>, principal: Principal): RequestFilters {
+  return {
     ...(principal.libraryId ? { libraryId: principal.libraryId } : {}),
     ...(query.role ? { roles: query.role } : {}),
     ...(query.state ? { states: query.state } : {}),
@@ -199,9 +198,18 @@ export async function listRequests(deps: ServiceDeps, query: RequestListQuery, p
     ...(query.needBeforeTo ? { needBeforeTo: query.needBeforeTo } : {}),
     ...(query.queue ? { queue: { definition: queueById(query.queue)!, at: deps.now() } } : {}),
   };
-  const page = await searchRequests(deps.db, filters, {
-    sort: query.sort.replace('-', '') as RequestSortField,
-    direction: query.sort.startsWith('-') ? 'desc' : 'asc',
+}
+
+/** `-createdAt` -> newest first by createdAt. */
+export function sortOf(sort: RequestListQuery['sort']): { readonly sort: RequestSortField; readonly direction: 'asc' | 'desc' } {
+  return { sort: sort.replace('-', '') as RequestSortField, direction: sort.startsWith('-') ? 'desc' : 'asc' };
+}
+
+export async function listRequests(deps: ServiceDeps, query: RequestListQuery, principal: Principal): Promise<RequestList> {
+  const key = cursorKey(query, principal);
+  const after = query.cursor ? readCursor(query.cursor, key) : undefined;
+  const page = await searchRequests(deps.db, requestFilters(deps, query, principal), {
+    ...sortOf(query.sort),
     limit: query.limit,
     ...(after ? { after: { value: after.v, id: after.id } } : {}),
   });

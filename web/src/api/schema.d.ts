@@ -398,6 +398,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/requests/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download every request of a list or search as CSV
+         * @description The same filters, sort and library scope as GET /requests, without pages: every matching row, streamed as it is read (RFC 4180, UTF-8 with a byte order mark, CRLF). Columns: Request id, Library, Role, State (the state code), Service type, Created, Updated (ISO 8601, UTC), Need before, Partner, Requesting agency, Requesting agency request id, Supplying agency, Supplying agency request id, Patron id, Patron name (borrowing requests only), Title, Author, ISBN, ISSN, Due date, Turnaround (days: from created to the last update for a request that has ended, to now otherwise; one decimal). A field a spreadsheet would read as a formula (starting with =, +, - or @) starts with an apostrophe.
+         */
+        get: operations["exportRequestsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/routing/dry-run": {
         parameters: {
             query?: never;
@@ -3452,6 +3472,90 @@ export interface operations {
             };
             /** @description Not found, or not visible to this key (another library’s request answers 404, not 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportRequestsCsv: {
+        parameters: {
+            query?: {
+                /** @description Exactly what was scanned: an item barcode (given at ship), the ILS’s temporary item barcode, our request id, or either agency’s request id */
+                barcode?: string;
+                /** @description Created before (exclusive) */
+                createdBefore?: string;
+                /** @description Created at or after (inclusive) */
+                createdFrom?: string;
+                /** @description The patron needs it by this date or later (inclusive) */
+                needBeforeFrom?: string;
+                /** @description The patron needs it by this date or earlier (inclusive) */
+                needBeforeTo?: string;
+                needsAttention?: "true" | "false";
+                /** @description The other side: the requesting agency of a supply request, or a supplier in a borrowing request’s rota */
+                partner?: string;
+                /** @description Patron id */
+                patron?: string;
+                /** @description Words that must each appear, accents and case aside (godel finds Gödel), in the title, author, publisher, DOI, ISBN, ISSN or OCLC number (identifiers also compared without hyphens), the patron’s name or id, either agency’s request id, or an item or temporary barcode */
+                q?: string;
+                /** @description The requests a work queue holds (GET /queues lists them with their counts) */
+                queue?: "borrowing.attention" | "borrowing.new" | "borrowing.waiting" | "borrowing.conditions" | "borrowing.will-supply" | "borrowing.in-transit" | "borrowing.to-patron" | "borrowing.on-loan" | "borrowing.overdue" | "borrowing.returned" | "borrowing.renewal" | "lending.attention" | "lending.new" | "lending.to-pull" | "lending.to-ship" | "lending.conditions" | "lending.cancel-requested" | "lending.renewal" | "lending.on-loan" | "lending.overdue" | "lending.returned" | "broker.active" | "broker.attention";
+                /** @description requester, supplier or broker; several separated by commas */
+                role?: string;
+                /** @description Loan, Copy or CopyOrLoan; several separated by commas */
+                serviceType?: string;
+                /** @description createdAt (age), updatedAt or needBefore (the patron’s need-before date; requests without one sort as the latest); a leading "-" sorts newest first */
+                sort?: "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "needBefore" | "-needBefore";
+                /** @description One state or several separated by commas */
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition: attachment) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,9 +4,10 @@
  * due date) is a link to the request page with that action focused instead.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, unwrap } from '../api/client';
+import type { Selection } from '../bulk/selection';
 import { actionLabel, stateLabel } from '../format';
 import type { MessageKey } from '../i18n/en';
 import { t } from '../i18n/t';
@@ -32,6 +33,19 @@ interface Props {
   readonly sorting: SortState;
   /** The queue's most frequent action, offered on each row that has it. */
   readonly rowAction?: string | null;
+  /** Rows can be ticked for batch work (a checkbox per row and one for the page). */
+  readonly selection?: Selection;
+}
+
+/** The page's "select all": ticked when every row is, mixed when some are. */
+function SelectPage({ rows, selection }: { readonly rows: readonly RequestRow[]; readonly selection: Selection }) {
+  const ref = useRef<HTMLInputElement>(null);
+  const ticked = rows.filter((r) => selection.has(r.id)).length;
+  const all = ticked === rows.length && rows.length > 0;
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = ticked > 0 && !all;
+  }, [ticked, all]);
+  return <input ref={ref} type="checkbox" aria-label={t('bulk.selectPage')} checked={all} onChange={() => selection.setAll(rows, !all)} />;
 }
 
 function SortHeader({ field, label, sorting, invert = false }: { readonly field: SortField; readonly label: MessageKey; readonly sorting: SortState; readonly invert?: boolean }) {
@@ -52,7 +66,7 @@ function SortHeader({ field, label, sorting, invert = false }: { readonly field:
   );
 }
 
-export function RequestTable({ rows, caption, sorting, rowAction }: Props) {
+export function RequestTable({ rows, caption, sorting, rowAction, selection }: Props) {
   const session = useSession();
   const queryClient = useQueryClient();
   const [message, setMessage] = useState<{ readonly text: string; readonly bad: boolean } | undefined>();
@@ -83,6 +97,11 @@ export function RequestTable({ rows, caption, sorting, rowAction }: Props) {
           <caption className="visually-hidden">{caption}</caption>
           <thead>
             <tr>
+              {selection && (
+                <th scope="col" className="select-cell">
+                  <SelectPage rows={rows} selection={selection} />
+                </th>
+              )}
               <th scope="col">{t('list.col.title')}</th>
               <th scope="col">{t('list.col.who')}</th>
               <th scope="col">{t('list.col.partner')}</th>
@@ -101,6 +120,11 @@ export function RequestTable({ rows, caption, sorting, rowAction }: Props) {
               const busy = act.isPending && act.variables.row.id === row.id;
               return (
                 <tr key={row.id} className={row.needsAttention ? 'attention' : undefined}>
+                  {selection && (
+                    <td className="select-cell">
+                      <input type="checkbox" aria-label={t('bulk.select', { title })} checked={selection.has(row.id)} onChange={() => selection.toggle(row)} />
+                    </td>
+                  )}
                   <td>
                     <Link to={`/requests/${row.id}`}>{title}</Link>
                     {author && <div className="muted">{t('list.by', { author })}</div>}

@@ -3,6 +3,7 @@
  * screen's words stay next to each other). A translation is a file of the same keys.
  */
 import { account } from './en/account';
+import { bulk } from './en/bulk';
 import { actions } from './en/actions';
 import { common } from './en/common';
 import { newRequest } from './en/new-request';
@@ -13,6 +14,19 @@ import { search } from './en/search';
 import { shell } from './en/shell';
 import { states } from './en/states';
 
-export const en = { ...common, ...states, ...actions, ...shell, ...queues, ...search, ...account, ...request, ...newRequest, ...print } as const;
+// One part per line, so parts added at the same time merge cleanly.
+export const en = {
+  ...common,
+  ...states,
+  ...actions,
+  ...shell,
+  ...queues,
+  ...search,
+  ...account,
+  ...request,
+  ...newRequest,
+  ...print,
+  ...bulk,
+} as const;
 
 export type MessageKey = keyof typeof en;

@@ -12,7 +12,7 @@ import { PAGE_SIZE, useRequestList } from '../components/requests';
 import { useListQuery } from '../components/useListQuery';
 import { useTitle } from '../components/useTitle';
 import { t } from '../i18n/t';
-import { QueuePrintLink } from '../print/PrintLinks';
+import { QueuePrintLink, SelectedPrintLinks } from '../print/PrintLinks';
 
 const FIELDS = [FIELD.partner, FIELD.serviceType, FIELD.needBeforeFrom, FIELD.needBeforeTo];
 /** Staff work a queue oldest first unless they choose otherwise. */
@@ -23,7 +23,8 @@ export function QueueListPage() {
   const { query, pathname, hrefForSort, applyFilters } = useListQuery();
   const queues = useQueues();
   const queue = queues.data?.find((q) => q.id === queueId);
-  const list = useRequestList(requestsQuery({ ...query, sort: query.sort ?? DEFAULT_SORT }, { queue: queueId, limit: PAGE_SIZE }));
+  const listQuery = requestsQuery({ ...query, sort: query.sort ?? DEFAULT_SORT }, { queue: queueId, limit: PAGE_SIZE });
+  const list = useRequestList(listQuery);
   const unknown = queues.data !== undefined && !queue;
   const name = queueName(queueId);
   const heading = queue ? t('queueList.heading', { group: t(`queues.group.${queue.role}`), queue: name }) : name;
@@ -41,7 +42,7 @@ export function QueueListPage() {
       ) : (
         <>
           <ListFilters fields={FIELDS} filters={query.filters} onApply={applyFilters} />
-          <RequestListResults list={list} query={query} pathname={pathname} caption={heading} sorting={{ sort: query.sort, fallback: DEFAULT_SORT, hrefFor: hrefForSort }} rowAction={queue?.rowAction ?? null} />
+          <RequestListResults list={list} query={query} pathname={pathname} caption={heading} sorting={{ sort: query.sort, fallback: DEFAULT_SORT, hrefFor: hrefForSort }} rowAction={queue?.rowAction ?? null} exportQuery={listQuery} bulkExtra={(rows) => <SelectedPrintLinks rows={rows} />} />
         </>
       )}
     </main>

@@ -5,6 +5,7 @@
 import { FIELD, ListFilters } from '../components/ListFilters';
 import { requestsQuery, type Sort } from '../components/listQuery';
 import { RequestListResults } from '../components/RequestListResults';
+import { SelectedPrintLinks } from '../print/PrintLinks';
 import { PAGE_SIZE, useRequestList } from '../components/requests';
 import { useListQuery } from '../components/useListQuery';
 import { useTitle } from '../components/useTitle';
@@ -28,7 +29,8 @@ const DEFAULT_SORT: Sort = '-createdAt';
 
 export function SearchPage() {
   const { query, pathname, hrefForSort, applyFilters } = useListQuery();
-  const list = useRequestList(requestsQuery(query, { limit: PAGE_SIZE }));
+  const listQuery = requestsQuery(query, { limit: PAGE_SIZE });
+  const list = useRequestList(listQuery);
   useTitle(t('search.title'));
   return (
     <main id="main" tabIndex={-1}>
@@ -36,7 +38,7 @@ export function SearchPage() {
       <ListFilters fields={FIELDS} filters={query.filters} onApply={applyFilters} submitLabel="search.submit" />
       <section>
         <h2>{t('search.results')}</h2>
-        <RequestListResults list={list} query={query} pathname={pathname} caption={t('search.results')} sorting={{ sort: query.sort, fallback: DEFAULT_SORT, hrefFor: hrefForSort }} />
+        <RequestListResults list={list} query={query} pathname={pathname} caption={t('search.results')} sorting={{ sort: query.sort, fallback: DEFAULT_SORT, hrefFor: hrefForSort }} exportQuery={listQuery} bulkExtra={(rows) => <SelectedPrintLinks rows={rows} />} />
       </section>
     </main>
   );

@@ -43,3 +43,27 @@ export function RequestPrintLink({ request }: { readonly request: Pick<Schemas['
   }
   return null;
 }
+
+/**
+ * For the bulk bar: print the selected rows that can be printed, pull slips for lending requests
+ * still on our shelves and book bands for borrowing requests that are here.
+ */
+export function SelectedPrintLinks({ rows }: { readonly rows: readonly Pick<Schemas['Request'], 'id' | 'role' | 'state'>[] }) {
+  const slips = rows.filter((r) => r.role === 'supplier' && PULLABLE.has(r.state)).map((r) => r.id);
+  const bands = rows.filter((r) => r.role === 'requester' && BANDABLE.has(r.state)).map((r) => r.id);
+  const ids = (list: string[]) => `?ids=${list.map(encodeURIComponent).join(',')}`;
+  return (
+    <>
+      {slips.length > 0 && (
+        <Link className="button-link" to={`/print/pull-slips${ids(slips)}`}>
+          {t('print.link.selectedPullSlips', { count: slips.length })}
+        </Link>
+      )}
+      {bands.length > 0 && (
+        <Link className="button-link" to={`/print/book-bands${ids(bands)}`}>
+          {t('print.link.selectedBookBands', { count: bands.length })}
+        </Link>
+      )}
+    </>
+  );
+}

@@ -39,4 +39,6 @@ export const print = {
   'print.link.bookBands': 'Print book bands for this queue',
   'print.link.pullSlip': 'Print pull slip',
   'print.link.bookBand': 'Print book band',
+  'print.link.selectedPullSlips': 'Print pull slips for the selected ({count})',
+  'print.link.selectedBookBands': 'Print book bands for the selected ({count})',
 } as const;

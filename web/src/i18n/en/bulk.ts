@@ -1,0 +1,21 @@
+/** Selecting rows of a list and acting on them together; the CSV export. */
+export const bulk = {
+  'bulk.region': 'Selected requests',
+  'bulk.select': 'Select “{title}”',
+  'bulk.selectPage': 'Select all on this page',
+  'bulk.selected': '{count} selected',
+  'bulk.clear': 'Clear selection',
+  'bulk.dueDate': 'Due date for ship',
+  'bulk.dueDateHint': '(optional: empty gives the loan period)',
+  'bulk.actOn': '{action} ({count})',
+  'bulk.progressLabel': '{action}: progress',
+  'bulk.progress': '{finished} of {total} done',
+  'bulk.summary': '{action}: {done} done, {changed} changed meanwhile, {refused} refused, {skipped} skipped (the action is not offered in their state).',
+  'bulk.perRow': 'Result for each request',
+  'bulk.outcome.waiting': 'waiting',
+  'bulk.outcome.done': 'done',
+  'bulk.outcome.changed': 'changed meanwhile: not done; check it and try again',
+  'bulk.outcome.refused': 'refused: {reason}',
+  'bulk.outcome.skipped': 'skipped: the action is not offered in its state',
+  'bulk.csv': 'Download CSV (all rows)',
+} as const;
