@@ -11,7 +11,8 @@ import { request } from './en/request';
 import { search } from './en/search';
 import { shell } from './en/shell';
 import { states } from './en/states';
+import { adminDirectory } from './en/admin-directory';
 
-export const en = { ...common, ...states, ...actions, ...shell, ...queues, ...search, ...account, ...request, ...newRequest } as const;
+export const en = { ...common, ...states, ...actions, ...shell, ...queues, ...search, ...account, ...request, ...newRequest, ...adminDirectory } as const;
 
 export type MessageKey = keyof typeof en;
