@@ -84,6 +84,7 @@ describe('administration: the directory, the directory file and API keys', () =>
     await email.fill('ill@new.example');
     await admin.getByRole('button', { name: 'Add partner' }).click();
     await admin.getByRole('heading', { level: 1, name: 'Partner ISIL:US-NEW' }).waitFor();
+    await admin.getByRole('status').filter({ hasText: 'Partner ISIL:US-NEW is added.' }).waitFor();
 
     await admin.getByLabel('Status').selectOption('suspended');
     await admin.getByLabel('Not lending until (inclusive)').fill('2027-01-31');

@@ -5,7 +5,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useLocation, useNavigate, useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { fieldMessage, TextField } from '../../components/TextField';
@@ -101,7 +101,8 @@ function PartnerForm({ partner }: { readonly partner: Partner | undefined }) {
   const session = useSession();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [message, setMessage] = useState('');
+  const created = (useLocation().state as { created?: string } | null)?.created;
+  const [message, setMessage] = useState(created && partner?.symbol === created ? t('partner.created', { symbol: created }) : '');
   const editable = isAdmin(session.user.role);
   const policies = policiesOf(partner);
   const auth = authOf(partner);
@@ -211,7 +212,7 @@ export function PartnerPage() {
       <ReadOnlyNotice />
       {!isNew && partner.isPending && <p>{t('common.loading')}</p>}
       {!isNew && partner.isError && (partner.error instanceof ApiError && partner.error.status === 404 ? <p className="problem">{t('partner.notFound', { symbol })}</p> : <ProblemMessage error={partner.error} onRetry={() => void partner.refetch()} />)}
-      {(isNew || partner.data) && <PartnerForm partner={isNew ? undefined : partner.data} />}
+      {(isNew || partner.data) && <PartnerForm key={symbol} partner={isNew ? undefined : partner.data} />}
     </main>
   );
 }
