@@ -4,6 +4,12 @@
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider } from 'react-router';
+import { AdminIndex } from './admin/AdminIndex';
+import { ApiKeysPage } from './admin/access/ApiKeysPage';
+import { StaffUsersPage } from './admin/access/StaffUsers';
+import { DirectoryFilePage } from './admin/directory/DirectoryFilePage';
+import { PartnerPage } from './admin/directory/PartnerPage';
+import { PartnersPage } from './admin/directory/PartnersPage';
 import { ApiError } from './api/client';
 import { AccountPage } from './pages/AccountPage';
 import { NewRequestPage } from './pages/NewRequestPage';
@@ -41,6 +47,12 @@ const router = createBrowserRouter([
       // Loaded when opened: the barcode library is most of their weight, and only printing needs it.
       { path: 'print/pull-slips', lazy: async () => ({ Component: (await import('./print/PullSlipsPage')).PullSlipsPage }) },
       { path: 'print/book-bands', lazy: async () => ({ Component: (await import('./print/BookBandsPage')).BookBandsPage }) },
+      { path: 'admin', element: <AdminIndex /> },
+      { path: 'admin/partners', element: <PartnersPage /> },
+      { path: 'admin/partners/:symbol', element: <PartnerPage /> },
+      { path: 'admin/directory-file', element: <DirectoryFilePage /> },
+      { path: 'admin/users', element: <StaffUsersPage /> },
+      { path: 'admin/api-keys', element: <ApiKeysPage /> },
     ],
   },
 ]);

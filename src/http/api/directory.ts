@@ -1,11 +1,55 @@
-/** /partners: the directory of ISO 18626 partners and their lending policies. */
+/** /partners: the directory of ISO 18626 partners and their lending policies; /directory-file: all of it as one file, out and in. */
 import { z } from 'zod';
 import type { ServiceDeps } from '../../services/deps';
 import { changePartner, createPartner, getPartner, listDirectory, newPartnerSchema, partnerChangesSchema } from '../../services/directory/partners';
-import type { ApiRoute } from './route';
+import { directoryImportQuerySchema, directoryImportSchema, exportDirectory, importDirectory } from '../../services/directory/directory-import';
+import { apiRoute, type ApiRoute } from './route';
 import { partnerSchema, symbolParams } from './schemas';
 
 const tag = 'Directory';
+
+const fieldProblem = z.object({ path: z.string().meta({ example: 'partners[3].contactEmail' }), message: z.string() });
+
+const importPlanSchema = z
+  .object({
+    applied: z.boolean().meta({ description: 'false: a dry run, nothing was written' }),
+    counts: z.object({ added: z.number().int(), changed: z.number().int(), unchanged: z.number().int(), rejected: z.number().int() }),
+    entries: z.array(
+      z.object({
+        kind: z.enum(['library', 'partner']),
+        path: z.string().meta({ example: 'partners[0]' }),
+        symbol: z.string(),
+        outcome: z.enum(['added', 'changed', 'unchanged']),
+        changes: z
+          .array(z.object({ field: z.string().meta({ example: 'policies.dailyLimit' }), from: z.unknown(), to: z.unknown() }))
+          .meta({ description: 'For a changed entry, each field that differs (secrets masked)' }),
+      }),
+    ),
+    rejected: z
+      .array(z.object({ path: z.string().meta({ example: 'partners[3]' }), symbol: z.string().nullable(), problems: z.array(fieldProblem) }))
+      .meta({ description: 'Entries left out, each with what is wrong and where' }),
+  })
+  .meta({ id: 'DirectoryImportPlan' });
+
+function exportRoute(deps: ServiceDeps, format: 'yaml' | 'json'): ApiRoute {
+  const contentType = format === 'yaml' ? 'application/yaml' : 'application/json';
+  return apiRoute({
+    method: 'get',
+    path: `/directory-file.${format}`,
+    operationId: format === 'yaml' ? 'exportDirectoryYaml' : 'exportDirectoryJson',
+    summary: `Export the directory as a ${format.toUpperCase()} file`,
+    description: 'Served libraries and partners as a directory file (DIRECTORY_FILE). Secrets are written as "********"; importing the file keeps the stored secrets.',
+    tag,
+    role: 'read-only',
+    allLibraries: true,
+    success: { status: 200, description: 'The directory file (a download)', schema: z.string(), contentType },
+    stream: async (_ctx, _req, res) => {
+      const text = await exportDirectory(deps, format);
+      res.attachment(`directory.${format}`).type(contentType).send(text);
+    },
+  });
+}
+
 
 export function directoryRoutes(deps: ServiceDeps): ApiRoute[] {
   return [
@@ -58,5 +102,24 @@ export function directoryRoutes(deps: ServiceDeps): ApiRoute[] {
       success: { status: 200, description: 'The partner as stored (secrets masked)', schema: partnerSchema },
       handle: ({ params, body }) => changePartner(deps, params.symbol!, body),
     },
+    exportRoute(deps, 'yaml'),
+    exportRoute(deps, 'json'),
+    apiRoute({
+      method: 'post',
+      path: '/directory-file/import',
+      operationId: 'importDirectory',
+      summary: 'Import a directory file',
+      description:
+        'Each entry is checked on its own, as loading DIRECTORY_FILE checks it, and matched by symbol. With dryRun=true (the default) nothing is written: ' +
+        'the answer lists what would be added, changed (field by field) and left alone, and each rejected entry with its path. With dryRun=false the accepted entries are written in one transaction; rejected ones are left out.',
+      tag,
+      role: 'admin',
+      allLibraries: true,
+      query: directoryImportQuerySchema,
+      body: directoryImportSchema,
+      success: { status: 200, description: 'The plan, and whether it was applied', schema: importPlanSchema },
+      problems: [413],
+      handle: ({ body, query }) => importDirectory(deps, body, query.dryRun),
+    }),
   ];
 }

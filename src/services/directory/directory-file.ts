@@ -42,29 +42,28 @@ const symbol = z
   .min(3)
   .transform((s) => canonicalSymbol(s));
 
+/** One entry of `libraries:`; the same schemas as PATCH /api/v1/libraries/{symbol}: a wrong broker mode stops the start here, not at the first message. */
+export const libraryEntrySchema = z.object({ symbol, name: z.string().trim().min(1), settings: librarySettingsSchema.default({}) }).strict();
+
+/** One entry of `partners:`. */
+export const partnerEntrySchema = z
+  .object({
+    symbol,
+    name: z.string().trim().min(1),
+    iso18626Url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    auth: partnerAuthSchema,
+    policies: lendingPoliciesSchema.default(lendingPoliciesSchema.parse({})),
+    vendor: z.string().trim().min(1).optional(),
+    contactEmail: z.email().optional(),
+    status: z.enum(['active', 'suspended', 'inactive']).default('active'),
+    protocolVersion: z.enum(PROTOCOL_VERSIONS).default('1.2'),
+  })
+  .strict();
+
 export const directoryFileSchema = z
   .object({
-    libraries: z
-      // The same schemas as PATCH /api/v1/libraries/{symbol}: a wrong broker mode stops the start here, not at the first message.
-      .array(z.object({ symbol, name: z.string().trim().min(1), settings: librarySettingsSchema.default({}) }).strict())
-      .default([]),
-    partners: z
-      .array(
-        z
-          .object({
-            symbol,
-            name: z.string().trim().min(1),
-            iso18626Url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-            auth: partnerAuthSchema,
-            policies: lendingPoliciesSchema.default(lendingPoliciesSchema.parse({})),
-            vendor: z.string().trim().min(1).optional(),
-            contactEmail: z.email().optional(),
-            status: z.enum(['active', 'suspended', 'inactive']).default('active'),
-            protocolVersion: z.enum(PROTOCOL_VERSIONS).default('1.2'),
-          })
-          .strict(),
-      )
-      .default([]),
+    libraries: z.array(libraryEntrySchema).default([]),
+    partners: z.array(partnerEntrySchema).default([]),
   })
   .strict();
 
@@ -76,11 +75,11 @@ export interface DirectoryLoadResult {
 }
 
 /** `libraries[2].settings.broker.mode`: where a problem is, written as in the file. */
-function pathOf(path: readonly PropertyKey[]): string {
+export function pathOf(path: readonly PropertyKey[]): string {
   return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i > 0 ? '.' : ''}${String(key)}`)).join('') || '(file)';
 }
 
-function problemsOf(issue: z.core.$ZodIssue): FieldProblem[] {
+export function problemsOf(issue: z.core.$ZodIssue): FieldProblem[] {
   if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'is not a known key' }));
   return [{ path: pathOf(issue.path), message: issue.message }];
 }

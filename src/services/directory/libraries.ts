@@ -13,7 +13,7 @@ import { librarySettingsChangesSchema, librarySettingsProblems } from './library
 import { keepMaskedSecrets, maskSecrets, type SecretPath } from '../access/secrets';
 import { fieldProblems, onlyGiven } from '../validation';
 
-const LIBRARY_SECRETS: readonly SecretPath[] = [
+export const LIBRARY_SECRETS: readonly SecretPath[] = [
   ['ncip', 'fromAgencyAuthentication'],
   ['ncip', 'authentication', 'value'],
   ['ncip', 'authentication', 'password'],

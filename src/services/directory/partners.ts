@@ -14,7 +14,7 @@ import { partnerAuthSchema } from './partner-auth';
 import { keepMaskedSecrets, maskSecrets, type SecretPath } from '../access/secrets';
 import { fieldProblems, onlyGiven } from '../validation';
 
-const PARTNER_SECRETS: readonly SecretPath[] = [['inbound', 'securityCode'], ['outbound', 'securityCode'], ['outbound', 'httpHeaders', '*']];
+export const PARTNER_SECRETS: readonly SecretPath[] = [['inbound', 'securityCode'], ['outbound', 'securityCode'], ['outbound', 'httpHeaders', '*']];
 const STATUSES = ['active', 'suspended', 'inactive'] as const;
 
 const partnerFields = {

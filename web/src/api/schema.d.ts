@@ -61,6 +61,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/directory-file.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the directory as a JSON file
+         * @description Served libraries and partners as a directory file (DIRECTORY_FILE). Secrets are written as "********"; importing the file keeps the stored secrets.
+         */
+        get: operations["exportDirectoryJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/directory-file.yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the directory as a YAML file
+         * @description Served libraries and partners as a directory file (DIRECTORY_FILE). Secrets are written as "********"; importing the file keeps the stored secrets.
+         */
+        get: operations["exportDirectoryYaml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/directory-file/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a directory file
+         * @description Each entry is checked on its own, as loading DIRECTORY_FILE checks it, and matched by symbol. With dryRun=true (the default) nothing is written: the answer lists what would be added, changed (field by field) and left alone, and each rejected entry with its path. With dryRun=false the accepted entries are written in one transaction; rejected ones are left out.
+         */
+        post: operations["importDirectory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/docs": {
         parameters: {
             query?: never;
@@ -685,6 +745,43 @@ export interface components {
             messages: number;
             /** @description Times seen (one message can show a warning at several paths) */
             occurrences: number;
+        };
+        DirectoryImportPlan: {
+            /** @description false: a dry run, nothing was written */
+            applied: boolean;
+            counts: {
+                added: number;
+                changed: number;
+                rejected: number;
+                unchanged: number;
+            };
+            entries: {
+                /** @description For a changed entry, each field that differs (secrets masked) */
+                changes: {
+                    /** @example policies.dailyLimit */
+                    field: string;
+                    from: unknown;
+                    to: unknown;
+                }[];
+                /** @enum {string} */
+                kind: "library" | "partner";
+                /** @enum {string} */
+                outcome: "added" | "changed" | "unchanged";
+                /** @example partners[0] */
+                path: string;
+                symbol: string;
+            }[];
+            /** @description Entries left out, each with what is wrong and where */
+            rejected: {
+                /** @example partners[3] */
+                path: string;
+                problems: {
+                    message: string;
+                    /** @example partners[3].contactEmail */
+                    path: string;
+                }[];
+                symbol: string | null;
+            }[];
         };
         EffectOutcome: {
             /** @description Whether the request still needs attention */
@@ -1745,6 +1842,180 @@ export interface operations {
             };
             /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportDirectoryJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The directory file (a download) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportDirectoryYaml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The directory file (a download) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": string;
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importDirectory: {
+        parameters: {
+            query?: {
+                /** @description true (default): only answer what would change; false: write the accepted entries */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The directory file itself (see the README, "Directory file") */
+                    content: string;
+                    /**
+                     * @description How `content` is written
+                     * @enum {string}
+                     */
+                    format: "yaml" | "json";
+                };
+            };
+        };
+        responses: {
+            /** @description The plan, and whether it was applied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryImportPlan"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

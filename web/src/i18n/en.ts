@@ -13,6 +13,7 @@ import { request } from './en/request';
 import { search } from './en/search';
 import { shell } from './en/shell';
 import { states } from './en/states';
+import { adminDirectory } from './en/admin-directory';
 
 // One part per line, so parts added at the same time merge cleanly.
 export const en = {
@@ -27,6 +28,7 @@ export const en = {
   ...newRequest,
   ...print,
   ...bulk,
+  ...adminDirectory,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,6 @@
 /**
- * The person's own account: details, password change, signing out everywhere; for admins, a plain
- * list of staff users with add, disable/enable and reset password (the full admin screens come later).
+ * The person's own account: details, password change, signing out everywhere (staff users are
+ * managed under Administration, /admin/users).
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
@@ -13,7 +13,6 @@ import { useTitle } from '../components/useTitle';
 import { t } from '../i18n/t';
 import { useSession } from '../session';
 import { SESSION_KEY } from '../shell/session';
-import { StaffUsers } from './account/StaffUsers';
 
 function PasswordChange() {
   const queryClient = useQueryClient();
@@ -110,7 +109,6 @@ export function AccountPage() {
       </section>
       <PasswordChange />
       {!user.mustChangePassword && <SignOutEverywhere />}
-      {user.role === 'admin' && !user.mustChangePassword && <StaffUsers />}
     </main>
   );
 }

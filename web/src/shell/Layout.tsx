@@ -70,6 +70,10 @@ export function Layout() {
             <li>
               <NavLink to="/account">{t('shell.nav.account')}</NavLink>
             </li>
+            {/* Everyone may look (GET routes); only admins see the forms enabled. */}
+            <li>
+              <NavLink to="/admin">{t('shell.nav.admin')}</NavLink>
+            </li>
           </ul>
         </nav>
         <LiveIndicator status={live} />

@@ -1,4 +1,4 @@
-/** Admins: the staff users (GET /users), adding one, disabling or enabling, and setting a temporary password. */
+/** /admin/users: the staff users (GET /users) with role, library and last sign-in; adding one, disabling or enabling, and setting a temporary password. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { api, unwrap } from '../../api/client';
@@ -7,7 +7,9 @@ import { ProblemMessage } from '../../components/ProblemMessage';
 import { TextField } from '../../components/TextField';
 import { DateTime } from '../../components/Time';
 import { t } from '../../i18n/t';
+import { useTitle } from '../../components/useTitle';
 import { useSession } from '../../session';
+import { BackToAdmin, isAdmin } from '../AdminIndex';
 
 type User = paths['/users']['get']['responses'][200]['content']['application/json'][number];
 type NewUser = paths['/users']['post']['requestBody']['content']['application/json'];
@@ -43,7 +45,7 @@ function AddUser({ onDone }: { readonly onDone: (text: string) => void }) {
   };
   return (
     <form ref={form} onSubmit={submit} className="stacked" noValidate aria-labelledby={`${id}-add`}>
-      <h3 id={`${id}-add`}>{t('users.create')}</h3>
+      <h2 id={`${id}-add`}>{t('users.create')}</h2>
       <TextField label={t('users.username')} name="username" required autoComplete="off" autoCapitalize="none" spellCheck={false} error={create.error} />
       <TextField label={t('users.displayName')} name="displayName" required autoComplete="off" error={create.error} />
       <TextField label={t('users.email')} name="email" type="email" autoComplete="off" error={create.error} />
@@ -87,7 +89,19 @@ function ResetPassword({ user, onDone }: { readonly user: User; readonly onDone:
   );
 }
 
-export function StaffUsers() {
+export function StaffUsersPage() {
+  const session = useSession();
+  useTitle(t('admin.users'));
+  return (
+    <main id="main" tabIndex={-1}>
+      <BackToAdmin />
+      <h1>{t('admin.users')}</h1>
+      {isAdmin(session.user.role) && !session.user.mustChangePassword ? <StaffUsers /> : <p className="notice">{t('admin.adminsOnly')}</p>}
+    </main>
+  );
+}
+
+function StaffUsers() {
   const session = useSession();
   const queryClient = useQueryClient();
   const users = useQuery({ queryKey: USERS_KEY, queryFn: async () => unwrap(await api.GET('/users')) });
@@ -106,8 +120,7 @@ export function StaffUsers() {
     void queryClient.invalidateQueries({ queryKey: USERS_KEY });
   };
   return (
-    <section aria-labelledby="account-users">
-      <h2 id="account-users">{t('users.title')}</h2>
+    <section aria-label={t('users.title')}>
       <p role="status" aria-live="polite">
         {message}
       </p>

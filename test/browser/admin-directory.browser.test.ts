@@ -1,0 +1,213 @@
+/**
+ * Administration in a real Chromium against a whole server on loopback: an administrator adds
+ * a partner, edits its policies and status, sets a secret that is never shown back, imports a
+ * directory file with one bad entry (the dry run shows the plan and the rejected path; applying
+ * writes the good ones), makes and revokes an API key; a member of staff sees the same screens
+ * read-only. Every screen passes axe-core without serious or critical violations.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createApiKey } from '../../src/services/access/api-keys';
+import { findPartnerBySymbol } from '../../src/store/partners';
+import { launchBrowser, seriousViolations } from '../helpers/browser';
+import { startInstance, type Instance } from '../helpers/instances';
+
+jest.setTimeout(120_000);
+
+const PASSWORD = 'correct horse battery staple';
+
+async function makeUser(instance: Instance, key: string, user: { username: string; displayName: string; role: string }): Promise<void> {
+  const res = await fetch(`${instance.url}/api/v1/users`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...user, password: PASSWORD }),
+  });
+  if (res.status !== 201) throw new Error(`POST /users answered ${res.status}: ${await res.text()}`);
+}
+
+async function signIn(page: Page, instance: Instance, username: string): Promise<void> {
+  await page.goto(`${instance.url}/`);
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const violations = await seriousViolations(page);
+  expect({ screen, violations }).toEqual({ screen, violations: [] });
+}
+
+describe('administration: the directory, the directory file and API keys', () => {
+  let server: Instance;
+  let browser: Browser;
+  let admin: Page;
+  let staff: Page;
+  const dir = mkdtempSync(join(tmpdir(), 'admin-directory-'));
+
+  beforeAll(async () => {
+    server = await startInstance('admin-dir', ['ISIL:DK-A']);
+    const key = (await createApiKey(server.service.lifecycle, { name: 'test admin', role: 'admin' })).key;
+    await makeUser(server, key, { username: 'sysadmin', displayName: 'Systems Librarian', role: 'admin' });
+    await makeUser(server, key, { username: 'desk', displayName: 'Desk Staff', role: 'staff' });
+    browser = await launchBrowser();
+    admin = await (await browser.newContext()).newPage();
+    staff = await (await browser.newContext()).newPage();
+    await Promise.all([signIn(admin, server, 'sysadmin'), signIn(staff, server, 'desk')]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets an admin add a partner, then edit its policies, suspend it until a date and set a secret never shown back', async () => {
+    await admin.getByRole('link', { name: 'Administration' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
+    expect(await admin.getByRole('link', { name: 'Member libraries' }).getAttribute('href')).toBe('/admin/libraries');
+    await expectAccessible(admin, 'admin index');
+    await admin.getByRole('link', { name: 'Partners' }).click();
+    await admin.getByRole('link', { name: 'Add a partner' }).click();
+    await admin.getByLabel('Symbol').fill('ISIL:US-NEW');
+    await admin.getByLabel('Name').fill('New Partner');
+    await admin.getByLabel('ISO 18626 address').fill('https://new.example/iso18626');
+    await admin.getByLabel('Contact e-mail').fill('not-an-address');
+    await admin.getByRole('button', { name: 'Add partner' }).click();
+    // The server's message sits next to its field.
+    const email = admin.getByLabel('Contact e-mail');
+    await admin.locator('input[name="contactEmail"][aria-invalid="true"]').waitFor();
+    expect(await admin.locator('.field-problem').first().textContent()).toMatch(/e-mail/);
+    await expectAccessible(admin, 'new partner with a field problem');
+    await email.fill('ill@new.example');
+    await admin.getByRole('button', { name: 'Add partner' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Partner ISIL:US-NEW' }).waitFor();
+    await admin.getByRole('status').filter({ hasText: 'Partner ISIL:US-NEW is added.' }).waitFor();
+
+    await admin.getByLabel('Status').selectOption('suspended');
+    await admin.getByLabel('Not lending until (inclusive)').fill('2027-01-31');
+    await admin.getByLabel('New requests a day at most').fill('12');
+    await admin.getByLabel('Loan period (days)').fill('21');
+    await admin.getByLabel('Copy', { exact: true }).uncheck();
+    const inbound = admin.getByRole('group', { name: 'Security code the partner sends us' });
+    await inbound.getByLabel('Set a new one').check();
+    await inbound.getByLabel('New security code the partner sends us').fill('s3cret-inbound');
+    await admin.getByRole('button', { name: 'Save partner' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+
+    const stored = await findPartnerBySymbol(server.service.lifecycle.db, 'ISIL:US-NEW');
+    expect(stored).toMatchObject({ status: 'suspended', contactEmail: 'ill@new.example', policies: { dailyLimit: 12, loanPeriodDays: 21, services: ['Loan'], suspendedUntil: '2027-01-31' }, auth: { inbound: { securityCode: 's3cret-inbound' } } });
+    await admin.reload();
+    await admin.getByRole('heading', { level: 1, name: 'Partner ISIL:US-NEW' }).waitFor();
+    expect(await admin.content()).not.toContain('s3cret-inbound');
+    expect(await admin.getByRole('group', { name: 'Security code the partner sends us' }).textContent()).toContain('A secret is set.');
+    expect(await admin.getByLabel('New requests a day at most').inputValue()).toBe('12');
+    await expectAccessible(admin, 'partner form');
+    // Saving again with the secret left unchanged keeps it.
+    await admin.getByLabel('Name').fill('New Partner Library');
+    await admin.getByRole('button', { name: 'Save partner' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect((await findPartnerBySymbol(server.service.lifecycle.db, 'ISIL:US-NEW'))?.auth).toMatchObject({ inbound: { securityCode: 's3cret-inbound' } });
+
+    await admin.getByRole('link', { name: 'Administration' }).first().click();
+    await admin.getByRole('link', { name: 'Partners' }).click();
+    const row = admin.getByRole('row', { name: /ISIL:US-NEW/ });
+    expect(await row.textContent()).toMatch(/Suspended.*until 2027-01-31/);
+    await admin.getByLabel('Status').selectOption('inactive');
+    await admin.getByText('No partner matches.').waitFor();
+    await admin.getByLabel('Status').selectOption('');
+    await admin.getByLabel('Symbol, name, vendor or e-mail').fill('new.example');
+    await admin.getByRole('status').filter({ hasText: '1 of 1 partners' }).waitFor();
+    await expectAccessible(admin, 'partners list');
+  });
+
+  it('imports a directory file with one bad entry: the dry run shows the plan and the rejected path, applying writes the good ones', async () => {
+    const file = join(dir, 'directory.yaml');
+    writeFileSync(
+      file,
+      [
+        'partners:',
+        '  - { symbol: ISIL:US-NEW, name: New Partner Library, iso18626Url: "https://new.example/iso18626", contactEmail: ill@new.example, status: active, policies: { dailyLimit: 30 } }',
+        '  - { symbol: ISIL:US-TWO, name: Second Partner, iso18626Url: "https://two.example/iso18626" }',
+        '  - { symbol: ISIL:US-BAD, name: Bad Partner, iso18626Url: "ftp://bad.example" }',
+        '',
+      ].join('\n'),
+    );
+    await admin.goto(`${server.url}/admin/directory-file`);
+    await admin.getByRole('heading', { level: 1, name: 'Directory file' }).waitFor();
+    await admin.getByLabel('Directory file (YAML or JSON)').setInputFiles(file);
+    await admin.getByRole('button', { name: 'Check the file (dry run)' }).click();
+    await admin.getByRole('heading', { name: /^Dry run of directory\.yaml/ }).waitFor();
+    expect(await admin.getByText('1 added, 1 changed, 0 unchanged, 1 rejected').count()).toBe(1);
+    const rejected = admin.getByRole('region', { name: 'Rejected entries (left out)' });
+    expect(await rejected.textContent()).toContain('partners[2].iso18626Url');
+    const entries = admin.getByRole('region', { name: 'Entries', exact: true });
+    expect(await entries.textContent()).toContain('status: suspended → active');
+    expect(await entries.textContent()).toContain('policies.dailyLimit: 12 → 30');
+    // The auth block is absent from the file: the plan shows the stored secret going, masked.
+    expect(await admin.content()).not.toContain('s3cret-inbound');
+    expect(await findPartnerBySymbol(server.service.lifecycle.db, 'ISIL:US-TWO')).toBeUndefined();
+    await expectAccessible(admin, 'import dry run');
+
+    await admin.getByRole('button', { name: 'Apply: write 2 entries' }).click();
+    await admin.getByRole('heading', { name: 'Applied directory.yaml: 1 added, 1 changed, 0 unchanged, 1 rejected.' }).waitFor();
+    expect((await findPartnerBySymbol(server.service.lifecycle.db, 'ISIL:US-TWO'))?.name).toBe('Second Partner');
+    expect((await findPartnerBySymbol(server.service.lifecycle.db, 'ISIL:US-NEW'))?.status).toBe('active');
+    expect(await findPartnerBySymbol(server.service.lifecycle.db, 'ISIL:US-BAD')).toBeUndefined();
+
+    const download = admin.waitForEvent('download');
+    await admin.getByRole('link', { name: 'Download as YAML' }).click();
+    const saved = join(dir, 'export.yaml');
+    await (await download).saveAs(saved);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(saved, 'utf8')).toContain('ISIL:US-TWO');
+  });
+
+  it('makes an API key shown once with a copy button, and revokes it', async () => {
+    await admin.goto(`${server.url}/admin/api-keys`);
+    await admin.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+    await admin.getByLabel('Name', { exact: true }).fill('Discovery layer');
+    await admin.getByLabel('Role').selectOption('read-only');
+    await admin.getByRole('button', { name: 'Make key' }).click();
+    const key = (await admin.getByTestId('made-key').textContent()) ?? '';
+    expect(key).toMatch(/^ill_/);
+    await admin.getByRole('button', { name: 'Copy the key' }).waitFor();
+    await expectAccessible(admin, 'API key made');
+    const used = await fetch(`${server.url}/api/v1/partners`, { headers: { authorization: `Bearer ${key}` } });
+    expect(used.status).toBe(200);
+    await admin.getByRole('button', { name: 'I have copied it' }).click();
+    expect(await admin.content()).not.toContain(key);
+
+    admin.once('dialog', (dialog) => void dialog.accept());
+    await admin.getByRole('button', { name: 'Revoke Discovery layer' }).click();
+    await admin.getByRole('status').filter({ hasText: 'The key Discovery layer is revoked.' }).waitFor();
+    expect((await fetch(`${server.url}/api/v1/partners`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+    await expectAccessible(admin, 'API keys');
+
+    await admin.goto(`${server.url}/admin/users`);
+    await admin.getByRole('heading', { level: 1, name: 'Staff users' }).waitFor();
+    expect(await admin.getByRole('row', { name: /desk/ }).textContent()).toContain('Staff');
+    await expectAccessible(admin, 'staff users');
+  });
+
+  it('shows a member of staff the same screens read-only', async () => {
+    await staff.getByRole('link', { name: 'Administration' }).click();
+    await staff.getByText('You can look but not change').waitFor();
+    await staff.goto(`${server.url}/admin/partners`);
+    await staff.getByRole('link', { name: 'ISIL:US-NEW' }).waitFor();
+    expect(await staff.getByRole('link', { name: 'Add a partner' }).count()).toBe(0);
+    await staff.getByRole('link', { name: 'ISIL:US-NEW' }).click();
+    await staff.getByRole('heading', { level: 1, name: 'Partner ISIL:US-NEW' }).waitFor();
+    expect(await staff.getByLabel('Name').isDisabled()).toBe(true);
+    expect(await staff.getByRole('button', { name: 'Save partner' }).count()).toBe(0);
+    await expectAccessible(staff, 'partner form, read-only');
+    await staff.goto(`${server.url}/admin/directory-file`);
+    await staff.getByRole('link', { name: 'Download as YAML' }).waitFor();
+    expect(await staff.getByRole('button', { name: 'Check the file (dry run)' }).count()).toBe(0);
+    await staff.goto(`${server.url}/admin/api-keys`);
+    await staff.getByText('Only administrators see this list.').waitFor();
+    await expectAccessible(staff, 'API keys, read-only');
+  });
+});
