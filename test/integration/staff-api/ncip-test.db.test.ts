@@ -41,7 +41,7 @@ describe('staff API: the ILS test connection (POST /libraries/{symbol}/ncip-test
       .set('Authorization', api.keys.admin)
       .send({ settings: { ncip: { url: ils.url, fromAgencyId: 'ILL', toAgencyId: 'MAIN', fromAgencyAuthentication: 'ncip-secret' } } });
     expect(saved.status).toBe(200);
-  });
+  }, 120_000);
   afterAll(async () => {
     await ils.close();
     await api.database.close();
