@@ -4,6 +4,8 @@
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider } from 'react-router';
+import { LibrariesPage } from './admin/libraries/LibrariesPage';
+import { LibraryPage } from './admin/libraries/LibraryPage';
 import { ApiError } from './api/client';
 import { AccountPage } from './pages/AccountPage';
 import { NewRequestPage } from './pages/NewRequestPage';
@@ -38,6 +40,8 @@ const router = createBrowserRouter([
       { path: 'requests/:id', element: <RequestPage /> },
       { path: 'search', element: <SearchPage /> },
       { path: 'account', element: <AccountPage /> },
+      { path: 'admin/libraries', element: <LibrariesPage /> },
+      { path: 'admin/libraries/:symbol', element: <LibraryPage /> },
     ],
   },
 ]);

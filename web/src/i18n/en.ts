@@ -3,6 +3,7 @@
  * screen's words stay next to each other). A translation is a file of the same keys.
  */
 import { account } from './en/account';
+import { adminLibraries } from './en/admin-libraries';
 import { actions } from './en/actions';
 import { common } from './en/common';
 import { newRequest } from './en/new-request';
@@ -12,6 +13,6 @@ import { search } from './en/search';
 import { shell } from './en/shell';
 import { states } from './en/states';
 
-export const en = { ...common, ...states, ...actions, ...shell, ...queues, ...search, ...account, ...request, ...newRequest } as const;
+export const en = { ...common, ...states, ...actions, ...shell, ...queues, ...search, ...account, ...request, ...newRequest, ...adminLibraries } as const;
 
 export type MessageKey = keyof typeof en;
