@@ -6,6 +6,7 @@
 import Handlebars from 'handlebars';
 import { z } from 'zod';
 import { PATRON_NOTICES, type PatronNotice } from '../domain/types';
+import { unknownVariables } from './variables';
 
 export function isPatronNotice(value: string): value is PatronNotice {
   return (PATRON_NOTICES as readonly string[]).includes(value);
@@ -15,7 +16,7 @@ export function isPatronNotice(value: string): value is PatronNotice {
  * A template part must compile, and request data must never reach HTML unescaped: triple-stash
  * (`{{{x}}}`) and `{{&x}}` are refused in every part, so a title like `<script>` stays text.
  */
-const templatePart = z
+const templateSyntax = z
   .string()
   .min(1, 'must not be empty')
   .max(20_000)
@@ -31,7 +32,29 @@ const templatePart = z
     }
   });
 
-export const noticeTemplateSchema = z.object({ subject: templatePart.optional(), text: templatePart.optional(), html: templatePart.optional() }).strict();
+/** A stored part must also use only the notice's variables: Handlebars would render a misspelt one as nothing. */
+const templatePart = templateSyntax.superRefine((source, ctx) => {
+  for (const unknown of unknownVariables(source)) {
+    ctx.addIssue({ code: 'custom', message: `{{${unknown.name}}} is not a variable of patron notices${unknown.suggestion ? ` (did you mean {{${unknown.suggestion}}}?)` : ''}` });
+  }
+});
+
+/**
+ * The two bodies are one message in two forms: overriding one alone would send the new words in
+ * one and the default's in the other (mail clients show either), so text and html go together.
+ */
+function bothBodiesOrNeither(template: { text?: string | undefined; html?: string | undefined }, ctx: z.RefinementCtx): void {
+  if ((template.text === undefined) === (template.html === undefined)) return;
+  const missing = template.text === undefined ? 'text' : 'html';
+  ctx.addIssue({ code: 'custom', path: [missing], message: `must be given with ${missing === 'text' ? 'html' : 'text'}: the plain-text and HTML bodies are overridden together, or the other would keep the default wording` });
+}
+
+const templateParts = <T extends z.ZodType<string>>(part: T) => z.object({ subject: part.optional(), text: part.optional(), html: part.optional() }).strict().superRefine(bothBodiesOrNeither);
+
+export const noticeTemplateSchema = templateParts(templatePart);
+
+/** A draft in the template editor: it must compile and pair its bodies, but may still name unknown variables (the preview reports them). */
+export const draftTemplateSchema = templateParts(templateSyntax);
 
 const timeZone = z
   .string()

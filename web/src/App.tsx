@@ -10,6 +10,8 @@ import { StaffUsersPage } from './admin/access/StaffUsers';
 import { DirectoryFilePage } from './admin/directory/DirectoryFilePage';
 import { PartnerPage } from './admin/directory/PartnerPage';
 import { PartnersPage } from './admin/directory/PartnersPage';
+import { LibrariesPage } from './admin/libraries/LibrariesPage';
+import { LibraryPage } from './admin/libraries/LibraryPage';
 import { ApiError } from './api/client';
 import { AccountPage } from './pages/AccountPage';
 import { NewRequestPage } from './pages/NewRequestPage';
@@ -53,6 +55,8 @@ const router = createBrowserRouter([
       { path: 'admin/directory-file', element: <DirectoryFilePage /> },
       { path: 'admin/users', element: <StaffUsersPage /> },
       { path: 'admin/api-keys', element: <ApiKeysPage /> },
+      { path: 'admin/libraries', element: <LibrariesPage /> },
+      { path: 'admin/libraries/:symbol', element: <LibraryPage /> },
     ],
   },
 ]);

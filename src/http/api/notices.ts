@@ -5,7 +5,9 @@ import type { LifecycleDeps } from '../../services/pipeline/pipeline';
 import { previewNotice } from '../../services/notices/notices';
 import { NotFound } from '../../services/errors';
 import { visibleRequest } from '../../services/staff/requests-query';
-import type { ApiRoute } from './route';
+import { previewDraftTemplate, templatePreviewInputSchema } from '../../services/notices/template-preview';
+import { apiRoute, type ApiRoute } from './route';
+import { symbolParams } from './schemas';
 
 export interface NoticeDeps extends LifecycleDeps {
   /** The server's default sender (MAIL_FROM), for libraries that set none. */
@@ -23,6 +25,19 @@ const previewSchema = z
     notSent: z.string().optional().meta({ description: 'Why it would not be sent (patron opted out, no address, notice switched off)' }),
   })
   .meta({ id: 'NoticePreview' });
+
+const templatePreviewSchema = z
+  .object({
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+    renderedFor: z.enum(['request', 'sample']),
+    variables: z.array(z.object({ name: z.string(), description: z.string() })).meta({ description: 'The variables a notice template can use' }),
+    unknownVariables: z
+      .array(z.object({ part: z.enum(['subject', 'text', 'html']), name: z.string(), suggestion: z.string().optional().meta({ description: 'The known variable nearest in spelling' }) }))
+      .meta({ description: 'Names the draft uses that no notice has: they would render as nothing, and saving refuses them' }),
+  })
+  .meta({ id: 'TemplatePreview' });
 
 export function noticeRoutes(deps: NoticeDeps): ApiRoute[] {
   return [
@@ -43,5 +58,19 @@ export function noticeRoutes(deps: NoticeDeps): ApiRoute[] {
         return previewNotice(request, library, params.event!, { mailFrom: deps.mailFrom ?? 'ill@localhost' });
       },
     },
+    apiRoute({
+      method: 'post',
+      path: '/libraries/{symbol}/notices/{event}/preview',
+      operationId: 'previewNoticeTemplate',
+      summary: 'Render a draft notice template (not saved) for a request or a sample',
+      description:
+        'For the template editor: renders the draft with the default wording for the parts it leaves out, lists the variables a template can use, and reports unknown ones with the nearest known name. Text and html are overridden together (the same rule PATCH applies).',
+      tag: 'Libraries',
+      role: 'staff',
+      params: symbolParams.extend({ event: z.enum(PATRON_NOTICES) }),
+      body: templatePreviewInputSchema,
+      success: { status: 200, description: 'The rendered draft', schema: templatePreviewSchema },
+      handle: ({ params, body, principal }) => previewDraftTemplate(deps, params.symbol!, params.event!, body, principal),
+    }),
   ];
 }

@@ -52,7 +52,7 @@ function mergeSettings(stored: Record<string, unknown>, input: unknown, parsed: 
   return merged;
 }
 
-async function visibleLibrary(deps: ServiceDeps, symbol: string, principal: Principal): Promise<LibraryRow> {
+export async function visibleLibrary(deps: ServiceDeps, symbol: string, principal: Principal): Promise<LibraryRow> {
   const row = await deps.directory.library(canonicalSymbol(symbol));
   if (!row || (principal.libraryId !== null && row.id !== principal.libraryId)) throw new NotFound('library', canonicalSymbol(symbol));
   return row;

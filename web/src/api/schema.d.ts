@@ -200,6 +200,46 @@ export interface paths {
         patch: operations["updateLibrary"];
         trace?: never;
     };
+    "/libraries/{symbol}/ncip-test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test the connection to the library’s ILS
+         * @description Sends LookupVersion and, with patronId, LookupUser to the ILS with the stored NCIP settings or the ones given (not saved), with a timeout of at most 8 s, even while NCIP is switched off. An unreachable or refusing ILS is the answer (200), told in plain words with the raw exchange.
+         */
+        post: operations["testLibraryNcip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/libraries/{symbol}/notices/{event}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a draft notice template (not saved) for a request or a sample
+         * @description For the template editor: renders the draft with the default wording for the parts it leaves out, lists the variables a template can use, and reports unknown ones with the nearest known name. Text and html are overridden together (the same rule PATCH applies).
+         */
+        post: operations["previewNoticeTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -1001,6 +1041,38 @@ export interface components {
                 strategy?: "as_given" | "load_balance" | "reciprocal_first";
             } | null;
         };
+        NcipTestResult: {
+            exchanges: {
+                durationMs: number;
+                httpStatus?: number;
+                /** @enum {string} */
+                outcome: "ok" | "refused" | "transient";
+                requestXml: string;
+                responseXml?: string;
+                service: string;
+                url: string;
+            }[];
+            /** @description Something answered over HTTP at the address */
+            reachable: boolean;
+            steps: {
+                /** @description What came back, in plain words */
+                message: string;
+                ok: boolean;
+                patron?: {
+                    blocked: boolean;
+                    blockReasons: string[];
+                    email?: string;
+                    id: string;
+                    name?: string;
+                };
+                /** @enum {string} */
+                service: "LookupVersion" | "LookupUser";
+                services?: string[];
+                versions?: string[];
+            }[];
+            timeoutMs: number;
+            url: string;
+        };
         NoticePreview: {
             from: {
                 address: string;
@@ -1516,6 +1588,26 @@ export interface components {
         SetupStatus: {
             /** @description True while no staff user exists */
             setupNeeded: boolean;
+        };
+        TemplatePreview: {
+            html: string;
+            /** @enum {string} */
+            renderedFor: "request" | "sample";
+            subject: string;
+            text: string;
+            /** @description Names the draft uses that no notice has: they would render as nothing, and saving refuses them */
+            unknownVariables: {
+                name: string;
+                /** @enum {string} */
+                part: "subject" | "text" | "html";
+                /** @description The known variable nearest in spelling */
+                suggestion?: string;
+            }[];
+            /** @description The variables a notice template can use */
+            variables: {
+                description: string;
+                name: string;
+            }[];
         };
         TimelineEntry: {
             /** @description `user:<user id>` (a person), `staff:<key id>` (an API key), `partner:<symbol>`, `system...` */
@@ -2315,6 +2407,194 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Library"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this key (another library’s request answers 404, not 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testLibraryNcip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency symbol, e.g. ISIL:DK-100 (case does not matter) */
+                symbol: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Also look this patron up (LookupUser) */
+                    patronId?: string;
+                    /** @description NCIP settings as entered, not saved (the ncip part of LibrarySettings); absent: the stored ones. A masked secret ("********") means the stored one. */
+                    settings?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description What the ILS answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NcipTestResult"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this key (another library’s request answers 404, not 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewNoticeTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event: "request_received" | "shipped" | "ready_for_pickup" | "due_soon" | "overdue" | "recalled" | "renewed" | "renew_refused" | "cancelled" | "unfilled" | "delivered";
+                /** @description Agency symbol, e.g. ISIL:DK-100 (case does not matter) */
+                symbol: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Render for this request of the library; absent: a sample request
+                     */
+                    requestId?: string;
+                    /**
+                     * @description The draft: subject, text and html, each optional (the default wording stands in); text and html go together
+                     * @default {}
+                     */
+                    template?: {
+                        html?: string;
+                        subject?: string;
+                        text?: string;
+                    };
+                    /**
+                     * @description Time zone of dates as entered in the form; absent: the stored one
+                     * @default UTC
+                     */
+                    timeZone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The rendered draft */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplatePreview"];
                 };
             };
             /** @description The input is not valid: `errors` lists each bad field */

@@ -14,6 +14,7 @@ import { search } from './en/search';
 import { shell } from './en/shell';
 import { states } from './en/states';
 import { adminDirectory } from './en/admin-directory';
+import { adminLibraries } from './en/admin-libraries';
 
 // One part per line, so parts added at the same time merge cleanly.
 export const en = {
@@ -29,6 +30,7 @@ export const en = {
   ...print,
   ...bulk,
   ...adminDirectory,
+  ...adminLibraries,
 } as const;
 
 export type MessageKey = keyof typeof en;

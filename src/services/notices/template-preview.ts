@@ -1,0 +1,77 @@
+/**
+ * The template editor's live preview: a draft template (not saved) rendered for one of the
+ * library's requests or for a sample one, with the variables a template can use and the names
+ * the draft uses that are none of them (each with the nearest known name).
+ */
+import { z } from 'zod';
+import { PATRON_NOTICES, type PatronNotice } from '../../domain/types';
+import { renderNotice, templateFor, type RenderedNotice } from '../../notify/render';
+import { draftTemplateSchema, isPatronNotice, mailSettingsSchema } from '../../notify/settings';
+import { TEMPLATE_VARIABLES, unknownVariables, type TemplateVariable, type UnknownVariable } from '../../notify/variables';
+import { buildNoticeView, type NoticeSource } from '../../notify/view';
+import type { Principal } from '../access/api-keys';
+import type { ServiceDeps } from '../deps';
+import { visibleLibrary } from '../directory/libraries';
+import { NotFound, ValidationFailed } from '../errors';
+import { visibleRequest } from '../staff/requests-query';
+
+export const templatePreviewInputSchema = z
+  .object({
+    template: draftTemplateSchema.default({}).meta({ description: 'The draft: subject, text and html, each optional (the default wording stands in); text and html go together' }),
+    requestId: z.uuid().optional().meta({ description: 'Render for this request of the library; absent: a sample request' }),
+    timeZone: mailSettingsSchema.shape.timeZone.optional().meta({ description: 'Time zone of dates as entered in the form; absent: the stored one' }),
+  })
+  .strict();
+
+export type TemplatePreviewInput = z.output<typeof templatePreviewInputSchema>;
+
+export interface TemplatePreview extends RenderedNotice {
+  readonly renderedFor: 'request' | 'sample';
+  readonly variables: readonly TemplateVariable[];
+  readonly unknownVariables: readonly (UnknownVariable & { readonly part: 'subject' | 'text' | 'html' })[];
+}
+
+/** A request with every field a template can show, so a preview shows every variable filled in. */
+function sampleRequest(notice: PatronNotice, pickupLocation: string | undefined): NoticeSource {
+  return {
+    id: '00000000-0000-4000-8000-000000000000',
+    serviceType: 'Loan',
+    data: {
+      patron: { id: 'SAMPLE', name: 'Alex Reader' },
+      bibliographic: { title: 'Kindred', author: 'Butler, Octavia' },
+      pickupLocation: pickupLocation ?? 'Main library, lending desk',
+      neededBy: '2027-03-31',
+      lifecycle: {
+        serviceType: 'Loan',
+        dueDate: '2027-03-01T12:00:00.000Z',
+        renewals: notice === 'renewed' ? 1 : 0,
+        ...(notice === 'unfilled' ? { reason: 'rota exhausted: ISIL:XX-1 answered Unfilled (NotHeld)' } : {}),
+      },
+    } as NoticeSource['data'],
+  };
+}
+
+export async function previewDraftTemplate(deps: ServiceDeps, symbol: string, notice: string, input: TemplatePreviewInput, principal: Principal): Promise<TemplatePreview> {
+  if (!isPatronNotice(notice)) throw new ValidationFailed([{ path: 'event', message: `must be one of ${PATRON_NOTICES.join(', ')}` }], `unknown notice "${notice}"`);
+  const library = await visibleLibrary(deps, symbol, principal);
+  const stored = mailSettingsSchema.safeParse((library.settings as { mail?: unknown }).mail ?? {});
+  const timeZone = input.timeZone ?? (stored.success ? stored.data.timeZone : 'UTC');
+  let source: NoticeSource;
+  if (input.requestId) {
+    const request = await visibleRequest(deps, input.requestId, principal);
+    if (request.libraryId !== library.id) throw new NotFound('request of this library', input.requestId);
+    source = request;
+  } else {
+    const pickup = (library.settings as { pickupLocations?: { name?: unknown }[] }).pickupLocations?.[0]?.name;
+    source = sampleRequest(notice, typeof pickup === 'string' ? pickup : undefined);
+  }
+  const template = templateFor(notice, input.template);
+  const rendered = renderNotice(template, buildNoticeView(source, library, notice, { timeZone }));
+  const parts = ['subject', 'text', 'html'] as const;
+  return {
+    ...rendered,
+    renderedFor: input.requestId ? 'request' : 'sample',
+    variables: TEMPLATE_VARIABLES,
+    unknownVariables: parts.flatMap((part) => (input.template[part] !== undefined ? unknownVariables(input.template[part]).map((u) => ({ part, ...u })) : [])),
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * The patron mail template editor's server side: a draft renders for a real request or a sample
+ * without being saved, an unknown variable is reported with the known name it most likely means
+ * (and refused when saved), and the plain-text and HTML bodies are overridden together, so the
+ * old HTML can never go out beside a new text.
+ */
+import request from 'supertest';
+import { LIBRARY_A, LIBRARY_B, borrowing, startStaffApi, type StaffApi } from '../../helpers/staff-api';
+
+describe('staff API: draft template preview (POST /libraries/{symbol}/notices/{event}/preview)', () => {
+  let api: StaffApi;
+  let requestId: string;
+  beforeAll(async () => {
+    api = await startStaffApi();
+    const created = await request(api.app)
+      .post('/api/v1/requests')
+      .set('Authorization', api.keys.staffA)
+      .send(borrowing({ bibliographic: { title: 'Middlemarch', author: 'Eliot, George' }, patron: { id: 'P-9', name: 'Dorothea Brooke', email: 'd@example.org' } }));
+    expect(created.status).toBe(201);
+    requestId = created.body.id;
+  }, 120_000);
+  afterAll(() => api.database.close());
+
+  const preview = (body: object, event = 'shipped', key = api.keys.staffA, symbol = LIBRARY_A) =>
+    request(api.app).post(`/api/v1/libraries/${symbol}/notices/${event}/preview`).set('Authorization', key).send(body);
+  const patch = (templates: object) => request(api.app).patch(`/api/v1/libraries/${LIBRARY_A}`).set('Authorization', api.keys.admin).send({ settings: { mail: { templates } } });
+
+  it('renders a draft for a real request, the default wording standing in for parts left out', async () => {
+    const res = await preview({ requestId, template: { subject: 'Posted to you, {{patronName}}: {{title}}' } });
+    expect(res.status).toBe(200);
+    expect(res.body.renderedFor).toBe('request');
+    expect(res.body.subject).toBe('Posted to you, Dorothea Brooke: Middlemarch');
+    expect(res.body.text).toContain('Dear Dorothea Brooke,');
+    expect(res.body.unknownVariables).toEqual([]);
+    expect(res.body.variables.map((v: { name: string }) => v.name)).toEqual(expect.arrayContaining(['patronName', 'item', 'dueDate', 'pickupLocation', 'libraryName', 'reference']));
+  });
+
+  it('renders for a sample request when none is chosen, and saves nothing', async () => {
+    const res = await preview({ template: { subject: 'Due: {{dueDate}}' } }, 'due_soon');
+    expect(res.status).toBe(200);
+    expect(res.body.renderedFor).toBe('sample');
+    expect(res.body.subject).toBe('Due: Monday 1 March 2027');
+    const stored = await request(api.app).get(`/api/v1/libraries/${LIBRARY_A}`).set('Authorization', api.keys.admin);
+    expect(stored.body.settings.mail).toBeUndefined();
+  });
+
+  it('reports a misspelt variable with the nearest known name, and saving it is refused with the same words', async () => {
+    const res = await preview({ template: { subject: 'Hello {{patronNmae}}', text: 'For {{#if patronName}}{{patronName}}{{/if}} at {{pickupLocaton}} {{wholelyUnknown}}', html: '<p>{{item}}</p>' } });
+    expect(res.status).toBe(200);
+    expect(res.body.subject).toBe('Hello');
+    expect(res.body.unknownVariables).toEqual([
+      { part: 'subject', name: 'patronNmae', suggestion: 'patronName' },
+      { part: 'text', name: 'pickupLocaton', suggestion: 'pickupLocation' },
+      { part: 'text', name: 'wholelyUnknown' },
+    ]);
+    const saved = await patch({ shipped: { subject: 'Hello {{patronNmae}}' } });
+    expect(saved.status).toBe(400);
+    expect(saved.body.errors).toEqual([{ path: 'settings.mail.templates.shipped.subject', message: '{{patronNmae}} is not a variable of patron notices (did you mean {{patronName}}?)' }]);
+  });
+
+  it('overrides the text and HTML bodies together: the one without the other is refused, in the preview and on PATCH', async () => {
+    const textOnly = await preview({ template: { text: 'Your book {{item}} is on its way.' } });
+    expect(textOnly.status).toBe(400);
+    expect(textOnly.body.errors.map((e: { path: string }) => e.path)).toEqual(['template.html']);
+    const saveTextOnly = await patch({ shipped: { text: 'Your book {{item}} is on its way.' } });
+    expect(saveTextOnly.status).toBe(400);
+    expect(saveTextOnly.body.errors[0].path).toBe('settings.mail.templates.shipped.html');
+    expect((await patch({ shipped: { html: '<p>{{item}}</p>' } })).body.errors[0].path).toBe('settings.mail.templates.shipped.text');
+
+    const both = await patch({ shipped: { text: 'Your book {{item}} is on its way.', html: '<p>Your book {{item}} is on its way.</p>' } });
+    expect(both.status).toBe(200);
+    const sent = await request(api.app).get(`/api/v1/requests/${requestId}/notices/shipped/preview`).set('Authorization', api.keys.staffA);
+    expect(sent.body.text).toBe('Your book Middlemarch by Eliot, George is on its way.');
+    expect(sent.body.html).toBe('<p>Your book Middlemarch by Eliot, George is on its way.</p>');
+  });
+
+  it('keeps other libraries’ requests out of a library’s preview', async () => {
+    expect((await preview({ requestId }, 'shipped', api.keys.admin, LIBRARY_B)).status).toBe(404);
+    expect((await preview({}, 'shipped', api.keys.staffB)).status).toBe(404);
+    expect((await preview({}, 'teleported')).status).toBe(400);
+  });
+});

@@ -1,0 +1,26 @@
+/** A labelled input with its explanation and the server's error next to it. */
+import { useId, type ReactNode } from 'react';
+
+interface Props {
+  readonly label: string;
+  readonly help?: string;
+  readonly error?: string | undefined;
+  readonly children: (ids: { id: string; describedBy: string }) => ReactNode;
+}
+
+export function Field({ label, help, error, children }: Props) {
+  const id = useId();
+  const describedBy = [help ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div className="admin-field">
+      <label htmlFor={id}>{label}</label>
+      {children({ id, describedBy })}
+      {help && <p id={`${id}-help`} className="admin-help">{help}</p>}
+      {error && (
+        <p id={`${id}-error`} className="problem">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
