@@ -30,9 +30,45 @@ function compile(source: string, escape: boolean): Handlebars.TemplateDelegate {
   return template;
 }
 
-/** The library's override where it has one, the default wording for each part it leaves out. */
+/** Plain-text template source as HTML: paragraphs at blank lines, line breaks kept; the {{…}} stay. */
+export function htmlFromText(text: string): string {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escaped
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
+}
+
+/** HTML template source as plain text: tags dropped, paragraphs and breaks as new lines, the common entities read. */
+export function textFromHtml(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|h[1-6])>/gi, '\n\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/**
+ * The library's override where it has one, the default wording for each part it leaves out. The
+ * two bodies are one message: a template (saved before both were required) that overrides one
+ * alone gets the other derived from it, never the default's other wording.
+ */
 export function templateFor(notice: PatronNotice, override?: NoticeTemplateOverride): NoticeTemplate {
-  return { ...DEFAULT_TEMPLATES[notice], ...override };
+  const bodies =
+    override?.text !== undefined && override.html === undefined
+      ? { html: htmlFromText(override.text) }
+      : override?.html !== undefined && override.text === undefined
+        ? { text: textFromHtml(override.html) }
+        : {};
+  return { ...DEFAULT_TEMPLATES[notice], ...override, ...bodies };
 }
 
 export function renderNotice(template: NoticeTemplate, view: NoticeView): RenderedNotice {

@@ -51,10 +51,18 @@ function bothBodiesOrNeither(template: { text?: string | undefined; html?: strin
 
 const templateParts = <T extends z.ZodType<string>>(part: T) => z.object({ subject: part.optional(), text: part.optional(), html: part.optional() }).strict().superRefine(bothBodiesOrNeither);
 
+/** What is written (PATCH, the directory file): known variables only, both bodies or neither. */
 export const noticeTemplateSchema = templateParts(templatePart);
 
 /** A draft in the template editor: it must compile and pair its bodies, but may still name unknown variables (the preview reports them). */
 export const draftTemplateSchema = templateParts(templateSyntax);
+
+/**
+ * A template as stored, when mail is sent: it must compile. A template saved before the rules
+ * above (one body alone, an unknown name) still sends: the missing body is derived from the
+ * other (render.ts), and the library's settingsProblems lists what to fix.
+ */
+const storedTemplateSchema = z.object({ subject: templateSyntax.optional(), text: templateSyntax.optional(), html: templateSyntax.optional() }).strict();
 
 const timeZone = z
   .string()
@@ -68,7 +76,8 @@ const timeZone = z
     }
   }, 'must be an IANA time zone such as Europe/Copenhagen');
 
-export const mailSettingsSchema = z
+const mailSettingsWith = <T extends z.ZodType>(template: T) =>
+  z
   .object({
     /** Switches all patron mail of the library off (notices are recorded as skipped). */
     enabled: z.boolean().default(true),
@@ -82,9 +91,14 @@ export const mailSettingsSchema = z
     /** How due dates are shown to patrons. */
     timeZone: timeZone.default('UTC'),
     /** Per-notice templates; a part left out keeps the default wording. */
-    templates: z.partialRecord(z.enum(PATRON_NOTICES), noticeTemplateSchema).default({}),
+    templates: z.partialRecord(z.enum(PATRON_NOTICES), template).default({}),
   })
   .strict();
+
+/** The mail part as it is written and checked (PATCH, the directory file, settingsProblems). */
+export const mailSettingsSchema = mailSettingsWith(noticeTemplateSchema);
+/** The mail part as the sender reads it: only what would stop a notice from being made. */
+const storedMailSettingsSchema = mailSettingsWith(storedTemplateSchema);
 
 export type MailSettings = z.output<typeof mailSettingsSchema>;
 export type MailSettingsInput = z.input<typeof mailSettingsSchema>;
@@ -95,7 +109,7 @@ export type NoticeTemplateOverride = z.output<typeof noticeTemplateSchema>;
  * the caller gets the problems, and the worker records the notice as skipped with them.
  */
 export function mailSettingsOf(settings: Record<string, unknown> | undefined): { ok: true; value: MailSettings } | { ok: false; problems: string[] } {
-  const parsed = mailSettingsSchema.safeParse(settings?.mail ?? {});
+  const parsed = storedMailSettingsSchema.safeParse(settings?.mail ?? {});
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, problems: parsed.error.issues.map((i) => `mail.${i.path.join('.')}: ${i.message}`) };
 }

@@ -278,7 +278,7 @@ describe('patron e-mail', () => {
     });
   });
 
-  it('uses the library’s own template where it has one, and the default wording elsewhere', async () => {
+  it('uses the library’s own template where it has one; a body it left out is made from the one it gave, never the default’s', async () => {
     const libraryId = await library({
       fromName: 'Riverside ILL desk',
       templates: { request_received: { subject: 'Riverside: got it ({{title}})', html: '<p>Hi {{patronName}}, we are on it: <em>{{title}}</em></p>' } },
@@ -289,8 +289,8 @@ describe('patron e-mail', () => {
     expect(parsed.subject).toBe('Riverside: got it (Kindred)');
     expect(parsed.from?.value[0]?.name).toBe('Riverside ILL desk');
     expect(parsed.html).toBe('<p>Hi Sam &amp; Max, we are on it: <em>Kindred</em></p>');
-    // The text part was not overridden: the default wording.
-    expect(parsed.text).toContain('We have received your request for Kindred');
+    // Saved before both bodies were required: the text is the HTML's own words, not the default wording.
+    expect(parsed.text).toBe('Hi Sam & Max, we are on it: Kindred');
   });
 
   it('does not send a reminder decided for a due date that has since changed', async () => {
