@@ -11,30 +11,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createApiKey } from '../../src/services/access/api-keys';
 import { findPartnerBySymbol } from '../../src/store/partners';
-import { launchBrowser, seriousViolations } from '../helpers/browser';
+import { launchBrowser, makeUser, seriousViolations, signIn } from '../helpers/browser';
 import { startInstance, type Instance } from '../helpers/instances';
 
 jest.setTimeout(120_000);
 
-const PASSWORD = 'correct horse battery staple';
 
-async function makeUser(instance: Instance, key: string, user: { username: string; displayName: string; role: string }): Promise<void> {
-  const res = await fetch(`${instance.url}/api/v1/users`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ ...user, password: PASSWORD }),
-  });
-  if (res.status !== 201) throw new Error(`POST /users answered ${res.status}: ${await res.text()}`);
-}
 
-async function signIn(page: Page, instance: Instance, username: string): Promise<void> {
-  await page.goto(`${instance.url}/`);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
 
 async function expectAccessible(page: Page, screen: string): Promise<void> {
   const violations = await seriousViolations(page);

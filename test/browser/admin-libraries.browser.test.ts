@@ -3,33 +3,16 @@
  * locations saved and shown again, the ILS test against a mock ILS, a template edited with the
  * live preview flagging a misspelt variable; a staff member sees the same screen read-only.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createApiKey } from '../../src/services/access/api-keys';
-import { launchBrowser, seriousViolations } from '../helpers/browser';
+import { launchBrowser, makeUser, seriousViolations, signIn } from '../helpers/browser';
 import { startInstance, type Instance } from '../helpers/instances';
 import { startMockIls, type MockIls } from '../helpers/mock-ils';
 
 jest.setTimeout(180_000);
 
-const PASSWORD = 'correct horse battery staple';
 
-async function makeUser(instance: Instance, key: string, user: { username: string; displayName: string; role: string; library?: string }): Promise<void> {
-  const res = await fetch(`${instance.url}/api/v1/users`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ ...user, password: PASSWORD }),
-  });
-  if (res.status !== 201) throw new Error(`POST /users answered ${res.status}: ${await res.text()}`);
-}
 
-async function signIn(page: Page, instance: Instance, username: string): Promise<void> {
-  await page.goto(`${instance.url}/`);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
 
 describe('administration: member libraries in the browser', () => {
   let instance: Instance;

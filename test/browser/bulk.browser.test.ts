@@ -9,24 +9,15 @@ import type { Browser, Page } from 'playwright-core';
 import { createApiKey } from '../../src/services/access/api-keys';
 import { performStaffAction } from '../../src/services/staff/actions';
 import { getRequest, insertRequest } from '../../src/store/requests';
-import { launchBrowser, seriousViolations } from '../helpers/browser';
+import { launchBrowser, PASSWORD, signIn, seriousViolations } from '../helpers/browser';
 import { addPartners, changeLibrarySettings, startInstance, type Instance } from '../helpers/instances';
 
 jest.setTimeout(180_000);
 
-const PASSWORD = 'correct horse battery staple';
 const LENDER = 'ISIL:DK-B1';
 const BORROWER = 'ISIL:DK-A';
 const COUNT = 50;
 
-async function signIn(page: Page, instance: Instance, username: string): Promise<void> {
-  await page.goto(`${instance.url}/`);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
 
 describe('bulk work in a queue', () => {
   let lender: Instance;

@@ -21,14 +21,13 @@ import { createBorrowingRequest, parseBorrowingRequest } from '../../src/service
 import { performStaffAction } from '../../src/services/staff/actions';
 import { requests } from '../../src/store/schema';
 import { lenderRequest, stateOf } from '../helpers/e2e';
-import { launchBrowser, seriousViolations } from '../helpers/browser';
+import { launchBrowser, PASSWORD, makeUser, signIn, seriousViolations } from '../helpers/browser';
 import { addPartners, changeLibrarySettings, startInstance, type Instance } from '../helpers/instances';
 import { eventually } from '../helpers/queues';
 import { getRequest } from '../../src/store/requests';
 
 jest.setTimeout(180_000);
 
-const PASSWORD = 'correct horse battery staple';
 
 /** Everything the instance logs, as parsed lines (the setup code is printed there). */
 function capturedLog(): { readonly logger: pino.Logger; readonly lines: Record<string, unknown>[] } {
@@ -46,23 +45,7 @@ async function adminKey(instance: Instance): Promise<string> {
   return (await createApiKey(instance.service.lifecycle, { name: 'test admin', role: 'admin' })).key;
 }
 
-async function makeUser(instance: Instance, key: string, user: { username: string; displayName: string; role: string; library?: string }): Promise<void> {
-  const res = await fetch(`${instance.url}/api/v1/users`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ ...user, password: PASSWORD }),
-  });
-  if (res.status !== 201) throw new Error(`POST /users answered ${res.status}: ${await res.text()}`);
-}
 
-async function signIn(page: Page, instance: Instance, username: string): Promise<void> {
-  await page.goto(`${instance.url}/`);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
 
 /** The count shown on the queue screen for the queue named `name`. */
 async function queueCount(page: Page, name: string): Promise<number> {
@@ -75,10 +58,6 @@ async function queueCount(page: Page, name: string): Promise<number> {
 
 /** Waits until the queue screen (already open, never reloaded) shows `expected` for the queue. */
 async function expectQueueCount(page: Page, name: string, expected: number): Promise<void> {
-  const t0 = Date.now();
-  try { await expectQueueCount0(page, name, expected); } finally { if (Date.now() - t0 > 3000) console.log(`SLOW ${name} ${expected} ${Date.now() - t0}`); }
-}
-async function expectQueueCount0(page: Page, name: string, expected: number): Promise<void> {
   await eventually(async () => (await queueCount(page, name)) === expected, 30_000).catch(async () => {
     throw new Error(`queue "${name}" shows ${await queueCount(page, name)}, expected ${expected}`);
   });

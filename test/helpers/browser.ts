@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Instance } from './instances';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -38,4 +39,27 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** The password every browser test's staff users get. */
+export const PASSWORD = 'correct horse battery staple';
+
+/** A staff user made through the staff API with an admin key, as an administrator would. */
+export async function makeUser(instance: Instance, key: string, user: { username: string; displayName: string; role: string; library?: string }): Promise<void> {
+  const res = await fetch(`${instance.url}/api/v1/users`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...user, password: PASSWORD }),
+  });
+  if (res.status !== 201) throw new Error(`POST /users answered ${res.status}: ${await res.text()}`);
+}
+
+/** Signs in through the sign-in screen and waits for the signed-in layout. */
+export async function signIn(page: Page, instance: Instance, username: string): Promise<void> {
+  await page.goto(`${instance.url}/`);
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }
