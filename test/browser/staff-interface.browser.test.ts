@@ -296,6 +296,9 @@ describe('the staff interface', () => {
       const answered = page.waitForResponse((res) => res.url() === target);
       await page.getByRole('button', { name: 'Claim' }).click();
       expect((await answered).status()).toBe(403);
+      // The refusal is shown as a page: let that navigation finish before closing the tab
+      // (Chromium can hang a close that arrives while the navigation is still committing).
+      await page.waitForURL(target);
       await page.close();
     } finally {
       attacker.close();
