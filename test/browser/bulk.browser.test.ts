@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createApiKey } from '../../src/services/access/api-keys';
 import { performStaffAction } from '../../src/services/staff/actions';
 import { getRequest, insertRequest } from '../../src/store/requests';
-import { launchBrowser, PASSWORD, signIn, seriousViolations } from '../helpers/browser';
+import { launchBrowser, makeUser, signIn, seriousViolations } from '../helpers/browser';
 import { addPartners, changeLibrarySettings, startInstance, type Instance } from '../helpers/instances';
 
 jest.setTimeout(180_000);
@@ -54,12 +54,7 @@ describe('bulk work in a queue', () => {
       );
     }
     const key = (await createApiKey(lender.service.lifecycle, { name: 'test admin', role: 'admin' })).key;
-    const res = await fetch(`${lender.url}/api/v1/users`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'lis', displayName: 'Lis Lender', role: 'staff', library: LENDER, password: PASSWORD }),
-    });
-    if (res.status !== 201) throw new Error(`POST /users answered ${res.status}: ${await res.text()}`);
+    await makeUser(lender, key, { username: 'lis', displayName: 'Lis Lender', role: 'staff', library: LENDER });
     browser = await launchBrowser();
     page = await (await browser.newContext()).newPage();
     await signIn(page, lender, 'lis');

@@ -8,12 +8,11 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { createApiKey } from '../../src/services/access/api-keys';
 import { insertRequest } from '../../src/store/requests';
-import { launchBrowser, seriousViolations } from '../helpers/browser';
+import { launchBrowser, makeUser, seriousViolations, signIn } from '../helpers/browser';
 import { changeLibrarySettings, startInstance, type Instance } from '../helpers/instances';
 
 jest.setTimeout(180_000);
 
-const PASSWORD = 'correct horse battery staple';
 const SLIPS = 200;
 const LOCATIONS = ['Reading room', 'Annex', 'Main stacks'];
 
@@ -90,21 +89,11 @@ describe('printing', () => {
     );
 
     const key = (await createApiKey(server.service.lifecycle, { name: 'test admin', role: 'admin' })).key;
-    const res = await fetch(`${server.url}/api/v1/users`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'desk', displayName: 'Desk staff', role: 'staff', password: PASSWORD }),
-    });
-    expect(res.status).toBe(201);
+    await makeUser(server, key, { username: 'desk', displayName: 'Desk staff', role: 'staff' });
 
     browser = await launchBrowser();
     page = await (await browser.newContext()).newPage();
-    await page.goto(`${server.url}/`);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('Username').fill('desk');
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await signIn(page, server, 'desk');
   });
 
   afterAll(async () => {
