@@ -21,7 +21,7 @@ import { createBorrowingRequest, parseBorrowingRequest } from '../../src/service
 import { performStaffAction } from '../../src/services/staff/actions';
 import { requests } from '../../src/store/schema';
 import { lenderRequest, stateOf } from '../helpers/e2e';
-import { launchBrowser, PASSWORD, makeUser, signIn, seriousViolations } from '../helpers/browser';
+import { expectQueueCount, launchBrowser, openQueues, PASSWORD, makeUser, queueCount, signIn, seriousViolations } from '../helpers/browser';
 import { addPartners, changeLibrarySettings, startInstance, type Instance } from '../helpers/instances';
 import { eventually } from '../helpers/queues';
 import { getRequest } from '../../src/store/requests';
@@ -46,27 +46,6 @@ async function adminKey(instance: Instance): Promise<string> {
 }
 
 
-
-/** The count shown on the queue screen for the queue named `name`. */
-async function queueCount(page: Page, name: string): Promise<number> {
-  const link = page.getByRole('link', { name: new RegExp(`^${name}\\b`) });
-  const text = (await link.textContent()) ?? '';
-  const match = /(\d+)\s*$/.exec(text.trim());
-  if (!match) throw new Error(`no count in the queue link "${text}"`);
-  return Number(match[1]);
-}
-
-/** Waits until the queue screen (already open, never reloaded) shows `expected` for the queue. */
-async function expectQueueCount(page: Page, name: string, expected: number): Promise<void> {
-  await eventually(async () => (await queueCount(page, name)) === expected, 30_000).catch(async () => {
-    throw new Error(`queue "${name}" shows ${await queueCount(page, name)}, expected ${expected}`);
-  });
-}
-
-async function openQueues(page: Page, instance: Instance): Promise<void> {
-  await page.goto(`${instance.url}/`);
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
 
 /** Waits until the open request page says the request is in the state named so in plain words. */
 async function expectState(page: Page, stateText: string): Promise<void> {
@@ -247,8 +226,10 @@ describe('the staff interface', () => {
     );
     const lending = await lenderRequest(b, borrowing, 'ISIL:DK-B1');
     await actAsColleague(b, lending.id, 'will_supply');
-    // This tab hears no live events, so it keeps showing the request as it was read.
-    const stale = await lenderContext.newPage();
+    // This tab hears no live events, so it keeps showing the request as it was read. (Tabs of one
+    // browser share one event stream: this one is in a browser of its own, with the lender's cookie.)
+    const staleBrowser = await browser.newContext({ storageState: await lenderContext.storageState() });
+    const stale = await staleBrowser.newPage();
     await stale.route('**/api/v1/events', (route) => route.abort());
     await stale.goto(`${b.url}/requests/${lending.id}`);
     await expectState(stale, 'Will supply: to pull from the shelf');
@@ -262,7 +243,7 @@ describe('the staff interface', () => {
     await notice.getByRole('button', { name: 'Ship again' }).click();
     await expectState(stale, 'On loan to the borrower');
     expect(await stateOf(b, lending.id)).toBe('shipped');
-    await stale.close();
+    await staleBrowser.close();
   });
 
   it('keeps another library’s request out of reach, even by its URL', async () => {

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Instance } from './instances';
+import { eventually } from './queues';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -61,5 +62,26 @@ export async function signIn(page: Page, instance: Instance, username: string): 
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+/** The count shown on the queue screen for the queue named `name`. */
+export async function queueCount(page: Page, name: string): Promise<number> {
+  const link = page.getByRole('link', { name: new RegExp(`^${name}\\b`) });
+  const text = (await link.textContent()) ?? '';
+  const match = /(\d+)\s*$/.exec(text.trim());
+  if (!match) throw new Error(`no count in the queue link "${text}"`);
+  return Number(match[1]);
+}
+
+/** Waits until the queue screen (already open, never reloaded) shows `expected` for the queue. */
+export async function expectQueueCount(page: Page, name: string, expected: number): Promise<void> {
+  await eventually(async () => (await queueCount(page, name)) === expected, 30_000).catch(async () => {
+    throw new Error(`queue "${name}" shows ${await queueCount(page, name)}, expected ${expected}`);
+  });
+}
+
+export async function openQueues(page: Page, instance: Instance): Promise<void> {
+  await page.goto(`${instance.url}/`);
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }
