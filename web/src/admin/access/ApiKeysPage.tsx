@@ -4,6 +4,7 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { ProblemMessage } from '../../components/ProblemMessage';
+import { ScrollTable } from '../../components/ScrollTable';
 import { TextField } from '../../components/TextField';
 import { DateTime } from '../../components/Time';
 import { useTitle } from '../../components/useTitle';
@@ -119,46 +120,30 @@ function ApiKeys() {
       {keys.isError && <ProblemMessage error={keys.error} onRetry={() => void keys.refetch()} />}
       {revoke.isError && <ProblemMessage error={revoke.error} />}
       {keys.data && (
-        <div className="table-scroll" role="region" aria-label={t('keys.table')} tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('keys.col.name')}</th>
-                <th scope="col">{t('keys.col.role')}</th>
-                <th scope="col">{t('keys.col.library')}</th>
-                <th scope="col">{t('keys.col.prefix')}</th>
-                <th scope="col">{t('keys.col.created')}</th>
-                <th scope="col">{t('keys.col.lastUsed')}</th>
-                <th scope="col">{t('keys.col.revoked')}</th>
-                <th scope="col">{t('keys.col.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.map((key) => (
-                <tr key={key.id}>
-                  <td>{key.name}</td>
-                  <td>{t(`role.${key.role}`)}</td>
-                  <td>{key.library ?? t('account.allLibraries')}</td>
-                  <td>
-                    <code>{key.prefix}</code>
-                  </td>
-                  <td>
-                    <DateTime value={key.createdAt} />
-                  </td>
-                  <td>{key.lastUsedAt ? <DateTime value={key.lastUsedAt} /> : t('keys.never')}</td>
-                  <td>{key.revokedAt ? <DateTime value={key.revokedAt} /> : t('keys.notRevoked')}</td>
-                  <td>
-                    {!key.revokedAt && (
-                      <button type="button" onClick={() => ask(key)} disabled={revoke.isPending}>
-                        {t('keys.revoke', { name: key.name })}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable label={t('keys.table')} columns={[t('keys.col.name'), t('keys.col.role'), t('keys.col.library'), t('keys.col.prefix'), t('keys.col.created'), t('keys.col.lastUsed'), t('keys.col.revoked'), t('keys.col.actions')]}>
+          {keys.data.map((key) => (
+            <tr key={key.id}>
+              <td>{key.name}</td>
+              <td>{t(`role.${key.role}`)}</td>
+              <td>{key.library ?? t('account.allLibraries')}</td>
+              <td>
+                <code>{key.prefix}</code>
+              </td>
+              <td>
+                <DateTime value={key.createdAt} />
+              </td>
+              <td>{key.lastUsedAt ? <DateTime value={key.lastUsedAt} /> : t('keys.never')}</td>
+              <td>{key.revokedAt ? <DateTime value={key.revokedAt} /> : t('keys.notRevoked')}</td>
+              <td>
+                {!key.revokedAt && (
+                  <button type="button" onClick={() => ask(key)} disabled={revoke.isPending}>
+                    {t('keys.revoke', { name: key.name })}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
       <MakeKey onMade={setMade} />
     </>

@@ -4,6 +4,7 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { ProblemMessage } from '../../components/ProblemMessage';
+import { ScrollTable } from '../../components/ScrollTable';
 import { TextField } from '../../components/TextField';
 import { DateTime } from '../../components/Time';
 import { t } from '../../i18n/t';
@@ -128,54 +129,39 @@ function StaffUsers() {
       {users.isError && <ProblemMessage error={users.error} onRetry={() => void users.refetch()} />}
       {toggle.isError && <ProblemMessage error={toggle.error} />}
       {users.data && (
-        <div className="table-scroll" role="region" aria-label={t('users.table')} tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('users.col.username')}</th>
-                <th scope="col">{t('users.col.name')}</th>
-                <th scope="col">{t('users.col.role')}</th>
-                <th scope="col">{t('users.col.library')}</th>
-                <th scope="col">{t('users.col.status')}</th>
-                <th scope="col">{t('users.col.lastSignIn')}</th>
-                <th scope="col">{t('users.col.actions')}</th>
+        <ScrollTable label={t('users.table')} columns={[t('users.col.username'), t('users.col.name'), t('users.col.role'), t('users.col.library'), t('users.col.status'), t('users.col.lastSignIn'), t('users.col.actions')]}>
+          {users.data.map((user) => {
+            const self = user.id === session.user.id;
+            return (
+              <tr key={user.id}>
+                <td>
+                  {user.username} {self && <span className="muted">{t('users.you')}</span>}
+                </td>
+                <td>{user.displayName}</td>
+                <td>{t(`role.${user.role}`)}</td>
+                <td>{user.library ?? t('account.allLibraries')}</td>
+                <td>
+                  {t(user.disabled ? 'users.disabled' : 'users.active')}
+                  {user.mustChangePassword && <div className="muted">{t('users.mustChange')}</div>}
+                </td>
+                <td>{user.lastSignInAt ? <DateTime value={user.lastSignInAt} /> : t('users.never')}</td>
+                <td>
+                  {!self && (
+                    <div className="row-buttons">
+                      <button type="button" onClick={() => toggle.mutate(user)} disabled={toggle.isPending}>
+                        {t(user.disabled ? 'users.enable' : 'users.disable', { name: user.displayName })}
+                      </button>
+                      <button type="button" aria-expanded={resetting === user.id} onClick={() => setResetting(resetting === user.id ? undefined : user.id)}>
+                        {t('users.reset', { name: user.displayName })}
+                      </button>
+                    </div>
+                  )}
+                  {resetting === user.id && <ResetPassword user={user} onDone={done} />}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {users.data.map((user) => {
-                const self = user.id === session.user.id;
-                return (
-                  <tr key={user.id}>
-                    <td>
-                      {user.username} {self && <span className="muted">{t('users.you')}</span>}
-                    </td>
-                    <td>{user.displayName}</td>
-                    <td>{t(`role.${user.role}`)}</td>
-                    <td>{user.library ?? t('account.allLibraries')}</td>
-                    <td>
-                      {t(user.disabled ? 'users.disabled' : 'users.active')}
-                      {user.mustChangePassword && <div className="muted">{t('users.mustChange')}</div>}
-                    </td>
-                    <td>{user.lastSignInAt ? <DateTime value={user.lastSignInAt} /> : t('users.never')}</td>
-                    <td>
-                      {!self && (
-                        <div className="row-buttons">
-                          <button type="button" onClick={() => toggle.mutate(user)} disabled={toggle.isPending}>
-                            {t(user.disabled ? 'users.enable' : 'users.disable', { name: user.displayName })}
-                          </button>
-                          <button type="button" aria-expanded={resetting === user.id} onClick={() => setResetting(resetting === user.id ? undefined : user.id)}>
-                            {t('users.reset', { name: user.displayName })}
-                          </button>
-                        </div>
-                      )}
-                      {resetting === user.id && <ResetPassword user={user} onDone={done} />}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </ScrollTable>
       )}
       <AddUser onDone={done} />
     </section>
