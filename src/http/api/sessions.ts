@@ -4,7 +4,7 @@ import { changeOwnPassword, checkCredentials, currentSession, openSession, passw
 import { completeSetup, setupNeeded, setupSchema } from '../../services/access/setup';
 import type { ServiceDeps } from '../../services/deps';
 import { Unauthenticated } from '../../services/errors';
-import { anonymousRoute, apiRoute, type ApiRoute } from './route';
+import { anonymousRoute, apiRoute, type ApiRoute, type RouteContext } from './route';
 import { sessionSchema, setupStatusSchema } from './schemas';
 import { clearSessionCookie, setSessionCookie } from './session-cookie';
 
@@ -17,6 +17,13 @@ const person = (principal: Principal): PersonPrincipal => {
 };
 
 export function sessionRoutes(deps: ServiceDeps, lifetimes: SessionLifetimes): ApiRoute[] {
+  /** Signing out (here, or everywhere): the sessions end, and this browser's cookie is cleared. */
+  const endingSessions =
+    (end: (deps: ServiceDeps, who: PersonPrincipal) => Promise<unknown>) =>
+    async ({ principal, http }: RouteContext): Promise<void> => {
+      await end(deps, person(principal));
+      clearSessionCookie(http.req, http.res);
+    };
   return [
     anonymousRoute({
       method: 'get',
@@ -85,10 +92,7 @@ export function sessionRoutes(deps: ServiceDeps, lifetimes: SessionLifetimes): A
       role: 'read-only',
       access: 'person',
       success: { status: 204, description: 'Signed out; the cookie is cleared' },
-      handle: async ({ principal, http }) => {
-        await signOut(deps, person(principal));
-        clearSessionCookie(http.req, http.res);
-      },
+      handle: endingSessions(signOut),
     }),
     apiRoute({
       method: 'post',
@@ -100,10 +104,7 @@ export function sessionRoutes(deps: ServiceDeps, lifetimes: SessionLifetimes): A
       role: 'read-only',
       access: 'person',
       success: { status: 204, description: 'Every session ended; the cookie is cleared' },
-      handle: async ({ principal, http }) => {
-        await signOutEverywhere(deps, person(principal));
-        clearSessionCookie(http.req, http.res);
-      },
+      handle: endingSessions(signOutEverywhere),
     }),
     apiRoute({
       method: 'post',
