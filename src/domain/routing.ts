@@ -11,6 +11,8 @@
  *   as_given        the order the candidates came in (holdings order, staff's choice)
  *   load_balance    fewest open loans to us over the last days first; equals round-robin
  *   reciprocal_first partners that list the requester as reciprocal first, then as given
+ * Candidates from a catalogue's holdings (holdings.ts) are the only ones considered, and each
+ * verdict starts with what the holder's holding says.
  */
 import { lendingPolicies } from './policies';
 import { sameSymbol } from './symbols';
@@ -41,6 +43,11 @@ export interface RoutingInput {
   readonly format?: string;
   /** Holdings supplied with the request; absent or empty: every partner that lends. */
   readonly candidates?: readonly RotaEntry[];
+  /**
+   * The candidates are the holders a catalogue named (src/domain/holdings.ts), each with what its
+   * holding says: then they are the only ones considered, even when none is left.
+   */
+  readonly holdings?: { readonly notes: ReadonlyMap<string, string> };
   readonly directory: readonly DirectoryEntry[];
   readonly load: Readonly<Record<string, SupplierLoad>>;
   readonly strategy: RoutingStrategy;
@@ -60,8 +67,8 @@ export interface RoutingPlan {
 }
 
 export function planRota(input: RoutingInput): RoutingPlan {
-  const fromDirectory = input.candidates === undefined || input.candidates.length === 0;
-  const candidates: readonly RotaEntry[] = fromDirectory ? input.directory.map((d) => ({ symbol: d.symbol })) : dedupe(input.candidates!);
+  const fromDirectory = !input.holdings && (input.candidates === undefined || input.candidates.length === 0);
+  const candidates: readonly RotaEntry[] = fromDirectory ? input.directory.map((d) => ({ symbol: d.symbol })) : dedupe(input.candidates ?? []);
   const dropped: RoutingVerdict[] = [];
   const kept: { entry: RotaEntry; position: number; reciprocal: boolean; load: SupplierLoad }[] = [];
   candidates.forEach((entry, position) => {
@@ -81,8 +88,9 @@ export function planRota(input: RoutingInput): RoutingPlan {
   });
 
   const ordered = order(kept, input, fromDirectory);
+  const holding = (symbol: string) => input.holdings?.notes.get(symbol);
   const explanation: RoutingVerdict[] = [
-    ...ordered.map(({ item, why }, i) => ({ symbol: item.entry.symbol, kept: true as const, rank: i + 1, reason: why })),
+    ...ordered.map(({ item, why }, i) => ({ symbol: item.entry.symbol, kept: true as const, rank: i + 1, reason: holding(item.entry.symbol) ? `${holding(item.entry.symbol)}; ${why}` : why })),
     ...dropped,
   ];
   return { strategy: input.strategy, rota: ordered.map(({ item }) => item.entry), explanation };
@@ -118,7 +126,8 @@ interface Kept {
 
 function order(kept: readonly Kept[], input: RoutingInput, fromDirectory: boolean): { item: Kept; why: string }[] {
   // Without candidates the order "as given" is the directory's: say so, staff gave none.
-  const place = (item: Kept) => (fromDirectory ? `position ${item.position + 1} in the directory (no candidates were given)` : `position ${item.position + 1} as given`);
+  const place = (item: Kept) =>
+    fromDirectory ? `position ${item.position + 1} in the directory (no candidates were given)` : input.holdings ? `position ${item.position + 1} among the holders` : `position ${item.position + 1} as given`;
   switch (input.strategy) {
     case 'as_given':
       return kept.map((item) => ({ item, why: place(item) }));
