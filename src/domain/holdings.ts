@@ -15,7 +15,7 @@ import type { RotaEntry, ServiceType } from './types';
 import type { RoutingVerdict } from './routing';
 
 /** What a holding says of interlibrary loan: MARC 924 $d a (loan), b (copy only), c (both), d (none), e (electronic only). */
-export type IllIndicator = 'loan' | 'copy-only' | 'loan-and-copy' | 'electronic-only' | 'none' | 'unknown';
+export type IllIndicator = 'loan' | 'copy-only' | 'loan-or-copy' | 'electronic-only' | 'none' | 'unknown';
 
 /** One holding as routing needs it: the holder's directory symbol (when its code maps to one) and what it says. */
 export interface Holding {
@@ -73,7 +73,7 @@ const WANTS_COPY: Record<ServiceType, boolean> = { Loan: false, Copy: true, Copy
 
 /** Why this holding cannot serve the request, or undefined when it can. */
 function holdingRefusal(holding: Holding, serviceType: ServiceType): string | undefined {
-  const loan = WANTS_LOAN[serviceType] && (holding.ill === 'loan' || holding.ill === 'loan-and-copy' || holding.ill === 'unknown') && !holding.electronic;
+  const loan = WANTS_LOAN[serviceType] && (holding.ill === 'loan' || holding.ill === 'loan-or-copy' || holding.ill === 'unknown') && !holding.electronic;
   const copy = WANTS_COPY[serviceType] && holding.ill !== 'none' && holding.ill !== 'loan';
   if (loan || copy) return undefined;
   if (holding.ill === 'none') return 'holds it, but its holding says no interlibrary loan';

@@ -1,7 +1,7 @@
 import { candidatesFromHoldings, type Holding } from '../../../src/domain/holdings';
 import { planRota, type DirectoryEntry } from '../../../src/domain/routing';
 
-const held = (symbol: string, over: Partial<Holding> = {}): Holding => ({ code: symbol.replace(/^ISIL:/, ''), symbol, ill: 'loan-and-copy', electronic: false, ...over });
+const held = (symbol: string, over: Partial<Holding> = {}): Holding => ({ code: symbol.replace(/^ISIL:/, ''), symbol, ill: 'loan-or-copy', electronic: false, ...over });
 const symbols = (entries: readonly { symbol: string }[]) => entries.map((e) => e.symbol);
 
 describe('choosing lenders from a catalogue’s holdings', () => {
