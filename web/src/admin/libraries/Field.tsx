@@ -24,3 +24,20 @@ export function Field({ label, help, error, children }: Props) {
     </div>
   );
 }
+
+/** A checkbox with its explanation read out with it. */
+export function CheckField({ label, help, checked, onChange }: { readonly label: string; readonly help?: string; readonly checked: boolean; readonly onChange: (checked: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="admin-check">
+      <label>
+        <input type="checkbox" checked={checked} aria-describedby={help ? `${id}-help` : undefined} onChange={(e) => onChange(e.target.checked)} /> {label}
+      </label>
+      {help && (
+        <p id={`${id}-help`} className="admin-help">
+          {help}
+        </p>
+      )}
+    </div>
+  );
+}

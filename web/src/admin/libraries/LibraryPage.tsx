@@ -13,7 +13,9 @@ import { t } from '../../i18n/t';
 import { useSession } from '../../session';
 import { Field } from './Field';
 import { MailSection } from './MailSection';
+import { LendingSection } from './LendingSection';
 import { NcipSection } from './NcipSection';
+import { Saved } from './Saved';
 import { fieldError, useSavePart, type Settings } from './settings';
 
 export function LibraryPage() {
@@ -33,6 +35,7 @@ export function LibraryPage() {
       {!canEdit && <p>{t('libraries.readOnly')}</p>}
       <RoutingSection symbol={symbol} settings={settings} canEdit={canEdit} />
       <PickupSection symbol={symbol} settings={settings} canEdit={canEdit} />
+      <LendingSection symbol={symbol} settings={settings} canEdit={canEdit} />
       <NcipSection symbol={symbol} settings={settings} canEdit={canEdit} />
       <MailSection symbol={symbol} settings={settings} canEdit={canEdit} />
     </section>
@@ -43,15 +46,6 @@ interface SectionProps {
   readonly symbol: string;
   readonly settings: Settings;
   readonly canEdit: boolean;
-}
-
-function Saved({ save }: { save: ReturnType<typeof useSavePart> }) {
-  return (
-    <div aria-live="polite">
-      {save.isSuccess && <p>{t('libraries.saved')}</p>}
-      {save.error && <ProblemMessage error={save.error} inForm />}
-    </div>
-  );
 }
 
 function RoutingSection({ symbol, settings, canEdit }: SectionProps) {
