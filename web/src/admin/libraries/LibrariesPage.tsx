@@ -7,6 +7,7 @@ import { ProblemMessage } from '../../components/ProblemMessage';
 import { useTitle } from '../../components/useTitle';
 import { t } from '../../i18n/t';
 import { useSession } from '../../session';
+import { BackToAdmin } from '../AdminIndex';
 import { Field } from './Field';
 import { fieldError } from './settings';
 
@@ -15,7 +16,8 @@ export function LibrariesPage() {
   const session = useSession();
   const libraries = useQuery({ queryKey: ['libraries'], queryFn: async () => unwrap(await api.GET('/libraries')) });
   return (
-    <section className="admin-libraries">
+    <main id="main" tabIndex={-1} className="admin-libraries">
+      <BackToAdmin />
       <h1>{t('libraries.title')}</h1>
       <p>{t('libraries.intro')}</p>
       {libraries.error && <ProblemMessage error={libraries.error} onRetry={() => void libraries.refetch()} />}
@@ -41,7 +43,7 @@ export function LibrariesPage() {
         </tbody>
       </table>
       {session.user.role === 'admin' && <CreateLibrary />}
-    </section>
+    </main>
   );
 }
 

@@ -4,7 +4,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { useTitle } from '../../components/useTitle';
@@ -24,11 +24,18 @@ export function LibraryPage() {
   const canEdit = session.user.role === 'admin';
   const library = useQuery({ queryKey: ['library', symbol], queryFn: async () => unwrap(await api.GET('/libraries/{symbol}', { params: { path: { symbol } } })) });
   useTitle(library.data?.name ?? symbol);
-  if (library.error) return <ProblemMessage error={library.error} onRetry={() => void library.refetch()} />;
-  if (!library.data) return null;
+  if (!library.data)
+    return (
+      <main id="main" tabIndex={-1} className="admin-libraries">
+        {library.error && <ProblemMessage error={library.error} onRetry={() => void library.refetch()} />}
+      </main>
+    );
   const settings = library.data.settings as Settings;
   return (
-    <section className="admin-libraries">
+    <main id="main" tabIndex={-1} className="admin-libraries">
+      <p>
+        <Link to="/admin/libraries">← {t('libraries.title')}</Link>
+      </p>
       <h1>
         {library.data.name} <small>{library.data.symbol}</small>
       </h1>
@@ -38,7 +45,7 @@ export function LibraryPage() {
       <LendingSection symbol={symbol} settings={settings} canEdit={canEdit} />
       <NcipSection symbol={symbol} settings={settings} canEdit={canEdit} />
       <MailSection symbol={symbol} settings={settings} canEdit={canEdit} />
-    </section>
+    </main>
   );
 }
 

@@ -202,7 +202,7 @@ export function NcipSection({ symbol, settings, canEdit }: Props) {
       <fieldset disabled={!canEdit} className="admin-group">
         <legend>{t('libraries.ncip.accounts')}</legend>
         <PairsTable
-          caption={t('libraries.ncip.accounts')}
+          caption={t('libraries.ncip.accountsTable')}
           help={t('libraries.ncip.accountsHelp')}
           keyLabel={t('libraries.ncip.account.symbol')}
           valueLabel={t('libraries.ncip.account.account')}
