@@ -35,7 +35,7 @@ describe('administration: member libraries in the browser', () => {
   afterAll(async () => {
     await browser?.close();
     await ils?.close();
-    await instance?.stop();
+    await instance?.destroy();
   });
 
   it('an admin saves routing and pickup locations, tests the ILS, and previews a template with a misspelt variable', async () => {
@@ -160,6 +160,12 @@ describe('administration: member libraries in the browser', () => {
     await ncip.getByRole('button', { name: 'Test the connection' }).click();
     await ncip.getByText(`The ILS answered at ${ils.url}.`).waitFor();
     expect(ils.calls.slice(callsBefore).map((c) => c.headers.authorization)).toContain(`Basic ${Buffer.from('ill-b:s3cret pass').toString('base64')}`);
+
+    // No lending rules at all: everything, to every member, and no loan period.
+    await lending.getByRole('button', { name: 'Lend everything to every member, no loan period' }).click();
+    await lending.getByText('Lending rules removed').waitFor();
+    expect((await library('ISIL:DK-B')).lending).toBeUndefined();
+    expect(await lending.getByLabel('Loan period (days)').inputValue()).toBe('');
   });
 
   it('a staff member sees the settings read-only', async () => {

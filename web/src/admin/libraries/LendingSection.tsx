@@ -146,7 +146,7 @@ export function LendingSection({ symbol, settings, canEdit }: Props) {
           onChange={(partners) => set({ partners })}
           canEdit={canEdit}
           numeric
-          errorOf={(row) => error(`partners.${row.key.trim()}.loanPeriodDays`) ?? error(`partners.${row.key.trim()}`)}
+          errorOf={(row) => error(`partners.${row.key.trim()}.loanPeriodDays`) ?? (error(`partners.${row.key.trim()}`) && t('libraries.lending.partnerSymbol'))}
         />
         {error('partners') && <p className="field-problem">{error('partners')}</p>}
       </fieldset>

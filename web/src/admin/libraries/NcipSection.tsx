@@ -138,10 +138,12 @@ export function NcipSection({ symbol, settings, canEdit }: Props) {
   const current = () => ncipOf(draft, new FormData(form.current!), stored);
   // A save's errors are at settings.ncip.<field>, a test's at settings.<field>.
   const error = (field: string) => fieldError(save.error, `settings.ncip.${field}`) ?? fieldError(test.error, `settings.${field}`);
+  // The server counts milliseconds; the form asks for seconds, so its refusal is said in seconds.
+  const errorIn = (path: string) => (path === 'timeoutMs' && error(path) ? t('libraries.ncip.timeoutRange') : error(path));
   const text = (field: 'url' | 'fromAgencyId' | 'toAgencyId' | 'headerName' | 'username' | 'applicationProfile' | 'timeoutSeconds' | 'requestType' | 'requestScopeType' | 'defaultBorrowerAccount' | 'temporaryBarcodePrefix', path: string, label: MessageKey, help?: string, extra: { inputMode?: 'numeric' | 'decimal'; type?: string } = {}) => (
-    <Field label={t(label)} {...(help ? { help } : {})} error={error(path)}>
+    <Field label={t(label)} {...(help ? { help } : {})} error={errorIn(path)}>
       {({ id, describedBy }) => (
-        <input id={id} aria-describedby={describedBy || undefined} aria-invalid={error(path) ? true : undefined} spellCheck={false} autoComplete="off" {...extra} value={draft[field]} onChange={(e) => set({ [field]: e.target.value })} />
+        <input id={id} aria-describedby={describedBy || undefined} aria-invalid={errorIn(path) ? true : undefined} spellCheck={false} autoComplete="off" {...extra} value={draft[field]} onChange={(e) => set({ [field]: e.target.value })} />
       )}
     </Field>
   );
