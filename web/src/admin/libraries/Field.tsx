@@ -5,12 +5,12 @@ interface Props {
   readonly label: string;
   readonly help?: string;
   readonly error?: string | undefined;
-  readonly children: (ids: { id: string; describedBy: string }) => ReactNode;
+  readonly children: (ids: { id: string; describedBy: string | undefined }) => ReactNode;
 }
 
 export function Field({ label, help, error, children }: Props) {
   const id = useId();
-  const describedBy = [help ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const describedBy = [help ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className="admin-field">
       <label htmlFor={id}>{label}</label>

@@ -77,7 +77,7 @@ function CreateLibrary() {
           {({ id, describedBy }) => <input id={id} aria-describedby={describedBy} required spellCheck={false} autoComplete="off" value={symbol} onChange={(e) => setSymbol(e.target.value)} />}
         </Field>
         <Field label={t('libraries.create.name')} error={fieldError(create.error, 'name')}>
-          {({ id, describedBy }) => <input id={id} aria-describedby={describedBy || undefined} required autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />}
+          {({ id, describedBy }) => <input id={id} aria-describedby={describedBy} required autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
       </div>
       <div className="admin-actions">

@@ -143,7 +143,7 @@ export function NcipSection({ symbol, settings, canEdit }: Props) {
   const text = (field: 'url' | 'fromAgencyId' | 'toAgencyId' | 'headerName' | 'username' | 'applicationProfile' | 'timeoutSeconds' | 'requestType' | 'requestScopeType' | 'defaultBorrowerAccount' | 'temporaryBarcodePrefix', path: string, label: MessageKey, help?: string, extra: { inputMode?: 'numeric' | 'decimal'; type?: string } = {}) => (
     <Field label={t(label)} {...(help ? { help } : {})} error={errorIn(path)}>
       {({ id, describedBy }) => (
-        <input id={id} aria-describedby={describedBy || undefined} aria-invalid={errorIn(path) ? true : undefined} spellCheck={false} autoComplete="off" {...extra} value={draft[field]} onChange={(e) => set({ [field]: e.target.value })} />
+        <input id={id} aria-describedby={describedBy} aria-invalid={errorIn(path) ? true : undefined} spellCheck={false} autoComplete="off" {...extra} value={draft[field]} onChange={(e) => set({ [field]: e.target.value })} />
       )}
     </Field>
   );
