@@ -5,12 +5,12 @@ interface Props {
   readonly label: string;
   readonly help?: string;
   readonly error?: string | undefined;
-  readonly children: (ids: { id: string; describedBy: string }) => ReactNode;
+  readonly children: (ids: { id: string; describedBy: string | undefined }) => ReactNode;
 }
 
 export function Field({ label, help, error, children }: Props) {
   const id = useId();
-  const describedBy = [help ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const describedBy = [help ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className="admin-field">
       <label htmlFor={id}>{label}</label>
@@ -19,6 +19,23 @@ export function Field({ label, help, error, children }: Props) {
       {error && (
         <p id={`${id}-error`} className="problem">
           {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A checkbox with its explanation read out with it. */
+export function CheckField({ label, help, checked, onChange }: { readonly label: string; readonly help?: string; readonly checked: boolean; readonly onChange: (checked: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="admin-check">
+      <label>
+        <input type="checkbox" checked={checked} aria-describedby={help ? `${id}-help` : undefined} onChange={(e) => onChange(e.target.checked)} /> {label}
+      </label>
+      {help && (
+        <p id={`${id}-help`} className="admin-help">
+          {help}
         </p>
       )}
     </div>

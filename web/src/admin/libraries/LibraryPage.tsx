@@ -4,7 +4,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { useTitle } from '../../components/useTitle';
@@ -13,7 +13,9 @@ import { t } from '../../i18n/t';
 import { useSession } from '../../session';
 import { Field } from './Field';
 import { MailSection } from './MailSection';
+import { LendingSection } from './LendingSection';
 import { NcipSection } from './NcipSection';
+import { Saved } from './Saved';
 import { fieldError, useSavePart, type Settings } from './settings';
 
 export function LibraryPage() {
@@ -22,20 +24,28 @@ export function LibraryPage() {
   const canEdit = session.user.role === 'admin';
   const library = useQuery({ queryKey: ['library', symbol], queryFn: async () => unwrap(await api.GET('/libraries/{symbol}', { params: { path: { symbol } } })) });
   useTitle(library.data?.name ?? symbol);
-  if (library.error) return <ProblemMessage error={library.error} onRetry={() => void library.refetch()} />;
-  if (!library.data) return null;
+  if (!library.data)
+    return (
+      <main id="main" tabIndex={-1} className="admin-libraries">
+        {library.error && <ProblemMessage error={library.error} onRetry={() => void library.refetch()} />}
+      </main>
+    );
   const settings = library.data.settings as Settings;
   return (
-    <section className="admin-libraries">
+    <main id="main" tabIndex={-1} className="admin-libraries">
+      <p>
+        <Link to="/admin/libraries">← {t('libraries.title')}</Link>
+      </p>
       <h1>
         {library.data.name} <small>{library.data.symbol}</small>
       </h1>
       {!canEdit && <p>{t('libraries.readOnly')}</p>}
       <RoutingSection symbol={symbol} settings={settings} canEdit={canEdit} />
       <PickupSection symbol={symbol} settings={settings} canEdit={canEdit} />
+      <LendingSection symbol={symbol} settings={settings} canEdit={canEdit} />
       <NcipSection symbol={symbol} settings={settings} canEdit={canEdit} />
       <MailSection symbol={symbol} settings={settings} canEdit={canEdit} />
-    </section>
+    </main>
   );
 }
 
@@ -43,15 +53,6 @@ interface SectionProps {
   readonly symbol: string;
   readonly settings: Settings;
   readonly canEdit: boolean;
-}
-
-function Saved({ save }: { save: ReturnType<typeof useSavePart> }) {
-  return (
-    <div aria-live="polite">
-      {save.isSuccess && <p>{t('libraries.saved')}</p>}
-      {save.error && <ProblemMessage error={save.error} inForm />}
-    </div>
-  );
 }
 
 function RoutingSection({ symbol, settings, canEdit }: SectionProps) {
