@@ -21,13 +21,12 @@ import { createBorrowingRequest, parseBorrowingRequest } from '../../src/service
 import { performStaffAction } from '../../src/services/staff/actions';
 import { requests } from '../../src/store/schema';
 import { lenderRequest, stateOf } from '../helpers/e2e';
-import { expectQueueCount, launchBrowser, openQueues, PASSWORD, makeUser, queueCount, signIn, seriousViolations } from '../helpers/browser';
+import { act, expectQueueCount, expectState, launchBrowser, openQueues, PASSWORD, makeUser, queueCount, signIn, seriousViolations } from '../helpers/browser';
 import { addPartners, changeLibrarySettings, startInstance, type Instance } from '../helpers/instances';
 import { eventually } from '../helpers/queues';
 import { getRequest } from '../../src/store/requests';
 
 jest.setTimeout(180_000);
-
 
 /** Everything the instance logs, as parsed lines (the setup code is printed there). */
 function capturedLog(): { readonly logger: pino.Logger; readonly lines: Record<string, unknown>[] } {
@@ -43,19 +42,6 @@ function capturedLog(): { readonly logger: pino.Logger; readonly lines: Record<s
 
 async function adminKey(instance: Instance): Promise<string> {
   return (await createApiKey(instance.service.lifecycle, { name: 'test admin', role: 'admin' })).key;
-}
-
-
-
-/** Waits until the open request page says the request is in the state named so in plain words. */
-async function expectState(page: Page, stateText: string): Promise<void> {
-  await page.locator('.request-state', { hasText: new RegExp(`· ${stateText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).waitFor();
-}
-
-/** Clicks the action's button on the open request page and waits until the page shows the new state. */
-async function act(page: Page, action: string, stateText: string): Promise<void> {
-  await page.getByRole('button', { name: action, exact: true }).click();
-  await expectState(page, stateText);
 }
 
 async function focusedText(page: Page): Promise<string> {

@@ -85,3 +85,14 @@ export async function openQueues(page: Page, instance: Instance): Promise<void> 
   await page.goto(`${instance.url}/`);
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }
+
+/** Waits until the open request page says the request is in the state named so in plain words. */
+export async function expectState(page: Page, stateText: string): Promise<void> {
+  await page.locator('.request-state', { hasText: new RegExp(`· ${stateText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).waitFor();
+}
+
+/** Clicks the action's button on the open request page and waits until the page shows the new state. */
+export async function act(page: Page, action: string, stateText: string): Promise<void> {
+  await page.getByRole('button', { name: action, exact: true }).click();
+  await expectState(page, stateText);
+}

@@ -75,7 +75,7 @@ export function MailSection({ symbol, settings, canEdit }: Props) {
           errorOf={(part) => fieldError(save.error, `settings.mail.templates.${editing}.${part}`)}
           onChange={(template) => setTemplates({ ...templates, [editing]: template })}
         />
-        {canEdit && <button type="submit">{t('libraries.mail.saveTemplate')}</button>}
+        {canEdit && <button type="submit">{t('libraries.mail.save')}</button>}
       </fieldset>
       <div aria-live="polite">
         {save.isSuccess && <p>{t('libraries.saved')}</p>}

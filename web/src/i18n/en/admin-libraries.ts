@@ -65,7 +65,7 @@ export const adminLibraries = {
   'libraries.mail.variables': 'Variables this template can use',
   'libraries.mail.unknown': '{{{name}}} in the {part} is not a variable.',
   'libraries.mail.didYouMean': 'Did you mean {{{suggestion}}}?',
-  'libraries.mail.saveTemplate': 'Save template',
+  'libraries.mail.save': 'Save patron mail',
   'libraries.create': 'Add a member library',
   'libraries.createHelp': 'A library this server acts for: its staff sign in here, its requests and loans are kept here. Its settings are made on its own page after.',
   'libraries.create.symbol': 'Symbol',
