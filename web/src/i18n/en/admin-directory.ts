@@ -124,6 +124,9 @@ export const adminDirectory = {
   'dirfile.change': '{field}: {from} → {to}',
   'dirfile.empty': '(none)',
   'dirfile.showUnchanged': 'Show the {count} unchanged entries',
+  'dirfile.progress.checking': 'Checked {done} of {total} entries',
+  'dirfile.progress.writing': 'Wrote {done} of {total} entries',
+  'dirfile.cutOff': 'The import was cut off before its answer: look at the directory before trying again.',
 
   'keys.title': 'API keys',
   'keys.table': 'Table of API keys',
