@@ -23,7 +23,7 @@ export const UPSERT_BATCH = 250;
  * A symbol may appear only once per statement, so a repeated one starts the next batch: the
  * later entry wins and counts as an update, as one row at a time did.
  */
-export async function upsertPartners(db: Db, rows: readonly PartnerUpsert[], at: Date, onBatch?: (written: number) => void): Promise<{ created: number; updated: number }> {
+export async function upsertPartners(db: Db, rows: readonly PartnerUpsert[], at: Date, onBatch?: (written: number) => void | Promise<void>): Promise<{ created: number; updated: number }> {
   const count = { created: 0, updated: 0 };
   for (const batch of batches(rows)) {
     const written = await db
@@ -45,13 +45,13 @@ export async function upsertPartners(db: Db, rows: readonly PartnerUpsert[], at:
       })
       .returning({ created: sql<boolean>`(xmax = 0)`, announced: announce('partners', partners.symbol) });
     tally(count, written);
-    onBatch?.(batch.length);
+    await onBatch?.(batch.length);
   }
   return count;
 }
 
 /** Many libraries, as `upsertLibrary` for each in turn (settings merged over the stored ones). */
-export async function upsertLibraries(db: Db, rows: readonly LibraryUpsert[], at: Date, onBatch?: (written: number) => void): Promise<{ created: number; updated: number }> {
+export async function upsertLibraries(db: Db, rows: readonly LibraryUpsert[], at: Date, onBatch?: (written: number) => void | Promise<void>): Promise<{ created: number; updated: number }> {
   const count = { created: 0, updated: 0 };
   for (const batch of batches(rows)) {
     const written = await db
@@ -63,7 +63,7 @@ export async function upsertLibraries(db: Db, rows: readonly LibraryUpsert[], at
       })
       .returning({ created: sql<boolean>`(xmax = 0)`, announced: announce('libraries', libraries.symbol) });
     tally(count, written);
-    onBatch?.(batch.length);
+    await onBatch?.(batch.length);
   }
   return count;
 }

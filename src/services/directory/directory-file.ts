@@ -107,12 +107,12 @@ export function readDirectoryFile(path: string): DirectoryFile {
  * Writes the file's entries in one transaction, a few hundred rows per statement; `onProgress`
  * hears how many entries are written after each statement (the import's progress).
  */
-export async function loadDirectory(db: Db, file: DirectoryFile, at: Date, onProgress?: (done: number, total: number) => void): Promise<DirectoryLoadResult> {
+export async function loadDirectory(db: Db, file: DirectoryFile, at: Date, onProgress?: (done: number, total: number) => void | Promise<void>): Promise<DirectoryLoadResult> {
   const total = file.libraries.length + file.partners.length;
   let done = 0;
-  const written = (n: number) => {
+  const written = async (n: number) => {
     done += n;
-    onProgress?.(done, total);
+    await onProgress?.(done, total);
   };
   return db.transaction(async (tx) => {
     const libraries = await upsertLibraries(

@@ -146,6 +146,9 @@ export interface ImportProgress {
 /** How often checking reports: often enough for a bar to move, rarely enough to cost nothing. */
 const CHECKED_EVERY = 250;
 
+/** The event loop's turn: a progress line goes out, other callers are served (PGlite and the directory cache may answer without one). */
+const aTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 interface Checked {
   readonly plan: DirectoryImportPlan;
   readonly accepted: DirectoryFile;
@@ -176,13 +179,19 @@ async function check(deps: ServiceDeps, raw: unknown, onProgress?: (progress: Im
 
   const lengthOf = (key: 'libraries' | 'partners') => (Array.isArray(raw[key]) ? raw[key].length : 0);
   const total = lengthOf('libraries') + lengthOf('partners');
-  /** `done` entries are checked, the ones before the entry about to be. */
-  const reached = (done: number) => {
-    if (done % CHECKED_EVERY === 0) onProgress?.({ phase: 'checking', done, total });
+  /**
+   * `done` entries are checked, the ones before the entry about to be. Every so often the event
+   * loop gets a turn: the progress line goes out, and other callers are served meanwhile (the
+   * directory lookups are answered from memory, so a long file would otherwise hold it).
+   */
+  const reached = async (done: number) => {
+    if (done % CHECKED_EVERY !== 0) return;
+    onProgress?.({ phase: 'checking', done, total });
+    await aTurn();
   };
 
   for (const [i, entry] of listOf('libraries').entries()) {
-    reached(i);
+    await reached(i);
     const path = pathOf(['libraries', i]);
     const parsed = libraryEntrySchema.safeParse(entry);
     if (!parsed.success) {
@@ -210,7 +219,7 @@ async function check(deps: ServiceDeps, raw: unknown, onProgress?: (progress: Im
   }
 
   for (const [i, entry] of listOf('partners').entries()) {
-    reached(lengthOf('libraries') + i);
+    await reached(lengthOf('libraries') + i);
     const path = pathOf(['partners', i]);
     const parsed = partnerEntrySchema.safeParse(entry);
     if (!parsed.success) {
@@ -264,7 +273,12 @@ export async function importDirectory(
   };
   if (writing.libraries.length + writing.partners.length > 0) {
     onProgress?.({ phase: 'writing', done: 0, total: writing.libraries.length + writing.partners.length });
-    await deps.directory.write((db) => loadDirectory(db, writing, deps.now(), (done, total) => onProgress?.({ phase: 'writing', done, total })));
+    await deps.directory.write((db) =>
+      loadDirectory(db, writing, deps.now(), async (done, total) => {
+        onProgress?.({ phase: 'writing', done, total });
+        await aTurn();
+      }),
+    );
   }
   return { ...plan, applied: true };
 }

@@ -151,7 +151,7 @@ function Import() {
   const [chosen, setChosen] = useState<Chosen | undefined>();
   const [progress, setProgress] = useState<ImportProgress | undefined>();
   const run = useMutation({
-    mutationFn: ({ file, dryRun }: { file: Chosen; dryRun: boolean }) => {
+    mutationFn: ({ file, dryRun }: { file: Chosen; dryRun: boolean; writing?: number }) => {
       setProgress(undefined);
       return importWithProgress(file, dryRun, setProgress);
     },
@@ -171,7 +171,7 @@ function Import() {
   };
   const plan = run.data;
   const writing = plan && !plan.applied ? plan.counts.added + plan.counts.changed : 0;
-  const busy = run.isPending && chosen ? t(run.variables?.dryRun ? 'dirfile.checking' : 'dirfile.applying', { name: chosen.name, count: count(writing) }) : '';
+  const busy = run.isPending && chosen ? t(run.variables?.dryRun ? 'dirfile.checking' : 'dirfile.applying', { name: chosen.name, count: count(run.variables?.writing ?? 0) }) : '';
   return (
     <section aria-labelledby={`${id}-import`}>
       <h2 id={`${id}-import`}>{t('dirfile.import')}</h2>
@@ -192,7 +192,7 @@ function Import() {
           <PlanView plan={plan} file={chosen.name} />
           {!plan.applied &&
             (writing > 0 ? (
-              <button type="button" onClick={() => run.mutate({ file: chosen, dryRun: false })}>
+              <button type="button" onClick={() => run.mutate({ file: chosen, dryRun: false, writing })}>
                 {t('dirfile.apply', { count: count(writing) })}
               </button>
             ) : (
