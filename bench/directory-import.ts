@@ -6,8 +6,10 @@
  *
  *   npm run bench directory-import
  *
- * Each way gets a fresh database of the same kind, so both meet the same rows. Figures are
- * printed, never asserted.
+ * Each way gets a fresh database of the same kind, so both meet the same rows. Then the staff
+ * import as a whole (importDirectory: checking every entry against the directory, then writing),
+ * 2,000 new partners and the same file again changed, as POST /directory-file/import runs it.
+ * Figures are printed, never asserted.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { directoryFileSchema, loadDirectory, type DirectoryFile } from '../src/services/directory/directory-file';
+import { importDirectory } from '../src/services/directory/directory-import';
 import { openDatabase, type Database, type Db } from '../src/store/db';
 import { announce } from '../src/store/directory-changes';
 import { partners } from '../src/store/schema';
@@ -72,9 +75,30 @@ async function run(database: Database, way: Way): Promise<{ add: number; change:
   return { add: t1 - t0, change: t2 - t1 };
 }
 
+/** The staff import end to end: milliseconds to check, to check and write, for a new file and a changed one. */
+async function wholeImport(database: Database): Promise<string[][]> {
+  const deps = { db: database.db, directory: database.directory, now: () => new Date(), newId: randomUUID };
+  const content = (name: string) => JSON.stringify({ partners: file(name).partners });
+  const rows: string[][] = [];
+  for (const [what, name] of [
+    [`${count(TOTAL)} new partners`, 'Partner'],
+    [`${count(TOTAL)} changed partners`, 'Renamed partner'],
+  ] as const) {
+    const t0 = performance.now();
+    const plan = await importDirectory(deps, { format: 'json', content: content(name) }, true);
+    const t1 = performance.now();
+    const applied = await importDirectory(deps, { format: 'json', content: content(name) }, false);
+    const t2 = performance.now();
+    if (plan.counts.rejected !== 0 || !applied.applied) throw new Error(`the import of ${what} rejected ${plan.counts.rejected} entries`);
+    rows.push([what, ms(t1 - t0), ms(t2 - t1)]);
+  }
+  return rows;
+}
+
 async function report(name: string, open: () => Promise<Database>): Promise<void> {
   const before = await run(await open(), rowByRow);
   const after = await run(await open(), batched);
+  const whole = await wholeImport(await open());
   console.log(`\n### ${name}, ${count(TOTAL)} partners\n`);
   printTable(
     ['write', 'one row per statement (ms)', 'batches (ms)', 'ratio'],
@@ -83,6 +107,8 @@ async function report(name: string, open: () => Promise<Database>): Promise<void
       [`change ${count(TOTAL)}`, ms(before.change), ms(after.change), `${(before.change / after.change).toFixed(1)}×`],
     ],
   );
+  console.log('\nThe staff import as a whole (importDirectory, batched writes):\n');
+  printTable(['file', 'dry run (ms)', 'apply: check and write (ms)'], whole);
 }
 
 async function main(): Promise<void> {
