@@ -45,7 +45,7 @@ describe('administration: the directory, the directory file and API keys', () =>
   const dir = mkdtempSync(join(tmpdir(), 'admin-directory-'));
 
   beforeAll(async () => {
-    [server, partner] = await Promise.all([startInstance('admin-dir', ['ISIL:DK-A']), startInstance('admin-dir-b', ['ISIL:DK-B'])]);
+    [server, partner] = await Promise.all([startInstance('admin-dir', ['ISIL:DK-A', 'ISIL:DK-A2']), startInstance('admin-dir-b', ['ISIL:DK-B'])]);
     // A real ILL server as the partner to test; and one partner served without an address.
     await addPartners(server, [{ symbol: 'ISIL:DK-B', name: 'Test Partner', at: partner }]);
     await addPartners(partner, [{ symbol: 'ISIL:DK-A', name: 'Borrower', at: server }]);
@@ -174,6 +174,8 @@ describe('administration: the directory, the directory file and API keys', () =>
     const wait = admin.getByLabel('Wait for the partner’s messages (seconds)');
     expect(await wait.inputValue()).toBe('10');
     await wait.fill('2');
+    // The server serves two libraries: the admin, for all of them, says which one sends the test.
+    await admin.getByLabel('Send the test from').selectOption('ISIL:DK-A');
     const requestsBefore = await (await server.service.lifecycle.db.select().from(requests)).length;
     await admin.getByRole('button', { name: 'Test this partner' }).click();
     await admin.getByRole('status').filter({ hasText: 'Waiting up to 2 s for the partner…' }).waitFor();
@@ -182,6 +184,7 @@ describe('administration: the directory, the directory file and API keys', () =>
     const steps = admin.getByRole('region', { name: 'What the partner answered' });
     expect(await steps.getByRole('row', { name: /Test request/ }).textContent()).toMatch(/^Test requestOKA confirmation with status OK in \d+ ms\.$/);
     expect(await steps.getByRole('row', { name: /Cancel/ }).textContent()).toMatch(/Cancel(OK|Problem)/);
+    expect(await report.textContent()).toContain('from ISIL:DK-A as request SELFTEST-');
     expect(await report.textContent()).toMatch(/Messages the partner sent about the test/);
     expect(await report.textContent()).toMatch(/The partner (answered|did not answer) the cancel/);
     await report.getByText('The raw exchange').click();

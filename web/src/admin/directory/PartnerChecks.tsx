@@ -8,7 +8,7 @@ import { type FormEvent, useId } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { ProblemMessage } from '../../components/ProblemMessage';
-import { TextField } from '../../components/TextField';
+import { fieldMessage, TextField } from '../../components/TextField';
 import { formatDateTime } from '../../format';
 import { t } from '../../i18n/t';
 import { useSession } from '../../session';
@@ -117,17 +117,45 @@ function ReportView({ report }: { readonly report: Report }) {
   );
 }
 
+/** A user for all libraries on a server serving several says which one sends the test; one library's user sends from it. */
+function FromLibrary({ error }: { readonly error: unknown }) {
+  const id = useId();
+  const session = useSession();
+  const libraries = useQuery({ queryKey: ['libraries'], queryFn: async () => unwrap(await api.GET('/libraries')), enabled: session.user.library === null });
+  if (!libraries.data || libraries.data.length < 2) return null;
+  const problem = fieldMessage(error, 'fromLibrary');
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t('selftest.from')}</label>
+      <select id={id} name="fromLibrary" aria-invalid={problem ? true : undefined} aria-describedby={problem ? `${id}-problem` : undefined}>
+        {libraries.data.map((l) => (
+          <option key={l.symbol} value={l.symbol}>
+            {l.name} ({l.symbol})
+          </option>
+        ))}
+      </select>
+      {problem && (
+        <span id={`${id}-problem`} className="field-problem">
+          {problem}
+        </span>
+      )}
+    </div>
+  );
+}
+
 function SelfTest({ partner }: { readonly partner: Partner }) {
   const id = useId();
   const run = useMutation({
-    mutationFn: async (waitSeconds: number | string) =>
-      unwrap(await api.POST('/partners/{symbol}/self-test', { params: { path: { symbol: partner.symbol } }, body: { waitSeconds } as never })),
+    mutationFn: async (body: { waitSeconds: number | string; fromLibrary?: string }) =>
+      unwrap(await api.POST('/partners/{symbol}/self-test', { params: { path: { symbol: partner.symbol } }, body: body as never })),
   });
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const text = String(new FormData(event.currentTarget).get('waitSeconds') ?? '').trim();
+    const data = new FormData(event.currentTarget);
+    const text = String(data.get('waitSeconds') ?? '').trim();
+    const from = data.get('fromLibrary');
     // A non-number goes to the server as written, which names the field in its answer.
-    run.mutate(/^\d+$/.test(text) ? Number(text) : text || DEFAULT_WAIT_SECONDS);
+    run.mutate({ waitSeconds: /^\d+$/.test(text) ? Number(text) : text || DEFAULT_WAIT_SECONDS, ...(from ? { fromLibrary: String(from) } : {}) });
   };
   const noAddress = !partner.iso18626Url;
   return (
@@ -135,6 +163,7 @@ function SelfTest({ partner }: { readonly partner: Partner }) {
       <h2 id={`${id}-selftest`}>{t('selftest.title')}</h2>
       <p>{t('selftest.text')}</p>
       <form onSubmit={submit} className="stacked" noValidate aria-busy={run.isPending}>
+        <FromLibrary error={run.error} />
         <TextField
           label={t('selftest.wait')}
           name="waitSeconds"
@@ -153,7 +182,7 @@ function SelfTest({ partner }: { readonly partner: Partner }) {
         </button>
       </form>
       <p role="status" aria-live="polite">
-        {run.isPending ? t('selftest.waiting', { seconds: run.variables ?? DEFAULT_WAIT_SECONDS }) : ''}
+        {run.isPending ? t('selftest.waiting', { seconds: run.variables?.waitSeconds ?? DEFAULT_WAIT_SECONDS }) : ''}
       </p>
       {run.isError && <ProblemMessage error={run.error} />}
       {run.data && !run.isPending && <ReportView report={run.data} />}

@@ -94,6 +94,7 @@ export const adminDirectory = {
   'selftest.title': 'Test this partner',
   'selftest.text':
     'Sends the partner a request marked as a test (its title and note say "do not supply"), then a cancel of it, and reports how the partner answered and which messages it sent about it. No request is created here; the partner’s staff may see the test request.',
+  'selftest.from': 'Send the test from',
   'selftest.wait': 'Wait for the partner’s messages (seconds)',
   'selftest.waitHint': 'After the cancel; at most {max}. The wait ends early when the partner answers the cancel.',
   'selftest.noAddress': 'This partner has no ISO 18626 address, so there is nothing to test: add its address first.',
