@@ -11,6 +11,7 @@ import { useTitle } from '../../components/useTitle';
 import { t } from '../../i18n/t';
 import { useSession } from '../../session';
 import { BackToAdmin, isAdmin, ReadOnlyNotice } from '../AdminIndex';
+import './directory.css';
 import { importWithProgress, type ImportProgress, type Plan } from './import-stream';
 import { PARTNERS_KEY } from './partners';
 

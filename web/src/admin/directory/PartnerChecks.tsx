@@ -13,6 +13,7 @@ import { formatDateTime } from '../../format';
 import { t } from '../../i18n/t';
 import { useSession } from '../../session';
 import { isAdmin } from '../AdminIndex';
+import './directory.css';
 import type { Partner } from './partners';
 
 type Report = paths['/partners/{symbol}/self-test']['post']['responses'][200]['content']['application/json'];
