@@ -1,7 +1,7 @@
 /**
  * RFC 9457 problem details: the one place where errors become HTTP answers for JSON clients.
  */
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { Conflict, Forbidden, NotFound, TooManyAttempts, Unauthenticated, ValidationFailed } from '../services/errors';
 import { asDatabaseUnavailable } from '../store/unavailable';
 
@@ -39,43 +39,59 @@ interface HttpishError {
   limit?: number;
 }
 
+/** What an error is as a problem: its status, body and the headers that go with it. */
+export interface Problem {
+  readonly status: number;
+  readonly body: ProblemBody;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export function problemFor(err: unknown, req: Request): Problem {
+  const headers: Record<string, string> = {};
+  const problem = (status: number, slug: string, title: string, detail?: string, extensions: Record<string, unknown> = {}): Problem => ({
+    status,
+    body: { type: `${TYPE_BASE}${slug}`, title, status, ...(detail ? { detail } : {}), instance: req.originalUrl, ...extensions },
+    headers,
+  });
+  if (err instanceof NotFound) return problem(404, 'not-found', 'Not Found', err.message);
+  if (err instanceof Conflict) return problem(409, 'conflict', 'Conflict', err.message, err.current === undefined ? {} : { current: err.current });
+  if (err instanceof Forbidden) return problem(403, 'forbidden', 'Forbidden', err.message);
+  if (err instanceof ValidationFailed) return problem(400, 'validation', 'Validation failed', err.message, { errors: err.fields });
+  if (err instanceof Unauthenticated) {
+    // RFC 6750 section 3: a challenge always; error="invalid_token" when a key was sent and refused.
+    headers['WWW-Authenticate'] = `Bearer realm="ill"${err.presented ? ', error="invalid_token"' : ''}`;
+    return problem(401, 'unauthorized', 'Unauthorized', err.message);
+  }
+  if (err instanceof TooManyAttempts) {
+    headers['Retry-After'] = String(err.retryAfterSeconds);
+    return problem(429, 'too-many-attempts', 'Too Many Requests', err.message);
+  }
+  const down = asDatabaseUnavailable(err);
+  if (down) {
+    req.log?.warn({ reason: down.reason }, 'request not handled: the database is unavailable');
+    headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
+    return problem(503, 'unavailable', 'Service Unavailable', 'The database is unavailable; try again shortly');
+  }
+  const e = (err ?? {}) as HttpishError;
+  switch (e.type) {
+    case 'entity.too.large':
+      return problem(413, 'body-too-large', 'Payload Too Large', `The body is larger than the limit of ${e.limit ?? 'the configured'} bytes`);
+    case 'entity.parse.failed':
+      return problem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid JSON');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return problem(415, 'unsupported-encoding', 'Unsupported Media Type', (err as Error).message);
+  }
+  const status = e.status ?? e.statusCode;
+  if (status && status >= 400 && status < 500 && e.expose) return problem(status, 'bad-request', 'Bad Request', (err as Error).message);
+  req.log?.error({ err }, 'unhandled error');
+  return problem(500, 'internal', 'Internal Server Error', 'The server failed to handle this request; it has been logged');
+}
+
 export function problemHandler(): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
-    if (err instanceof NotFound) return sendProblem(res, 404, 'not-found', 'Not Found', err.message);
-    if (err instanceof Conflict) return sendProblem(res, 409, 'conflict', 'Conflict', err.message, err.current === undefined ? {} : { current: err.current });
-    if (err instanceof Forbidden) return sendProblem(res, 403, 'forbidden', 'Forbidden', err.message);
-    if (err instanceof ValidationFailed) return sendProblem(res, 400, 'validation', 'Validation failed', err.message, { errors: err.fields });
-    if (err instanceof Unauthenticated) {
-      // RFC 6750 section 3: a challenge always; error="invalid_token" when a key was sent and refused.
-      res.set('WWW-Authenticate', `Bearer realm="ill"${err.presented ? ', error="invalid_token"' : ''}`);
-      return sendProblem(res, 401, 'unauthorized', 'Unauthorized', err.message);
-    }
-    if (err instanceof TooManyAttempts) {
-      res.set('Retry-After', String(err.retryAfterSeconds));
-      return sendProblem(res, 429, 'too-many-attempts', 'Too Many Requests', err.message);
-    }
-    const down = asDatabaseUnavailable(err);
-    if (down) {
-      req.log?.warn({ reason: down.reason }, 'request not handled: the database is unavailable');
-      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-      return sendProblem(res, 503, 'unavailable', 'Service Unavailable', 'The database is unavailable; try again shortly');
-    }
-    const e = (err ?? {}) as HttpishError;
-    switch (e.type) {
-      case 'entity.too.large':
-        return sendProblem(res, 413, 'body-too-large', 'Payload Too Large', `The body is larger than the limit of ${e.limit ?? 'the configured'} bytes`);
-      case 'entity.parse.failed':
-        return sendProblem(res, 400, 'malformed-json', 'Malformed JSON', 'The body is not valid JSON');
-      case 'encoding.unsupported':
-      case 'charset.unsupported':
-        return sendProblem(res, 415, 'unsupported-encoding', 'Unsupported Media Type', (err as Error).message);
-    }
-    const status = e.status ?? e.statusCode;
-    if (status && status >= 400 && status < 500 && e.expose) {
-      return sendProblem(res, status, 'bad-request', 'Bad Request', (err as Error).message);
-    }
-    req.log?.error({ err }, 'unhandled error');
-    return sendProblem(res, 500, 'internal', 'Internal Server Error', 'The server failed to handle this request; it has been logged');
+    const { status, body, headers } = problemFor(err, req);
+    res.set(headers).status(status).type('application/problem+json').send(JSON.stringify(body));
   };
 }

@@ -2,22 +2,34 @@
  * Administration in a real Chromium against a whole server on loopback: an administrator adds
  * a partner, edits its policies and status, sets a secret that is never shown back, imports a
  * directory file with one bad entry (the dry run shows the plan and the rejected path; applying
- * writes the good ones), makes and revokes an API key; a member of staff sees the same screens
+ * writes the good ones), tests a partner (a second server is the partner) and imports 1,000
+ * partners with a progress bar, makes and revokes an API key; a member of staff sees the same screens
  * read-only. Every screen passes axe-core without serious or critical violations.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createApiKey } from '../../src/services/access/api-keys';
-import { findPartnerBySymbol } from '../../src/store/partners';
+import { findPartnerBySymbol, insertPartner } from '../../src/store/partners';
+import { requests } from '../../src/store/schema';
 import { launchBrowser, makeUser, seriousViolations, signIn } from '../helpers/browser';
-import { startInstance, type Instance } from '../helpers/instances';
+import { addPartners, startInstance, type Instance } from '../helpers/instances';
 
 jest.setTimeout(120_000);
 
-
-
+/** Every text an element matching `selector` showed from now on: a bar that moves faster than a test looks. */
+async function recordTexts(page: Page, selector: string): Promise<() => Promise<string[]>> {
+  // The test's TypeScript has no DOM types: the page runs this as it is written.
+  await page.evaluate(`(() => {
+    const seen = (window.seenTexts = []);
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll(${JSON.stringify(selector)})) if (el.textContent && seen.at(-1) !== el.textContent) seen.push(el.textContent);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  })()`);
+  return async () => (await page.evaluate('window.seenTexts')) as string[];
+}
 
 async function expectAccessible(page: Page, screen: string): Promise<void> {
   const violations = await seriousViolations(page);
@@ -26,13 +38,20 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
 
 describe('administration: the directory, the directory file and API keys', () => {
   let server: Instance;
+  let partner: Instance;
   let browser: Browser;
   let admin: Page;
   let staff: Page;
   const dir = mkdtempSync(join(tmpdir(), 'admin-directory-'));
 
   beforeAll(async () => {
-    server = await startInstance('admin-dir', ['ISIL:DK-A']);
+    [server, partner] = await Promise.all([startInstance('admin-dir', ['ISIL:DK-A', 'ISIL:DK-A2']), startInstance('admin-dir-b', ['ISIL:DK-B'])]);
+    // A real ILL server as the partner to test; and one partner served without an address.
+    await addPartners(server, [{ symbol: 'ISIL:DK-B', name: 'Test Partner', at: partner }]);
+    await addPartners(partner, [{ symbol: 'ISIL:DK-A', name: 'Borrower', at: server }]);
+    await server.service.runtime.database.directory.write((db) =>
+      insertPartner(db, { id: randomUUID(), symbol: 'ISIL:DK-NOURL', name: 'No Address', iso18626Url: null, auth: {}, policies: {}, vendor: null, contactEmail: null, status: 'active' }),
+    );
     const key = (await createApiKey(server.service.lifecycle, { name: 'test admin', role: 'admin' })).key;
     await makeUser(server, key, { username: 'sysadmin', displayName: 'Systems Librarian', role: 'admin' });
     await makeUser(server, key, { username: 'desk', displayName: 'Desk Staff', role: 'staff' });
@@ -43,7 +62,7 @@ describe('administration: the directory, the directory file and API keys', () =>
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.destroy();
+    await Promise.all([server?.destroy(), partner?.destroy()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -102,7 +121,7 @@ describe('administration: the directory, the directory file and API keys', () =>
     await admin.getByText('No partner matches.').waitFor();
     await admin.getByLabel('Status').selectOption('');
     await admin.getByLabel('Symbol, name, vendor or e-mail').fill('new.example');
-    await admin.getByRole('status').filter({ hasText: '1 of 1 partners' }).waitFor();
+    await admin.getByRole('status').filter({ hasText: '1 of 3 partners' }).waitFor();
     await expectAccessible(admin, 'partners list');
   });
 
@@ -146,6 +165,60 @@ describe('administration: the directory, the directory file and API keys', () =>
     await (await download).saveAs(saved);
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(saved, 'utf8')).toContain('ISIL:US-TWO');
+  });
+
+  it('tests a partner from its page: a marked request and a cancel go out, and the report says what came back', async () => {
+    await admin.goto(`${server.url}/admin/partners/ISIL:DK-B`);
+    await admin.getByRole('heading', { level: 2, name: 'Test this partner' }).waitFor();
+    expect(await admin.getByText('No request is created here').count()).toBe(1);
+    const wait = admin.getByLabel('Wait for the partner’s messages (seconds)');
+    expect(await wait.inputValue()).toBe('10');
+    await wait.fill('2');
+    // The server serves two libraries: the admin, for all of them, says which one sends the test.
+    await admin.getByLabel('Send the test from').selectOption('ISIL:DK-A');
+    const requestsBefore = await (await server.service.lifecycle.db.select().from(requests)).length;
+    await admin.getByRole('button', { name: 'Test this partner' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Waiting up to 2 s for the partner…' }).waitFor();
+    const report = admin.locator('.selftest-report');
+    await report.waitFor({ timeout: 60_000 });
+    const steps = admin.getByRole('region', { name: 'What the partner answered' });
+    expect(await steps.getByRole('row', { name: /Test request/ }).textContent()).toMatch(/^Test requestOKA confirmation with status OK in \d+ ms\.$/);
+    expect(await steps.getByRole('row', { name: /Cancel/ }).textContent()).toMatch(/Cancel(OK|Problem)/);
+    expect(await report.textContent()).toContain('from ISIL:DK-A as request SELFTEST-');
+    expect(await report.textContent()).toMatch(/Messages the partner sent about the test/);
+    expect(await report.textContent()).toMatch(/The partner (answered|did not answer) the cancel/);
+    await report.getByText('The raw exchange').click();
+    expect(await report.locator('pre.raw-xml').first().textContent()).toContain('requestConfirmation');
+    // Our side keeps no request of the test.
+    expect(await (await server.service.lifecycle.db.select().from(requests)).length).toBe(requestsBefore);
+    await admin.getByRole('heading', { level: 2, name: 'How its messages keep to ISO 18626' }).waitFor();
+    await admin.getByText(/messages received from it/).waitFor();
+    await expectAccessible(admin, 'partner page with a self-test report');
+
+    await admin.goto(`${server.url}/admin/partners/ISIL:DK-NOURL`);
+    await admin.getByRole('heading', { level: 2, name: 'Test this partner' }).waitFor();
+    expect(await admin.getByRole('button', { name: 'Test this partner' }).isDisabled()).toBe(true);
+    expect(await admin.getByText('This partner has no ISO 18626 address').count()).toBe(1);
+  });
+
+  it('imports a file of 1,000 partners with a progress bar, then shows the plan, for the dry run and the apply', async () => {
+    const file = join(dir, 'large.json');
+    writeFileSync(file, JSON.stringify({ partners: Array.from({ length: 1000 }, (_, i) => ({ symbol: `ISIL:DK-L${i}`, name: `Large ${i}` })) }));
+    await admin.goto(`${server.url}/admin/directory-file`);
+    await admin.getByRole('heading', { level: 1, name: 'Directory file' }).waitFor();
+    await admin.getByLabel('Directory file (YAML or JSON)').setInputFiles(file);
+    let seen = await recordTexts(admin, '.import-progress span');
+    await admin.getByRole('button', { name: 'Check the file (dry run)' }).click();
+    await admin.getByRole('heading', { name: /^Dry run of large\.json/ }).waitFor({ timeout: 60_000 });
+    expect(await admin.getByText('1000 added, 0 changed, 0 unchanged, 0 rejected').count()).toBe(1);
+    expect((await seen()).some((text) => /^Checked \d[\d,]* of 1,000 entries$/.test(text))).toBe(true);
+    await expectAccessible(admin, 'large import dry run');
+
+    seen = await recordTexts(admin, '.import-progress span');
+    await admin.getByRole('button', { name: 'Apply: write 1,000 entries' }).click();
+    await admin.getByRole('heading', { name: 'Applied large.json: 1000 added, 0 changed, 0 unchanged, 0 rejected.' }).waitFor({ timeout: 60_000 });
+    expect((await seen()).some((text) => /^Wrote \d[\d,]* of 1,000 entries$/.test(text))).toBe(true);
+    expect((await findPartnerBySymbol(server.service.lifecycle.db, 'ISIL:DK-L999'))?.name).toBe('Large 999');
   });
 
   it('makes an API key shown once with a copy button, and revokes it', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { loadDirectory, readDirectoryFile } from '../../src/services/directory/directory-file';
+import { directoryFileSchema, loadDirectory, readDirectoryFile } from '../../src/services/directory/directory-file';
 import { ValidationFailed } from '../../src/services/errors';
 import { listLibraries } from '../../src/store/libraries';
 import { listPartners } from '../../src/store/partners';
@@ -115,6 +115,27 @@ libraries:
     await loadDirectory(database.db, readDirectoryFile(good), new Date());
     const hub = (await listLibraries(database.db)).find((l) => l.symbol === 'ISIL:DK-110');
     expect(hub?.settings).toEqual({ broker: { mode: 'transparent' }, routing: { strategy: 'reciprocal_first' } });
+  });
+
+  it('writes a large file a few hundred rows per statement, counting each entry exactly, again on a second load', async () => {
+    const many = (from: number, to: number, name: string) =>
+      Array.from({ length: to - from }, (_, i) => ({ symbol: `ISIL:DK-B${from + i}`, name: `${name} ${from + i}`, auth: {}, policies: { services: ['Loan'] } }));
+    const first = { libraries: [], partners: many(0, 600, 'Branch') };
+    const heard: number[] = [];
+    const loaded = await loadDirectory(database.db, directoryFileSchema.parse(first), new Date(), (done, total) => {
+      expect(total).toBe(600);
+      heard.push(done);
+    });
+    expect(loaded.partners).toEqual({ created: 600, updated: 0 });
+    expect(heard).toEqual([250, 500, 600]);
+
+    // 400 known, 300 new, and one symbol twice: the later entry wins and counts as an update, as it always did.
+    const second = { partners: [...many(200, 900, 'Renamed'), { symbol: 'ISIL:DK-B250', name: 'Twice', auth: {} }] };
+    const again = await loadDirectory(database.db, directoryFileSchema.parse(second), new Date());
+    expect(again.partners).toEqual({ created: 300, updated: 401 });
+    const stored = new Map((await listPartners(database.db)).map((p) => [p.symbol, p.name]));
+    expect([stored.get('ISIL:DK-B0'), stored.get('ISIL:DK-B200'), stored.get('ISIL:DK-B250'), stored.get('ISIL:DK-B899')]).toEqual(['Branch 0', 'Renamed 200', 'Twice', 'Renamed 899']);
+    expect([...stored.keys()].filter((s) => s.startsWith('ISIL:DK-B'))).toHaveLength(900);
   });
 
   it('says so when the file cannot be read', () => {

@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import type { ServiceDeps } from '../../services/deps';
 import { changePartner, createPartner, getPartner, listDirectory, newPartnerSchema, partnerChangesSchema } from '../../services/directory/partners';
-import { directoryImportQuerySchema, directoryImportSchema, exportDirectory, importDirectory } from '../../services/directory/directory-import';
+import type { Request, Response } from 'express';
+import { directoryImportQuerySchema, directoryImportSchema, exportDirectory, importDirectory, type DirectoryImportPlan } from '../../services/directory/directory-import';
+import { problemFor } from '../problem';
 import { apiRoute, type ApiRoute } from './route';
 import { partnerSchema, symbolParams } from './schemas';
 
@@ -30,6 +32,36 @@ const importPlanSchema = z
       .meta({ description: 'Entries left out, each with what is wrong and where' }),
   })
   .meta({ id: 'DirectoryImportPlan' });
+
+const NDJSON = 'application/x-ndjson';
+
+const importStreamSchema = z.string().meta({
+  description:
+    'With `Accept: application/x-ndjson`: one JSON object per line while the file is checked and written, ' +
+    '`{"progress":{"phase":"checking"|"writing","done":n,"total":N}}` at least every 250 entries, then a last line ' +
+    '`{"plan": <DirectoryImportPlan>}`, or `{"problem": <problem+json body>}` when it fails after the first line went out ' +
+    '(a failure before that is an ordinary problem+json answer).',
+});
+
+/** The import as NDJSON lines: its progress as it goes, then the plan (or the problem) as the last line. */
+async function streamImport(deps: ServiceDeps, body: z.output<typeof directoryImportSchema>, dryRun: boolean, req: Request, res: Response): Promise<void> {
+  const line = (value: unknown) => {
+    if (!res.headersSent) res.writeHead(200, { 'Content-Type': `${NDJSON}; charset=utf-8`, 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+    if (!res.destroyed) res.write(`${JSON.stringify(value)}\n`);
+  };
+  let plan: DirectoryImportPlan;
+  try {
+    plan = await importDirectory(deps, body, dryRun, (progress) => line({ progress }));
+  } catch (err) {
+    // Before the first line, the answer is still an ordinary problem.
+    if (!res.headersSent) throw err;
+    line({ problem: problemFor(err, req).body });
+    res.end();
+    return;
+  }
+  line({ plan });
+  res.end();
+}
 
 function exportRoute(deps: ServiceDeps, format: 'yaml' | 'json'): ApiRoute {
   const contentType = format === 'yaml' ? 'application/yaml' : 'application/json';
@@ -111,7 +143,8 @@ export function directoryRoutes(deps: ServiceDeps): ApiRoute[] {
       summary: 'Import a directory file',
       description:
         'Each entry is checked on its own, as loading DIRECTORY_FILE checks it, and matched by symbol. With dryRun=true (the default) nothing is written: ' +
-        'the answer lists what would be added, changed (field by field) and left alone, and each rejected entry with its path. With dryRun=false the accepted entries are written in one transaction; rejected ones are left out.',
+        'the answer lists what would be added, changed (field by field) and left alone, and each rejected entry with its path. With dryRun=false the accepted entries are written in one transaction; rejected ones are left out. ' +
+        'Ask for `application/x-ndjson` to hear the progress of a large file, line by line, before the plan.',
       tag,
       role: 'admin',
       allLibraries: true,
@@ -120,6 +153,7 @@ export function directoryRoutes(deps: ServiceDeps): ApiRoute[] {
       success: { status: 200, description: 'The plan, and whether it was applied', schema: importPlanSchema },
       problems: [413],
       handle: ({ body, query }) => importDirectory(deps, body, query.dryRun),
+      alternative: { contentType: NDJSON, schema: importStreamSchema, stream: ({ body, query }, req, res) => streamImport(deps, body, query.dryRun, req, res) },
     }),
   ];
 }

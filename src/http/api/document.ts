@@ -32,7 +32,13 @@ function operation(route: AnyRoute): ZodOpenApiOperationObject {
   if (route.body) statuses.add(413);
   const responses: ZodOpenApiResponsesObject = {
     [route.success.status]: route.success.schema
-      ? { description: route.success.description, content: { [route.success.contentType ?? 'application/json']: { schema: route.success.schema } } }
+      ? {
+          description: route.success.description,
+          content: {
+            [route.success.contentType ?? 'application/json']: { schema: route.success.schema },
+            ...(route.alternative ? { [route.alternative.contentType]: { schema: route.alternative.schema } } : {}),
+          },
+        }
       : { description: route.success.description },
   };
   for (const status of [...statuses].sort()) responses[String(status) as `${1 | 2 | 3 | 4 | 5}${string}`] = problem(status);

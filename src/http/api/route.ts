@@ -60,6 +60,15 @@ interface RouteEntry<Body extends z.ZodType, Query extends z.ZodObject> {
   readonly problems?: readonly (401 | 409 | 413)[];
   /** URL of the resource made (201 answers carry it as Location). */
   readonly location?: (body: unknown) => string;
+  /**
+   * A second media type the caller may ask for with Accept (NDJSON progress, then the answer):
+   * answered by its `stream` instead of `handle`, and documented beside the JSON answer.
+   */
+  readonly alternative?: {
+    readonly contentType: string;
+    readonly schema: z.ZodType;
+    stream(ctx: RouteContext<z.output<Body>, z.output<Query>>, req: Request, res: Response): void | Promise<void>;
+  };
 }
 
 type Answer<Body extends z.ZodType, Query extends z.ZodObject> =
@@ -178,6 +187,7 @@ export function routerFor(routes: readonly AnyRoute[], gate: AccessGate, options
       const body = route.body ? parse(route.body, req.body) : req.body;
       const ctx = { principal: principal!, params: req.params as Record<string, string>, query, body, http: { req, res } };
       if (route.stream) return route.stream(ctx, req, res);
+      if (route.alternative && req.accepts(['application/json', route.alternative.contentType]) === route.alternative.contentType) return route.alternative.stream(ctx, req, res);
       let answer: unknown;
       try {
         answer = await route.handle(ctx);

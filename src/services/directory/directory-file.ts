@@ -31,7 +31,7 @@ import { PROTOCOL_VERSIONS } from '../../../protocols/iso18626';
 import { lendingPoliciesSchema } from '../../domain/policies';
 import { canonicalSymbol } from '../../domain/symbols';
 import type { Db } from '../../store/db';
-import { upsertLibrary, upsertPartner } from '../../store/directory';
+import { upsertLibraries, upsertPartners } from '../../store/directory';
 import { ValidationFailed, type FieldProblem } from '../errors';
 import { librarySettingsSchema } from './library-settings';
 import { partnerAuthSchema } from './partner-auth';
@@ -103,32 +103,41 @@ export function readDirectoryFile(path: string): DirectoryFile {
   return parsed.data;
 }
 
-export async function loadDirectory(db: Db, file: DirectoryFile, at: Date): Promise<DirectoryLoadResult> {
+/**
+ * Writes the file's entries in one transaction, a few hundred rows per statement; `onProgress`
+ * hears how many entries are written after each statement (the import's progress).
+ */
+export async function loadDirectory(db: Db, file: DirectoryFile, at: Date, onProgress?: (done: number, total: number) => void | Promise<void>): Promise<DirectoryLoadResult> {
+  const total = file.libraries.length + file.partners.length;
+  let done = 0;
+  const written = async (n: number) => {
+    done += n;
+    await onProgress?.(done, total);
+  };
   return db.transaction(async (tx) => {
-    const count = { libraries: { created: 0, updated: 0 }, partners: { created: 0, updated: 0 } };
-    for (const library of file.libraries) {
-      const created = await upsertLibrary(tx, { id: randomUUID(), symbol: library.symbol, name: library.name, settings: library.settings }, at);
-      count.libraries[created ? 'created' : 'updated'] += 1;
-    }
-    for (const partner of file.partners) {
-      const created = await upsertPartner(
-        tx,
-        {
-          id: randomUUID(),
-          symbol: partner.symbol,
-          name: partner.name,
-          iso18626Url: partner.iso18626Url ?? null,
-          auth: partner.auth,
-          policies: partner.policies,
-          vendor: partner.vendor ?? null,
-          contactEmail: partner.contactEmail ?? null,
-          status: partner.status,
-          protocolVersion: partner.protocolVersion,
-        },
-        at,
-      );
-      count.partners[created ? 'created' : 'updated'] += 1;
-    }
-    return count;
+    const libraries = await upsertLibraries(
+      tx,
+      file.libraries.map((library) => ({ id: randomUUID(), symbol: library.symbol, name: library.name, settings: library.settings })),
+      at,
+      written,
+    );
+    const partners = await upsertPartners(
+      tx,
+      file.partners.map((partner) => ({
+        id: randomUUID(),
+        symbol: partner.symbol,
+        name: partner.name,
+        iso18626Url: partner.iso18626Url ?? null,
+        auth: partner.auth,
+        policies: partner.policies,
+        vendor: partner.vendor ?? null,
+        contactEmail: partner.contactEmail ?? null,
+        status: partner.status,
+        protocolVersion: partner.protocolVersion,
+      })),
+      at,
+      written,
+    );
+    return { libraries, partners };
   });
 }

@@ -136,12 +136,25 @@ function entryProblems(error: z.ZodError, path: string): FieldProblem[] {
   return error.issues.flatMap(problemsOf).map((p) => ({ path: p.path === '(file)' ? path : `${path}${p.path.startsWith('[') ? '' : '.'}${p.path}`, message: p.message }));
 }
 
+export interface ImportProgress {
+  /** checking: entries read and compared with the directory; writing: accepted entries stored. */
+  readonly phase: 'checking' | 'writing';
+  readonly done: number;
+  readonly total: number;
+}
+
+/** How often checking reports: often enough for a bar to move, rarely enough to cost nothing. */
+const CHECKED_EVERY = 250;
+
+/** The event loop's turn: a progress line goes out, other callers are served (PGlite and the directory cache may answer without one). */
+const aTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 interface Checked {
   readonly plan: DirectoryImportPlan;
   readonly accepted: DirectoryFile;
 }
 
-async function check(deps: ServiceDeps, raw: unknown): Promise<Checked> {
+async function check(deps: ServiceDeps, raw: unknown, onProgress?: (progress: ImportProgress) => void): Promise<Checked> {
   const rejected: RejectedEntry[] = [];
   const entries: PlannedEntry[] = [];
   const accepted: { libraries: DirectoryFile['libraries']; partners: DirectoryFile['partners'] } = { libraries: [], partners: [] };
@@ -164,7 +177,21 @@ async function check(deps: ServiceDeps, raw: unknown): Promise<Checked> {
     return [];
   };
 
+  const lengthOf = (key: 'libraries' | 'partners') => (Array.isArray(raw[key]) ? raw[key].length : 0);
+  const total = lengthOf('libraries') + lengthOf('partners');
+  /**
+   * `done` entries are checked, the ones before the entry about to be. Every so often the event
+   * loop gets a turn: the progress line goes out, and other callers are served meanwhile (the
+   * directory lookups are answered from memory, so a long file would otherwise hold it).
+   */
+  const reached = async (done: number) => {
+    if (done % CHECKED_EVERY !== 0) return;
+    onProgress?.({ phase: 'checking', done, total });
+    await aTurn();
+  };
+
   for (const [i, entry] of listOf('libraries').entries()) {
+    await reached(i);
     const path = pathOf(['libraries', i]);
     const parsed = libraryEntrySchema.safeParse(entry);
     if (!parsed.success) {
@@ -192,6 +219,7 @@ async function check(deps: ServiceDeps, raw: unknown): Promise<Checked> {
   }
 
   for (const [i, entry] of listOf('partners').entries()) {
+    await reached(lengthOf('libraries') + i);
     const path = pathOf(['partners', i]);
     const parsed = partnerEntrySchema.safeParse(entry);
     if (!parsed.success) {
@@ -217,6 +245,8 @@ async function check(deps: ServiceDeps, raw: unknown): Promise<Checked> {
     entries.push({ kind: 'partner', path, symbol: partner.symbol, outcome: !stored ? 'added' : changes.length > 0 ? 'changed' : 'unchanged', changes });
   }
 
+  onProgress?.({ phase: 'checking', done: total, total });
+
   const count = (outcome: EntryOutcome) => entries.filter((e) => e.outcome === outcome).length;
   return {
     plan: { applied: false, counts: { added: count('added'), changed: count('changed'), unchanged: count('unchanged'), rejected: rejected.length }, entries, rejected },
@@ -224,16 +254,32 @@ async function check(deps: ServiceDeps, raw: unknown): Promise<Checked> {
   };
 }
 
-/** What the file would do (dryRun) or did: the accepted entries are written in one transaction. */
-export async function importDirectory(deps: ServiceDeps, input: z.output<typeof directoryImportSchema>, dryRun: boolean): Promise<DirectoryImportPlan> {
-  const { plan, accepted } = await check(deps, parseDirectoryText(input.format, input.content));
+/**
+ * What the file would do (dryRun) or did: the accepted entries are written in one transaction.
+ * `onProgress` hears how far checking and writing are, for a large file's progress bar.
+ */
+export async function importDirectory(
+  deps: ServiceDeps,
+  input: z.output<typeof directoryImportSchema>,
+  dryRun: boolean,
+  onProgress?: (progress: ImportProgress) => void,
+): Promise<DirectoryImportPlan> {
+  const { plan, accepted } = await check(deps, parseDirectoryText(input.format, input.content), onProgress);
   if (dryRun) return plan;
   const changed = new Set(plan.entries.filter((e) => e.outcome !== 'unchanged').map((e) => `${e.kind}:${e.symbol}`));
   const writing: DirectoryFile = {
     libraries: accepted.libraries.filter((l) => changed.has(`library:${l.symbol}`)),
     partners: accepted.partners.filter((p) => changed.has(`partner:${p.symbol}`)),
   };
-  if (writing.libraries.length + writing.partners.length > 0) await deps.directory.write((db) => loadDirectory(db, writing, deps.now()));
+  if (writing.libraries.length + writing.partners.length > 0) {
+    onProgress?.({ phase: 'writing', done: 0, total: writing.libraries.length + writing.partners.length });
+    await deps.directory.write((db) =>
+      loadDirectory(db, writing, deps.now(), async (done, total) => {
+        onProgress?.({ phase: 'writing', done, total });
+        await aTurn();
+      }),
+    );
+  }
   return { ...plan, applied: true };
 }
 

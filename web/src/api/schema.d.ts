@@ -112,7 +112,7 @@ export interface paths {
         put?: never;
         /**
          * Import a directory file
-         * @description Each entry is checked on its own, as loading DIRECTORY_FILE checks it, and matched by symbol. With dryRun=true (the default) nothing is written: the answer lists what would be added, changed (field by field) and left alone, and each rejected entry with its path. With dryRun=false the accepted entries are written in one transaction; rejected ones are left out.
+         * @description Each entry is checked on its own, as loading DIRECTORY_FILE checks it, and matched by symbol. With dryRun=true (the default) nothing is written: the answer lists what would be added, changed (field by field) and left alone, and each rejected entry with its path. With dryRun=false the accepted entries are written in one transaction; rejected ones are left out. Ask for `application/x-ndjson` to hear the progress of a large file, line by line, before the plan.
          */
         post: operations["importDirectory"];
         delete?: never;
@@ -2077,6 +2077,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DirectoryImportPlan"];
+                    "application/x-ndjson": string;
                 };
             };
             /** @description The input is not valid: `errors` lists each bad field */

@@ -1,20 +1,20 @@
 /**
  * /admin/directory-file: export (two downloads) and import in two steps: the chosen file is sent
  * as a dry run, the plan is shown (added, changed field by field, rejected with their paths),
- * and only "Apply" writes. Staff can export and see the page but not import.
+ * and only "Apply" writes. Both steps read the server's progress (NDJSON) for a bar, since a
+ * file of thousands of partners takes a while. Staff can export and see the page but not import.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
-import { api, unwrap } from '../../api/client';
-import type { paths } from '../../api/schema';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { useTitle } from '../../components/useTitle';
 import { t } from '../../i18n/t';
 import { useSession } from '../../session';
 import { BackToAdmin, isAdmin, ReadOnlyNotice } from '../AdminIndex';
+import './directory.css';
+import { importWithProgress, type ImportProgress, type Plan } from './import-stream';
 import { PARTNERS_KEY } from './partners';
 
-type Plan = paths['/directory-file/import']['post']['responses'][200]['content']['application/json'];
 interface Chosen {
   readonly name: string;
   readonly format: 'yaml' | 'json';
@@ -111,13 +111,51 @@ function PlanView({ plan, file }: { readonly plan: Plan; readonly file: string }
   );
 }
 
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The latest of a fast-changing value, at most once per `ms`: what a screen reader hears of a moving bar. */
+function useAtMostEvery<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    const timer = setTimeout(
+      () => {
+        last.current = Date.now();
+        setShown(value);
+      },
+      Math.max(0, last.current + ms - Date.now()),
+    );
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return shown;
+}
+
+function ProgressView({ progress, label }: { readonly progress: ImportProgress | undefined; readonly label: string }) {
+  const id = useId();
+  const text = progress && progress.total > 0 ? t(`dirfile.progress.${progress.phase}`, { done: count(progress.done), total: count(progress.total) }) : label;
+  const heard = useAtMostEvery(text, 1000);
+  return (
+    <div className="import-progress">
+      <p>
+        <progress aria-labelledby={id} {...(progress && progress.total > 0 ? { value: progress.done, max: progress.total } : {})} /> <span id={id}>{text}</span>
+      </p>
+      <p role="status" aria-live="polite" className="visually-hidden">
+        {heard}
+      </p>
+    </div>
+  );
+}
+
 function Import() {
   const id = useId();
   const queryClient = useQueryClient();
   const [chosen, setChosen] = useState<Chosen | undefined>();
+  const [progress, setProgress] = useState<ImportProgress | undefined>();
   const run = useMutation({
-    mutationFn: async ({ file, dryRun }: { file: Chosen; dryRun: boolean }) =>
-      unwrap(await api.POST('/directory-file/import', { params: { query: { dryRun: dryRun ? 'true' : 'false' } }, body: { format: file.format, content: file.content } })),
+    mutationFn: ({ file, dryRun }: { file: Chosen; dryRun: boolean; writing?: number }) => {
+      setProgress(undefined);
+      return importWithProgress(file, dryRun, setProgress);
+    },
     onSuccess: (plan) => {
       if (plan.applied) void queryClient.invalidateQueries({ queryKey: PARTNERS_KEY });
     },
@@ -134,7 +172,7 @@ function Import() {
   };
   const plan = run.data;
   const writing = plan && !plan.applied ? plan.counts.added + plan.counts.changed : 0;
-  const busy = run.isPending && chosen ? t(run.variables?.dryRun ? 'dirfile.checking' : 'dirfile.applying', { name: chosen.name, count: writing }) : '';
+  const busy = run.isPending && chosen ? t(run.variables?.dryRun ? 'dirfile.checking' : 'dirfile.applying', { name: chosen.name, count: count(run.variables?.writing ?? 0) }) : '';
   return (
     <section aria-labelledby={`${id}-import`}>
       <h2 id={`${id}-import`}>{t('dirfile.import')}</h2>
@@ -148,21 +186,15 @@ function Import() {
           {t('dirfile.check')}
         </button>
       </form>
-      <div role="status" aria-live="polite" className="import-status">
-        {busy && (
-          <p>
-            <progress aria-label={busy} /> {busy}
-          </p>
-        )}
-      </div>
+      {busy && <ProgressView progress={progress} label={busy} />}
       {run.isError && <ProblemMessage error={run.error} />}
       {plan && chosen && !run.isPending && (
         <>
           <PlanView plan={plan} file={chosen.name} />
           {!plan.applied &&
             (writing > 0 ? (
-              <button type="button" onClick={() => run.mutate({ file: chosen, dryRun: false })}>
-                {t('dirfile.apply', { count: writing })}
+              <button type="button" onClick={() => run.mutate({ file: chosen, dryRun: false, writing })}>
+                {t('dirfile.apply', { count: count(writing) })}
               </button>
             ) : (
               <p>{t('dirfile.nothing')}</p>

@@ -13,6 +13,7 @@ import { useTitle } from '../../components/useTitle';
 import { t } from '../../i18n/t';
 import { useSession } from '../../session';
 import { BackToAdmin, isAdmin, ReadOnlyNotice } from '../AdminIndex';
+import { PartnerChecks } from './PartnerChecks';
 import { authOf, PARTNERS_KEY, policiesOf, PROTOCOL_VERSIONS, STATUSES, type Partner } from './partners';
 import { SecretField, SECRET_MASK, secretValue } from './SecretField';
 
@@ -213,6 +214,7 @@ export function PartnerPage() {
       {!isNew && partner.isPending && <p>{t('common.loading')}</p>}
       {!isNew && partner.isError && (partner.error instanceof ApiError && partner.error.status === 404 ? <p className="problem">{t('partner.notFound', { symbol })}</p> : <ProblemMessage error={partner.error} onRetry={() => void partner.refetch()} />)}
       {(isNew || partner.data) && <PartnerForm key={symbol} partner={isNew ? undefined : partner.data} />}
+      {!isNew && partner.data && <PartnerChecks key={`checks:${symbol}`} partner={partner.data} />}
     </main>
   );
 }
