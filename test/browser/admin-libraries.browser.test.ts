@@ -168,6 +168,23 @@ describe('administration: member libraries in the browser', () => {
     expect(await lending.getByLabel('Loan period (days)').inputValue()).toBe('');
   });
 
+  it('an admin testing an ILS that is down is told nothing answered, and why', async () => {
+    const stopped = await startMockIls();
+    const url = stopped.url;
+    await stopped.close();
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, instance, 'ada');
+    await page.goto(`${instance.url}/admin/libraries/ISIL:DK-A`);
+    const ncip = page.getByRole('form', { name: 'ILS connection (NCIP)' });
+    await ncip.getByLabel('NCIP address').fill(url);
+    await ncip.getByLabel('From agency id').fill('ILL');
+    await ncip.getByLabel('To agency id').fill('MAIN');
+    await ncip.getByRole('button', { name: 'Test the connection' }).click();
+    await ncip.getByText(`Nothing answered at ${url}.`).waitFor();
+    await ncip.getByText(/connection refused/).first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it('a staff member sees the settings read-only', async () => {
     const page = await (await browser.newContext()).newPage();
     await signIn(page, instance, 'sam');
