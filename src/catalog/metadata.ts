@@ -5,7 +5,7 @@
  * 264 (the publication statement, second indicator 1, before any other 264), else 260: place
  * $a, publisher $b, date $c · 020 $a ISBNs, 022 $a ISSNs, 035 $a `(OCoLC)` OCLC numbers ·
  * 001 the record id. ISBD punctuation that ends a subfield (` /`, ` :`, `;`, a final full stop
- * after a word) is dropped.
+ * after a word), and the brackets round a supplied date (`[2001]`) are dropped.
  */
 import { compact } from './compact';
 import { isbnForms, normaliseIssn, normaliseOclcNumber } from './identifiers';
@@ -54,7 +54,7 @@ function publicationField(record: MarcRecord): DataField | undefined {
 function clean(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   // A final full stop goes after a word of two letters or more, so that initials ("J.") stay.
-  const out = value.replace(/[\s/:;,=]+$/, '').replace(/(\p{L}{2,}|\d|\))\.$/u, '$1').replace(/^\[(.*)\]$/, '$1').trim();
+  const out = value.replace(/[\s/:;,=]+$/, '').replace(/(\p{L}{2,}|\d|[)\]])\.$/u, '$1').replace(/^\[([^[\]]*)\]$/, '$1').trim();
   return out === '' ? undefined : out;
 }
 
