@@ -122,8 +122,9 @@ export type SymbolMapping = z.output<typeof symbolMappingSchema>;
 /** `libraries.settings.catalogue`. */
 export const catalogueSettingsSchema = z
   .object({
-    sources: z.array(catalogueSourceSchema).min(1).max(10).meta({ description: 'Where lenders are found, asked in this order; the first source with holders gives them' }),
+    sources: z.array(catalogueSourceSchema).min(1).max(10).meta({ description: 'Where lenders are found, asked in this order until one names a holder that can serve the request; a source that fails is explained and the next is asked' }),
     local: catalogueSourceSchema.optional().meta({ description: 'The library’s own catalogue, to see whether it holds the item itself' }),
+    unavailableHolders: z.enum(['last', 'drop']).default('last').meta({ description: 'Holders whose copies are all unavailable: asked after the others, or not at all' }),
   })
   .strict();
 

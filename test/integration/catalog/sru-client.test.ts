@@ -2,11 +2,14 @@
  * The SRU client and a whole lookup against a local SRU server (test/helpers/sru-server.ts)
  * serving the shared samples: what is asked, what comes back, and every way a catalogue fails.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { holdersFromHoldings } from '../../../src/catalog/candidates';
 import { CatalogueError } from '../../../src/catalog/errors';
+import { findLenders } from '../../../src/catalog/find-lenders';
+import { availableLocalCopies } from '../../../src/catalog/local-holdings';
 import { lookupHoldings } from '../../../src/catalog/lookup';
-import { catalogueSourceSchema, type CatalogueSource, type CatalogueSourceInput } from '../../../src/catalog/settings';
+import { catalogueSettingsSchema, catalogueSourceSchema, type CatalogueSource, type CatalogueSourceInput } from '../../../src/catalog/settings';
 import { searchRetrieve } from '../../../src/catalog/sru-client';
 import { SHARED_SRU_DIR, startSruServer, type SruTestServer } from '../../helpers/sru-server';
 
@@ -148,5 +151,75 @@ describe('a holdings lookup for a request', () => {
     const before = server.requests.length;
     expect(await lookupHoldings(source(), { author: 'Rorty' })).toMatchObject({ ok: false, kind: 'no-query' });
     expect(server.requests.length).toBe(before);
+  });
+});
+
+describe('finding lenders for a request without candidates', () => {
+  let second: SruTestServer;
+  beforeAll(async () => {
+    second = await startSruServer({ kind: 'samples', files: [join(FIXTURES, 'gvi-marc924.xml')] });
+  });
+  afterAll(() => second.close());
+
+  const settings = (first: Partial<CatalogueSourceInput>, unavailableHolders: 'last' | 'drop' = 'last') =>
+    catalogueSettingsSchema.parse({
+      sources: [
+        { name: 'Alma network zone', url: server.url, indexes: { isbn: 'alma.isbn' }, holdings: { kind: 'marc852' }, ...first },
+        { name: 'GVI', url: second.url, indexes: { isbn: 'pica.isb' }, holdings: { kind: 'marc924' } },
+      ],
+      unavailableHolders,
+    });
+
+  it('asks the next catalogue when the first is down, and says why the first gave nothing', async () => {
+    server.setMode({ kind: 'html' });
+    const found = await findLenders(settings({}), { isbn: '9783161484100' }, { serviceType: 'Loan' });
+    expect(found.candidates.map((c) => c.symbol)).toEqual(['ISIL:DE-705', 'ISIL:DE-OFB1']);
+    expect(found.candidates[0]).toEqual({ symbol: 'ISIL:DE-705', localId: '1800001', callNumber: 'A 12/345' });
+    expect(found.lookups.map((l) => [l.source, l.ok])).toEqual([['Alma network zone', false], ['GVI', true]]);
+    expect(found.holders.map((h) => [h.symbol, h.kept, h.skip])).toEqual([
+      ['ISIL:DE-705', true, undefined],
+      ['ISIL:DE-18', false, 'no-ill'],
+      ['ISIL:DE-7', false, 'copies-only'],
+      ['ISIL:DE-OFB1', true, undefined],
+      ['ISIL:DE-21', false, 'electronic-only'],
+    ]);
+    expect(found.reason).toBeUndefined();
+  });
+
+  it('a copy request goes to the holders that make copies', async () => {
+    server.setMode({ kind: 'body', body: readFileSync(join(SHARED_SRU_DIR, 'upenn-libraries-Find__record_not_found.xml'), 'utf8') });
+    const found = await findLenders(settings({}), { isbn: '9783161484100' }, { serviceType: 'Copy' });
+    expect(found.candidates.map((c) => c.symbol)).toEqual(['ISIL:DE-705', 'ISIL:DE-7', 'ISIL:DE-21']);
+  });
+
+  it('gives no candidates, and the reason, when every catalogue fails: routing then uses the directory', async () => {
+    server.setMode({ kind: 'slow', delayMs: 5_000 });
+    second.setMode({ kind: 'garbage' });
+    try {
+      const found = await findLenders(settings({ timeoutMs: 200 }), { isbn: '9783161484100' }, { serviceType: 'Loan' });
+      expect(found.candidates).toEqual([]);
+      expect(found.reason).toMatch(/^the catalogue lookup failed \(Alma network zone: no answer within 200 ms; GVI: the answer is not usable XML: /);
+    } finally {
+      second.setMode({ kind: 'samples', files: [join(FIXTURES, 'gvi-marc924.xml')] });
+    }
+  });
+
+  it('says so when the catalogues name holders, but none can serve the request', async () => {
+    server.setMode({ kind: 'samples', files: [join(SHARED_SRU_DIR, 'upenn-libraries-Find__electronic_bib_availability.xml')] });
+    const s = catalogueSettingsSchema.parse({ sources: [{ url: server.url, indexes: { recordId: 'alma.mms_id' }, holdings: { kind: 'alma' }, symbols: { table: { '01UPENN_INST': 'ISIL:US-PU' } } }] });
+    const found = await findLenders(s, { supplierUniqueRecordId: '9979240322003681' }, { serviceType: 'Loan' });
+    expect(found).toMatchObject({ candidates: [], reason: 'no holder in the catalogue can serve this request' });
+    expect(found.holders).toEqual([expect.objectContaining({ symbol: 'ISIL:US-PU', kept: false, skip: 'electronic-only' })]);
+  });
+});
+
+describe('the library’s own holdings', () => {
+  it('an available physical copy in the own catalogue is a local copy; an electronic one is not', async () => {
+    const own = (file: string) => {
+      server.setMode({ kind: 'samples', files: [join(SHARED_SRU_DIR, file)] });
+      return lookupHoldings(source({ indexes: { recordId: 'alma.mms_id' }, holdings: { kind: 'alma' } }), { supplierUniqueRecordId: file.includes('physical') ? '994689523503681' : '9979240322003681' });
+    };
+    expect(availableLocalCopies(await own('upenn-libraries-Find__physical_bib_availability.xml')).map((h) => [h.code, h.callNumber])).toEqual([['KatzLib', 'B53 .R68'], ['Libra', 'B53 .R68']]);
+    expect(availableLocalCopies(await own('upenn-libraries-Find__electronic_bib_availability.xml'))).toEqual([]);
   });
 });
