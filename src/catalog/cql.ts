@@ -21,8 +21,8 @@ export interface CatalogueQuery {
 export function buildCql(item: ItemIdentifiers, source: Pick<CatalogueSource, 'indexes' | 'isbnBothForms'>): CatalogueQuery | undefined {
   const { indexes } = source;
   const terms: string[] = [];
-  const ask = (names: readonly string[] | undefined, values: readonly string[]) => {
-    for (const value of values) for (const index of names ?? []) terms.push(clause(index, value));
+  const ask = (names: IndexNames, values: readonly string[]) => {
+    for (const value of values) for (const index of list(names)) terms.push(clause(index, value));
   };
   if (item.isbn) ask(indexes.isbn, isbnForms(item.isbn, source.isbnBothForms));
   const issn = item.issn ? normaliseIssn(item.issn) : undefined;
@@ -42,10 +42,17 @@ export function buildCql(item: ItemIdentifiers, source: Pick<CatalogueSource, 'i
 }
 
 /** `all`: every word, in any order; a request's title is rarely the record's title to the letter. */
-function anyOf(names: readonly string[] | undefined, value: string): string | undefined {
-  if (names === undefined || names.length === 0) return undefined;
-  const clauses = names.map((index) => `${index} all ${quoteTerm(value)}`);
+function anyOf(names: IndexNames, value: string): string | undefined {
+  if (list(names).length === 0) return undefined;
+  const clauses = list(names).map((index) => `${index} all ${quoteTerm(value)}`);
   return clauses.length === 1 ? clauses[0] : `(${clauses.join(' or ')})`;
+}
+
+type IndexNames = string | readonly string[] | undefined;
+
+/** A source names one index or several (ORed) per kind. */
+function list(names: IndexNames): readonly string[] {
+  return names === undefined ? [] : typeof names === 'string' ? [names] : names;
 }
 
 function clause(index: string, value: string): string {

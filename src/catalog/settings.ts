@@ -13,7 +13,7 @@ const fieldTag = z.string().regex(/^[0-9A-Za-z]{3}$/, 'a field tag: three letter
 /** A CQL index name as servers spell them: `isbn`, `alma.isbn`, `pica.isb`, `dc.identifier`. */
 const cqlIndex = z.string().regex(/^[A-Za-z][\w.-]*$/, 'a CQL index such as alma.isbn or dc.identifier');
 /** One index, or several ORed (crosslink asks GVI `rec.id=X OR isbn=X OR issn=X`). */
-const cqlIndexes = z.union([cqlIndex, z.array(cqlIndex).min(1).max(5)]).transform((v) => (typeof v === 'string' ? [v] : v));
+const cqlIndexes = z.union([cqlIndex, z.array(cqlIndex).min(1).max(5)]);
 
 /**
  * What a holder's catalogue says it does for interlibrary loan (the GVI 924 $d indicator's

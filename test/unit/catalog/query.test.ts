@@ -67,7 +67,6 @@ describe('catalogue source settings', () => {
   it('default to SRU 1.2 marcxml, xml packing, 10 records, 10 s, and ISIL codes as ISIL symbols', () => {
     const s = source({ isbn: 'isbn' });
     expect(s).toMatchObject({ version: '1.2', recordSchema: 'marcxml', recordPacking: 'xml', maximumRecords: 10, timeoutMs: 10_000, isbnBothForms: true, symbols: { table: {}, codePrefix: '' } });
-    expect(s.indexes.isbn).toEqual(['isbn']);
   });
 
   it('refuse an index that is no CQL index, a mapping not shipped, and a symbol table value that is no symbol', () => {
