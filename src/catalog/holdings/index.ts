@@ -5,7 +5,7 @@
  * trying out a new catalogue; a source's settings always name their mapping.
  */
 import type { XmlElement } from '../../../protocols/xml';
-import { fieldsTagged, readMarcRecords, type MarcRecord } from '../marc';
+import { readMarcRecords, type MarcRecord } from '../marc';
 import { itemMetadata, type ItemMetadata } from '../metadata';
 import type { HoldingsMapping } from '../settings';
 import type { SymbolMapper } from '../symbols';
@@ -67,15 +67,14 @@ function withSymbol(raw: RawHolding, symbols: SymbolMapper): Holding {
   return { code: codes[0]!, ...(symbol !== undefined ? { symbol } : {}), ...rest };
 }
 
-/** The shipped mapping a record's shape calls for; undefined when it names no holders we know how to read. */
-export function detectHoldingsShape(data: XmlElement): Exclude<HoldingsMapping['kind'], 'generic'> | undefined {
-  if (data.name === 'holdings' || data.name === 'holding') return 'isohold';
-  if (data.name === 'opacRecord') return 'opac';
-  const marc = readMarcRecords(data);
-  const has = (tag: string) => marc.some((r) => fieldsTagged(r, tag).length > 0);
-  if (has('924')) return 'marc924';
-  if (has('AVA') || has('AVE')) return 'alma';
-  if (has('952')) return 'koha952';
-  if (has('852')) return 'marc852';
-  return undefined;
+const SHAPES = ['isohold', 'opac', 'marc924', 'alma', 'koha952', 'marc852'] as const;
+
+/**
+ * The shipped mapping a record's shape calls for: the first (most specific first: 924 and Alma's
+ * AVA/AVE before the 852 such records may also carry) under which it names a holder; undefined
+ * when none does.
+ */
+export function detectHoldingsShape(data: XmlElement): (typeof SHAPES)[number] | undefined {
+  const marc = marcRecordsOf(data);
+  return SHAPES.find((kind) => rawHoldings(data, marc, { kind }).length > 0);
 }

@@ -51,6 +51,15 @@ describe('searchRetrieve against a catalogue', () => {
     expect(answer.records[0]!.data).toMatchObject({ name: 'record', ns: 'http://www.loc.gov/MARC21/slim' });
   });
 
+  it('is answered by the records matching an unquoted term, an AND, an OR; a query that is no CQL gets a diagnostic', async () => {
+    const count = async (cql: string) => (await searchRetrieve(source(), cql)).records.length;
+    expect(await count('alma.isbn=0691072361')).toBe(1);
+    expect(await count('alma.isbn="0691072361" and alma.title="mirror of nature"')).toBe(1);
+    expect(await count('alma.isbn="0691072361" and alma.title="nature of mirrors"')).toBe(0);
+    expect(await count('(alma.isbn="0691072361" or alma.mms_id="9979240322003681")')).toBe(2);
+    expect(await failure(searchRetrieve(source(), 'alma.isbn="unterminated'))).toMatchObject({ kind: 'diagnostic', diagnostics: [{ code: '10', message: 'Query syntax error' }] });
+  });
+
   it('gives up at the timeout when the catalogue is slow', async () => {
     server.setMode({ kind: 'slow', delayMs: 5_000 });
     const err = await failure(searchRetrieve(source({ timeoutMs: 300 }), 'alma.isbn="0691072361"'));
