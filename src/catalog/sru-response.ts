@@ -43,19 +43,20 @@ export function readSruAnswer(body: string, options: ReadSruOptions): SruAnswer 
   if (Buffer.byteLength(body, 'utf8') > options.maxBytes) {
     throw new CatalogueError('too-large', `the answer is longer than ${options.maxBytes} bytes`);
   }
-  if (HTML_START.test(body) || (options.contentType ?? '').toLowerCase().startsWith('text/html')) {
-    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(body)?.[1]?.trim();
-    throw new CatalogueError('html', `the catalogue answered with a web page${title ? ` (“${title}”)` : ''}, not SRU`);
-  }
+  if (HTML_START.test(body)) throw webPage(body);
+  // Some servers label SRU text/html: the label only explains an answer that is not SRU.
+  const labelledHtml = (options.contentType ?? '').toLowerCase().startsWith('text/html');
   const read = readXml(body, { maxBytes: options.maxBytes });
   if (!read.ok) {
     if (read.error.kind === 'too-large') throw new CatalogueError('too-large', read.error.detail);
+    if (labelledHtml) throw webPage(body);
     throw new CatalogueError('not-xml', `the answer is not usable XML: ${read.error.detail}`);
   }
   const root = read.root;
   // Some servers answer a fatal error with a bare <diagnostics> root.
   if (root.name === 'diagnostics') throw diagnosticError(readDiagnostics(root));
   if (root.name !== 'searchRetrieveResponse') {
+    if (labelledHtml) throw webPage(body);
     throw new CatalogueError('not-sru', `the answer is <${root.name}>, not an SRU searchRetrieveResponse`);
   }
 
@@ -102,6 +103,11 @@ function readDiagnostic(el: XmlElement): SruDiagnostic {
   const message = textOf(el, 'message');
   const details = textOf(el, 'details');
   return { uri, code: uri.slice(uri.lastIndexOf('/') + 1) || '?', ...(message ? { message } : {}), ...(details ? { details } : {}) };
+}
+
+function webPage(body: string): CatalogueError {
+  const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(body)?.[1]?.trim();
+  return new CatalogueError('html', `the catalogue answered with a web page${title ? ` (“${title}”)` : ''}, not SRU`);
 }
 
 function diagnosticError(diagnostics: readonly SruDiagnostic[]): CatalogueError {

@@ -77,6 +77,11 @@ describe('reading an SRU answer', () => {
     expect(refusal('<?xml version="1.0"?><error/>', { contentType: 'text/html; charset=utf-8' }).kind).toBe('html');
   });
 
+  it('reads an SRU answer wrongly labelled text/html', () => {
+    const answer = readSruAnswer(sample('upenn-libraries-Find__record_not_found.xml'), { maxBytes: MAX, contentType: 'text/html' });
+    expect(answer.numberOfRecords).toBe(0);
+  });
+
   it('refuses garbage, an empty answer and XML that is no SRU answer', () => {
     expect(refusal('\u0000PK\u0003 garbage <zs:searchRetrieveResponse').kind).toBe('not-xml');
     expect(refusal('').kind).toBe('not-xml');
