@@ -3,9 +3,10 @@
  *
  * Every identifier the request has and the source has an index for is asked, ORed (a record
  * found by any of them is the item); title and author are asked, ANDed, only when no identifier
- * could be, with `all` (every word, any order). Terms are always quoted, so that a space, a `=` or a keyword (`and`, `or`) inside a
- * value is data; `"` and `\` are escaped with a backslash, and `*`, `?` and `^` too, because
- * unescaped they are CQL masking characters and an ISBN never means a wildcard (CQL 1.2 §3.3).
+ * could be, with `all` (every word, any order). Terms are always quoted, so that a space, a `=`
+ * or a keyword (`and`, `or`) inside a value is data; `"` and `\` are escaped with a backslash,
+ * and `*`, `?` and `^` too, because unescaped they are CQL masking characters and an ISBN never
+ * means a wildcard (CQL 1.2 §3.3).
  */
 import type { CatalogueSource } from './settings';
 import { isbnForms, normaliseIssn, normaliseOclcNumber, type ItemIdentifiers } from './identifiers';
