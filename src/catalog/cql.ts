@@ -6,7 +6,7 @@
  * could be, with `all` (every word, any order). Terms are always quoted, so that a space, a `=`
  * or a keyword (`and`, `or`) inside a value is data; `"` and `\` are escaped with a backslash,
  * and `*`, `?` and `^` too, because unescaped they are CQL masking characters and an ISBN never
- * means a wildcard (CQL 1.2 §3.3).
+ * means a wildcard.
  */
 import type { CatalogueSource } from './settings';
 import { isbnForms, normaliseIssn, normaliseOclcNumber, type ItemIdentifiers } from './identifiers';
