@@ -1,11 +1,11 @@
 /**
- * MARC 924 as the German union catalogues (GVI, K10plus) write one holding per field:
- * `$b` the holder's ISIL, `$a` the local id of its holding record, `$c` the ILL region, `$d`
- * the ILL indicator, `$g` the call number (as K10plus writes it; not in the sources below), first
- * indicator `1` an electronic holding. The
- * indicator (DNB, https://d-nb.info/1282570226/34, as cited by crosslink's
- * marc21_plus_holdings_parser.go): a volumes lent, no copies · b copies only, no loan ·
- * c unrestricted · d no ILL · e electronic delivery only. There is no item availability.
+ * MARC 924 as the German union catalogues (GVI, K10plus) write one holding per field: `$b` the
+ * holder's ISIL, `$a` the local id of its holding record, `$c` the ILL region, `$d` the ILL
+ * indicator, `$g` the call number (as K10plus writes it; not in the sources below), first
+ * indicator `1` an electronic holding. The ILL indicator (DNB, https://d-nb.info/1282570226/34,
+ * as cited by crosslink's marc21_plus_holdings_parser.go): a volumes lent, no copies · b copies
+ * only, no loan · c unrestricted · d no ILL · e electronic delivery only. There is no item
+ * availability.
  */
 import { fieldsTagged, subfield, type MarcRecord } from '../marc';
 import type { IllKind } from '../settings';
