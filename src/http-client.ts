@@ -1,6 +1,6 @@
 /**
- * What the two protocol clients (src/iso18626/client.ts, src/ncip/client.ts) share: one POST to a
- * peer with a time limit, the answer read up to a size limit, and a failure to get one said the
+ * What the two protocol clients (src/iso18626/client.ts, src/ncip/client.ts) and the catalogue's
+ * SRU client (src/catalog/sru-client.ts) share: one POST (a GET for SRU) to a peer with a time limit, the answer read up to a size limit, and a failure to get one said the
  * same way for both, in the words staff read. What the answer means is each client's business.
  */
 
@@ -35,9 +35,20 @@ export type PostFailure =
 
 export type PostResult = { readonly ok: true; readonly answer: HttpAnswer } | { readonly ok: false; readonly failure: PostFailure };
 
-export async function postText(url: string, body: string, options: PostOptions): Promise<PostResult> {
+export function postText(url: string, body: string, options: PostOptions): Promise<PostResult> {
+  return exchange(url, { method: 'POST', headers: { ...options.headers }, body }, options);
+}
+
+export type GetOptions = Omit<PostOptions, 'headers'> & { readonly headers?: Readonly<Record<string, string>> };
+
+/** A GET with the same time limit, size limit and failures as `postText` (catalogue lookups over SRU). */
+export function getText(url: string, options: GetOptions): Promise<PostResult> {
+  return exchange(url, { method: 'GET', headers: { ...options.headers } }, options);
+}
+
+async function exchange(url: string, init: RequestInit, options: GetOptions): Promise<PostResult> {
   try {
-    const response = await (options.fetch ?? fetch)(url, { method: 'POST', headers: { ...options.headers }, body, signal: AbortSignal.timeout(options.timeoutMs), redirect: 'follow' });
+    const response = await (options.fetch ?? fetch)(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs), redirect: 'follow' });
     const { text, truncated } = await readAnswer(response, options.maxAnswerBytes ?? MAX_ANSWER_BYTES);
     return { ok: true, answer: { status: response.status, contentType: response.headers.get('content-type') ?? '', body: text, truncated } };
   } catch (err) {

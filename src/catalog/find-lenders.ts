@@ -1,0 +1,48 @@
+/**
+ * What routing calls when a request comes without candidates: the catalogue sources asked in
+ * order until one names a holder that can serve the request, and the holders turned into
+ * candidate lenders with a reason for each. It never throws; when no source gives a lender,
+ * `candidates` is empty and `reason` says why, and routing goes on from the directory as before.
+ * Call it outside any database transaction: it waits for catalogues.
+ */
+import type { RotaEntry, ServiceType } from '../domain/types';
+import { holdersFromHoldings, type HolderVerdict } from './candidates';
+import type { ItemIdentifiers } from './identifiers';
+import { lookupHoldings, type HoldingsLookup, type LookupOptions } from './lookup';
+import type { CatalogueSettings } from './settings';
+
+export interface LenderSearch {
+  /** The lenders to route among, available holders first; empty: route from the directory. */
+  readonly candidates: readonly RotaEntry[];
+  /** Every holder the answering source named, kept or skipped, with the reason. */
+  readonly holders: readonly HolderVerdict[];
+  /** Every source asked, in order: what was asked, what came back or why not, how long it took. */
+  readonly lookups: readonly HoldingsLookup[];
+  /** Why there are no candidates; absent when there are. */
+  readonly reason?: string;
+}
+
+export interface FindLendersOptions extends LookupOptions {
+  readonly serviceType: ServiceType;
+}
+
+export async function findLenders(settings: Pick<CatalogueSettings, 'sources' | 'unavailableHolders'>, item: ItemIdentifiers, options: FindLendersOptions): Promise<LenderSearch> {
+  const lookups: HoldingsLookup[] = [];
+  let holders: readonly HolderVerdict[] = [];
+  for (const source of settings.sources) {
+    const lookup = await lookupHoldings(source, item, options);
+    lookups.push(lookup);
+    if (!lookup.ok) continue;
+    const plan = holdersFromHoldings(lookup.holdings, { serviceType: options.serviceType, unavailable: settings.unavailableHolders });
+    if (plan.candidates.length > 0) return { candidates: plan.candidates, holders: plan.holders, lookups };
+    if (holders.length === 0) holders = plan.holders;
+  }
+  return { candidates: [], holders, lookups, reason: noLenderReason(lookups, holders) };
+}
+
+function noLenderReason(lookups: readonly HoldingsLookup[], holders: readonly HolderVerdict[]): string {
+  const failed = lookups.flatMap((l) => (l.ok ? [] : [`${l.source}: ${l.reason}`]));
+  if (holders.length > 0) return 'no holder in the catalogue can serve this request';
+  if (lookups.some((l) => l.ok)) return failed.length > 0 ? `no catalogue names a holder (${failed.join('; ')})` : 'no catalogue names a holder';
+  return `the catalogue lookup failed (${failed.join('; ')})`;
+}
