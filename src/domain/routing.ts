@@ -11,7 +11,7 @@
  *   as_given        the order the candidates came in (holdings order, staff's choice)
  *   load_balance    fewest open loans to us over the last days first; equals round-robin
  *   reciprocal_first partners that list the requester as reciprocal first, then as given
- * Candidates from a catalogue's holdings (holdings.ts) are the only ones considered, and each
+ * Candidates from a catalogue's holders (src/catalog/candidates.ts) are the only ones considered, and each
  * verdict starts with what the holder's holding says.
  */
 import { lendingPolicies } from './policies';
@@ -44,7 +44,7 @@ export interface RoutingInput {
   /** Holdings supplied with the request; absent or empty: every partner that lends. */
   readonly candidates?: readonly RotaEntry[];
   /**
-   * The candidates are the holders a catalogue named (src/domain/holdings.ts), each with what its
+   * The candidates are the holders a catalogue named (src/catalog/candidates.ts), each with what its
    * holding says: then they are the only ones considered, even when none is left.
    */
   readonly holdings?: { readonly notes: ReadonlyMap<string, string> };

@@ -79,6 +79,15 @@ describe('routing a borrowing request', () => {
     });
   });
 
+  it('among a catalogue’s holders only, each verdict saying what its holding says, even when none is left', () => {
+    const notes = new Map([['ISIL:DK-C', 'holds it, 1 of 2 copies available']]);
+    const result = plan({ candidates: candidates('ISIL:DK-C'), holdings: { notes } });
+    expect(result.rota).toEqual(candidates('ISIL:DK-C'));
+    expect(result.explanation).toEqual([{ symbol: 'ISIL:DK-C', kept: true, rank: 1, reason: 'holds it, 1 of 2 copies available; position 1 among the holders' }]);
+    // Holders were found, but none may be asked: nobody is, rather than every partner in the directory.
+    expect(plan({ candidates: [], holdings: { notes: new Map() } }).rota).toEqual([]);
+  });
+
   it('without candidates, asks every partner that lends, explaining the ones left out', () => {
     const directory = [partner('ISIL:DK-A'), partner('ISIL:DK-B', { lends: false }), partner('ISIL:DK-HOME'), partner('ISIL:DK-C', {}, 'suspended')];
     const result = plan({ directory });
