@@ -80,7 +80,8 @@ export function planRota(input: RoutingInput): RoutingPlan {
     }
     const policies = lendingPolicies(partner!.policies);
     kept.push({
-      entry,
+      // The directory's spelling of the symbol (a catalogue or a person may write it in other case).
+      entry: { ...entry, symbol: partner!.symbol },
       position,
       reciprocal: policies.reciprocalPartners.some((s) => sameSymbol(s, input.requester)),
       load: input.load[partner!.symbol] ?? { openLoans: 0, today: 0 },

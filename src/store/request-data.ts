@@ -97,6 +97,13 @@ function schemaWith(object: typeof z.object) {
   const addressSchema = object({ physical: physicalAddressSchema.optional(), electronic: object({ type: text, data: text }).optional() });
 
   const routingVerdictSchema = object({ symbol: text, kept: z.boolean(), rank: z.number().optional(), reason: text });
+  /** Routing from holdings (services/borrowing/holdings-routing.ts): what the catalogues were asked and said. */
+  const holdingsRecordSchema = object({
+    outcome: z.enum(['holders', 'directory']).meta({ description: 'holders: the rota was chosen among them; directory: no holder could serve, routed from the directory' }),
+    reason: optionalText,
+    lookups: z.array(object({ source: text, cql: optionalText, ok: z.boolean(), durationMs: z.number(), records: z.number().int().optional(), holdings: z.number().int().optional(), reason: optionalText })),
+    holders: z.array(object({ symbol: optionalText, codes: z.array(text), kept: z.boolean(), reason: text })),
+  });
 
   return object({
     lifecycle: lifecycleSchema.optional(),
@@ -113,7 +120,7 @@ function schemaWith(object: typeof z.object) {
     /** Who made a borrowing request: staff, or an NCIP caller with the id it gave the request. */
     source: object({ channel: z.enum(['staff', 'ncip']), externalId: optionalText }).optional(),
     /** How the rota was chosen, for staff to read. */
-    routing: object({ strategy: text, explanation: z.array(routingVerdictSchema), at: text }).optional(),
+    routing: object({ strategy: text, explanation: z.array(routingVerdictSchema), at: text, holdings: holdingsRecordSchema.optional() }).optional(),
     /** The most the library will pay (ISO 18626 billingInfo maximumCosts), e.g. as staff set it taking up a retry offer. */
     billing: object({ maxCost: costsSchema.optional() }).optional(),
     /** Supplier: this request is a Retry of our request with this id (its last status was RetryPossible). */
@@ -175,6 +182,7 @@ export type RequestData = Omit<RequestDataFields, 'lifecycle'> & { lifecycle: Li
 export type RequestDataInput = Omit<RequestData, 'lifecycle'> & { readonly lifecycle?: Lifecycle };
 export type RequestNcipData = NonNullable<RequestData['ncip']>;
 export type BrokerData = NonNullable<RequestData['broker']>;
+export type HoldingsRecord = NonNullable<NonNullable<RequestData['routing']>['holdings']>;
 
 /** A row whose `data` does not fit the schema: written by hand or by a bug, never by this server. */
 export class RequestDataCorrupt extends Error {

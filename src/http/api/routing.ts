@@ -15,6 +15,15 @@ const routingPlanSchema = z
     explanation: z
       .array(z.object({ symbol: z.string(), kept: z.boolean(), rank: z.number().int().optional(), reason: z.string() }))
       .meta({ description: 'Every supplier considered: its rank and why, or why it was dropped' }),
+    holdings: z
+      .object({
+        outcome: z.enum(['holders', 'directory']),
+        reason: z.string().optional(),
+        lookups: z.array(z.object({ source: z.string(), cql: z.string().optional(), ok: z.boolean(), durationMs: z.number(), records: z.number().int().optional(), holdings: z.number().int().optional(), reason: z.string().optional() })),
+        holders: z.array(z.object({ symbol: z.string().optional(), codes: z.array(z.string()), kept: z.boolean(), reason: z.string() })),
+      })
+      .optional()
+      .meta({ description: 'When the library’s catalogues were asked who holds the item: what each was asked and said, and every holder kept or skipped. outcome "directory": no holder could serve, so the directory was routed instead (reason says why)' }),
   })
   .meta({ id: 'RoutingPlan' });
 
@@ -33,8 +42,8 @@ export function routingRoutes(deps: LifecycleDeps): ApiRoute[] {
       handle: async ({ body, principal }) => {
         const query = routingQuerySchema.parse(body) as RoutingQuery;
         const library = await borrowingLibraryFor(deps, principal, query.library);
-        const plan = await dryRunRouting(deps, library, query, deps.routing ?? DEFAULT_ROUTING, deps.now());
-        return { library: library.symbol, ...plan };
+        const { plan, holdings } = await dryRunRouting(deps, library, query, deps.routing ?? DEFAULT_ROUTING, deps.now());
+        return { library: library.symbol, ...plan, ...(holdings ? { holdings } : {}) };
       },
     },
   ];

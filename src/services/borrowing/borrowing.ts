@@ -12,7 +12,7 @@ import { getRequest, type RequestRow } from '../../store/requests';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { changeRequest, commit, DEFAULT_ROUTING, prepareNew, type LifecycleDeps } from '../pipeline/pipeline';
 import { ilsStepsOf } from '../ncip/settings';
-import { candidateSupplierSchema, routeRequest } from './routing';
+import { candidateSupplierSchema, routeNewRequest } from './routing';
 
 const trimmed = z.string().trim().min(1);
 const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}/, 'must be a date such as 2026-12-31');
@@ -114,10 +114,15 @@ export async function createBorrowingRequest(
   const at = deps.now();
   const id = deps.newId();
   const { candidates, maxCost, ...rest } = input;
-  const plan = await routeRequest(
+  const { plan, holdings } = await routeNewRequest(
     deps.db,
     library,
-    { serviceType: input.serviceType, ...(input.format ? { format: input.format } : {}), candidates: candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) },
+    {
+      serviceType: input.serviceType,
+      ...(input.format ? { format: input.format } : {}),
+      candidates: candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })),
+      item: input.bibliographic,
+    },
     deps.routing ?? DEFAULT_ROUTING,
     at,
     deps.directory,
@@ -130,7 +135,7 @@ export async function createBorrowingRequest(
     ...rest,
     candidates,
     source,
-    routing: { strategy: plan.strategy, explanation: [...plan.explanation], at: at.toISOString() },
+    routing: { strategy: plan.strategy, explanation: [...plan.explanation], at: at.toISOString(), ...(holdings ? { holdings } : {}) },
     ...(maxCost ? { billing: { maxCost } } : {}),
     ...(rerequest ? { rerequestOf: rerequest.of.id, ...(rerequest.billing ? { billing: rerequest.billing } : {}) } : {}),
   };

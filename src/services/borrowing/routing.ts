@@ -11,6 +11,9 @@ import type { Db } from '../../store/db';
 import type { DirectoryCache } from '../../store/directory-cache';
 import type { LibraryRow } from '../../store/libraries';
 import { supplierLoad } from '../../store/requests';
+import type { ItemIdentifiers } from '../../catalog/identifiers';
+import type { HoldingsRecord } from '../../store/request-data';
+import { routeFromHoldings } from './holdings-routing';
 import { routingDirectory } from './member-suppliers';
 import { libraryStrategy } from './routing-settings';
 
@@ -23,6 +26,8 @@ export interface RouteQuery {
   readonly serviceType: ServiceType;
   readonly format?: string;
   readonly candidates?: readonly RotaEntry[];
+  /** The candidates are a catalogue's holders (holdings-routing.ts), with what each holding says. */
+  readonly holdings?: { readonly notes: ReadonlyMap<string, string> };
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -44,6 +49,7 @@ export async function routeRequest(db: Db, library: LibraryRow, query: RouteQuer
     serviceType: query.serviceType,
     ...(query.format ? { format: query.format } : {}),
     ...(query.candidates ? { candidates: query.candidates } : {}),
+    ...(query.holdings ? { holdings: query.holdings } : {}),
     directory: routingDirectory(partners, members, library),
     load,
     strategy,
@@ -51,6 +57,33 @@ export async function routeRequest(db: Db, library: LibraryRow, query: RouteQuer
     roundRobinSeed: Object.values(load).reduce((n, l) => n + l.today, 0),
     today: now.toISOString().slice(0, 10),
   });
+}
+
+export interface NewRequestRouting {
+  readonly plan: RoutingPlan;
+  /** What the library's catalogues were asked and said, when they were asked. */
+  readonly holdings?: HoldingsRecord;
+}
+
+/**
+ * The rota of a new borrowing request: among the candidates it names; naming none, among the
+ * holders the library's catalogues name (holdings-routing.ts); else, or when no holder can
+ * serve it, from the whole directory. Call it outside any transaction: catalogues are waited for.
+ */
+export async function routeNewRequest(
+  db: Db,
+  library: LibraryRow,
+  query: RouteQuery & { readonly item?: ItemIdentifiers },
+  defaults: RoutingSettings,
+  now: Date,
+  directory: Pick<DirectoryCache, 'partners' | 'libraries'>,
+): Promise<NewRequestRouting> {
+  const { item, ...route } = query;
+  const found = item && !route.candidates?.length ? await routeFromHoldings(library, item, route.serviceType) : undefined;
+  const fromHolders = found?.candidates ? { ...route, candidates: found.candidates, holdings: { notes: found.notes } } : route;
+  const plan = await routeRequest(db, library, fromHolders, defaults, now, directory);
+  if (!found) return { plan };
+  return { plan: { ...plan, explanation: [...plan.explanation, ...found.skipped] }, holdings: found.record };
 }
 
 /** A supplier named with a borrowing request (holdings): its symbol, and its local id and call number. */
@@ -73,21 +106,34 @@ export const routingQuerySchema = z
       .array(candidateSupplierSchema)
       .max(50)
       .optional()
-      .meta({ description: 'Holdings to route among; without them every partner and every other member library served here that lends is considered' }),
+      .meta({ description: 'Holdings to route among; without them the library’s catalogues are asked who holds the item (settings.catalogue), else every partner and every other member library served here that lends is considered' }),
+    bibliographic: z
+      .object({
+        title: z.string().trim().min(1).max(1000).optional(),
+        author: z.string().trim().min(1).max(500).optional(),
+        isbn: z.string().trim().min(1).max(20).optional(),
+        issn: z.string().trim().min(1).max(20).optional(),
+        oclcNumber: z.string().trim().min(1).max(30).optional(),
+        supplierUniqueRecordId: z.string().trim().min(1).max(200).optional(),
+      })
+      .strict()
+      .optional()
+      .meta({ description: 'What identifies the item, to look its holders up in the library’s catalogues as a new request would' }),
   })
   .strict();
 
 export type RoutingQuery = z.output<typeof routingQuerySchema>;
 
 /** The rota a request would get now, with the reason for every supplier kept or dropped; nothing is stored. */
-export function dryRunRouting(deps: { readonly db: Db; readonly directory: DirectoryCache }, library: LibraryRow, query: RoutingQuery, defaults: RoutingSettings, now: Date): Promise<RoutingPlan> {
-  return routeRequest(
+export function dryRunRouting(deps: { readonly db: Db; readonly directory: DirectoryCache }, library: LibraryRow, query: RoutingQuery, defaults: RoutingSettings, now: Date): Promise<NewRequestRouting> {
+  return routeNewRequest(
     deps.db,
     library,
     {
       serviceType: query.serviceType,
       ...(query.format ? { format: query.format } : {}),
       ...(query.candidates ? { candidates: query.candidates.map((c) => ({ ...c, symbol: canonicalSymbol(c.symbol) })) } : {}),
+      ...(query.bibliographic ? { item: query.bibliographic } : {}),
     },
     defaults,
     now,

@@ -4,12 +4,14 @@
  * must present (ncip/responder.ts), patron mail (src/notify/settings.ts), pickup locations (here:
  * staff and the web interface read them), the broker hub (broker/settings.ts), routing
  * (borrowing/routing-settings.ts) and its lending to the other member libraries served here: a
- * partner's `policies` plus loan periods per requester (lending/due-date.ts). The staff API, the directory file and the check of what is
+ * partner's `policies` plus loan periods per requester (lending/due-date.ts), and the catalogues
+ * that find lenders (src/catalog/settings.ts). The staff API, the directory file and the check of what is
  * stored all use it, so a setting is valid in one place exactly when it is in the others.
  */
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { DirectoryCache } from '../../store/directory-cache';
+import { catalogueSettingsSchema } from '../../catalog/settings';
 import { libraryNcipSettingsSchema } from '../../ncip/settings';
 import { mailSettingsSchema } from '../../notify/settings';
 import { libraryRoutingSettingsSchema } from '../borrowing/routing-settings';
@@ -42,6 +44,7 @@ const PARTS = {
   pickupLocations: pickupLocationsSchema.meta({ description: 'Where patrons collect items' }),
   broker: brokerSettingsSchema,
   routing: libraryRoutingSettingsSchema.meta({ description: 'The rota strategy of this library’s requests' }),
+  catalogue: catalogueSettingsSchema.meta({ description: 'Where the lenders of a request that names none are found: SRU catalogues and how their records name holders (README, "Finding lenders")' }),
   lending: lendingSettingsSchema.meta({
     description:
       'What this library lends to the other member libraries served here, as a partner’s `policies` say it (absent: everything, to every member), and how long: loanPeriodDays (also the due date of a ship without one) and a loan period per requesting library',
@@ -61,6 +64,7 @@ export const librarySettingsSchema = z
     broker: PARTS.broker.optional(),
     routing: PARTS.routing.optional(),
     lending: PARTS.lending.optional(),
+    catalogue: PARTS.catalogue.optional(),
   })
   .strict()
   .meta({ id: 'LibrarySettings' });
@@ -75,6 +79,7 @@ export const librarySettingsChangesSchema = z
     broker: PARTS.broker.nullable().meta({ description: 'null: the library is no broker hub any more' }),
     routing: PARTS.routing.nullable().meta({ description: 'null: the server’s ROUTING_STRATEGY' }),
     lending: PARTS.lending.nullable().meta({ description: 'null: lends everything to every member library, and ship needs a due date again' }),
+    catalogue: PARTS.catalogue.nullable().meta({ description: 'null: requests without lenders are routed from the directory' }),
   })
   .partial()
   .strict()

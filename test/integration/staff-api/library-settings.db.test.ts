@@ -1,6 +1,6 @@
 /**
  * A systems librarian sets a library up through the staff API: every documented setting part
- * (ncip, ncipResponder, mail, pickupLocations, broker, routing) can be set, changed and removed,
+ * (ncip, ncipResponder, mail, pickupLocations, broker, routing, lending, catalogue) can be set, changed and removed,
  * each is checked with the schema its reader uses, and the OpenAPI document describes them all
  * so a web interface can build its forms from it.
  */
@@ -79,8 +79,9 @@ describe('staff API: every library setting (PATCH /libraries/{symbol})', () => {
   it('describes every setting part in the OpenAPI document, with the closed vocabularies', async () => {
     const document = (await request(api.app).get('/api/v1/openapi.json')).body as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } };
     const changes = document.components.schemas.LibrarySettingsChanges!;
-    expect(Object.keys(changes.properties).sort()).toEqual(['broker', 'lending', 'mail', 'ncip', 'ncipResponder', 'pickupLocations', 'routing']);
+    expect(Object.keys(changes.properties).sort()).toEqual(['broker', 'catalogue', 'lending', 'mail', 'ncip', 'ncipResponder', 'pickupLocations', 'routing']);
     const text = JSON.stringify(changes);
+    expect(text).toContain('"marc924"');
     expect(text).toContain('"opaque","transparent"');
     expect(text).toContain('"as_given","load_balance","reciprocal_first"');
     expect(JSON.stringify(document.components.schemas.Library)).toContain('settingsProblems');

@@ -878,6 +878,339 @@ export interface components {
                  */
                 mode: "opaque" | "transparent";
             } | null;
+            /** @description null: requests without lenders are routed from the directory */
+            catalogue?: {
+                /** @description The library’s own catalogue, to see whether it holds the item itself */
+                local?: {
+                    /** @description Where a record names its holding libraries and their status */
+                    holdings: {
+                        /** @constant */
+                        kind: "marc852";
+                    } | {
+                        /** @constant */
+                        kind: "marc924";
+                    } | {
+                        /** @constant */
+                        kind: "alma";
+                    } | {
+                        /** @constant */
+                        kind: "isohold";
+                    } | {
+                        /** @constant */
+                        kind: "opac";
+                    } | {
+                        /** @constant */
+                        kind: "koha952";
+                    } | {
+                        /** @description Absent: availability unknown */
+                        availability?: {
+                            /** @description Values (case-insensitive) that mean a copy is on the shelf; any other value: unavailable */
+                            available: string[];
+                            subfield: string;
+                        };
+                        /** @description The subfield with the call number */
+                        callNumber?: string;
+                        /**
+                         * @description The subfield naming the holding library (an ISIL or a local code)
+                         * @example F
+                         */
+                        code: string;
+                        /** @description Absent: the ILL terms are unknown (the holder’s directory policies decide) */
+                        ill?: {
+                            subfield: string;
+                            /**
+                             * @description What each value (case-insensitive) of the subfield means for interlibrary loan; a value not listed: unknown
+                             * @example {
+                             *       "a": "loan",
+                             *       "d": "none"
+                             *     }
+                             */
+                            values: {
+                                [key: string]: "loan" | "loan-or-copy" | "copy-only" | "electronic-only" | "none" | "unknown";
+                            };
+                        };
+                        /** @constant */
+                        kind: "generic";
+                        /** @description The subfield with the shelving location */
+                        location?: string;
+                        /** @description A subfield shown to staff as it is */
+                        note?: string;
+                        /**
+                         * @description The field with one holding each, e.g. 949 (swissbib), 049 (BVB), 954 (GVK)
+                         * @example 949
+                         */
+                        tag: string;
+                    };
+                    /** @description The CQL index per identifier kind; a kind without one is not asked. Title and author are the fallback when no identifier can be asked */
+                    indexes: {
+                        /** @example alma.creator */
+                        author?: string | string[];
+                        /** @example alma.isbn */
+                        isbn?: string | string[];
+                        /** @example alma.issn */
+                        issn?: string | string[];
+                        /** @example alma.other_system_number */
+                        oclc?: string | string[];
+                        /**
+                         * @description The request’s supplierUniqueRecordId
+                         * @example alma.mms_id
+                         */
+                        recordId?: string | string[];
+                        /** @example alma.title */
+                        title?: string | string[];
+                    };
+                    /**
+                     * @description Ask a valid ISBN as both ISBN-10 and ISBN-13 (ORed): records carry either
+                     * @default true
+                     */
+                    isbnBothForms: boolean;
+                    /**
+                     * @description A longer answer is refused, not parsed
+                     * @default 2097152
+                     */
+                    maxAnswerBytes: number;
+                    /** @default 10 */
+                    maximumRecords: number;
+                    /**
+                     * @description What staff read in routing explanations; absent: the host name
+                     * @example GVI union catalogue
+                     */
+                    name?: string;
+                    /**
+                     * @description Extra query parameters the server wants (x-… extensions, an API key)
+                     * @default {}
+                     */
+                    parameters: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * @description string: records come as escaped XML text (both are read either way)
+                     * @default xml
+                     * @enum {string}
+                     */
+                    recordPacking: "xml" | "string";
+                    /**
+                     * @description marcxml, MARC21plus-xml (DNB/ZDB), isohold (ISO 20775), opacxml, …
+                     * @default marcxml
+                     */
+                    recordSchema: string;
+                    /**
+                     * @default {
+                     *       "table": {},
+                     *       "isilPattern": "^[A-Za-z]{2}-[A-Za-z0-9:/-]{1,13}$",
+                     *       "codePrefix": ""
+                     *     }
+                     */
+                    symbols: {
+                        /**
+                         * @description Put before a code that the table does not map, before the ISIL pattern is tried (a catalogue writing 705 for DE-705: "DE-")
+                         * @default
+                         */
+                        codePrefix: string;
+                        /**
+                         * @description A code matching it is an ISIL and becomes ISIL:<code> (DE-705 → ISIL:DE-705); null: only the table maps
+                         * @default ^[A-Za-z]{2}-[A-Za-z0-9:/-]{1,13}$
+                         */
+                        isilPattern: string | null;
+                        /**
+                         * @description Local codes (case-insensitive) and the symbol each stands for; checked first
+                         * @default {}
+                         * @example {
+                         *       "47BIBSYS_UBO": "ISIL:NO-0030100",
+                         *       "KatzLib": "ISIL:US-PU-K"
+                         *     }
+                         */
+                        table: {
+                            [key: string]: string;
+                        };
+                    };
+                    /**
+                     * @description For the whole exchange; a slower catalogue counts as down and routing falls back to the directory
+                     * @default 10000
+                     */
+                    timeoutMs: number;
+                    /**
+                     * Format: uri
+                     * @description The SRU base URL (searchRetrieve parameters are added to it)
+                     * @example https://sru.k10plus.de/opac-de-627
+                     */
+                    url: string;
+                    /**
+                     * @description SRU version; 2.0 sends recordXMLEscaping instead of recordPacking
+                     * @default 1.2
+                     * @enum {string}
+                     */
+                    version: "1.1" | "1.2" | "2.0";
+                };
+                /** @description Where lenders are found, asked in this order until one names a holder that can serve the request; a source that fails is explained and the next is asked */
+                sources: {
+                    /** @description Where a record names its holding libraries and their status */
+                    holdings: {
+                        /** @constant */
+                        kind: "marc852";
+                    } | {
+                        /** @constant */
+                        kind: "marc924";
+                    } | {
+                        /** @constant */
+                        kind: "alma";
+                    } | {
+                        /** @constant */
+                        kind: "isohold";
+                    } | {
+                        /** @constant */
+                        kind: "opac";
+                    } | {
+                        /** @constant */
+                        kind: "koha952";
+                    } | {
+                        /** @description Absent: availability unknown */
+                        availability?: {
+                            /** @description Values (case-insensitive) that mean a copy is on the shelf; any other value: unavailable */
+                            available: string[];
+                            subfield: string;
+                        };
+                        /** @description The subfield with the call number */
+                        callNumber?: string;
+                        /**
+                         * @description The subfield naming the holding library (an ISIL or a local code)
+                         * @example F
+                         */
+                        code: string;
+                        /** @description Absent: the ILL terms are unknown (the holder’s directory policies decide) */
+                        ill?: {
+                            subfield: string;
+                            /**
+                             * @description What each value (case-insensitive) of the subfield means for interlibrary loan; a value not listed: unknown
+                             * @example {
+                             *       "a": "loan",
+                             *       "d": "none"
+                             *     }
+                             */
+                            values: {
+                                [key: string]: "loan" | "loan-or-copy" | "copy-only" | "electronic-only" | "none" | "unknown";
+                            };
+                        };
+                        /** @constant */
+                        kind: "generic";
+                        /** @description The subfield with the shelving location */
+                        location?: string;
+                        /** @description A subfield shown to staff as it is */
+                        note?: string;
+                        /**
+                         * @description The field with one holding each, e.g. 949 (swissbib), 049 (BVB), 954 (GVK)
+                         * @example 949
+                         */
+                        tag: string;
+                    };
+                    /** @description The CQL index per identifier kind; a kind without one is not asked. Title and author are the fallback when no identifier can be asked */
+                    indexes: {
+                        /** @example alma.creator */
+                        author?: string | string[];
+                        /** @example alma.isbn */
+                        isbn?: string | string[];
+                        /** @example alma.issn */
+                        issn?: string | string[];
+                        /** @example alma.other_system_number */
+                        oclc?: string | string[];
+                        /**
+                         * @description The request’s supplierUniqueRecordId
+                         * @example alma.mms_id
+                         */
+                        recordId?: string | string[];
+                        /** @example alma.title */
+                        title?: string | string[];
+                    };
+                    /**
+                     * @description Ask a valid ISBN as both ISBN-10 and ISBN-13 (ORed): records carry either
+                     * @default true
+                     */
+                    isbnBothForms: boolean;
+                    /**
+                     * @description A longer answer is refused, not parsed
+                     * @default 2097152
+                     */
+                    maxAnswerBytes: number;
+                    /** @default 10 */
+                    maximumRecords: number;
+                    /**
+                     * @description What staff read in routing explanations; absent: the host name
+                     * @example GVI union catalogue
+                     */
+                    name?: string;
+                    /**
+                     * @description Extra query parameters the server wants (x-… extensions, an API key)
+                     * @default {}
+                     */
+                    parameters: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * @description string: records come as escaped XML text (both are read either way)
+                     * @default xml
+                     * @enum {string}
+                     */
+                    recordPacking: "xml" | "string";
+                    /**
+                     * @description marcxml, MARC21plus-xml (DNB/ZDB), isohold (ISO 20775), opacxml, …
+                     * @default marcxml
+                     */
+                    recordSchema: string;
+                    /**
+                     * @default {
+                     *       "table": {},
+                     *       "isilPattern": "^[A-Za-z]{2}-[A-Za-z0-9:/-]{1,13}$",
+                     *       "codePrefix": ""
+                     *     }
+                     */
+                    symbols: {
+                        /**
+                         * @description Put before a code that the table does not map, before the ISIL pattern is tried (a catalogue writing 705 for DE-705: "DE-")
+                         * @default
+                         */
+                        codePrefix: string;
+                        /**
+                         * @description A code matching it is an ISIL and becomes ISIL:<code> (DE-705 → ISIL:DE-705); null: only the table maps
+                         * @default ^[A-Za-z]{2}-[A-Za-z0-9:/-]{1,13}$
+                         */
+                        isilPattern: string | null;
+                        /**
+                         * @description Local codes (case-insensitive) and the symbol each stands for; checked first
+                         * @default {}
+                         * @example {
+                         *       "47BIBSYS_UBO": "ISIL:NO-0030100",
+                         *       "KatzLib": "ISIL:US-PU-K"
+                         *     }
+                         */
+                        table: {
+                            [key: string]: string;
+                        };
+                    };
+                    /**
+                     * @description For the whole exchange; a slower catalogue counts as down and routing falls back to the directory
+                     * @default 10000
+                     */
+                    timeoutMs: number;
+                    /**
+                     * Format: uri
+                     * @description The SRU base URL (searchRetrieve parameters are added to it)
+                     * @example https://sru.k10plus.de/opac-de-627
+                     */
+                    url: string;
+                    /**
+                     * @description SRU version; 2.0 sends recordXMLEscaping instead of recordPacking
+                     * @default 1.2
+                     * @enum {string}
+                     */
+                    version: "1.1" | "1.2" | "2.0";
+                }[];
+                /**
+                 * @description Holders whose copies are all unavailable: asked after the others, or not at all
+                 * @default last
+                 * @enum {string}
+                 */
+                unavailableHolders: "last" | "drop";
+            } | null;
             /** @description null: lends everything to every member library, and ship needs a due date again */
             lending?: {
                 dailyLimit?: number;
@@ -1409,6 +1742,35 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 })[];
+                holdings?: {
+                    holders: ({
+                        codes: string[];
+                        kept: boolean;
+                        reason: string;
+                        symbol?: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    lookups: ({
+                        cql?: string;
+                        durationMs: number;
+                        holdings?: number;
+                        ok: boolean;
+                        reason?: string;
+                        records?: number;
+                        source: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    /**
+                     * @description holders: the rota was chosen among them; directory: no holder could serve, routed from the directory
+                     * @enum {string}
+                     */
+                    outcome: "holders" | "directory";
+                    reason?: string;
+                } & {
+                    [key: string]: unknown;
+                };
                 strategy: string;
             } & {
                 [key: string]: unknown;
@@ -1467,6 +1829,27 @@ export interface components {
                 reason: string;
                 symbol: string;
             }[];
+            /** @description When the library’s catalogues were asked who holds the item: what each was asked and said, and every holder kept or skipped. outcome "directory": no holder could serve, so the directory was routed instead (reason says why) */
+            holdings?: {
+                holders: {
+                    codes: string[];
+                    kept: boolean;
+                    reason: string;
+                    symbol?: string;
+                }[];
+                lookups: {
+                    cql?: string;
+                    durationMs: number;
+                    holdings?: number;
+                    ok: boolean;
+                    reason?: string;
+                    records?: number;
+                    source: string;
+                }[];
+                /** @enum {string} */
+                outcome: "holders" | "directory";
+                reason?: string;
+            };
             /** @description The borrowing library routed for */
             library: string;
             /** @description The suppliers in the order they would be asked */
@@ -4136,7 +4519,16 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Holdings to route among; without them every partner and every other member library served here that lends is considered */
+                    /** @description What identifies the item, to look its holders up in the library’s catalogues as a new request would */
+                    bibliographic?: {
+                        author?: string;
+                        isbn?: string;
+                        issn?: string;
+                        oclcNumber?: string;
+                        supplierUniqueRecordId?: string;
+                        title?: string;
+                    };
+                    /** @description Holdings to route among; without them the library’s catalogues are asked who holds the item (settings.catalogue), else every partner and every other member library served here that lends is considered */
                     candidates?: {
                         callNumber?: string;
                         localId?: string;

@@ -1,0 +1,121 @@
+/**
+ * Finding lenders in a catalogue: a borrowing request that names no lenders is routed to the
+ * holders the library's SRU catalogue names (a GVI answer with MARC 924 holdings, served by a
+ * local SRU server), in the catalogue's order, with a reason for every holder skipped; the dry
+ * run shows the same. A catalogue that is down, slow or answers garbage leaves the request
+ * routed from the directory as before, with the reason kept on the request.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import request from 'supertest';
+import { insertPartner } from '../../../src/store/partners';
+import { LIBRARY_A, LIBRARY_B, startStaffApi, type StaffApi } from '../../helpers/staff-api';
+import { startSruServer, type SruTestServer } from '../../helpers/sru-server';
+
+const GVI_ANSWER = join(__dirname, '../../fixtures/catalog/gvi-marc924.xml');
+// The GVI record's holders: 705 lends and copies, 18 has no ILL, 7 copies only, Ofb1 lends, 21 electronic only.
+const HOLDERS = ['ISIL:DE-705', 'ISIL:DE-18', 'ISIL:DE-7', 'ISIL:DE-Ofb1', 'ISIL:DE-21'];
+const NOT_A_HOLDER = 'ISIL:DE-999';
+
+interface Verdict {
+  readonly symbol: string;
+  readonly kept: boolean;
+  readonly rank?: number;
+  readonly reason: string;
+}
+
+describe('routing from a catalogue’s holdings', () => {
+  let api: StaffApi;
+  let sru: SruTestServer;
+  beforeAll(async () => {
+    api = await startStaffApi();
+    sru = await startSruServer({ kind: 'file', path: GVI_ANSWER });
+    for (const symbol of [...HOLDERS, NOT_A_HOLDER]) {
+      await insertPartner(api.database.db, { id: randomUUID(), symbol, name: symbol, iso18626Url: null, auth: {}, policies: {}, vendor: null, contactEmail: null, status: 'active' });
+    }
+    const res = await request(api.app)
+      .patch(`/api/v1/libraries/${LIBRARY_A}`)
+      .set('Authorization', api.keys.admin)
+      .send({ settings: { catalogue: { sources: [{ name: 'GVI', url: sru.url, version: '1.2', recordSchema: 'marcxml', indexes: { isbn: 'isbn', title: 'title' }, holdings: { kind: 'marc924' }, timeoutMs: 1500 }] } } });
+    expect(res.status).toBe(200);
+  });
+  afterAll(async () => {
+    await sru.close();
+    await api.database.close();
+  });
+
+  const borrow = async (bibliographic: Record<string, string>) => {
+    const res = await request(api.app).post('/api/v1/requests').set('Authorization', api.keys.staffA).send({ bibliographic, patron: { id: 'P-1' } });
+    expect(res.status).toBe(201);
+    return res.body as { data: { lifecycle: { rota: { symbol: string }[] }; routing: { explanation: Verdict[]; holdings: { outcome: string; reason?: string; lookups: { cql?: string; ok: boolean; reason?: string }[] } } } };
+  };
+  const rotaOf = (made: Awaited<ReturnType<typeof borrow>>) => made.data.lifecycle.rota.map((e) => e.symbol);
+
+  it('asks the holders that lend, in the catalogue’s order, and says why each other holder is skipped', async () => {
+    const made = await borrow({ isbn: '978-3-16-148410-0' });
+    expect(rotaOf(made)).toEqual(['ISIL:DE-705', 'ISIL:DE-Ofb1']);
+    const { explanation, holdings } = made.data.routing;
+    expect(explanation.filter((v) => v.kept).map((v) => [v.symbol, v.rank, v.reason.endsWith('among the holders')])).toEqual([
+      ['ISIL:DE-705', 1, true],
+      ['ISIL:DE-Ofb1', 2, true],
+    ]);
+    expect(Object.fromEntries(explanation.filter((v) => !v.kept).map((v) => [v.symbol, v.reason]))).toEqual({
+      'ISIL:DE-18': expect.stringContaining('no interlibrary loan'),
+      'ISIL:DE-7': expect.stringContaining('copies only'),
+      'ISIL:DE-21': expect.stringContaining('electronic'),
+    });
+    // A partner the catalogue does not name is not asked.
+    expect(explanation.map((v) => v.symbol)).not.toContain(NOT_A_HOLDER);
+    // Both forms of the ISBN were asked for; what was asked is kept with the request.
+    expect(holdings.outcome).toBe('holders');
+    expect(holdings.lookups[0]!.cql).toContain('9783161484100');
+    expect(holdings.lookups[0]!.cql).toContain('3161484100');
+  });
+
+  it('asks the copy-making holders for a copy', async () => {
+    const res = await request(api.app).post('/api/v1/requests').set('Authorization', api.keys.staffA).send({ serviceType: 'Copy', bibliographic: { isbn: '9783161484100', titleOfComponent: 'Chapter 3' }, patron: { id: 'P-1' } });
+    expect(res.body.data.lifecycle.rota.map((e: { symbol: string }) => e.symbol)).toEqual(['ISIL:DE-705', 'ISIL:DE-7', 'ISIL:DE-21']);
+  });
+
+  it('shows the same in the dry run, storing nothing', async () => {
+    const res = await request(api.app).post('/api/v1/routing/dry-run').set('Authorization', api.keys.staffA).send({ bibliographic: { isbn: '9783161484100' } });
+    expect(res.status).toBe(200);
+    expect(res.body.rota.map((e: { symbol: string }) => e.symbol)).toEqual(['ISIL:DE-705', 'ISIL:DE-Ofb1']);
+    // Holders as the catalogue's codes map to symbols (upper case); the rota spells them as the directory does.
+    expect(res.body.holdings.holders.map((h: { symbol: string; kept: boolean }) => [h.symbol.toUpperCase(), h.kept])).toEqual([
+      ['ISIL:DE-705', true],
+      ['ISIL:DE-18', false],
+      ['ISIL:DE-7', false],
+      ['ISIL:DE-OFB1', true],
+      ['ISIL:DE-21', false],
+    ]);
+  });
+
+  it('does not look anything up for a request that names its lenders', async () => {
+    const asked = sru.requests.length;
+    const res = await request(api.app).post('/api/v1/requests').set('Authorization', api.keys.staffA).send({ bibliographic: { isbn: '9783161484100' }, patron: { id: 'P-1' }, candidates: [{ symbol: NOT_A_HOLDER }] });
+    expect(res.body.data.lifecycle.rota).toEqual([{ symbol: NOT_A_HOLDER }]);
+    expect(res.body.data.routing.holdings).toBeUndefined();
+    expect(sru.requests.length).toBe(asked);
+  });
+
+  describe.each<[string, Parameters<SruTestServer['setMode']>[0], RegExp]>([
+    ['is down', { kind: 'body', body: 'Service Unavailable', status: 503, contentType: 'text/plain' }, /503/],
+    ['is slower than its timeout', { kind: 'slow', delayMs: 4000 }, /no answer within 2 s/],
+    ['answers garbage', { kind: 'garbage' }, /not usable XML/],
+    ['answers an SRU diagnostic', { kind: 'diagnostic', uri: 'info:srw/diagnostic/1/10', message: 'Query syntax error' }, /syntax/i],
+  ])('a catalogue that %s', (_name, mode, why) => {
+    afterAll(() => sru.setMode({ kind: 'file', path: GVI_ANSWER }));
+
+    it('leaves the request routed from the directory, with the reason kept', async () => {
+      sru.setMode(mode);
+      const made = await borrow({ isbn: '9783161484100' });
+      expect(rotaOf(made)).toEqual(expect.arrayContaining([LIBRARY_B, ...HOLDERS, NOT_A_HOLDER]));
+      expect(made.data.routing.explanation[0]!.reason).toMatch(/in the directory/);
+      const { holdings } = made.data.routing;
+      expect(holdings.outcome).toBe('directory');
+      expect(holdings.lookups[0]!.ok).toBe(false);
+      expect(holdings.reason).toMatch(why);
+    });
+  });
+});
