@@ -45,9 +45,9 @@ describe('the routing preview', () => {
     expect(previewable(form({ 'bibliographic.title': 'GEB', candidates: 'ISIL:DK-1, ISI' }))).toBe(false);
   });
 
-  it('sends what routing depends on: library, service type, lenders', () => {
+  it('sends what routing depends on: library, service type, lenders; without lenders, what the catalogues are asked for', () => {
     expect(dryRunQuery(form({ 'bibliographic.title': 'GEB', candidates: 'ISIL:DK-1' }, { library: 'ISIL:DK-100', serviceType: 'CopyOrLoan' }))).toEqual({ library: 'ISIL:DK-100', serviceType: 'CopyOrLoan', candidates: [{ symbol: 'ISIL:DK-1' }] });
-    expect(dryRunQuery(form({ 'bibliographic.title': 'GEB' }))).toEqual({ serviceType: 'Loan' });
+    expect(dryRunQuery(form({ 'bibliographic.title': 'GEB', 'bibliographic.isbn': '9780465026562', 'bibliographic.publisher': 'Basic Books' }))).toEqual({ serviceType: 'Loan', bibliographic: { title: 'GEB', isbn: '9780465026562' } });
   });
 });
 

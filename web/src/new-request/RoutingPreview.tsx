@@ -41,6 +41,13 @@ export function RoutingPreview({ query }: { query: DryRunQuery | undefined }) {
     <section aria-labelledby="preview-heading" className="routing-preview" aria-busy={result.isFetching}>
       <h2 id="preview-heading">{t('newRequest.preview.title')}</h2>
       <p aria-live="polite" className="preview-summary">{announcement}</p>
+      {plan?.holdings && (
+        <p className="preview-holdings">
+          {plan.holdings.outcome === 'holders'
+            ? t('newRequest.preview.holders', { count: plan.holdings.holders.length, sources: plan.holdings.lookups.filter((l) => l.ok).map((l) => l.source).join(', ') })
+            : t('newRequest.preview.noHolders', { reason: plan.holdings.reason ?? '' })}
+        </p>
+      )}
       {plan && asked.length > 0 ? (
         <div className="table-scroll">
           <table>

@@ -72,18 +72,23 @@ export function previewable(v: NewRequestValues): boolean {
   return IDENTIFYING.some((name) => value(v, name) !== '') && lenders(v).every((s) => SYMBOL.test(s));
 }
 
+/** What identifies the item to the library's catalogues, when no lenders are typed. */
+const LOOKUP_FIELDS = ['title', 'author', 'isbn', 'issn', 'oclcNumber'] as const;
+
 export interface DryRunQuery {
   readonly library?: string;
   readonly serviceType: ServiceType;
   readonly candidates?: { symbol: string }[];
+  readonly bibliographic?: Partial<Record<(typeof LOOKUP_FIELDS)[number], string>>;
 }
 
 export function dryRunQuery(v: NewRequestValues): DryRunQuery {
   const symbols = lenders(v);
+  const bibliographic = Object.fromEntries(LOOKUP_FIELDS.map((f) => [f, value(v, `bibliographic.${f}`)]).filter(([, text]) => text !== ''));
   return {
     ...(v.library ? { library: v.library } : {}),
     serviceType: v.serviceType,
-    ...(symbols.length > 0 ? { candidates: symbols.map((symbol) => ({ symbol })) } : {}),
+    ...(symbols.length > 0 ? { candidates: symbols.map((symbol) => ({ symbol })) } : { bibliographic }),
   };
 }
 

@@ -60,4 +60,6 @@ export const newRequest = {
   'newRequest.preview.lender': 'Lender',
   'newRequest.preview.why': 'Why',
   'newRequest.preview.error': 'The preview failed: {detail}',
+  'newRequest.preview.holders': 'Lenders found in the catalogue ({sources}): {count} holders, those that can serve it asked in the catalogue’s order.',
+  'newRequest.preview.noHolders': 'No lender found in the catalogue ({reason}): every partner in the directory is considered.',
 } as const;
