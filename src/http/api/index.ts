@@ -13,6 +13,7 @@ import { openApiDocument } from './document';
 import { libraryRoutes } from './libraries';
 import { noticeRoutes, type NoticeDeps } from './notices';
 import { queueRoutes } from './queues';
+import { catalogueRoutes } from './catalogue';
 import { routingRoutes } from './routing';
 import { requestRoutes } from './requests';
 import { sessionRoutes } from './sessions';
@@ -43,6 +44,7 @@ export function apiRoutes(deps: ApiDeps, sessions: SessionLifetimes = DEFAULT_SE
     ...directoryRoutes(deps),
     ...conformanceRoutes(deps),
     ...routingRoutes(deps),
+    ...catalogueRoutes(deps),
     ...libraryRoutes(deps),
     ...apiKeyRoutes(deps),
   ];

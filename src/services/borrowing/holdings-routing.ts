@@ -11,6 +11,7 @@
  * (`data.routing.holdings`), so staff can see why each lender was or was not asked.
  */
 import { findLenders, type LenderSearch } from '../../catalog/find-lenders';
+import type { HoldingsLookup } from '../../catalog/lookup';
 import type { ItemIdentifiers } from '../../catalog/identifiers';
 import { catalogueSettingsSchema } from '../../catalog/settings';
 import type { RoutingVerdict } from '../../domain/routing';
@@ -60,13 +61,20 @@ function recordOf(search: LenderSearch): HoldingsRecord {
   return {
     outcome: search.candidates.length > 0 ? 'holders' : 'directory',
     ...(search.reason ? { reason: printable(search.reason) } : {}),
-    lookups: search.lookups.map((l) => ({
-      source: l.source,
-      ...(l.cql ? { cql: l.cql } : {}),
-      ok: l.ok,
-      durationMs: l.durationMs,
-      ...(l.ok ? { records: l.items.length, holdings: l.holdings.length } : { reason: printable(l.reason) }),
-    })),
+    lookups: search.lookups.map(lookupSummary),
     holders: search.holders.map((h) => ({ ...(h.symbol ? { symbol: h.symbol } : {}), codes: [...h.codes], kept: h.kept, reason: h.reason })),
+  };
+}
+
+export type LookupSummary = HoldingsRecord['lookups'][number];
+
+/** One catalogue asked: where, the CQL, what came back (records, holdings) or why not, how long it took. */
+export function lookupSummary(lookup: HoldingsLookup): LookupSummary {
+  return {
+    source: lookup.source,
+    ...(lookup.cql ? { cql: lookup.cql } : {}),
+    ok: lookup.ok,
+    durationMs: lookup.durationMs,
+    ...(lookup.ok ? { records: lookup.items.length, holdings: lookup.holdings.length } : { reason: printable(lookup.reason) }),
   };
 }

@@ -3,7 +3,8 @@
  * holders the library's SRU catalogue names (a GVI answer with MARC 924 holdings, served by a
  * local SRU server), in the catalogue's order, with a reason for every holder skipped; the dry
  * run shows the same. A catalogue that is down, slow or answers garbage leaves the request
- * routed from the directory as before, with the reason kept on the request.
+ * routed from the directory as before, with the reason kept on the request. Staff fill a form
+ * from the same catalogue by ISBN.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -99,6 +100,16 @@ describe('routing from a catalogue’s holdings', () => {
     expect(sru.requests.length).toBe(asked);
   });
 
+  it('fills a request form from the catalogue by ISBN (POST /catalogue/lookup), storing nothing', async () => {
+    const res = await request(api.app).post('/api/v1/catalogue/lookup').set('Authorization', api.keys.staffA).send({ isbn: '3-16-148410-X' });
+    expect(res.status).toBe(200);
+    expect(res.body.source).toBe('GVI');
+    expect(res.body.records[0]).toMatchObject({ title: 'Fernleihe in der Praxis : ein Handbuch', edition: '2. Auflage', publisher: 'Mohr Siebeck', placeOfPublication: 'Tübingen', publicationDate: '2024' });
+    expect(res.body.records[0].isbns).toContain('9783161484100');
+    const nothing = await request(api.app).post('/api/v1/catalogue/lookup').set('Authorization', api.keys.staffA).send({ title: 'no identifier' });
+    expect(nothing.status).toBe(400);
+  });
+
   describe.each<[string, Parameters<SruTestServer['setMode']>[0], RegExp]>([
     ['is down', { kind: 'body', body: 'Service Unavailable', status: 503, contentType: 'text/plain' }, /503/],
     ['is slower than its timeout', { kind: 'slow', delayMs: 4000 }, /no answer within 2 s/],
@@ -116,6 +127,14 @@ describe('routing from a catalogue’s holdings', () => {
       expect(holdings.outcome).toBe('directory');
       expect(holdings.lookups[0]!.ok).toBe(false);
       expect(holdings.reason).toMatch(why);
+    });
+
+    it('answers a form lookup with the reason, not an error', async () => {
+      sru.setMode(mode);
+      const res = await request(api.app).post('/api/v1/catalogue/lookup').set('Authorization', api.keys.staffA).send({ isbn: '9783161484100' });
+      expect(res.status).toBe(200);
+      expect(res.body.records).toEqual([]);
+      expect(res.body.reason).toMatch(why);
     });
   });
 });

@@ -41,6 +41,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/catalogue/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Look an item up in the library’s catalogues by an identifier
+         * @description Asks the library’s own catalogue (settings.catalogue.local) first, then its other sources, for the records with the ISBN (either form), ISSN, OCLC number or record id given, and answers their title, author, edition, publisher, place, date and identifiers. A catalogue that is down or slow is an answer (reason, lookups), not an error. Nothing is stored.
+         */
+        post: operations["lookUpMetadata"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conformance": {
         parameters: {
             query?: never;
@@ -1374,6 +1394,34 @@ export interface components {
                 strategy?: "as_given" | "load_balance" | "reciprocal_first";
             } | null;
         };
+        MetadataLookup: {
+            lookups: {
+                cql?: string;
+                durationMs: number;
+                holdings?: number;
+                ok: boolean;
+                reason?: string;
+                records?: number;
+                source: string;
+            }[];
+            /** @description Why nothing was found */
+            reason?: string;
+            /** @description The matching records (at most 10), named as a borrowing request’s bibliographic fields */
+            records: {
+                author?: string;
+                edition?: string;
+                isbns: string[];
+                issns: string[];
+                oclcNumbers: string[];
+                placeOfPublication?: string;
+                publicationDate?: string;
+                publisher?: string;
+                recordId?: string;
+                title?: string;
+            }[];
+            /** @description The catalogue they came from */
+            source?: string;
+        };
         NcipTestResult: {
             exchanges: {
                 durationMs: number;
@@ -2256,6 +2304,83 @@ export interface operations {
             };
             /** @description Not found, or not visible to this key (another library’s request answers 404, not 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lookUpMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    isbn?: string;
+                    issn?: string;
+                    /** @description The library whose catalogues to ask; defaults to the key’s library, or to the only library served here */
+                    library?: string;
+                    oclcNumber?: string;
+                    /** @description The catalogue’s own record id (a request’s supplierUniqueRecordId) */
+                    recordId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What the catalogues know of it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetadataLookup"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
