@@ -1,5 +1,5 @@
 /** The new borrowing request form: the body it posts, when the routing preview asks, where a 400 lands. */
-import { dryRunQuery, fieldOfError, previewable, requestBody, type NewRequestValues } from '../../../web/src/new-request/form';
+import { dryRunQuery, fieldOfError, filledFrom, lookupIdentifiers, previewable, requestBody, type NewRequestValues } from '../../../web/src/new-request/form';
 
 const form = (fields: Record<string, string>, more: Partial<NewRequestValues> = {}): NewRequestValues => ({ kind: 'book', library: '', serviceType: 'Loan', fields, ...more });
 
@@ -57,5 +57,24 @@ describe('a 400 on the form', () => {
     expect(fieldOfError('bibliographic', 'book')).toBe('bibliographic.title');
     expect(fieldOfError('candidates.1.symbol', 'book')).toBe('candidates');
     expect(fieldOfError('somethingElse', 'book')).toBe('');
+  });
+});
+
+describe('filling the form from the catalogue', () => {
+  it('looks up by the identifiers typed, and not without one', () => {
+    expect(lookupIdentifiers(form({ 'bibliographic.title': 'GEB' }))).toBeUndefined();
+    expect(lookupIdentifiers(form({ 'bibliographic.isbn': ' 9780465026562 ', 'bibliographic.oclcNumber': '4495' }))).toEqual({ isbn: '9780465026562', oclcNumber: '4495' });
+  });
+
+  it('fills only the fields still empty, keeping what staff typed', () => {
+    const record = { title: 'Gödel, Escher, Bach', author: 'Hofstadter, Douglas R.', publisher: 'Basic Books', publicationDate: '1979', isbns: ['9780465026562', '0465026567'], issns: [], oclcNumbers: ['4495'] };
+    expect(filledFrom({ 'bibliographic.isbn': '0465026567', 'bibliographic.title': 'GEB', 'bibliographic.author': ' ' }, record)).toEqual({
+      'bibliographic.isbn': '0465026567',
+      'bibliographic.title': 'GEB',
+      'bibliographic.author': 'Hofstadter, Douglas R.',
+      'bibliographic.publisher': 'Basic Books',
+      'bibliographic.publicationDate': '1979',
+      'bibliographic.oclcNumber': '4495',
+    });
   });
 });

@@ -129,3 +129,38 @@ export function fieldOfError(path: string, kind: Kind): string {
   if (path === 'bibliographic' || path === '') return path === '' ? '' : 'bibliographic.title';
   return order.find((name) => path.startsWith(`${name}.`)) ?? '';
 }
+
+/** What a catalogue record says of the item (POST /catalogue/lookup), as the form's fields name it. */
+export interface CatalogueRecord {
+  readonly title?: string;
+  readonly author?: string;
+  readonly edition?: string;
+  readonly publisher?: string;
+  readonly publicationDate?: string;
+  readonly isbns: readonly string[];
+  readonly issns: readonly string[];
+  readonly oclcNumbers: readonly string[];
+}
+
+/** The identifiers a catalogue lookup can use, from the form; undefined when there is none. */
+export function lookupIdentifiers(v: NewRequestValues): { isbn?: string; issn?: string; oclcNumber?: string } | undefined {
+  const ids = Object.fromEntries((['isbn', 'issn', 'oclcNumber'] as const).map((f) => [f, value(v, `bibliographic.${f}`)]).filter(([, text]) => text !== ''));
+  return Object.keys(ids).length > 0 ? ids : undefined;
+}
+
+/** The form's fields with the record's data in those still empty: what staff typed is kept. */
+export function filledFrom(fields: Readonly<Record<string, string>>, record: CatalogueRecord): Record<string, string> {
+  const found: Record<string, string | undefined> = {
+    'bibliographic.title': record.title,
+    'bibliographic.author': record.author,
+    'bibliographic.edition': record.edition,
+    'bibliographic.publisher': record.publisher,
+    'bibliographic.publicationDate': record.publicationDate,
+    'bibliographic.isbn': record.isbns[0],
+    'bibliographic.issn': record.issns[0],
+    'bibliographic.oclcNumber': record.oclcNumbers[0],
+  };
+  const next = { ...fields };
+  for (const [name, text] of Object.entries(found)) if (text && !(fields[name] ?? '').trim()) next[name] = text;
+  return next;
+}

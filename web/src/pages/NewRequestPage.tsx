@@ -9,6 +9,7 @@ import { api, ApiError, unwrap } from '../api/client';
 import { t, tOr } from '../i18n/t';
 import { BIB_FIELDS, dryRunQuery, fieldOfError, fieldOrder, PATRON_FIELDS, previewable, REQUEST_FIELDS, requestBody, type FieldDef, type Kind, type NewRequestValues, type ServiceType } from '../new-request/form';
 import { useLibraries } from '../new-request/libraries';
+import { CatalogueLookup } from '../new-request/CatalogueLookup';
 import { RoutingPreview } from '../new-request/RoutingPreview';
 import { useDebounced } from '../new-request/use-debounced';
 import { canAct, useSession } from '../session';
@@ -145,6 +146,7 @@ export function NewRequestPage() {
           <fieldset>
             <legend>{t('newRequest.section.item')}</legend>
             {BIB_FIELDS.filter((f) => kind === 'copy' || !f.copyOnly).map(input)}
+            <CatalogueLookup values={values} onFill={setFields} />
           </fieldset>
           <fieldset>
             <legend>{t('newRequest.section.patron')}</legend>

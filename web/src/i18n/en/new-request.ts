@@ -48,6 +48,11 @@ export const newRequest = {
   'newRequest.submitting': 'Creating…',
   'newRequest.errors': 'The request was not created: {count} fields need a look.',
 
+  'newRequest.lookup': 'Fill in from the catalogue',
+  'newRequest.lookup.pending': 'Looking it up…',
+  'newRequest.lookup.needs': 'Type an ISBN, ISSN or OCLC number to fill the empty fields from the catalogue.',
+  'newRequest.lookup.filled': 'Filled the empty fields from {source}: {title}.',
+  'newRequest.lookup.none': 'Nothing found: {reason}.',
   'newRequest.preview.title': 'Routing preview',
   'newRequest.preview.incomplete': 'Give a title or an identifier (and whole lender symbols) to see who will be asked.',
   'newRequest.preview.loading': 'Working out the rota…',
