@@ -9,15 +9,18 @@ interface Props {
   /** What the region is called for screen readers. */
   readonly label: string;
   readonly columns: readonly string[];
+  /** Shown above the table, and its name for screen readers. */
+  readonly caption?: string;
   readonly className?: string;
   /** The rows (<tr> elements). */
   readonly children: ReactNode;
 }
 
-export function ScrollTable({ label, columns, className, children }: Props) {
+export function ScrollTable({ label, columns, caption, className, children }: Props) {
   return (
     <div className="table-scroll" role="region" aria-label={label} tabIndex={0}>
       <table className={className}>
+        {caption && <caption>{caption}</caption>}
         <thead>
           <tr>
             {columns.map((column) => (

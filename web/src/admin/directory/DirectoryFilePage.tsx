@@ -7,6 +7,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ProblemMessage } from '../../components/ProblemMessage';
+import { ScrollTable } from '../../components/ScrollTable';
 import { useTitle } from '../../components/useTitle';
 import { t } from '../../i18n/t';
 import { useSession } from '../../session';
@@ -33,36 +34,25 @@ function PlanView({ plan, file }: { readonly plan: Plan; readonly file: string }
       {plan.rejected.length > 0 && (
         <>
           <h4>{t('dirfile.rejected')}</h4>
-          <div className="table-scroll" role="region" aria-label={t('dirfile.rejected')} tabIndex={0}>
-            <table className="rejected-entries">
-              <thead>
-                <tr>
-                  <th scope="col">{t('dirfile.col.path')}</th>
-                  <th scope="col">{t('dirfile.col.symbol')}</th>
-                  <th scope="col">{t('dirfile.col.problems')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {plan.rejected.map((r) => (
-                  <tr key={r.path}>
-                    <td>
-                      <code>{r.path}</code>
-                    </td>
-                    <td>{r.symbol ?? t('dirfile.empty')}</td>
-                    <td>
-                      <ul>
-                        {r.problems.map((p) => (
-                          <li key={`${p.path}:${p.message}`}>
-                            <code>{p.path}</code> {p.message}
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable label={t('dirfile.rejected')} columns={[t('dirfile.col.path'), t('dirfile.col.symbol'), t('dirfile.col.problems')]} className="rejected-entries">
+            {plan.rejected.map((r) => (
+              <tr key={r.path}>
+                <td>
+                  <code>{r.path}</code>
+                </td>
+                <td>{r.symbol ?? t('dirfile.empty')}</td>
+                <td>
+                  <ul>
+                    {r.problems.map((p) => (
+                      <li key={`${p.path}:${p.message}`}>
+                        <code>{p.path}</code> {p.message}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+              </tr>
+            ))}
+          </ScrollTable>
         </>
       )}
       <h4>{t('dirfile.entries')}</h4>
@@ -72,40 +62,27 @@ function PlanView({ plan, file }: { readonly plan: Plan; readonly file: string }
         </label>
       )}
       {entries.length > 0 && (
-        <div className="table-scroll" role="region" aria-label={t('dirfile.entries')} tabIndex={0}>
-          <table className="planned-entries">
-            <thead>
-              <tr>
-                <th scope="col">{t('dirfile.col.path')}</th>
-                <th scope="col">{t('dirfile.col.kind')}</th>
-                <th scope="col">{t('dirfile.col.symbol')}</th>
-                <th scope="col">{t('dirfile.col.outcome')}</th>
-                <th scope="col">{t('dirfile.col.changes')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.path}>
-                  <td>
-                    <code>{e.path}</code>
-                  </td>
-                  <td>{t(`dirfile.kind.${e.kind}`)}</td>
-                  <td>{e.symbol}</td>
-                  <td>{t(`dirfile.outcome.${e.outcome}`)}</td>
-                  <td>
-                    {e.changes.length > 0 && (
-                      <ul>
-                        {e.changes.map((c) => (
-                          <li key={c.field}>{t('dirfile.change', { field: c.field, from: shown(c.from), to: shown(c.to) })}</li>
-                        ))}
-                      </ul>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable label={t('dirfile.entries')} columns={[t('dirfile.col.path'), t('dirfile.col.kind'), t('dirfile.col.symbol'), t('dirfile.col.outcome'), t('dirfile.col.changes')]} className="planned-entries">
+          {entries.map((e) => (
+            <tr key={e.path}>
+              <td>
+                <code>{e.path}</code>
+              </td>
+              <td>{t(`dirfile.kind.${e.kind}`)}</td>
+              <td>{e.symbol}</td>
+              <td>{t(`dirfile.outcome.${e.outcome}`)}</td>
+              <td>
+                {e.changes.length > 0 && (
+                  <ul>
+                    {e.changes.map((c) => (
+                      <li key={c.field}>{t('dirfile.change', { field: c.field, from: shown(c.from), to: shown(c.to) })}</li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
     </section>
   );

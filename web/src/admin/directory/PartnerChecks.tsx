@@ -8,6 +8,7 @@ import { type FormEvent, useId } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { ProblemMessage } from '../../components/ProblemMessage';
+import { ScrollTable } from '../../components/ScrollTable';
 import { fieldMessage, TextField } from '../../components/TextField';
 import { formatDateTime } from '../../format';
 import { t } from '../../i18n/t';
@@ -198,39 +199,26 @@ function ConformanceView({ data }: { readonly data: Conformance }) {
     <>
       <p>{t('conformance.counts', { since: formatDateTime(data.since, timeZone), received: data.received, refused: data.refused, deviating: data.deviating })}</p>
       {top.length > 0 && (
-        <div className="table-scroll" role="region" aria-label={t('conformance.top')} tabIndex={0}>
-          <table>
-            <caption>{t('conformance.top')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('conformance.col.code')}</th>
-                <th scope="col">{t('conformance.col.meaning')}</th>
-                <th scope="col">{t('conformance.col.messages')}</th>
-                <th scope="col">{t('conformance.col.latest')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {top.map((d) => (
-                <tr key={`${d.kind}:${d.code}`}>
-                  <th scope="row">
-                    <code>{d.code}</code>
-                  </th>
-                  <td>{d.description}</td>
-                  <td>{d.messages}</td>
-                  <td>
-                    {formatDateTime(d.latest.at, timeZone)}
-                    {d.latest.path ? (
-                      <>
-                        {' '}
-                        <code>{d.latest.path}</code>
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable label={t('conformance.top')} columns={[t('conformance.col.code'), t('conformance.col.meaning'), t('conformance.col.messages'), t('conformance.col.latest')]} caption={t('conformance.top')}>
+          {top.map((d) => (
+            <tr key={`${d.kind}:${d.code}`}>
+              <th scope="row">
+                <code>{d.code}</code>
+              </th>
+              <td>{d.description}</td>
+              <td>{d.messages}</td>
+              <td>
+                {formatDateTime(d.latest.at, timeZone)}
+                {d.latest.path ? (
+                  <>
+                    {' '}
+                    <code>{d.latest.path}</code>
+                  </>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
     </>
   );

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { ProblemMessage } from '../../components/ProblemMessage';
+import { ScrollTable } from '../../components/ScrollTable';
 import { useTitle } from '../../components/useTitle';
 import { t } from '../../i18n/t';
 import { useSession } from '../../session';
@@ -63,40 +64,26 @@ export function PartnersPage() {
           {shown.length === 0 ? (
             <p>{t('partners.none')}</p>
           ) : (
-            <div className="table-scroll" role="region" aria-label={t('partners.table')} tabIndex={0}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('partners.col.symbol')}</th>
-                    <th scope="col">{t('partners.col.name')}</th>
-                    <th scope="col">{t('partners.col.vendor')}</th>
-                    <th scope="col">{t('partners.col.protocol')}</th>
-                    <th scope="col">{t('partners.col.status')}</th>
-                    <th scope="col">{t('partners.col.contact')}</th>
+            <ScrollTable label={t('partners.table')} columns={[t('partners.col.symbol'), t('partners.col.name'), t('partners.col.vendor'), t('partners.col.protocol'), t('partners.col.status'), t('partners.col.contact')]}>
+              {shown.map((p) => {
+                const until = policiesOf(p).suspendedUntil;
+                return (
+                  <tr key={p.symbol}>
+                    <td>
+                      <Link to={`/admin/partners/${encodeURIComponent(p.symbol)}`}>{p.symbol}</Link>
+                    </td>
+                    <td>{p.name}</td>
+                    <td>{p.vendor ?? t('common.none')}</td>
+                    <td>{p.protocolVersion}</td>
+                    <td>
+                      {t(`partners.status.${p.status}`)}
+                      {until && <div className="muted">{t('partners.suspendedUntil', { date: until })}</div>}
+                    </td>
+                    <td>{p.contactEmail ? <a href={`mailto:${p.contactEmail}`}>{p.contactEmail}</a> : t('common.none')}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {shown.map((p) => {
-                    const until = policiesOf(p).suspendedUntil;
-                    return (
-                      <tr key={p.symbol}>
-                        <td>
-                          <Link to={`/admin/partners/${encodeURIComponent(p.symbol)}`}>{p.symbol}</Link>
-                        </td>
-                        <td>{p.name}</td>
-                        <td>{p.vendor ?? t('common.none')}</td>
-                        <td>{p.protocolVersion}</td>
-                        <td>
-                          {t(`partners.status.${p.status}`)}
-                          {until && <div className="muted">{t('partners.suspendedUntil', { date: until })}</div>}
-                        </td>
-                        <td>{p.contactEmail ? <a href={`mailto:${p.contactEmail}`}>{p.contactEmail}</a> : t('common.none')}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                );
+              })}
+            </ScrollTable>
           )}
         </>
       )}
