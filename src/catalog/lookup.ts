@@ -11,6 +11,7 @@ import { readCatalogueItem, type CatalogueItem, type Holding } from './holdings'
 import type { ItemIdentifiers } from './identifiers';
 import type { CatalogueSource } from './settings';
 import { searchRetrieve, type SruClientOptions } from './sru-client';
+import { lookupKey, type LookupCache } from './lookup-cache';
 import { symbolMapper } from './symbols';
 
 interface LookupBase {
@@ -19,6 +20,8 @@ interface LookupBase {
   readonly cql?: string;
   readonly basis?: QueryBasis;
   readonly durationMs: number;
+  /** The answer was one kept from an earlier lookup (its durationMs is that lookup's). */
+  readonly cached?: boolean;
 }
 
 export type HoldingsLookup =
@@ -45,6 +48,8 @@ export type HoldingsLookup =
 export interface LookupOptions extends SruClientOptions {
   /** A monotonic clock in milliseconds; performance.now by default. */
   readonly clock?: () => number;
+  /** Where successful answers are kept, and for how long. */
+  readonly cache?: { readonly store: LookupCache; readonly ttlMs: number };
 }
 
 export async function lookupHoldings(source: CatalogueSource, item: ItemIdentifiers, options: LookupOptions = {}): Promise<HoldingsLookup> {
@@ -56,11 +61,14 @@ export async function lookupHoldings(source: CatalogueSource, item: ItemIdentifi
     return { ok: false, source: name, kind: 'no-query', reason: 'the request has no identifier or title this catalogue can be asked for', diagnostics: [], durationMs: 0 };
   }
   const asked = { source: name, cql: query.cql, basis: query.basis };
+  const key = options.cache ? lookupKey(source, query.cql) : '';
+  const kept = options.cache && options.cache.ttlMs > 0 ? options.cache.store.get(key, options.cache.ttlMs) : undefined;
+  if (kept) return { ...kept, cached: true };
   try {
     const answer = await searchRetrieve(source, query.cql, options);
     const symbols = symbolMapper(source.symbols);
     const items = answer.records.map((r) => readCatalogueItem(r.data, source.holdings, symbols));
-    return {
+    const found: HoldingsLookup = {
       ok: true,
       ...asked,
       ...(answer.numberOfRecords !== undefined ? { numberOfRecords: answer.numberOfRecords } : {}),
@@ -69,6 +77,8 @@ export async function lookupHoldings(source: CatalogueSource, item: ItemIdentifi
       diagnostics: answer.diagnostics,
       durationMs: Math.round(clock() - started),
     };
+    if (options.cache && options.cache.ttlMs > 0) options.cache.store.set(key, found);
+    return found;
   } catch (err) {
     const failure = err instanceof CatalogueError ? err : new CatalogueError('not-sru', `the answer could not be read (${String(err)})`);
     return { ok: false, ...asked, kind: failure.kind, reason: failure.message, diagnostics: failure.diagnostics, durationMs: Math.round(clock() - started) };

@@ -97,7 +97,11 @@ export const catalogueSourceSchema = z
     // Ten MARC records with their holdings are some 150 kB; parsing takes ~0.4 ms per kB here,
     // on the event loop, so a catalogue answering megabytes is refused rather than read.
     maxAnswerBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(2 * 1024 * 1024).meta({ description: 'A longer answer is refused, not parsed' }),
-    parameters: z.record(z.string().regex(/^[A-Za-z][\w.-]*$/), z.string().max(500)).default({}).meta({ description: 'Extra query parameters the server wants (x-… extensions, an API key)' }),
+    // Settings are read back to staff and exported unmasked: no credentials here.
+    parameters: z
+      .record(z.string().regex(/^[A-Za-z][\w.-]*$/), z.string().max(500))
+      .default({})
+      .meta({ description: 'Extra query parameters the server wants (x-… extensions). Staff and the directory export see them: put no credentials here' }),
     indexes: z
       .object({
         isbn: cqlIndexes.optional().meta({ example: 'alma.isbn' }),
@@ -127,6 +131,7 @@ export const catalogueSettingsSchema = z
     sources: z.array(catalogueSourceSchema).min(1).max(10).meta({ description: 'Where lenders are found, asked in this order until one names a holder that can serve the request; a source that fails is explained and the next is asked' }),
     local: catalogueSourceSchema.optional().meta({ description: 'The library’s own catalogue, to see whether it holds the item itself' }),
     unavailableHolders: z.enum(['last', 'drop']).default('last').meta({ description: 'Holders whose copies are all unavailable: asked after the others, or not at all' }),
+    cacheSeconds: z.number().int().min(0).max(86_400).default(600).meta({ description: 'How long a catalogue’s answer is used again for the same question (0: never); failed lookups are not kept' }),
   })
   .strict();
 

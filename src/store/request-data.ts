@@ -101,7 +101,7 @@ function schemaWith(object: typeof z.object) {
   const holdingsRecordSchema = object({
     outcome: z.enum(['holders', 'directory']).meta({ description: 'holders: the rota was chosen among them; directory: no holder could serve, routed from the directory' }),
     reason: optionalText,
-    lookups: z.array(object({ source: text, cql: optionalText, ok: z.boolean(), durationMs: z.number(), records: z.number().int().optional(), holdings: z.number().int().optional(), reason: optionalText })),
+    lookups: z.array(object({ source: text, cql: optionalText, ok: z.boolean(), durationMs: z.number(), cached: z.boolean().optional(), records: z.number().int().optional(), holdings: z.number().int().optional(), reason: optionalText })),
     holders: z.array(object({ symbol: optionalText, codes: z.array(text), kept: z.boolean(), reason: text })),
   });
 

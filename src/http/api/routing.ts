@@ -19,7 +19,7 @@ const routingPlanSchema = z
       .object({
         outcome: z.enum(['holders', 'directory']),
         reason: z.string().optional(),
-        lookups: z.array(z.object({ source: z.string(), cql: z.string().optional(), ok: z.boolean(), durationMs: z.number(), records: z.number().int().optional(), holdings: z.number().int().optional(), reason: z.string().optional() })),
+        lookups: z.array(z.object({ source: z.string(), cql: z.string().optional(), ok: z.boolean(), durationMs: z.number(), cached: z.boolean().optional(), records: z.number().int().optional(), holdings: z.number().int().optional(), reason: z.string().optional() })),
         holders: z.array(z.object({ symbol: z.string().optional(), codes: z.array(z.string()), kept: z.boolean(), reason: z.string() })),
       })
       .optional()

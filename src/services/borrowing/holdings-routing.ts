@@ -12,8 +12,9 @@
  */
 import { findLenders, type LenderSearch } from '../../catalog/find-lenders';
 import type { HoldingsLookup } from '../../catalog/lookup';
+import { createLookupCache } from '../../catalog/lookup-cache';
 import type { ItemIdentifiers } from '../../catalog/identifiers';
-import { catalogueSettingsSchema } from '../../catalog/settings';
+import { catalogueSettingsSchema, type CatalogueSettings } from '../../catalog/settings';
 import type { RoutingVerdict } from '../../domain/routing';
 import type { RotaEntry, ServiceType } from '../../domain/types';
 import type { LibraryRow } from '../../store/libraries';
@@ -34,11 +35,18 @@ export interface HoldingsLookupOptions {
   readonly fetch?: typeof fetch;
 }
 
+/** This process's catalogue answers, shared by routing and the form lookup (settings.catalogue.cacheSeconds). */
+const catalogueAnswers = createLookupCache();
+
+export function cacheFor(settings: Pick<CatalogueSettings, 'cacheSeconds'>): { readonly store: typeof catalogueAnswers; readonly ttlMs: number } {
+  return { store: catalogueAnswers, ttlMs: settings.cacheSeconds * 1000 };
+}
+
 /** Undefined when the library has no catalogue to ask (or its stored settings do not validate). */
 export async function routeFromHoldings(library: Pick<LibraryRow, 'settings'>, item: ItemIdentifiers, serviceType: ServiceType, options: HoldingsLookupOptions = {}): Promise<HoldingsRoute | undefined> {
   const settings = catalogueSettingsSchema.safeParse(library.settings.catalogue);
   if (library.settings.catalogue === undefined || !settings.success) return undefined;
-  const search = await findLenders(settings.data, item, { serviceType, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const search = await findLenders(settings.data, item, { serviceType, cache: cacheFor(settings.data), ...(options.fetch ? { fetch: options.fetch } : {}) });
   const record = recordOf(search);
   if (search.candidates.length === 0) return { notes: new Map(), skipped: [], record };
   return {
@@ -75,6 +83,7 @@ export function lookupSummary(lookup: HoldingsLookup): LookupSummary {
     ...(lookup.cql ? { cql: lookup.cql } : {}),
     ok: lookup.ok,
     durationMs: lookup.durationMs,
+    ...(lookup.cached ? { cached: true } : {}),
     ...(lookup.ok ? { records: lookup.items.length, holdings: lookup.holdings.length } : { reason: printable(lookup.reason) }),
   };
 }

@@ -10,7 +10,7 @@ import { lookupHoldings } from '../../catalog/lookup';
 import { catalogueSettingsSchema, type CatalogueSource } from '../../catalog/settings';
 import { agencySymbolSchema } from '../../domain/symbols';
 import type { LibraryRow } from '../../store/libraries';
-import { lookupSummary, type LookupSummary } from '../borrowing/holdings-routing';
+import { cacheFor, lookupSummary, type LookupSummary } from '../borrowing/holdings-routing';
 
 const identifier = (max: number) => z.string().trim().min(1).max(max).optional();
 
@@ -54,7 +54,7 @@ export async function lookUpMetadata(library: Pick<LibraryRow, 'symbol' | 'setti
   };
   const lookups: LookupSummary[] = [];
   for (const source of sources) {
-    const lookup = await lookupHoldings(source, item);
+    const lookup = await lookupHoldings(source, item, { cache: cacheFor(settings.data) });
     lookups.push(lookupSummary(lookup));
     const records = lookup.ok ? lookup.items.flatMap((i) => (i.metadata ? [i.metadata] : [])).slice(0, MAX_RECORDS) : [];
     if (records.length > 0) return { records, source: lookup.source, lookups };

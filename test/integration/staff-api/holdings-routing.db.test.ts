@@ -37,8 +37,13 @@ describe('routing from a catalogue’s holdings', () => {
     const res = await request(api.app)
       .patch(`/api/v1/libraries/${LIBRARY_A}`)
       .set('Authorization', api.keys.admin)
-      .send({ settings: { catalogue: { sources: [{ name: 'GVI', url: sru.url, version: '1.2', recordSchema: 'marcxml', indexes: { isbn: 'isbn', title: 'title' }, holdings: { kind: 'marc924' }, timeoutMs: 1500 }] } } });
+      .send({ settings: { catalogue: catalogue(0) } });
     expect(res.status).toBe(200);
+  });
+  // Answers kept for `cacheSeconds` (0 here but in the test of keeping them, so each test sees the server's mode).
+  const catalogue = (cacheSeconds: number) => ({
+    cacheSeconds,
+    sources: [{ name: 'GVI', url: sru.url, version: '1.2', recordSchema: 'marcxml', indexes: { isbn: 'isbn', title: 'title' }, holdings: { kind: 'marc924' }, timeoutMs: 1500 }],
   });
   afterAll(async () => {
     await sru.close();
@@ -108,6 +113,26 @@ describe('routing from a catalogue’s holdings', () => {
     expect(res.body.records[0].isbns).toContain('9783161484100');
     const nothing = await request(api.app).post('/api/v1/catalogue/lookup').set('Authorization', api.keys.staffA).send({ title: 'no identifier' });
     expect(nothing.status).toBe(400);
+  });
+
+  it('asks the catalogue once for the same item within cacheSeconds, and again after a failed lookup', async () => {
+    const setCache = (seconds: number) => request(api.app).patch(`/api/v1/libraries/${LIBRARY_A}`).set('Authorization', api.keys.admin).send({ settings: { catalogue: catalogue(seconds) } });
+    expect((await setCache(60)).status).toBe(200);
+    try {
+      const isbn = '978-3-16-148410-0';
+      // A failure is not kept: the catalogue is asked again as soon as it is back.
+      sru.setMode({ kind: 'garbage' });
+      expect((await borrow({ isbn })).data.routing.holdings.outcome).toBe('directory');
+      sru.setMode({ kind: 'file', path: GVI_ANSWER });
+      const asked = sru.requests.length;
+      const first = await borrow({ isbn });
+      const second = await borrow({ isbn });
+      expect(sru.requests.length).toBe(asked + 1);
+      expect(rotaOf(second)).toEqual(rotaOf(first));
+      expect(second.data.routing.holdings.lookups[0]).toMatchObject({ ok: true, cached: true });
+    } finally {
+      await setCache(0);
+    }
   });
 
   describe.each<[string, Parameters<SruTestServer['setMode']>[0], RegExp]>([

@@ -900,6 +900,11 @@ export interface components {
             } | null;
             /** @description null: requests without lenders are routed from the directory */
             catalogue?: {
+                /**
+                 * @description How long a catalogue’s answer is used again for the same question (0: never); failed lookups are not kept
+                 * @default 600
+                 */
+                cacheSeconds: number;
                 /** @description The library’s own catalogue, to see whether it holds the item itself */
                 local?: {
                     /** @description Where a record names its holding libraries and their status */
@@ -997,7 +1002,7 @@ export interface components {
                      */
                     name?: string;
                     /**
-                     * @description Extra query parameters the server wants (x-… extensions, an API key)
+                     * @description Extra query parameters the server wants (x-… extensions). Staff and the directory export see them: put no credentials here
                      * @default {}
                      */
                     parameters: {
@@ -1159,7 +1164,7 @@ export interface components {
                      */
                     name?: string;
                     /**
-                     * @description Extra query parameters the server wants (x-… extensions, an API key)
+                     * @description Extra query parameters the server wants (x-… extensions). Staff and the directory export see them: put no credentials here
                      * @default {}
                      */
                     parameters: {
@@ -1396,6 +1401,7 @@ export interface components {
         };
         MetadataLookup: {
             lookups: {
+                cached?: boolean;
                 cql?: string;
                 durationMs: number;
                 holdings?: number;
@@ -1800,6 +1806,7 @@ export interface components {
                         [key: string]: unknown;
                     })[];
                     lookups: ({
+                        cached?: boolean;
                         cql?: string;
                         durationMs: number;
                         holdings?: number;
@@ -1886,6 +1893,7 @@ export interface components {
                     symbol?: string;
                 }[];
                 lookups: {
+                    cached?: boolean;
                     cql?: string;
                     durationMs: number;
                     holdings?: number;
