@@ -5,6 +5,7 @@ import { api, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { ScrollTable } from '../../components/ScrollTable';
+import { SelectField } from '../../components/SelectField';
 import { TextField } from '../../components/TextField';
 import { DateTime } from '../../components/Time';
 import { useTitle } from '../../components/useTitle';
@@ -76,16 +77,7 @@ function MakeKey({ onMade }: { readonly onMade: (made: MadeKey) => void }) {
     <form ref={form} onSubmit={submit} className="stacked" noValidate aria-labelledby={`${id}-make`}>
       <h2 id={`${id}-make`}>{t('keys.create')}</h2>
       <TextField label={t('keys.name')} name="name" hint={t('keys.nameHint')} required autoComplete="off" error={make.error} />
-      <div className="field">
-        <label htmlFor={`${id}-role`}>{t('keys.role')}</label>
-        <select id={`${id}-role`} name="role" defaultValue="staff">
-          {ROLES.map((role) => (
-            <option key={role} value={role}>
-              {t(`role.${role}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField label={t('keys.role')} name="role" value="staff" options={ROLES.map((role) => ({ value: role, label: t(`role.${role}`) }))} />
       {session.user.library === null && <TextField label={t('keys.library')} name="library" autoComplete="off" spellCheck={false} error={make.error} />}
       {make.isError && <ProblemMessage error={make.error} inForm />}
       <button type="submit" disabled={make.isPending}>

@@ -5,6 +5,7 @@ import { api, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { ScrollTable } from '../../components/ScrollTable';
+import { SelectField } from '../../components/SelectField';
 import { TextField } from '../../components/TextField';
 import { DateTime } from '../../components/Time';
 import { t } from '../../i18n/t';
@@ -50,16 +51,7 @@ function AddUser({ onDone }: { readonly onDone: (text: string) => void }) {
       <TextField label={t('users.username')} name="username" required autoComplete="off" autoCapitalize="none" spellCheck={false} error={create.error} />
       <TextField label={t('users.displayName')} name="displayName" required autoComplete="off" error={create.error} />
       <TextField label={t('users.email')} name="email" type="email" autoComplete="off" error={create.error} />
-      <div className="field">
-        <label htmlFor={`${id}-role`}>{t('users.role')}</label>
-        <select id={`${id}-role`} name="role" defaultValue="staff">
-          {ROLES.map((role) => (
-            <option key={role} value={role}>
-              {t(`role.${role}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField label={t('users.role')} name="role" value="staff" options={ROLES.map((role) => ({ value: role, label: t(`role.${role}`) }))} />
       {session.user.library === null && <TextField label={t('users.library')} name="library" autoComplete="off" spellCheck={false} error={create.error} />}
       <TextField label={t('users.password')} name="password" type="password" autoComplete="new-password" hint={t('users.passwordHint')} required error={create.error} />
       {create.isError && <ProblemMessage error={create.error} inForm />}

@@ -9,7 +9,8 @@ import { api, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { ScrollTable } from '../../components/ScrollTable';
-import { fieldMessage, TextField } from '../../components/TextField';
+import { SelectField } from '../../components/SelectField';
+import { TextField } from '../../components/TextField';
 import { formatDateTime } from '../../format';
 import { t } from '../../i18n/t';
 import { useSession } from '../../session';
@@ -121,28 +122,10 @@ function ReportView({ report }: { readonly report: Report }) {
 
 /** A user for all libraries on a server serving several says which one sends the test; one library's user sends from it. */
 function FromLibrary({ error }: { readonly error: unknown }) {
-  const id = useId();
   const session = useSession();
   const libraries = useQuery({ queryKey: ['libraries'], queryFn: async () => unwrap(await api.GET('/libraries')), enabled: session.user.library === null });
   if (!libraries.data || libraries.data.length < 2) return null;
-  const problem = fieldMessage(error, 'fromLibrary');
-  return (
-    <div className="field">
-      <label htmlFor={id}>{t('selftest.from')}</label>
-      <select id={id} name="fromLibrary" aria-invalid={problem ? true : undefined} aria-describedby={problem ? `${id}-problem` : undefined}>
-        {libraries.data.map((l) => (
-          <option key={l.symbol} value={l.symbol}>
-            {l.name} ({l.symbol})
-          </option>
-        ))}
-      </select>
-      {problem && (
-        <span id={`${id}-problem`} className="field-problem">
-          {problem}
-        </span>
-      )}
-    </div>
-  );
+  return <SelectField label={t('selftest.from')} name="fromLibrary" options={libraries.data.map((l) => ({ value: l.symbol, label: `${l.name} (${l.symbol})` }))} error={error} />;
 }
 
 function SelfTest({ partner }: { readonly partner: Partner }) {

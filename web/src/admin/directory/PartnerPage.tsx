@@ -4,10 +4,12 @@
  * as the mask, which the server reads as "keep the stored one". Staff see the form disabled.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
 import { ProblemMessage } from '../../components/ProblemMessage';
+import { numberOr } from '../../components/formValues';
+import { SelectField } from '../../components/SelectField';
 import { fieldMessage, TextField } from '../../components/TextField';
 import { useTitle } from '../../components/useTitle';
 import { t } from '../../i18n/t';
@@ -23,34 +25,7 @@ const list = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-function numberOr(text: string): number | string | undefined {
-  const trimmed = text.trim();
-  if (!trimmed) return undefined;
-  // A non-number goes to the server as written, which names the field in its answer.
-  return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
-}
 
-function Select({ label, name, value, options, error }: { readonly label: string; readonly name: string; readonly value: string; readonly options: readonly { value: string; label: string }[]; readonly error?: unknown }) {
-  const id = useId();
-  const problem = fieldMessage(error, name);
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={value} aria-invalid={problem ? true : undefined} aria-describedby={problem ? `${id}-problem` : undefined}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      {problem && (
-        <span id={`${id}-problem`} className="field-problem">
-          {problem}
-        </span>
-      )}
-    </div>
-  );
-}
 
 function Check({ label, name, checked, value }: { readonly label: string; readonly name: string; readonly checked: boolean; readonly value?: string }) {
   return (
@@ -138,8 +113,8 @@ function PartnerForm({ partner }: { readonly partner: Partner | undefined }) {
           <TextField label={t('partner.name')} name="name" defaultValue={partner?.name} required autoComplete="off" error={error} />
           <TextField label={t('partner.url')} name="iso18626Url" type="url" defaultValue={partner?.iso18626Url ?? ''} hint={t('partner.urlHint')} autoComplete="off" spellCheck={false} error={error} />
           <TextField label={t('partner.vendor')} name="vendor" defaultValue={partner?.vendor ?? ''} autoComplete="off" error={error} />
-          <Select label={t('partner.protocolVersion')} name="protocolVersion" value={partner?.protocolVersion ?? '1.2'} options={PROTOCOL_VERSIONS.map((v) => ({ value: v, label: v }))} error={error} />
-          <Select label={t('partner.status')} name="status" value={partner?.status ?? 'active'} options={STATUSES.map((s) => ({ value: s, label: t(`partners.status.${s}`) }))} error={error} />
+          <SelectField label={t('partner.protocolVersion')} name="protocolVersion" value={partner?.protocolVersion ?? '1.2'} options={PROTOCOL_VERSIONS.map((v) => ({ value: v, label: v }))} error={error} />
+          <SelectField label={t('partner.status')} name="status" value={partner?.status ?? 'active'} options={STATUSES.map((s) => ({ value: s, label: t(`partners.status.${s}`) }))} error={error} />
           <TextField label={t('partner.suspendedUntil')} name="policies.suspendedUntil" type="date" defaultValue={policies.suspendedUntil?.slice(0, 10) ?? ''} hint={t('partner.suspendedUntilHint')} error={error} />
           <TextField label={t('partner.contactEmail')} name="contactEmail" type="email" defaultValue={partner?.contactEmail ?? ''} autoComplete="off" error={error} />
         </section>

@@ -8,7 +8,8 @@ import { t } from '../../i18n/t';
 import { CheckField as Check, Field } from './Field';
 import { PairsTable, pairsOf, recordOf, type Pair } from './PairsTable';
 import { Saved } from './Saved';
-import { fieldError, numberOr, useSavePart, type Settings } from './settings';
+import { numberOr } from '../../components/formValues';
+import { fieldError, useSavePart, type Settings } from './settings';
 
 interface Lending {
   lends?: boolean;

@@ -27,10 +27,3 @@ export function htmlFromText(text: string): string {
     .map((p) => `<p>${escape(p.trim()).replace(/\n/g, '<br>')}</p>`)
     .join('\n');
 }
-
-/** A whole number as a number; anything else goes to the server as typed, which names the field in its answer. */
-export function numberOr(text: string): number | string | undefined {
-  const trimmed = text.trim();
-  if (!trimmed) return undefined;
-  return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
-}
