@@ -103,6 +103,20 @@ export function readDirectoryFile(path: string): DirectoryFile {
   return parsed.data;
 }
 
+/** A file entry's partner fields as the store keeps them: an optional field left out is null. */
+export function partnerFieldsOf(p: DirectoryFile['partners'][number]) {
+  return {
+    name: p.name,
+    iso18626Url: p.iso18626Url ?? null,
+    auth: p.auth,
+    policies: p.policies,
+    vendor: p.vendor ?? null,
+    contactEmail: p.contactEmail ?? null,
+    status: p.status,
+    protocolVersion: p.protocolVersion,
+  };
+}
+
 /**
  * Writes the file's entries in one transaction, a few hundred rows per statement; `onProgress`
  * hears how many entries are written after each statement (the import's progress).
@@ -123,18 +137,7 @@ export async function loadDirectory(db: Db, file: DirectoryFile, at: Date, onPro
     );
     const partners = await upsertPartners(
       tx,
-      file.partners.map((partner) => ({
-        id: randomUUID(),
-        symbol: partner.symbol,
-        name: partner.name,
-        iso18626Url: partner.iso18626Url ?? null,
-        auth: partner.auth,
-        policies: partner.policies,
-        vendor: partner.vendor ?? null,
-        contactEmail: partner.contactEmail ?? null,
-        status: partner.status,
-        protocolVersion: partner.protocolVersion,
-      })),
+      file.partners.map((partner) => ({ id: randomUUID(), symbol: partner.symbol, ...partnerFieldsOf(partner) })),
       at,
       written,
     );

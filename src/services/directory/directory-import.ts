@@ -11,7 +11,7 @@ import type { PartnerRow } from '../../store/partners';
 import { keepMaskedSecrets, maskSecrets, type SecretPath } from '../access/secrets';
 import type { ServiceDeps } from '../deps';
 import { ValidationFailed, type FieldProblem } from '../errors';
-import { libraryEntrySchema, loadDirectory, partnerEntrySchema, pathOf, problemsOf, type DirectoryFile } from './directory-file';
+import { libraryEntrySchema, loadDirectory, partnerEntrySchema, partnerFieldsOf, pathOf, problemsOf, type DirectoryFile } from './directory-file';
 import { LIBRARY_SECRETS } from './libraries';
 import { PARTNER_SECRETS } from './partners';
 
@@ -96,19 +96,6 @@ function diffFields(before: Record<string, unknown>, after: Record<string, unkno
 
 function maskerFor(field: string, paths: readonly SecretPath[]) {
   return (at: string, value: unknown): unknown => (at === field ? maskSecrets(value, paths) : value);
-}
-
-function partnerFields(p: DirectoryFile['partners'][number]): Record<string, unknown> {
-  return {
-    name: p.name,
-    iso18626Url: p.iso18626Url ?? null,
-    auth: p.auth,
-    policies: p.policies,
-    vendor: p.vendor ?? null,
-    contactEmail: p.contactEmail ?? null,
-    status: p.status,
-    protocolVersion: p.protocolVersion,
-  };
 }
 
 function storedPartnerFields(row: PartnerRow): Record<string, unknown> {
@@ -241,7 +228,7 @@ async function check(deps: ServiceDeps, raw: unknown, onProgress?: (progress: Im
       continue;
     }
     accepted.partners.push(partner);
-    const changes = stored ? diffFields(storedPartnerFields(stored), partnerFields(partner), ['policies', 'auth'], maskerFor('auth', PARTNER_SECRETS)) : [];
+    const changes = stored ? diffFields(storedPartnerFields(stored), partnerFieldsOf(partner), ['policies', 'auth'], maskerFor('auth', PARTNER_SECRETS)) : [];
     entries.push({ kind: 'partner', path, symbol: partner.symbol, outcome: !stored ? 'added' : changes.length > 0 ? 'changed' : 'unchanged', changes });
   }
 
