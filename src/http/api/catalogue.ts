@@ -4,6 +4,7 @@ import { lookUpMetadata, metadataLookupSchema } from '../../services/catalogue/m
 import type { LifecycleDeps } from '../../services/pipeline/pipeline';
 import { borrowingLibraryFor } from '../../services/staff/requests';
 import { apiRoute, type ApiRoute } from './route';
+import { catalogueLookupSchema } from './schemas';
 
 const metadataSchema = z.object({
   title: z.string().optional(),
@@ -22,7 +23,7 @@ const lookupSchema = z
   .object({
     records: z.array(metadataSchema).meta({ description: 'The matching records (at most 10), named as a borrowing request’s bibliographic fields' }),
     source: z.string().optional().meta({ description: 'The catalogue they came from' }),
-    lookups: z.array(z.object({ source: z.string(), cql: z.string().optional(), ok: z.boolean(), durationMs: z.number(), cached: z.boolean().optional(), records: z.number().int().optional(), holdings: z.number().int().optional(), reason: z.string().optional() })),
+    lookups: z.array(catalogueLookupSchema),
     reason: z.string().optional().meta({ description: 'Why nothing was found' }),
   })
   .meta({ id: 'MetadataLookup' });

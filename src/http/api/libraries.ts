@@ -81,7 +81,7 @@ export function libraryRoutes(deps: ServiceDeps): ApiRoute[] {
       operationId: 'updateLibrary',
       summary: 'Change a library’s name or settings',
       description:
-        'Each settings part given (ncip, ncipResponder, mail, pickupLocations, broker, routing, lending) replaces the stored one; null removes it; parts not mentioned stay. Each part is checked with the schema its reader uses, the same as the directory file at start.',
+        'Each settings part given (ncip, ncipResponder, mail, pickupLocations, broker, routing, lending, catalogue) replaces the stored one; null removes it; parts not mentioned stay. Each part is checked with the schema its reader uses, the same as the directory file at start.',
       tag,
       role: 'admin',
       params: symbolParams,

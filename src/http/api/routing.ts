@@ -5,6 +5,7 @@ import { DEFAULT_ROUTING, type LifecycleDeps } from '../../services/pipeline/pip
 import { dryRunRouting, routingQuerySchema, type RoutingQuery } from '../../services/borrowing/routing';
 import { borrowingLibraryFor } from '../../services/staff/requests';
 import type { ApiRoute } from './route';
+import { catalogueLookupSchema } from './schemas';
 
 const rotaEntry = z.object({ symbol: z.string(), localId: z.string().optional(), callNumber: z.string().optional() });
 const routingPlanSchema = z
@@ -19,7 +20,7 @@ const routingPlanSchema = z
       .object({
         outcome: z.enum(['holders', 'directory']),
         reason: z.string().optional(),
-        lookups: z.array(z.object({ source: z.string(), cql: z.string().optional(), ok: z.boolean(), durationMs: z.number(), cached: z.boolean().optional(), records: z.number().int().optional(), holdings: z.number().int().optional(), reason: z.string().optional() })),
+        lookups: z.array(catalogueLookupSchema),
         holders: z.array(z.object({ symbol: z.string().optional(), codes: z.array(z.string()), kept: z.boolean(), reason: z.string() })),
       })
       .optional()

@@ -200,3 +200,15 @@ export const effectOutcomeSchema = z
   .meta({ id: 'EffectOutcome' });
 
 export const effectParams = z.object({ id: z.string().meta({ description: 'Request id (uuid)' }), outboxId: z.string().meta({ description: 'Outbox row id of the dead work (in the request’s needs_attention event)' }) });
+
+/** One catalogue asked (routing from holdings, the form lookup): where, the CQL, what came back or why not. */
+export const catalogueLookupSchema = z.object({
+  source: z.string(),
+  cql: z.string().optional(),
+  ok: z.boolean(),
+  durationMs: z.number(),
+  cached: z.boolean().optional().meta({ description: 'An answer kept from an earlier lookup (settings.catalogue.cacheSeconds)' }),
+  records: z.number().int().optional(),
+  holdings: z.number().int().optional(),
+  reason: z.string().optional(),
+});

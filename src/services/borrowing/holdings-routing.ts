@@ -31,10 +31,6 @@ export interface HoldingsRoute {
   readonly record: HoldingsRecord;
 }
 
-export interface HoldingsLookupOptions {
-  readonly fetch?: typeof fetch;
-}
-
 /** This process's catalogue answers, shared by routing and the form lookup (settings.catalogue.cacheSeconds). */
 const catalogueAnswers = createLookupCache();
 
@@ -42,11 +38,18 @@ export function cacheFor(settings: Pick<CatalogueSettings, 'cacheSeconds'>): { r
   return { store: catalogueAnswers, ttlMs: settings.cacheSeconds * 1000 };
 }
 
-/** Undefined when the library has no catalogue to ask (or its stored settings do not validate). */
-export async function routeFromHoldings(library: Pick<LibraryRow, 'settings'>, item: ItemIdentifiers, serviceType: ServiceType, options: HoldingsLookupOptions = {}): Promise<HoldingsRoute | undefined> {
+/** The library's catalogues; undefined when it has none (or its stored settings do not validate: they are reported at start). */
+export function catalogueOf(library: Pick<LibraryRow, 'settings'>): CatalogueSettings | undefined {
+  if (library.settings.catalogue === undefined) return undefined;
   const settings = catalogueSettingsSchema.safeParse(library.settings.catalogue);
-  if (library.settings.catalogue === undefined || !settings.success) return undefined;
-  const search = await findLenders(settings.data, item, { serviceType, cache: cacheFor(settings.data), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  return settings.success ? settings.data : undefined;
+}
+
+/** Undefined when the library has no catalogue to ask. */
+export async function routeFromHoldings(library: Pick<LibraryRow, 'settings'>, item: ItemIdentifiers, serviceType: ServiceType): Promise<HoldingsRoute | undefined> {
+  const catalogue = catalogueOf(library);
+  if (!catalogue) return undefined;
+  const search = await findLenders(catalogue, item, { serviceType, cache: cacheFor(catalogue) });
   const record = recordOf(search);
   if (search.candidates.length === 0) return { notes: new Map(), skipped: [], record };
   return {

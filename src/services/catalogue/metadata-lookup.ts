@@ -7,10 +7,10 @@
 import { z } from 'zod';
 import type { ItemMetadata } from '../../catalog/metadata';
 import { lookupHoldings } from '../../catalog/lookup';
-import { catalogueSettingsSchema, type CatalogueSource } from '../../catalog/settings';
+import type { CatalogueSource } from '../../catalog/settings';
 import { agencySymbolSchema } from '../../domain/symbols';
 import type { LibraryRow } from '../../store/libraries';
-import { cacheFor, lookupSummary, type LookupSummary } from '../borrowing/holdings-routing';
+import { cacheFor, catalogueOf, lookupSummary, type LookupSummary } from '../borrowing/holdings-routing';
 
 const identifier = (max: number) => z.string().trim().min(1).max(max).optional();
 
@@ -41,11 +41,9 @@ export interface MetadataLookup {
 const MAX_RECORDS = 10;
 
 export async function lookUpMetadata(library: Pick<LibraryRow, 'symbol' | 'settings'>, query: MetadataLookupQuery): Promise<MetadataLookup> {
-  const settings = catalogueSettingsSchema.safeParse(library.settings.catalogue);
-  if (library.settings.catalogue === undefined || !settings.success) {
-    return { records: [], lookups: [], reason: `${library.symbol} has no catalogue to ask (settings.catalogue)` };
-  }
-  const sources: CatalogueSource[] = [...(settings.data.local ? [settings.data.local] : []), ...settings.data.sources];
+  const catalogue = catalogueOf(library);
+  if (!catalogue) return { records: [], lookups: [], reason: `${library.symbol} has no catalogue to ask (settings.catalogue)` };
+  const sources: CatalogueSource[] = [...(catalogue.local ? [catalogue.local] : []), ...catalogue.sources];
   const item = {
     ...(query.isbn ? { isbn: query.isbn } : {}),
     ...(query.issn ? { issn: query.issn } : {}),
@@ -54,7 +52,7 @@ export async function lookUpMetadata(library: Pick<LibraryRow, 'symbol' | 'setti
   };
   const lookups: LookupSummary[] = [];
   for (const source of sources) {
-    const lookup = await lookupHoldings(source, item, { cache: cacheFor(settings.data) });
+    const lookup = await lookupHoldings(source, item, { cache: cacheFor(catalogue) });
     lookups.push(lookupSummary(lookup));
     const records = lookup.ok ? lookup.items.flatMap((i) => (i.metadata ? [i.metadata] : [])).slice(0, MAX_RECORDS) : [];
     if (records.length > 0) return { records, source: lookup.source, lookups };

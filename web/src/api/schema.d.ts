@@ -215,7 +215,7 @@ export interface paths {
         head?: never;
         /**
          * Change a library’s name or settings
-         * @description Each settings part given (ncip, ncipResponder, mail, pickupLocations, broker, routing, lending) replaces the stored one; null removes it; parts not mentioned stay. Each part is checked with the schema its reader uses, the same as the directory file at start.
+         * @description Each settings part given (ncip, ncipResponder, mail, pickupLocations, broker, routing, lending, catalogue) replaces the stored one; null removes it; parts not mentioned stay. Each part is checked with the schema its reader uses, the same as the directory file at start.
          */
         patch: operations["updateLibrary"];
         trace?: never;
@@ -1401,6 +1401,7 @@ export interface components {
         };
         MetadataLookup: {
             lookups: {
+                /** @description An answer kept from an earlier lookup (settings.catalogue.cacheSeconds) */
                 cached?: boolean;
                 cql?: string;
                 durationMs: number;
@@ -1893,6 +1894,7 @@ export interface components {
                     symbol?: string;
                 }[];
                 lookups: {
+                    /** @description An answer kept from an earlier lookup (settings.catalogue.cacheSeconds) */
                     cached?: boolean;
                     cql?: string;
                     durationMs: number;
