@@ -69,6 +69,8 @@ export const configSchema = z.object({
   shutdownTimeoutMs: positiveMs.default(30_000),
   /** JSON or YAML file with member libraries and partners, loaded (upserted by symbol) at start. */
   directoryFile: z.string().trim().min(1).optional(),
+  /** JSON or YAML file with the server's catalogue sources, for member libraries that name none of their own. */
+  catalogueFile: z.string().trim().min(1).optional(),
   /** How the rota of a new borrowing request is ordered (a library's settings may choose another). */
   routingStrategy: z.enum(['as_given', 'load_balance', 'reciprocal_first'], { error: 'must be as_given, load_balance or reciprocal_first' }).default('as_given'),
   /** How far back open requests count towards a supplier's load. */
@@ -115,6 +117,7 @@ export const ENV_KEYS: Readonly<Record<keyof Config, string>> = {
   redisCommandTimeoutMs: 'REDIS_COMMAND_TIMEOUT_MS',
   shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
   directoryFile: 'DIRECTORY_FILE',
+  catalogueFile: 'CATALOGUE_FILE',
   routingStrategy: 'ROUTING_STRATEGY',
   loadWindowDays: 'LOAD_WINDOW_DAYS',
   supplierAnswerTimeoutMs: 'SUPPLIER_ANSWER_TIMEOUT_MS',

@@ -28,6 +28,7 @@ import { changePublisher } from './live/publisher';
 import { requestChangesChannel } from './live/request-changes';
 import { createMailSender } from './notify/mailer';
 import { openRuntime, type Runtime } from './runtime';
+import { readCatalogueFile } from './services/catalogue/catalogue-file';
 import { loadDirectory, readDirectoryFile } from './services/directory/directory-file';
 import { reportLibrarySettings } from './services/directory/library-settings';
 import { countByStatus, oldestRowAges } from './store/outbox';
@@ -61,6 +62,8 @@ export async function startService(config: Config, options: StartOptions): Promi
   const { log, role } = options;
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? randomUUID;
+  // A catalogue file that does not validate stops the start, before anything is opened.
+  const catalogue = config.catalogueFile ? readCatalogueFile(config.catalogueFile) : undefined;
   const runtime = await openRuntime(config, log);
   if (config.directoryFile) {
     try {
@@ -104,7 +107,7 @@ export async function startService(config: Config, options: StartOptions): Promi
     now,
     newId,
     supplierTimeoutMs: config.supplierAnswerTimeoutMs,
-    routing: { strategy: config.routingStrategy, loadWindowDays: config.loadWindowDays },
+    routing: { strategy: config.routingStrategy, loadWindowDays: config.loadWindowDays, ...(catalogue ? { catalogue } : {}) },
     timeoutMs: config.deliveryTimeoutMs,
     retries: { attempts: config.deliveryAttempts, firstRetryMs: config.deliveryRetryMs, attentionAfterMs: config.deliveryAttentionAfterMs },
     wake: () => relay.wake(),

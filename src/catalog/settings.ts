@@ -2,7 +2,7 @@
  * Where a library finds who holds an item: its catalogue sources (SRU endpoints), how each is
  * asked (the CQL index per identifier kind) and how its answer names holders (the holdings
  * mapping and the symbol mapping). Ready to be the `catalogue` part of `libraries.settings`
- * (src/services/directory/library-settings.ts); nothing reads it from there yet.
+ * (src/services/directory/library-settings.ts), or the server's catalogues (CATALOGUE_FILE).
  */
 import { z } from 'zod';
 import { agencySymbolSchema } from '../domain/symbols';
@@ -125,17 +125,45 @@ export type HoldingsMapping = z.output<typeof holdingsMappingSchema>;
 export type GenericHoldingsMapping = z.output<typeof genericHoldingsMappingSchema>;
 export type SymbolMapping = z.output<typeof symbolMappingSchema>;
 
+const sourcesSchema = z.array(catalogueSourceSchema).min(1).max(10).meta({ description: 'Where lenders are found, asked in this order until one names a holder that can serve the request; a source that fails is explained and the next is asked' });
+const lookupOptionsShape = {
+  unavailableHolders: z.enum(['last', 'drop']).default('last').meta({ description: 'Holders whose copies are all unavailable: asked after the others, or not at all' }),
+  cacheSeconds: z.number().int().min(0).max(86_400).default(600).meta({ description: 'How long a catalogue’s answer is used again for the same question (0: never); failed lookups are not kept' }),
+};
+
+/** The server's catalogues (CATALOGUE_FILE): the sources of every member library that names none of its own. */
+export const serverCatalogueSchema = z.object({ sources: sourcesSchema, ...lookupOptionsShape }).strict();
+
 /** `libraries.settings.catalogue`. */
 export const catalogueSettingsSchema = z
   .object({
-    sources: z.array(catalogueSourceSchema).min(1).max(10).meta({ description: 'Where lenders are found, asked in this order until one names a holder that can serve the request; a source that fails is explained and the next is asked' }),
-    local: catalogueSourceSchema.optional().meta({ description: 'The library’s own catalogue, to see whether it holds the item itself' }),
-    unavailableHolders: z.enum(['last', 'drop']).default('last').meta({ description: 'Holders whose copies are all unavailable: asked after the others, or not at all' }),
-    cacheSeconds: z.number().int().min(0).max(86_400).default(600).meta({ description: 'How long a catalogue’s answer is used again for the same question (0: never); failed lookups are not kept' }),
+    sources: sourcesSchema.optional().meta({ description: 'The library’s own union catalogues; absent: the server’s (CATALOGUE_FILE), with its unavailableHolders and cacheSeconds' }),
+    local: catalogueSourceSchema.optional().meta({ description: 'The library’s own catalogue: an available copy there holds a new request for staff to fill locally, and the form lookup asks it first' }),
+    ...lookupOptionsShape,
   })
-  .strict();
+  .strict()
+  .refine((s) => s.sources !== undefined || s.local !== undefined, { message: 'needs sources, a local catalogue, or both' });
 
-export type CatalogueSettings = z.output<typeof catalogueSettingsSchema>;
+export type ServerCatalogue = z.output<typeof serverCatalogueSchema>;
+export type LibraryCatalogue = z.output<typeof catalogueSettingsSchema>;
+
+/** The catalogues a library asks: its own sources, or the server's; its own local catalogue. */
+export interface CatalogueSettings extends Omit<LibraryCatalogue, 'sources'> {
+  /** Empty: no union catalogue, only the local one. */
+  readonly sources: readonly CatalogueSource[];
+}
+
+/**
+ * What a library asks, from its settings and the server's: a library that names sources uses
+ * only its own; one that names none uses the server's (and how the server treats their answers).
+ * Undefined when there is nothing to ask.
+ */
+export function effectiveCatalogue(library: LibraryCatalogue | undefined, server: ServerCatalogue | undefined): CatalogueSettings | undefined {
+  if (library?.sources) return { ...library, sources: library.sources };
+  if (server) return { ...server, ...(library?.local ? { local: library.local } : {}) };
+  return library ? { ...library, sources: [] } : undefined;
+}
+
 
 function isRegExp(pattern: string): boolean {
   try {

@@ -43,6 +43,9 @@ export const BORROWING_QUEUES = [
   // `new` waits for the patron check (the ILS, usually seconds); `validated` has no lender yet and
   // waits for staff to send it.
   { id: 'borrowing.new', role: 'requester', states: ['new', 'validated'], rowAction: 'send' },
+  // Our own catalogue shows an available copy: staff pull it from the shelf (fill_locally) or
+  // send the request out after all (the copy is missing, or is not for this patron).
+  { id: 'borrowing.local', role: 'requester', states: ['local_review'], rowAction: 'fill_locally' },
   // Nothing for us to do but wait on a lender: it has not answered yet (sent_to_supplier,
   // expect_to_supply), it is answering our Cancel (cancel_pending), a retry we accepted goes out
   // at its time (retry_scheduled), or the item is on its way back and the lender is to check it in

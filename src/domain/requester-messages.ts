@@ -311,6 +311,7 @@ const SHIPPED_RETURN: MessageRow = {
 export const MESSAGE_ROWS: Rows<RequesterState, SupplierMessageKey, Msg, RequesterContext> = {
   new: {},
   validated: {},
+  local_review: {},
   error: {},
   sent_to_supplier: answerRow('sent_to_supplier'),
   expect_to_supply: answerRow('expect_to_supply'),
@@ -330,12 +331,14 @@ export const MESSAGE_ROWS: Rows<RequesterState, SupplierMessageKey, Msg, Request
   complete: {},
   cancelled: {},
   unfilled: {},
+  filled_locally: {},
   closed: {},
 };
 
 // ---------------------------------------------------------------------------------------------
 
-const NOT_SENT: readonly RequesterState[] = ['new', 'validated', 'error'];
+// filled_locally ended before anything went out: no partner has the request to write about.
+const NOT_SENT: readonly RequesterState[] = ['new', 'validated', 'local_review', 'error', 'filled_locally'];
 
 const labelOf = (m: Msg): string => `supplier_message:${m.reasonForMessage}/${m.status ?? '-'}`;
 

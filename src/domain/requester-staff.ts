@@ -25,13 +25,16 @@ const cancelWithSupplier = (from: RequesterState): T => ({ to: ['cancel_pending'
 
 const send: T = {
   to: ['sent_to_supplier'],
-  run: ({ lifecycle: lc }, ev, ctx) => {
+  run: ({ state, lifecycle: lc }, ev, ctx) => {
     const rota = ev.rota ?? lc.rota ?? [];
-    if (rota.length === 0) refuse('validated', 'staff:send', 'the request has no supplier to send to');
+    if (rota.length === 0) refuse(state, 'staff:send', 'the request has no supplier to send to');
     const changes: Partial<Lifecycle> = ev.rota ? { rota: ev.rota, rotaIndex: 0 } : { rotaIndex: 0 };
     return decision('sent_to_supplier', changes, sendToSupplier(0, ctx), `sent to ${supplierName({ ...lc, rota }, 0)}`);
   },
 };
+
+/** Staff lend their own copy to their patron: the request ends, and no other library hears of it. */
+const fillLocally: T = { to: ['filled_locally'], run: (_c, ev) => decision('filled_locally', {}, [notify('filled_locally')], withNote('filled locally from our own collection', ev.note)) };
 
 /** With the ILS checking patrons, LookupUser goes out again; its answer validates or fails the request. */
 const retry: T = {
@@ -47,10 +50,10 @@ const retry: T = {
  * In `error` the request waits for `retry`, which checks the corrected patron; once validated,
  * with the ILS checking patrons, it goes back to `new` and LookupUser checks the patron again.
  */
-const editPatron = (state: 'new' | 'error' | 'validated'): T => ({
-  to: state === 'validated' ? ['validated', 'new'] : [state],
+const editPatron = (state: 'new' | 'error' | 'validated' | 'local_review'): T => ({
+  to: state === 'validated' || state === 'local_review' ? [state, 'new'] : [state],
   run: (_c, ev, ctx) =>
-    state === 'validated' && ctx.ils?.lookupUser
+    (state === 'validated' || state === 'local_review') && ctx.ils?.lookupUser
       ? decision('new', {}, [ncip('LookupUser')], withNote('patron edited by staff; checking the patron in the ILS again', ev.note))
       : decision(state, {}, [], withNote('patron edited by staff', ev.note)),
 });
@@ -160,6 +163,7 @@ const waitingForSupplier = (from: RequesterState): StaffRow => ({ ...movingOn(fr
 export const STAFF_ROWS: Rows<RequesterState, RequesterStaffAction, RequesterStaffEvent, RequesterContext> = {
   new: { edit_patron: editPatron('new'), ...beforeSending },
   validated: { send, edit_patron: editPatron('validated'), ...beforeSending },
+  local_review: { fill_locally: fillLocally, send, edit_patron: editPatron('local_review'), ...beforeSending },
   error: { retry, edit_patron: editPatron('error'), ...beforeSending },
   sent_to_supplier: waitingForSupplier('sent_to_supplier'),
   expect_to_supply: waitingForSupplier('expect_to_supply'),
@@ -179,6 +183,7 @@ export const STAFF_ROWS: Rows<RequesterState, RequesterStaffAction, RequesterSta
   complete: {},
   cancelled: { rerequest: rerequest('cancelled') },
   unfilled: { rerequest: rerequest('unfilled') },
+  filled_locally: {},
   closed: {},
 };
 

@@ -16,6 +16,11 @@ export const REQUESTER_STATES = {
   new: { terminal: false },
   /** Validated, but there is no supplier to send to yet: staff route it (`send`). */
   validated: { terminal: false },
+  /**
+   * Validated, and the library's own catalogue showed an available copy (`lifecycle.heldLocally`):
+   * staff fill it from their own shelf (`fill_locally`) or send it out to the rota (`send`).
+   */
+  local_review: { terminal: false },
   /** Needs staff: patron validation failed. */
   error: { terminal: false },
   /** The request went to the current rota supplier; no answer yet (a timer runs). */
@@ -46,6 +51,8 @@ export const REQUESTER_STATES = {
   cancelled: { terminal: true },
   /** The rota is exhausted (or a supplier answered Unfilled with reason Duplicate). */
   unfilled: { terminal: true },
+  /** Filled from the library's own collection; no other library was asked (ReShare REQ_FILLED_LOCALLY). */
+  filled_locally: { terminal: true },
   /** Closed by staff (CrossLink MANUALLY_CLOSED); nothing more happens. */
   closed: { terminal: true },
 } as const satisfies Record<string, { terminal: boolean }>;
@@ -68,6 +75,7 @@ export function asItemPlace(s: string | undefined): ItemPlace | undefined {
 /** Staff actions, in the order the API lists them. */
 export const REQUESTER_STAFF_ACTIONS = [
   'send',
+  'fill_locally',
   'retry',
   'edit_patron',
   'accept_conditions',

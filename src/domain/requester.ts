@@ -100,9 +100,12 @@ export function requesterEventKey(event: RequesterEvent): RequesterEventKey {
 const SYSTEM_ROWS: { readonly [S in RequesterState]?: SystemRow } = {
   new: {
     validate: {
-      to: ['validated', 'sent_to_supplier'],
-      run: ({ lifecycle: lc }, _ev, ctx) =>
-        (lc.rota ?? []).length === 0 ? decision('validated', {}, [], 'patron validated; no supplier to send to yet') : decision('sent_to_supplier', { rotaIndex: 0 }, sendToSupplier(0, ctx), `sent to ${supplierName(lc, 0)}`),
+      to: ['validated', 'sent_to_supplier', 'local_review'],
+      run: ({ lifecycle: lc }, _ev, ctx) => {
+        // Before anyone else is asked: the library may lend it to its own patron (ReShare's local auto-responder).
+        if (lc.heldLocally) return decision('local_review', {}, [], 'patron validated; held locally: our own catalogue shows an available copy');
+        return (lc.rota ?? []).length === 0 ? decision('validated', {}, [], 'patron validated; no supplier to send to yet') : decision('sent_to_supplier', { rotaIndex: 0 }, sendToSupplier(0, ctx), `sent to ${supplierName(lc, 0)}`);
+      },
     },
     validation_failed: {
       to: ['error'],

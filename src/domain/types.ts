@@ -74,6 +74,8 @@ export interface Lifecycle {
   readonly retryAt?: string;
   /** Requester and hub: the requestingAgencyRequestIds the transaction had before each retry, oldest first. */
   readonly earlierRequestIds?: readonly string[];
+  /** Requester: the library's own catalogue showed an available copy at creation; once validated, staff fill it locally or send it out (`local_review`). */
+  readonly heldLocally?: boolean;
 }
 
 /** ISO 18626 type_costs: a decimal amount as sent, and an ISO 4217 currency code. */
@@ -152,7 +154,7 @@ export type OutboundMessage =
 export type NcipCall = 'LookupUser' | 'AcceptItem' | 'CheckOutItem' | 'CheckInItem' | 'DeleteItem' | 'CancelRequestItem';
 
 /** Patron notifications (issue: patron e-mail), in telling order; the notify worker renders and sends them. */
-export const PATRON_NOTICES = ['request_received', 'shipped', 'ready_for_pickup', 'due_soon', 'overdue', 'recalled', 'renewed', 'renew_refused', 'cancelled', 'unfilled', 'delivered'] as const;
+export const PATRON_NOTICES = ['request_received', 'shipped', 'ready_for_pickup', 'due_soon', 'overdue', 'recalled', 'renewed', 'renew_refused', 'cancelled', 'unfilled', 'delivered', 'filled_locally'] as const;
 export type PatronNotice = (typeof PATRON_NOTICES)[number];
 
 export type Effect =

@@ -64,4 +64,8 @@ export const DEFAULT_TEMPLATES: Readonly<Record<PatronNotice, NoticeTemplate>> =
     'If you would like us to try another way, please contact us.',
   ]),
   delivered: notice('Your copy has been delivered: {{item}}', ['The copy you asked for, {{item}}, has been delivered{{#if pickupLocation}} to {{pickupLocation}}{{/if}}.']),
+  filled_locally: notice('In our own collection: {{item}}', [
+    'Good news: our library has {{item}} itself, so we do not need to borrow it from another library.',
+    'We are setting a copy aside for you to collect' + PICKUP + '. Please bring your library card.',
+  ]),
 };

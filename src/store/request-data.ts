@@ -59,6 +59,7 @@ function schemaWith(object: typeof z.object) {
     retryOffer: retryOfferSchema.optional(),
     retryAt: optionalText,
     earlierRequestIds: z.array(text).optional(),
+    heldLocally: z.boolean().optional(),
   });
 
   /** The item asked for. From staff it has a title or an identifier; from a partner, what it sent. */
@@ -98,11 +99,18 @@ function schemaWith(object: typeof z.object) {
 
   const routingVerdictSchema = object({ symbol: text, kept: z.boolean(), rank: z.number().optional(), reason: text });
   /** Routing from holdings (services/borrowing/holdings-routing.ts): what the catalogues were asked and said. */
+  const lookupSummarySchema = object({ source: text, cql: optionalText, ok: z.boolean(), durationMs: z.number(), cached: z.boolean().optional(), records: z.number().int().optional(), holdings: z.number().int().optional(), reason: optionalText });
   const holdingsRecordSchema = object({
     outcome: z.enum(['holders', 'directory']).meta({ description: 'holders: the rota was chosen among them; directory: no holder could serve, routed from the directory' }),
     reason: optionalText,
-    lookups: z.array(object({ source: text, cql: optionalText, ok: z.boolean(), durationMs: z.number(), cached: z.boolean().optional(), records: z.number().int().optional(), holdings: z.number().int().optional(), reason: optionalText })),
+    lookups: z.array(lookupSummarySchema),
     holders: z.array(object({ symbol: optionalText, codes: z.array(text), kept: z.boolean(), reason: text })),
+  });
+  /** The library's own catalogue asked at creation (holdings-routing.ts checkLocalHoldings). */
+  const localHoldingsRecordSchema = object({
+    held: z.boolean().meta({ description: 'An available physical copy was found: the request waits in local_review for staff' }),
+    copies: z.array(object({ code: text, location: optionalText, callNumber: optionalText, itemId: optionalText, availableCopies: z.number().int().optional() })),
+    lookup: lookupSummarySchema,
   });
 
   return object({
@@ -120,7 +128,7 @@ function schemaWith(object: typeof z.object) {
     /** Who made a borrowing request: staff, or an NCIP caller with the id it gave the request. */
     source: object({ channel: z.enum(['staff', 'ncip']), externalId: optionalText }).optional(),
     /** How the rota was chosen, for staff to read. */
-    routing: object({ strategy: text, explanation: z.array(routingVerdictSchema), at: text, holdings: holdingsRecordSchema.optional() }).optional(),
+    routing: object({ strategy: text, explanation: z.array(routingVerdictSchema), at: text, holdings: holdingsRecordSchema.optional(), local: localHoldingsRecordSchema.optional() }).optional(),
     /** The most the library will pay (ISO 18626 billingInfo maximumCosts), e.g. as staff set it taking up a retry offer. */
     billing: object({ maxCost: costsSchema.optional() }).optional(),
     /** Supplier: this request is a Retry of our request with this id (its last status was RetryPossible). */
@@ -183,6 +191,7 @@ export type RequestDataInput = Omit<RequestData, 'lifecycle'> & { readonly lifec
 export type RequestNcipData = NonNullable<RequestData['ncip']>;
 export type BrokerData = NonNullable<RequestData['broker']>;
 export type HoldingsRecord = NonNullable<NonNullable<RequestData['routing']>['holdings']>;
+export type LocalHoldingsRecord = NonNullable<NonNullable<RequestData['routing']>['local']>;
 
 /** A row whose `data` does not fit the schema: written by hand or by a bug, never by this server. */
 export class RequestDataCorrupt extends Error {

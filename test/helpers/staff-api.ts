@@ -7,6 +7,7 @@ import pino from 'pino';
 import { createApp } from '../../src/http/app';
 import { apiRouter, type ApiOptions } from '../../src/http/api';
 import { createApiKey } from '../../src/services/access/api-keys';
+import type { RoutingSettings } from '../../src/services/borrowing/routing';
 import type { LifecycleDeps } from '../../src/services/pipeline/pipeline';
 import { insertLibrary } from '../../src/store/libraries';
 import { freshDatabase, type TestDatabase } from './db';
@@ -32,10 +33,10 @@ export interface StaffApi {
 }
 
 /** `now`: the clock the use cases read (session expiry tests drive it). */
-export async function startStaffApi(options: ApiOptions & { readonly now?: () => Date } = {}): Promise<StaffApi> {
+export async function startStaffApi(options: ApiOptions & { readonly now?: () => Date; readonly routing?: RoutingSettings } = {}): Promise<StaffApi> {
   const database = await freshDatabase();
-  const { now = () => new Date(), ...apiOptions } = options;
-  const deps: LifecycleDeps = { db: database.db, directory: database.directory, now, newId: randomUUID, supplierTimeoutMs: 3600_000 };
+  const { now = () => new Date(), routing, ...apiOptions } = options;
+  const deps: LifecycleDeps = { db: database.db, directory: database.directory, now, newId: randomUUID, supplierTimeoutMs: 3600_000, ...(routing ? { routing } : {}) };
   const app = createApp({ log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), bodyLimit: 64 * 1024, health: {}, routers: [apiRouter(deps, { checkAnswers: true, ...apiOptions })] });
   const a = randomUUID();
   const b = randomUUID();

@@ -36,12 +36,12 @@ export function catalogueRoutes(deps: LifecycleDeps): ApiRoute[] {
       operationId: 'lookUpMetadata',
       summary: 'Look an item up in the library’s catalogues by an identifier',
       description:
-        'Asks the library’s own catalogue (settings.catalogue.local) first, then its other sources, for the records with the ISBN (either form), ISSN, OCLC number or record id given, and answers their title, author, edition, publisher, place, date and identifiers. A catalogue that is down or slow is an answer (reason, lookups), not an error. Nothing is stored.',
+        'Asks the library’s own catalogue (settings.catalogue.local) first, then its other sources (or the server’s, CATALOGUE_FILE), for the records with the ISBN (either form), ISSN, OCLC number or record id given, and answers their title, author, edition, publisher, place, date and identifiers. A catalogue that is down or slow is an answer (reason, lookups), not an error. Nothing is stored.',
       tag: 'Directory',
       role: 'staff',
       body: metadataLookupSchema,
       success: { status: 200, description: 'What the catalogues know of it', schema: lookupSchema },
-      handle: async ({ body, principal }) => lookUpMetadata(await borrowingLibraryFor(deps, principal, body.library), body),
+      handle: async ({ body, principal }) => lookUpMetadata(await borrowingLibraryFor(deps, principal, body.library), body, deps.routing?.catalogue),
     }),
   ];
 }

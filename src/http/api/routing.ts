@@ -25,6 +25,14 @@ const routingPlanSchema = z
       })
       .optional()
       .meta({ description: 'When the library’s catalogues were asked who holds the item: what each was asked and said, and every holder kept or skipped. outcome "directory": no holder could serve, so the directory was routed instead (reason says why)' }),
+    local: z
+      .object({
+        held: z.boolean(),
+        copies: z.array(z.object({ code: z.string(), location: z.string().optional(), callNumber: z.string().optional(), itemId: z.string().optional(), availableCopies: z.number().int().optional() })),
+        lookup: catalogueLookupSchema,
+      })
+      .optional()
+      .meta({ description: 'When the library has its own catalogue (settings.catalogue.local): held true means an available copy there, and a new request would wait for staff to fill it locally (state local_review) before any lender is asked' }),
   })
   .meta({ id: 'RoutingPlan' });
 
@@ -43,8 +51,8 @@ export function routingRoutes(deps: LifecycleDeps): ApiRoute[] {
       handle: async ({ body, principal }) => {
         const query = routingQuerySchema.parse(body) as RoutingQuery;
         const library = await borrowingLibraryFor(deps, principal, query.library);
-        const { plan, holdings } = await dryRunRouting(deps, library, query, deps.routing ?? DEFAULT_ROUTING, deps.now());
-        return { library: library.symbol, ...plan, ...(holdings ? { holdings } : {}) };
+        const { plan, holdings, local } = await dryRunRouting(deps, library, query, deps.routing ?? DEFAULT_ROUTING, deps.now());
+        return { library: library.symbol, ...plan, ...(holdings ? { holdings } : {}), ...(local ? { local } : {}) };
       },
     },
   ];

@@ -114,7 +114,7 @@ export async function createBorrowingRequest(
   const at = deps.now();
   const id = deps.newId();
   const { candidates, maxCost, ...rest } = input;
-  const { plan, holdings } = await routeNewRequest(
+  const { plan, holdings, local } = await routeNewRequest(
     deps.db,
     library,
     {
@@ -127,7 +127,7 @@ export async function createBorrowingRequest(
     at,
     deps.directory,
   );
-  const lifecycle: Lifecycle = { serviceType: input.serviceType, rota: plan.rota };
+  const lifecycle: Lifecycle = { serviceType: input.serviceType, rota: plan.rota, ...(local?.held ? { heldLocally: true } : {}) };
   const ils = ilsStepsOf(library);
   const start = startRequester(lifecycle, { ils });
   // The rota's explanation stays with the request: staff can see why each supplier was (not) asked.
@@ -135,7 +135,7 @@ export async function createBorrowingRequest(
     ...rest,
     candidates,
     source,
-    routing: { strategy: plan.strategy, explanation: [...plan.explanation], at: at.toISOString(), ...(holdings ? { holdings } : {}) },
+    routing: { strategy: plan.strategy, explanation: [...plan.explanation], at: at.toISOString(), ...(holdings ? { holdings } : {}), ...(local ? { local } : {}) },
     ...(maxCost ? { billing: { maxCost } } : {}),
     ...(rerequest ? { rerequestOf: rerequest.of.id, ...(rerequest.billing ? { billing: rerequest.billing } : {}) } : {}),
   };

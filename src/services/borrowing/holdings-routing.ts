@@ -14,11 +14,13 @@ import { findLenders, type LenderSearch } from '../../catalog/find-lenders';
 import type { HoldingsLookup } from '../../catalog/lookup';
 import { createLookupCache } from '../../catalog/lookup-cache';
 import type { ItemIdentifiers } from '../../catalog/identifiers';
-import { catalogueSettingsSchema, type CatalogueSettings } from '../../catalog/settings';
+import { availableLocalCopies } from '../../catalog/local-holdings';
+import { lookupHoldings } from '../../catalog/lookup';
+import { catalogueSettingsSchema, effectiveCatalogue, type CatalogueSettings, type ServerCatalogue } from '../../catalog/settings';
 import type { RoutingVerdict } from '../../domain/routing';
 import type { RotaEntry, ServiceType } from '../../domain/types';
 import type { LibraryRow } from '../../store/libraries';
-import type { HoldingsRecord } from '../../store/request-data';
+import type { HoldingsRecord, LocalHoldingsRecord } from '../../store/request-data';
 
 export interface HoldingsRoute {
   /** The holders to route among; undefined: route from the directory. */
@@ -38,17 +40,19 @@ export function cacheFor(settings: Pick<CatalogueSettings, 'cacheSeconds'>): { r
   return { store: catalogueAnswers, ttlMs: settings.cacheSeconds * 1000 };
 }
 
-/** The library's catalogues; undefined when it has none (or its stored settings do not validate: they are reported at start). */
-export function catalogueOf(library: Pick<LibraryRow, 'settings'>): CatalogueSettings | undefined {
-  if (library.settings.catalogue === undefined) return undefined;
-  const settings = catalogueSettingsSchema.safeParse(library.settings.catalogue);
-  return settings.success ? settings.data : undefined;
+/**
+ * The catalogues the library asks: its own (settings.catalogue), else the server's
+ * (CATALOGUE_FILE); undefined when there are none. Stored settings that do not validate count as
+ * none (they are reported at start).
+ */
+export function catalogueOf(library: Pick<LibraryRow, 'settings'>, server?: ServerCatalogue): CatalogueSettings | undefined {
+  const own = library.settings.catalogue === undefined ? undefined : catalogueSettingsSchema.safeParse(library.settings.catalogue);
+  return effectiveCatalogue(own?.success ? own.data : undefined, server);
 }
 
-/** Undefined when the library has no catalogue to ask. */
-export async function routeFromHoldings(library: Pick<LibraryRow, 'settings'>, item: ItemIdentifiers, serviceType: ServiceType): Promise<HoldingsRoute | undefined> {
-  const catalogue = catalogueOf(library);
-  if (!catalogue) return undefined;
+/** Undefined when there is no union catalogue to ask. */
+export async function routeFromHoldings(catalogue: CatalogueSettings, item: ItemIdentifiers, serviceType: ServiceType): Promise<HoldingsRoute | undefined> {
+  if (catalogue.sources.length === 0) return undefined;
   const search = await findLenders(catalogue, item, { serviceType, cache: cacheFor(catalogue) });
   const record = recordOf(search);
   if (search.candidates.length === 0) return { notes: new Map(), skipped: [], record };
@@ -59,6 +63,32 @@ export async function routeFromHoldings(library: Pick<LibraryRow, 'settings'>, i
     record,
   };
 }
+
+/**
+ * Whether the library's own catalogue has an available physical copy (local-holdings.ts): the
+ * request is then held for staff to fill from their own shelf before anyone else is asked.
+ * Undefined when the library has no local catalogue. A local catalogue that fails holds nothing:
+ * the request goes out as it would without one, and the record says why.
+ */
+export async function checkLocalHoldings(catalogue: CatalogueSettings, item: ItemIdentifiers): Promise<LocalHoldingsRecord | undefined> {
+  if (!catalogue.local) return undefined;
+  const lookup = await lookupHoldings(catalogue.local, item, { cache: cacheFor(catalogue) });
+  const copies = availableLocalCopies(lookup).slice(0, MAX_LOCAL_COPIES);
+  return {
+    held: copies.length > 0,
+    copies: copies.map((c) => ({
+      ...(c.location ? { location: printable(c.location) } : {}),
+      ...(c.callNumber ? { callNumber: printable(c.callNumber) } : {}),
+      ...(c.itemId ? { itemId: printable(c.itemId) } : {}),
+      ...(c.availableCopies !== undefined ? { availableCopies: c.availableCopies } : {}),
+      code: printable(c.code),
+    })),
+    lookup: lookupSummary(lookup),
+  };
+}
+
+/** Enough for a pull slip; a catalogue listing hundreds of items does not fill the request. */
+const MAX_LOCAL_COPIES = 20;
 
 /**
  * Control characters out of what a catalogue made us say: a garbage answer's NUL can end up in

@@ -12,14 +12,17 @@ import type { DirectoryCache } from '../../store/directory-cache';
 import type { LibraryRow } from '../../store/libraries';
 import { supplierLoad } from '../../store/requests';
 import type { ItemIdentifiers } from '../../catalog/identifiers';
-import type { HoldingsRecord } from '../../store/request-data';
-import { routeFromHoldings } from './holdings-routing';
+import type { ServerCatalogue } from '../../catalog/settings';
+import type { HoldingsRecord, LocalHoldingsRecord } from '../../store/request-data';
+import { catalogueOf, checkLocalHoldings, routeFromHoldings } from './holdings-routing';
 import { routingDirectory } from './member-suppliers';
 import { libraryStrategy } from './routing-settings';
 
 export interface RoutingSettings {
   readonly strategy: RoutingStrategy;
   readonly loadWindowDays: number;
+  /** The server's catalogues (CATALOGUE_FILE), for libraries that name none of their own. */
+  readonly catalogue?: ServerCatalogue;
 }
 
 export interface RouteQuery {
@@ -63,12 +66,16 @@ export interface NewRequestRouting {
   readonly plan: RoutingPlan;
   /** What the library's catalogues were asked and said, when they were asked. */
   readonly holdings?: HoldingsRecord;
+  /** What the library's own catalogue said, when it has one: `held` holds the request for staff (local_review). */
+  readonly local?: LocalHoldingsRecord;
 }
 
 /**
  * The rota of a new borrowing request: among the candidates it names; naming none, among the
  * holders the library's catalogues name (holdings-routing.ts); else, or when no holder can
- * serve it, from the whole directory. Call it outside any transaction: catalogues are waited for.
+ * serve it, from the whole directory. The library's own catalogue, when it has one, says whether
+ * the request can be filled from its own shelf. Call it outside any transaction: catalogues are
+ * waited for.
  */
 export async function routeNewRequest(
   db: Db,
@@ -79,11 +86,16 @@ export async function routeNewRequest(
   directory: Pick<DirectoryCache, 'partners' | 'libraries'>,
 ): Promise<NewRequestRouting> {
   const { item, ...route } = query;
-  const found = item && !route.candidates?.length ? await routeFromHoldings(library, item, route.serviceType) : undefined;
+  const catalogue = item ? catalogueOf(library, defaults.catalogue) : undefined;
+  // Both catalogues are waited for together: the request's creation waits for the slower one only.
+  const [found, local] = catalogue && item ? await Promise.all([route.candidates?.length ? undefined : routeFromHoldings(catalogue, item, route.serviceType), checkLocalHoldings(catalogue, item)]) : [];
   const fromHolders = found?.candidates ? { ...route, candidates: found.candidates, holdings: { notes: found.notes } } : route;
   const plan = await routeRequest(db, library, fromHolders, defaults, now, directory);
-  if (!found) return { plan };
-  return { plan: { ...plan, explanation: [...plan.explanation, ...found.skipped] }, holdings: found.record };
+  return {
+    plan: found ? { ...plan, explanation: [...plan.explanation, ...found.skipped] } : plan,
+    ...(found ? { holdings: found.record } : {}),
+    ...(local ? { local } : {}),
+  };
 }
 
 /** A supplier named with a borrowing request (holdings): its symbol, and its local id and call number. */

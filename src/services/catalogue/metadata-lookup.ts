@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ItemMetadata } from '../../catalog/metadata';
 import { lookupHoldings } from '../../catalog/lookup';
-import type { CatalogueSource } from '../../catalog/settings';
+import type { CatalogueSource, ServerCatalogue } from '../../catalog/settings';
 import { agencySymbolSchema } from '../../domain/symbols';
 import type { LibraryRow } from '../../store/libraries';
 import { cacheFor, catalogueOf, lookupSummary, type LookupSummary } from '../borrowing/holdings-routing';
@@ -40,9 +40,9 @@ export interface MetadataLookup {
 
 const MAX_RECORDS = 10;
 
-export async function lookUpMetadata(library: Pick<LibraryRow, 'symbol' | 'settings'>, query: MetadataLookupQuery): Promise<MetadataLookup> {
-  const catalogue = catalogueOf(library);
-  if (!catalogue) return { records: [], lookups: [], reason: `${library.symbol} has no catalogue to ask (settings.catalogue)` };
+export async function lookUpMetadata(library: Pick<LibraryRow, 'symbol' | 'settings'>, query: MetadataLookupQuery, server?: ServerCatalogue): Promise<MetadataLookup> {
+  const catalogue = catalogueOf(library, server);
+  if (!catalogue) return { records: [], lookups: [], reason: `${library.symbol} has no catalogue to ask (settings.catalogue, or the server’s CATALOGUE_FILE)` };
   const sources: CatalogueSource[] = [...(catalogue.local ? [catalogue.local] : []), ...catalogue.sources];
   const item = {
     ...(query.isbn ? { isbn: query.isbn } : {}),

@@ -24,15 +24,13 @@
  *       protocolVersion: '2021'       # ISO 18626 schema to write to it: '1.2' (default) or '2021'
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { PROTOCOL_VERSIONS } from '../../../protocols/iso18626';
 import { lendingPoliciesSchema } from '../../domain/policies';
 import { canonicalSymbol } from '../../domain/symbols';
 import type { Db } from '../../store/db';
 import { upsertLibraries, upsertPartners } from '../../store/directory';
-import { ValidationFailed, type FieldProblem } from '../errors';
+import { readSettingsFile } from '../settings-file';
 import { librarySettingsSchema } from './library-settings';
 import { partnerAuthSchema } from './partner-auth';
 
@@ -74,33 +72,9 @@ export interface DirectoryLoadResult {
   readonly partners: { readonly created: number; readonly updated: number };
 }
 
-/** `libraries[2].settings.broker.mode`: where a problem is, written as in the file. */
-export function pathOf(path: readonly PropertyKey[]): string {
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i > 0 ? '.' : ''}${String(key)}`)).join('') || '(file)';
-}
-
-export function problemsOf(issue: z.core.$ZodIssue): FieldProblem[] {
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'is not a known key' }));
-  return [{ path: pathOf(issue.path), message: issue.message }];
-}
-
 /** Reads and validates the file; every problem is reported with its path (`libraries[2].settings.broker.mode`). */
 export function readDirectoryFile(path: string): DirectoryFile {
-  let raw: unknown;
-  try {
-    const text = readFileSync(path, 'utf8');
-    raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
-  } catch (err) {
-    throw new ValidationFailed([{ path: 'DIRECTORY_FILE', message: `${path} cannot be read: ${(err as Error).message.split('\n')[0]}` }], `the directory file ${path} cannot be read`);
-  }
-  const parsed = directoryFileSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    throw new ValidationFailed(
-      parsed.error.issues.flatMap(problemsOf),
-      `the directory file ${path} is not valid`,
-    );
-  }
-  return parsed.data;
+  return readSettingsFile(path, directoryFileSchema, { setting: 'DIRECTORY_FILE', what: 'the directory file' });
 }
 
 /** A file entry's partner fields as the store keeps them: an optional field left out is null. */

@@ -11,7 +11,8 @@ import type { PartnerRow } from '../../store/partners';
 import { keepMaskedSecrets, maskSecrets, type SecretPath } from '../access/secrets';
 import type { ServiceDeps } from '../deps';
 import { ValidationFailed, type FieldProblem } from '../errors';
-import { libraryEntrySchema, loadDirectory, partnerEntrySchema, partnerFieldsOf, pathOf, problemsOf, type DirectoryFile } from './directory-file';
+import { pathOf, problemsOf } from '../settings-file';
+import { libraryEntrySchema, loadDirectory, partnerEntrySchema, partnerFieldsOf, type DirectoryFile } from './directory-file';
 import { LIBRARY_SECRETS } from './libraries';
 import { PARTNER_SECRETS } from './partners';
 

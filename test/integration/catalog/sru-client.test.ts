@@ -9,7 +9,7 @@ import { CatalogueError } from '../../../src/catalog/errors';
 import { findLenders } from '../../../src/catalog/find-lenders';
 import { availableLocalCopies } from '../../../src/catalog/local-holdings';
 import { lookupHoldings } from '../../../src/catalog/lookup';
-import { catalogueSettingsSchema, catalogueSourceSchema, type CatalogueSource, type CatalogueSourceInput } from '../../../src/catalog/settings';
+import { catalogueSourceSchema, serverCatalogueSchema, type CatalogueSource, type CatalogueSourceInput } from '../../../src/catalog/settings';
 import { searchRetrieve } from '../../../src/catalog/sru-client';
 import { SHARED_SRU_DIR, startSruServer, type SruTestServer } from '../../helpers/sru-server';
 
@@ -171,7 +171,7 @@ describe('finding lenders for a request without candidates', () => {
   afterAll(() => second.close());
 
   const settings = (first: Partial<CatalogueSourceInput>, unavailableHolders: 'last' | 'drop' = 'last') =>
-    catalogueSettingsSchema.parse({
+    serverCatalogueSchema.parse({
       sources: [
         { name: 'Alma network zone', url: server.url, indexes: { isbn: 'alma.isbn' }, holdings: { kind: 'marc852' }, ...first },
         { name: 'GVI', url: second.url, indexes: { isbn: 'pica.isb' }, holdings: { kind: 'marc924' } },
@@ -215,7 +215,7 @@ describe('finding lenders for a request without candidates', () => {
 
   it('says so when the catalogues name holders, but none can serve the request', async () => {
     server.setMode({ kind: 'samples', files: [join(SHARED_SRU_DIR, 'upenn-libraries-Find__electronic_bib_availability.xml')] });
-    const s = catalogueSettingsSchema.parse({ sources: [{ url: server.url, indexes: { recordId: 'alma.mms_id' }, holdings: { kind: 'alma' }, symbols: { table: { '01UPENN_INST': 'ISIL:US-PU' } } }] });
+    const s = serverCatalogueSchema.parse({ sources: [{ url: server.url, indexes: { recordId: 'alma.mms_id' }, holdings: { kind: 'alma' }, symbols: { table: { '01UPENN_INST': 'ISIL:US-PU' } } }] });
     const found = await findLenders(s, { supplierUniqueRecordId: '9979240322003681' }, { serviceType: 'Loan' });
     expect(found).toMatchObject({ candidates: [], reason: 'no holder in the catalogue can serve this request' });
     expect(found.holders).toEqual([expect.objectContaining({ symbol: 'ISIL:US-PU', kept: false, skip: 'electronic-only' })]);

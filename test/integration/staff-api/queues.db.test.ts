@@ -92,6 +92,7 @@ describe('staff API: work queues (GET /queues, GET /requests?queue=)', () => {
     expect(await counts(api.keys.staffA)).toEqual({
       'borrowing.attention': 2,
       'borrowing.new': 1,
+      'borrowing.local': 0,
       'borrowing.waiting': 3,
       'borrowing.conditions': 1,
       'borrowing.will-supply': 0,

@@ -7,8 +7,8 @@ describe('catalogue settings', () => {
   it('the README’s example configuration is valid, and its defaults filled in', () => {
     const { catalogue } = parse(readFileSync(join(__dirname, '../../fixtures/catalog/catalogue-settings.example.yaml'), 'utf8')) as { catalogue: unknown };
     const settings = catalogueSettingsSchema.parse(catalogue);
-    expect(settings.sources.map((s) => s.holdings.kind)).toEqual(['marc924', 'marc852', 'marc852', 'generic']);
-    expect(settings.sources[0]).toMatchObject({ recordPacking: 'xml', maximumRecords: 10, timeoutMs: 8000, isbnBothForms: true, symbols: { table: {}, isilPattern: '^[A-Za-z]{2}-[A-Za-z0-9:/-]{1,13}$', codePrefix: '' } });
+    expect(settings.sources?.map((s) => s.holdings.kind)).toEqual(['marc924', 'marc852', 'marc852', 'generic']);
+    expect(settings.sources?.[0]).toMatchObject({ recordPacking: 'xml', maximumRecords: 10, timeoutMs: 8000, isbnBothForms: true, symbols: { table: {}, isilPattern: '^[A-Za-z]{2}-[A-Za-z0-9:/-]{1,13}$', codePrefix: '' } });
     expect(settings.local?.holdings.kind).toBe('koha952');
   });
 

@@ -12,7 +12,7 @@ const statesOf = (machine: MachineName) => Object.entries(MACHINES[machine].stat
 describe('the work queues', () => {
   it('are the ones the staff interface names, in its order', () => {
     expect(QUEUE_IDS).toEqual([
-      'borrowing.attention', 'borrowing.new', 'borrowing.waiting', 'borrowing.conditions', 'borrowing.will-supply', 'borrowing.in-transit',
+      'borrowing.attention', 'borrowing.new', 'borrowing.local', 'borrowing.waiting', 'borrowing.conditions', 'borrowing.will-supply', 'borrowing.in-transit',
       'borrowing.to-patron', 'borrowing.on-loan', 'borrowing.overdue', 'borrowing.returned', 'borrowing.renewal',
       'lending.attention', 'lending.new', 'lending.to-pull', 'lending.to-ship', 'lending.conditions', 'lending.cancel-requested',
       'lending.renewal', 'lending.on-loan', 'lending.overdue', 'lending.returned',

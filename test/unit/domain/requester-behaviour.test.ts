@@ -271,3 +271,31 @@ describe("with the library's ILS taking part (NCIP)", () => {
     expect(decideRequester(at('returned_by_patron'), staff('ship_return'), ctx).effects).toEqual([ram('ShippedReturn'), call('DeleteItem')]);
   });
 });
+
+describe('held locally: our own catalogue shows an available copy', () => {
+  const held = { state: 'new' as const, lifecycle: { serviceType: 'Loan' as const, rota: ROTA, heldLocally: true } };
+
+  it('waits for staff once the patron is validated, before any lender is asked', () => {
+    expect(decideRequester(held, { type: 'validate' }, ctx)).toEqual({ state: 'local_review', changes: {}, effects: [], note: 'patron validated; held locally: our own catalogue shows an available copy' });
+  });
+
+  it('ends without asking anyone when staff fill it from the shelf, and the patron hears so', () => {
+    const filled = run(run(held, { type: 'validate' }), staff('fill_locally', 'copy at the circulation desk'));
+    expect(filled.state).toBe('filled_locally');
+    expect(decideRequester(run(held, { type: 'validate' }), staff('fill_locally'), ctx)).toEqual({ state: 'filled_locally', changes: {}, effects: [notice('filled_locally')], note: 'filled locally from our own collection' });
+  });
+
+  it('goes out to the lenders after all when staff send it (the copy is missing from the shelf)', () => {
+    expect(decideRequester(run(held, { type: 'validate' }), staff('send'), ctx)).toMatchObject({ state: 'sent_to_supplier', changes: { rotaIndex: 0 }, effects: [request(0), timer(0)] });
+  });
+
+  it('cannot be sent when there is nobody to send it to, unless staff name the lenders', () => {
+    const noRota = { state: 'local_review' as const, lifecycle: { serviceType: 'Loan' as const, heldLocally: true } };
+    expect(() => decideRequester(noRota, staff('send'), ctx)).toThrow('the request has no supplier to send to');
+    expect(decideRequester(noRota, { type: 'staff', action: 'send', rota: ROTA }, ctx).state).toBe('sent_to_supplier');
+  });
+
+  it('refuses a lender’s message: no lender has the request', () => {
+    expect(() => decideRequester({ state: 'filled_locally', lifecycle: held.lifecycle }, sam('StatusChange', 'Loaned', { dueDate: DUE }), ctx)).toThrow(/no request has been sent/);
+  });
+});

@@ -25,6 +25,7 @@ const loaned: Lifecycle = { ...sent, lastStatus: 'Loaned', dueDate: DUE };
 export const AT: Record<RequesterState, Lifecycle> = {
   new: { serviceType: 'Loan', rota: ROTA },
   validated: { serviceType: 'Loan' },
+  local_review: { serviceType: 'Loan', rota: ROTA, heldLocally: true },
   error: { serviceType: 'Loan', rota: ROTA, reason: 'patron blocked' },
   sent_to_supplier: sent,
   expect_to_supply: { ...sent, lastStatus: 'ExpectToSupply' },
@@ -48,6 +49,7 @@ export const AT: Record<RequesterState, Lifecycle> = {
   complete: { ...loaned, lastStatus: 'LoanCompleted' },
   cancelled: { ...sent, lastStatus: 'Cancelled' },
   unfilled: { ...sent, rotaIndex: 1, lastStatus: 'Unfilled' },
+  filled_locally: { serviceType: 'Loan', rota: ROTA, heldLocally: true },
   closed: { ...sent, lastStatus: 'WillSupply' },
 };
 

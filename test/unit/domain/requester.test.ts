@@ -26,6 +26,12 @@ const MOVES: Row[] = [
   ['validated', 'staff close_manually', 'closed', {}, []],
   // Without an ILS checking patrons the request stays validated (with one: back to new, requester-behaviour.test.ts).
   ['validated', 'staff edit_patron', 'validated', {}, []],
+  // local review: our own catalogue shows an available copy
+  ['local_review', 'staff fill_locally', 'filled_locally', {}, [notice('filled_locally')]],
+  ['local_review', 'staff send', 'sent_to_supplier', { rota: ROTA, rotaIndex: 0 }, [request(0), timer(0)]],
+  ['local_review', 'staff cancel', 'cancelled', {}, [notice('cancelled')]],
+  ['local_review', 'staff close_manually', 'closed', {}, []],
+  ['local_review', 'staff edit_patron', 'local_review', {}, []],
   // error
   ['error', 'staff retry', 'new', { reason: undefined, reasonCategory: undefined }, []],
   ['error', 'staff edit_patron', 'error', {}, []],
@@ -176,6 +182,7 @@ const ENDED = ['supplier_timeout', ...ALL_STATUSES, 'Notification with a note', 
 const NOTHING_CHANGES: Record<RequesterState, string[]> = {
   new: ['supplier_timeout'],
   validated: ['supplier_timeout'],
+  local_review: ['supplier_timeout'],
   error: ['supplier_timeout'],
   sent_to_supplier: [...NOTES, 'Notification Unfilled'],
   expect_to_supply: ['supplier_timeout', ...NOTES, 'StatusChange RequestReceived', 'StatusChange ExpectToSupply'],
@@ -197,6 +204,7 @@ const NOTHING_CHANGES: Record<RequesterState, string[]> = {
   // A re-request is a new request: this one stays as it ended, with a note.
   cancelled: [...ENDED.filter((e) => !['StatusChange CopyCompleted', 'StatusChange LoanCompleted', 'StatusChange CompletedWithoutReturn'].includes(e)), 'staff rerequest'],
   unfilled: ['request_refused', 'supplier_timeout', ...NOTES, 'Notification Unfilled', ...BEFORE_LOANED, 'staff rerequest'],
+  filled_locally: ['supplier_timeout'],
   closed: ['supplier_timeout', ...NOTES, 'Notification Unfilled', 'StatusChange RequestReceived', 'StatusChange ExpectToSupply', 'StatusChange WillSupply'],
 };
 

@@ -157,6 +157,8 @@ const VARIANTS: Partial<Record<`${MachineName}/${string}`, readonly Partial<Life
     { retryOffer: HUB_OFFER, lastStatus: 'ExpectToSupply' },
   ],
   'requester/retry_scheduled': [{}, { retryOffer: { ...HUB_OFFER, retryAfter: '2026-09-05T00:00:00Z' }, lastStatus: 'ExpectToSupply' }],
+  // A new request our own catalogue holds waits for staff once validated.
+  'requester/new': [{}, { heldLocally: true }],
 };
 
 /** The requests in `state` the samples meet: each service type, the current and the last rota supplier, each place to return to, with and without a last status. */

@@ -52,7 +52,7 @@ export interface paths {
         put?: never;
         /**
          * Look an item up in the library’s catalogues by an identifier
-         * @description Asks the library’s own catalogue (settings.catalogue.local) first, then its other sources, for the records with the ISBN (either form), ISSN, OCLC number or record id given, and answers their title, author, edition, publisher, place, date and identifiers. A catalogue that is down or slow is an answer (reason, lookups), not an error. Nothing is stored.
+         * @description Asks the library’s own catalogue (settings.catalogue.local) first, then its other sources (or the server’s, CATALOGUE_FILE), for the records with the ISBN (either form), ISSN, OCLC number or record id given, and answers their title, author, edition, publisher, place, date and identifiers. A catalogue that is down or slow is an answer (reason, lookups), not an error. Nothing is stored.
          */
         post: operations["lookUpMetadata"];
         delete?: never;
@@ -507,7 +507,7 @@ export interface paths {
         };
         /**
          * Render a patron notice for a request without sending it
-         * @description Uses the library's templates (or the defaults) and the request as it is now. Events: request_received, shipped, ready_for_pickup, due_soon, overdue, recalled, renewed, renew_refused, cancelled, unfilled, delivered.
+         * @description Uses the library's templates (or the defaults) and the request as it is now. Events: request_received, shipped, ready_for_pickup, due_soon, overdue, recalled, renewed, renew_refused, cancelled, unfilled, delivered, filled_locally.
          */
         get: operations["previewNotice"];
         put?: never;
@@ -905,7 +905,7 @@ export interface components {
                  * @default 600
                  */
                 cacheSeconds: number;
-                /** @description The library’s own catalogue, to see whether it holds the item itself */
+                /** @description The library’s own catalogue: an available copy there holds a new request for staff to fill locally, and the form lookup asks it first */
                 local?: {
                     /** @description Where a record names its holding libraries and their status */
                     holdings: {
@@ -1067,8 +1067,8 @@ export interface components {
                      */
                     version: "1.1" | "1.2" | "2.0";
                 };
-                /** @description Where lenders are found, asked in this order until one names a holder that can serve the request; a source that fails is explained and the next is asked */
-                sources: {
+                /** @description The library’s own union catalogues; absent: the server’s (CATALOGUE_FILE), with its unavailableHolders and cacheSeconds */
+                sources?: {
                     /** @description Where a record names its holding libraries and their status */
                     holdings: {
                         /** @constant */
@@ -1285,7 +1285,7 @@ export interface components {
             mail?: {
                 /** @default true */
                 enabled: boolean;
-                events?: ("request_received" | "shipped" | "ready_for_pickup" | "due_soon" | "overdue" | "recalled" | "renewed" | "renew_refused" | "cancelled" | "unfilled" | "delivered")[];
+                events?: ("request_received" | "shipped" | "ready_for_pickup" | "due_soon" | "overdue" | "recalled" | "renewed" | "renew_refused" | "cancelled" | "unfilled" | "delivered" | "filled_locally")[];
                 /** Format: email */
                 fromAddress?: string;
                 fromName?: string;
@@ -1543,7 +1543,7 @@ export interface components {
         Queue: {
             count: number;
             /** @enum {string} */
-            id: "borrowing.attention" | "borrowing.new" | "borrowing.waiting" | "borrowing.conditions" | "borrowing.will-supply" | "borrowing.in-transit" | "borrowing.to-patron" | "borrowing.on-loan" | "borrowing.overdue" | "borrowing.returned" | "borrowing.renewal" | "lending.attention" | "lending.new" | "lending.to-pull" | "lending.to-ship" | "lending.conditions" | "lending.cancel-requested" | "lending.renewal" | "lending.on-loan" | "lending.overdue" | "lending.returned" | "broker.active" | "broker.attention";
+            id: "borrowing.attention" | "borrowing.new" | "borrowing.local" | "borrowing.waiting" | "borrowing.conditions" | "borrowing.will-supply" | "borrowing.in-transit" | "borrowing.to-patron" | "borrowing.on-loan" | "borrowing.overdue" | "borrowing.returned" | "borrowing.renewal" | "lending.attention" | "lending.new" | "lending.to-pull" | "lending.to-ship" | "lending.conditions" | "lending.cancel-requested" | "lending.renewal" | "lending.on-loan" | "lending.overdue" | "lending.returned" | "broker.active" | "broker.attention";
             /** @enum {string} */
             role: "requester" | "supplier" | "broker";
             /** @description The staff action most often taken on a row, when the row offers it (its `actions`); null where staff mostly wait */
@@ -1666,6 +1666,7 @@ export interface components {
             lifecycle?: {
                 dueDate?: string;
                 earlierRequestIds?: string[];
+                heldLocally?: boolean;
                 itemId?: string;
                 /** @enum {string} */
                 lastStatus?: "RequestReceived" | "ExpectToSupply" | "WillSupply" | "Loaned" | "Overdue" | "Recalled" | "RetryPossible" | "Unfilled" | "CopyCompleted" | "LoanCompleted" | "CompletedWithoutReturn" | "Cancelled";
@@ -1827,6 +1828,33 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 };
+                local?: {
+                    copies: ({
+                        availableCopies?: number;
+                        callNumber?: string;
+                        code: string;
+                        itemId?: string;
+                        location?: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    /** @description An available physical copy was found: the request waits in local_review for staff */
+                    held: boolean;
+                    lookup: {
+                        cached?: boolean;
+                        cql?: string;
+                        durationMs: number;
+                        holdings?: number;
+                        ok: boolean;
+                        reason?: string;
+                        records?: number;
+                        source: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                } & {
+                    [key: string]: unknown;
+                };
                 strategy: string;
             } & {
                 [key: string]: unknown;
@@ -1910,6 +1938,28 @@ export interface components {
             };
             /** @description The borrowing library routed for */
             library: string;
+            /** @description When the library has its own catalogue (settings.catalogue.local): held true means an available copy there, and a new request would wait for staff to fill it locally (state local_review) before any lender is asked */
+            local?: {
+                copies: {
+                    availableCopies?: number;
+                    callNumber?: string;
+                    code: string;
+                    itemId?: string;
+                    location?: string;
+                }[];
+                held: boolean;
+                lookup: {
+                    /** @description An answer kept from an earlier lookup (settings.catalogue.cacheSeconds) */
+                    cached?: boolean;
+                    cql?: string;
+                    durationMs: number;
+                    holdings?: number;
+                    ok: boolean;
+                    reason?: string;
+                    records?: number;
+                    source: string;
+                };
+            };
             /** @description The suppliers in the order they would be asked */
             rota: {
                 callNumber?: string;
@@ -3075,7 +3125,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                event: "request_received" | "shipped" | "ready_for_pickup" | "due_soon" | "overdue" | "recalled" | "renewed" | "renew_refused" | "cancelled" | "unfilled" | "delivered";
+                event: "request_received" | "shipped" | "ready_for_pickup" | "due_soon" | "overdue" | "recalled" | "renewed" | "renew_refused" | "cancelled" | "unfilled" | "delivered" | "filled_locally";
                 /** @description Agency symbol, e.g. ISIL:DK-100 (case does not matter) */
                 symbol: string;
             };
@@ -3846,7 +3896,7 @@ export interface operations {
                 /** @description Words that must each appear, accents and case aside (godel finds Gödel), in the title, author, publisher, DOI, ISBN, ISSN or OCLC number (identifiers also compared without hyphens), the patron’s name or id, either agency’s request id, or an item or temporary barcode */
                 q?: string;
                 /** @description The requests a work queue holds (GET /queues lists them with their counts) */
-                queue?: "borrowing.attention" | "borrowing.new" | "borrowing.waiting" | "borrowing.conditions" | "borrowing.will-supply" | "borrowing.in-transit" | "borrowing.to-patron" | "borrowing.on-loan" | "borrowing.overdue" | "borrowing.returned" | "borrowing.renewal" | "lending.attention" | "lending.new" | "lending.to-pull" | "lending.to-ship" | "lending.conditions" | "lending.cancel-requested" | "lending.renewal" | "lending.on-loan" | "lending.overdue" | "lending.returned" | "broker.active" | "broker.attention";
+                queue?: "borrowing.attention" | "borrowing.new" | "borrowing.local" | "borrowing.waiting" | "borrowing.conditions" | "borrowing.will-supply" | "borrowing.in-transit" | "borrowing.to-patron" | "borrowing.on-loan" | "borrowing.overdue" | "borrowing.returned" | "borrowing.renewal" | "lending.attention" | "lending.new" | "lending.to-pull" | "lending.to-ship" | "lending.conditions" | "lending.cancel-requested" | "lending.renewal" | "lending.on-loan" | "lending.overdue" | "lending.returned" | "broker.active" | "broker.attention";
                 /** @description requester, supplier or broker; several separated by commas */
                 role?: string;
                 /** @description Loan, Copy or CopyOrLoan; several separated by commas */
@@ -4506,7 +4556,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                event: "request_received" | "shipped" | "ready_for_pickup" | "due_soon" | "overdue" | "recalled" | "renewed" | "renew_refused" | "cancelled" | "unfilled" | "delivered";
+                event: "request_received" | "shipped" | "ready_for_pickup" | "due_soon" | "overdue" | "recalled" | "renewed" | "renew_refused" | "cancelled" | "unfilled" | "delivered" | "filled_locally";
                 id: string;
             };
             cookie?: never;
@@ -4581,7 +4631,7 @@ export interface operations {
                 /** @description Words that must each appear, accents and case aside (godel finds Gödel), in the title, author, publisher, DOI, ISBN, ISSN or OCLC number (identifiers also compared without hyphens), the patron’s name or id, either agency’s request id, or an item or temporary barcode */
                 q?: string;
                 /** @description The requests a work queue holds (GET /queues lists them with their counts) */
-                queue?: "borrowing.attention" | "borrowing.new" | "borrowing.waiting" | "borrowing.conditions" | "borrowing.will-supply" | "borrowing.in-transit" | "borrowing.to-patron" | "borrowing.on-loan" | "borrowing.overdue" | "borrowing.returned" | "borrowing.renewal" | "lending.attention" | "lending.new" | "lending.to-pull" | "lending.to-ship" | "lending.conditions" | "lending.cancel-requested" | "lending.renewal" | "lending.on-loan" | "lending.overdue" | "lending.returned" | "broker.active" | "broker.attention";
+                queue?: "borrowing.attention" | "borrowing.new" | "borrowing.local" | "borrowing.waiting" | "borrowing.conditions" | "borrowing.will-supply" | "borrowing.in-transit" | "borrowing.to-patron" | "borrowing.on-loan" | "borrowing.overdue" | "borrowing.returned" | "borrowing.renewal" | "lending.attention" | "lending.new" | "lending.to-pull" | "lending.to-ship" | "lending.conditions" | "lending.cancel-requested" | "lending.renewal" | "lending.on-loan" | "lending.overdue" | "lending.returned" | "broker.active" | "broker.attention";
                 /** @description requester, supplier or broker; several separated by commas */
                 role?: string;
                 /** @description Loan, Copy or CopyOrLoan; several separated by commas */

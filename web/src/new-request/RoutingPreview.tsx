@@ -5,6 +5,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../api/client';
 import { t } from '../i18n/t';
+import { LocalCopies } from '../request/LocalCopies';
 import type { DryRunQuery } from './form';
 
 type Plan = Schemas['RoutingPlan'];
@@ -48,6 +49,7 @@ export function RoutingPreview({ query }: { query: DryRunQuery | undefined }) {
             : t('newRequest.preview.noHolders', { reason: plan.holdings.reason ?? '' })}
         </p>
       )}
+      <LocalCopies local={plan?.local} headingLevel={3} />
       {plan && asked.length > 0 ? (
         <div className="table-scroll">
           <table>

@@ -15,6 +15,7 @@ import { Details } from '../request/Details';
 import { nextAction, primaryAction } from '../request/next-action';
 import { NoteForm } from '../request/NoteForm';
 import { useRequest } from '../request/queries';
+import { LocalCopies } from '../request/LocalCopies';
 import { Rota } from '../request/Rota';
 import { Timeline } from '../request/Timeline';
 import type { RequestDetail } from '../request/types';
@@ -82,6 +83,7 @@ function RequestView({ request }: { request: RequestDetail }) {
       <RequestPrintLink request={request} />
       <DeadWork request={request} />
       <Details request={request} />
+      {request.role === 'requester' ? <LocalCopies local={request.data.routing?.local} /> : null}
       {request.role !== 'supplier' ? <Rota request={request} /> : null}
       {acting ? <NoteForm requestId={request.id} /> : null}
       <Timeline request={request} />

@@ -3,10 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { t } from '../i18n/t';
+import { isPatronNotice as isNotice, type PatronNotice as Notice } from '../notices';
 
-const NOTICES = ['request_received', 'shipped', 'ready_for_pickup', 'due_soon', 'overdue', 'recalled', 'renewed', 'renew_refused', 'cancelled', 'unfilled', 'delivered'] as const;
-type Notice = (typeof NOTICES)[number];
-const isNotice = (n: string): n is Notice => (NOTICES as readonly string[]).includes(n);
 
 export function NoticePreview({ requestId, notice }: { requestId: string; notice: string }) {
   const [open, setOpen] = useState(false);

@@ -8,6 +8,7 @@ const PRIMARY: Readonly<Record<RequestRole, Readonly<Record<string, string>>>> =
   requester: {
     error: 'retry',
     validated: 'send',
+    local_review: 'fill_locally',
     conditional: 'accept_conditions',
     retry_offered: 'accept_retry',
     shipped: 'mark_received',

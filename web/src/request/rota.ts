@@ -15,7 +15,7 @@ export interface RotaRow {
 }
 
 /** Requester states before anything was sent: nobody has been asked yet. */
-const UNSENT = new Set(['new', 'validated', 'error']);
+const UNSENT = new Set(['new', 'validated', 'local_review', 'error']);
 
 export function rotaRows(role: RequestRole, state: string, data: RequestData): RotaRow[] {
   if (role === 'supplier') return [];

@@ -8,12 +8,11 @@ import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { ProblemMessage } from '../../components/ProblemMessage';
 import { t } from '../../i18n/t';
+import { PATRON_NOTICES as NOTICES, type PatronNotice as Notice } from '../../notices';
 import { useDebounced } from '../../new-request/use-debounced';
 import { Field } from './Field';
 import { fieldError, htmlFromText, useSavePart, type Settings } from './settings';
 
-const NOTICES = ['request_received', 'shipped', 'ready_for_pickup', 'due_soon', 'overdue', 'recalled', 'renewed', 'renew_refused', 'cancelled', 'unfilled', 'delivered'] as const;
-type Notice = (typeof NOTICES)[number];
 interface Template {
   subject?: string;
   text?: string;

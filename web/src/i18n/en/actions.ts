@@ -1,6 +1,7 @@
 /** Staff actions as their buttons name them, keyed `action.<action>` (the same action name means the same in every role). */
 export const actions = {
   'action.send': 'Send to lenders',
+  'action.fill_locally': 'Fill from our own copy',
   'action.retry': 'Try sending again',
   'action.edit_patron': 'Edit patron',
   'action.accept_conditions': 'Accept conditions',

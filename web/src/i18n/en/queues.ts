@@ -8,6 +8,7 @@ export const queues = {
   'queues.group.broker': 'Broker',
   'queue.borrowing.attention': 'Needs attention',
   'queue.borrowing.new': 'New and validating',
+  'queue.borrowing.local': 'Held locally',
   'queue.borrowing.waiting': 'Waiting for a lender',
   'queue.borrowing.conditions': 'Conditions to answer',
   'queue.borrowing.will-supply': 'Will supply',

@@ -2,6 +2,7 @@
 export const states = {
   'state.requester.new': 'New',
   'state.requester.validated': 'Validated, not sent yet',
+  'state.requester.local_review': 'Held locally: our own copy is available',
   'state.requester.error': 'Needs attention: could not be sent',
   'state.requester.sent_to_supplier': 'Waiting for the lender to answer',
   'state.requester.expect_to_supply': 'Lender expects to supply',
@@ -21,6 +22,7 @@ export const states = {
   'state.requester.complete': 'Complete',
   'state.requester.cancelled': 'Cancelled',
   'state.requester.unfilled': 'Unfilled: no lender could supply',
+  'state.requester.filled_locally': 'Filled from our own collection',
   'state.requester.closed': 'Closed by staff',
   'state.supplier.received': 'New request to answer',
   'state.supplier.validated': 'Validated, to answer',
