@@ -4,7 +4,6 @@
  * peer's claimed symbol, a partner's errorType) is checked against what we know first.
  */
 import { ERROR_TYPES } from '../../protocols/iso18626';
-import type { DirectoryCache } from '../store/directory-cache';
 
 /** The partner label of a peer we do not know (or could not look up). */
 export const UNKNOWN = 'unknown';
@@ -21,12 +20,18 @@ export function errorTypeLabel(errorType: string | undefined): string {
   return oneOf(errorType, ERROR_TYPES);
 }
 
+/** What partnerLabel asks the directory (the DirectoryCache answers it). */
+export interface KnownSymbols {
+  partner(symbol: string): Promise<unknown>;
+  library(symbol: string): Promise<unknown>;
+}
+
 /**
  * A peer's symbol when the directory knows it (a partner, or a member library served here),
  * otherwise `unknown`: an unauthenticated sender cannot grow the label set by claiming symbols.
  * A directory that cannot be read (the database is away) gives `unknown` too: a metric never fails the work.
  */
-export async function partnerLabel(directory: Pick<DirectoryCache, 'partner' | 'library'>, symbol: string | null | undefined): Promise<string> {
+export async function partnerLabel(directory: KnownSymbols, symbol: string | null | undefined): Promise<string> {
   if (!symbol) return UNKNOWN;
   try {
     if (await directory.partner(symbol)) return symbol;

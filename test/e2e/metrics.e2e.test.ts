@@ -4,11 +4,13 @@
  * A's /metrics wants a bearer token (METRICS_TOKEN); B, on loopback without one, is open.
  */
 import { buildIso18626, type Request } from '../../protocols/iso18626';
+import { buildNcip } from '../../protocols/ncip';
 import { createBorrowingRequest, parseBorrowingRequest } from '../../src/services/borrowing/borrowing';
 import { freeLoopbackPort } from '../../workers/redis-server';
 import { act, lenderRequest, returnLoan, waitForState } from '../helpers/e2e';
-import { addPartners, startInstance, type Instance } from '../helpers/instances';
+import { addPartners, changeLibrarySettings, startInstance, type Instance } from '../helpers/instances';
 import { scrape, valueOf, type Sample } from '../helpers/metrics';
+import { startMockIls, type MockIls } from '../helpers/mock-ils';
 import { eventually } from '../helpers/queues';
 
 jest.setTimeout(120_000);
@@ -20,6 +22,7 @@ const PATRON = { id: 'P-77', name: 'Shevek', email: 'shevek@example.org' };
 describe('live metrics (/metrics) of two ILL servers', () => {
   let a: Instance;
   let b: Instance;
+  let ils: MockIls | undefined;
 
   beforeAll(async () => {
     [a, b] = await Promise.all([startInstance('metrics-a', ['ISIL:DK-A'], { metricsToken: TOKEN }), startInstance('metrics-b', ['ISIL:DK-B1'])]);
@@ -32,17 +35,17 @@ describe('live metrics (/metrics) of two ILL servers', () => {
     await addPartners(b, [{ symbol: 'ISIL:DK-A', name: 'Borrower', at: a, inboundSecret: 'from-a', outboundSecret: 'from-b' }]);
   });
   afterAll(async () => {
-    await Promise.all([a?.destroy(), b?.destroy()]);
+    await Promise.all([a?.destroy(), b?.destroy(), ils?.close()]);
   });
 
-  const borrow = (candidates: string[]) =>
+  const borrow = (candidates: string[], patron: { id: string; name?: string; email?: string } = PATRON) =>
     createBorrowingRequest(
       a.service.lifecycle,
       a.libraryIds['ISIL:DK-A']!,
       parseBorrowingRequest({
         serviceType: 'Loan',
         bibliographic: { title: 'The Dispossessed', author: 'Le Guin, Ursula K.' },
-        patron: PATRON,
+        patron,
         pickupLocation: 'Main desk',
         candidates: candidates.map((symbol) => ({ symbol })),
       }),
@@ -142,12 +145,27 @@ describe('live metrics (/metrics) of two ILL servers', () => {
     expect(valueOf(atA, 'ill_requests', { library: 'ISIL:DK-A', role: 'requester', state: 'sent_to_supplier' })).toBe(1);
   });
 
+  it('counts NCIP calls out to the ILS and in from it by service and outcome, and patron mail skipped by reason', async () => {
+    ils = await startMockIls({ agencyId: 'DK-A-ILS', users: [{ id: 'P-88', surname: 'Without-Mail' }] });
+    await changeLibrarySettings(a, 'ISIL:DK-A', { ncip: { url: ils.url, fromAgencyId: 'DK-A', toAgencyId: 'DK-A-ILS', timeoutMs: 2000 } });
+    // The ILS vouches for the patron (LookupUser), who has no e-mail address there either.
+    const created = await borrow(['ISIL:DK-B1'], { id: 'P-88' });
+    await waitForState(a, created.id, 'sent_to_supplier');
+    const lookupVersion = buildNcip({ messageType: 'LookupVersion', fromAgencyId: { value: 'DK-A-ILS' }, toAgencyId: { value: 'DK-A' } });
+    expect((await fetch(`${a.url}/ncip`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: lookupVersion })).status).toBe(200);
+    await eventually(async () => valueOf(await metricsOfA(), 'ill_patron_mails_skipped_total', { notice: 'request_received', reason: 'no_address' }) === 1, 30_000);
+    const atA = await metricsOfA();
+    expect(valueOf(atA, 'ill_ncip_calls_total', { direction: 'out', service: 'LookupUser', outcome: 'ok' })).toBe(1);
+    expect(valueOf(atA, 'ill_ncip_calls_total', { direction: 'in', service: 'LookupVersion', outcome: 'answered' })).toBe(1);
+    expect(valueOf(atA, 'ill_job_duration_seconds_count', { job: 'ncip.call', outcome: 'done' })).toBe(1);
+  });
+
   it('keeps every label value bounded: no request ids, no patron data, partners by directory symbol', async () => {
     const known = new Set(['ISIL:DK-A', 'ISIL:DK-B1', 'ISIL:DK-GONE', 'unknown']);
     for (const samples of [await metricsOfA(), await metricsOfB()]) {
       const values = samples.flatMap((s: Sample) => Object.values(s.labels));
       expect(values.filter((v) => UUID.test(v))).toEqual([]);
-      expect(values.filter((v) => [PATRON.id, PATRON.name, PATRON.email, 'The Dispossessed', 'stranger-1', 'XX-STRANGER-4711'].some((p) => v.includes(p)))).toEqual([]);
+      expect(values.filter((v) => [PATRON.id, PATRON.name, PATRON.email, 'P-88', 'Without-Mail', 'The Dispossessed', 'stranger-1', 'XX-STRANGER-4711'].some((p) => v.includes(p)))).toEqual([]);
       const peers = samples.flatMap((s) => [s.labels.partner, s.labels.lender, s.labels.library].filter((v): v is string => v !== undefined));
       expect(peers.filter((p) => !known.has(p))).toEqual([]);
     }
