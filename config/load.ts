@@ -61,7 +61,7 @@ function readConfigFile(file: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-const SECRET_KEYS = new Set(['databaseUrl', 'redisUrl', 'smtpUrl']);
+const SECRET_KEYS = new Set(['databaseUrl', 'redisUrl', 'smtpUrl', 'metricsToken']);
 
 /** One line per problem, naming the key the way the user set it (env name or file key). */
 function describeIssues(issues: readonly z.core.$ZodIssue[], fromEnv: Record<string, string>, file: string | undefined): string[] {

@@ -5,6 +5,7 @@
 import { ConfigError, loadConfig, type Config } from '../config/load';
 import { RedisBinaryMissing } from '../workers/redis-server';
 import { createLogger } from './log';
+import { metricsExposureProblem } from './metrics/exposure';
 import { DataDirLocked } from './store/data-lock';
 import { ValidationFailed } from './services/errors';
 import { startService, type RunningService, type ServiceRole } from './server';
@@ -37,6 +38,11 @@ export function checkStart(io: Io): { config: Config; role: ServiceRole } | { ex
       'Invalid configuration:\n  - DATABASE_URL: a separate worker process needs a PostgreSQL server; the embedded ' +
         'PGlite database can be opened by one process only (keep WORKERS=inprocess for the embedded mode)',
     );
+    return { exitCode: EXIT_CONFIG };
+  }
+  const exposed = role === 'server' ? metricsExposureProblem(config) : undefined;
+  if (exposed) {
+    io.stderr(`Invalid configuration:\n  - ${exposed}`);
     return { exitCode: EXIT_CONFIG };
   }
   return { config, role };

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Config } from '../config/load';
 import { connectionReady, DEFAULT_JOB_OPTIONS, deliveryJobOptions, openQueues, type QueueSetup } from '../workers/queues';
 import { startRelay, type Relay } from '../workers/relay';
@@ -31,7 +30,8 @@ import { openRuntime, type Runtime } from './runtime';
 import { readCatalogueFile } from './services/catalogue/catalogue-file';
 import { loadDirectory, readDirectoryFile } from './services/directory/directory-file';
 import { reportLibrarySettings } from './services/directory/library-settings';
-import { countByStatus, oldestRowAges } from './store/outbox';
+import { registerScrapeMetrics } from './metrics/collectors';
+import { createMetrics } from './metrics/metrics';
 
 export type ServiceRole = 'server' | 'workers';
 
@@ -101,6 +101,8 @@ export async function startService(config: Config, options: StartOptions): Promi
     { ...outboxDeps, staleAfterMs: config.outboxStaleAfterMs, commandTimeoutMs: config.redisCommandTimeoutMs, onHealed: () => relay.wake() },
     config.outboxSweepIntervalMs,
   );
+  // Counted in this process: a separate worker process counts its deliveries and jobs for itself.
+  const metrics = createMetrics();
   const lifecycle: DeliveryDeps = {
     db: runtime.database.db,
     directory: runtime.database.directory,
@@ -112,6 +114,7 @@ export async function startService(config: Config, options: StartOptions): Promi
     retries: { attempts: config.deliveryAttempts, firstRetryMs: config.deliveryRetryMs, attentionAfterMs: config.deliveryAttentionAfterMs },
     wake: () => relay.wake(),
     changes,
+    metrics: metrics.record,
   };
   const runWorkers = role === 'workers' || config.workers === 'inprocess';
   const mail = createMailSender({ ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), dataDir: config.dataDir });
@@ -128,6 +131,7 @@ export async function startService(config: Config, options: StartOptions): Promi
         concurrency: config.workerConcurrency,
         now,
         log,
+        metrics: metrics.record,
       })
     : undefined;
   if (runWorkers) log.info({ concurrency: config.workerConcurrency, inProcess: role === 'server' }, 'queue workers started');
@@ -143,10 +147,11 @@ export async function startService(config: Config, options: StartOptions): Promi
   let live: RequestChangeHub | undefined;
   if (role === 'server') {
     live = requestChangeHub({ redisUrl: runtime.redisUrl, channel: changesChannel, log });
+    if (config.metrics === 'on') registerScrapeMetrics(metrics.registry, { db: runtime.database.db, directory: runtime.database.directory, now, queues, redisTimeoutMs: config.redisCommandTimeoutMs });
     const app = createApp({
       log,
       bodyLimit: config.bodyLimit,
-      metrics: metricsRegistry(runtime, now),
+      ...(config.metrics === 'on' ? { metrics: { registry: metrics.registry, ...(config.metricsToken ? { token: config.metricsToken } : {}) } } : {}),
       protocolRouters: [iso18626Router(lifecycle, config.bodyLimit), ncipRouter(lifecycle, config.bodyLimit)],
       routers: [apiRouter({ ...lifecycle, mailFrom: config.mailFrom, live }, { sessions: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs } })],
       web: webRouter(),
@@ -235,53 +240,4 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
     });
     server.closeIdleConnections();
   });
-}
-
-function metricsRegistry(runtime: Runtime, now: () => Date): Registry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  new Gauge({
-    name: 'ill_outbox_rows',
-    help: 'Outbox rows by status (dead rows need staff attention)',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      const counts = await countByStatus(runtime.database.db);
-      for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
-    },
-  });
-  new Gauge({
-    name: 'ill_outbox_oldest_age_seconds',
-    help: 'Seconds since the oldest pending outbox row was committed and since the oldest queued one became due; 0 when none. Pending grows while Redis is away (or behind a partner being retried), queued while the workers cannot keep up',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      const ages = await oldestRowAges(runtime.database.db, now());
-      for (const [status, seconds] of Object.entries(ages)) this.set({ status }, seconds);
-    },
-  });
-  const { directory } = runtime.database;
-  new Counter({
-    name: 'ill_directory_cache_reads_total',
-    help: 'Reads of partners and libraries: hit (from memory), miss (a table loaded after a change), bypass (changes were not being heard, so the database was read)',
-    labelNames: ['outcome'],
-    registers: [registry],
-    collect() {
-      // The cache keeps its own totals; the counter mirrors them at each scrape.
-      const { hits, misses, bypasses } = directory.stats();
-      this.reset();
-      this.inc({ outcome: 'hit' }, hits);
-      this.inc({ outcome: 'miss' }, misses);
-      this.inc({ outcome: 'bypass' }, bypasses);
-    },
-  });
-  new Gauge({
-    name: 'ill_directory_cache_live',
-    help: '1 while this process hears directory changes and may answer from memory; 0 while it reads the database instead',
-    registers: [registry],
-    collect() {
-      this.set(directory.live() ? 1 : 0);
-    },
-  });
-  return registry;
 }

@@ -11,6 +11,7 @@
 import { UnrecoverableError, Worker, type Job, type MinimalJob } from 'bullmq';
 import type { Logger } from 'pino';
 import { asJobRow, JOB_QUEUES, PermanentJobFailure, QUEUE_NAMES, type JobRow, type OutboxJobName, type QueueName, type ScheduledJobName } from '../src/jobs';
+import type { Metrics } from '../src/metrics/metrics';
 import type { RequestChangeFeed } from '../src/services/deps';
 import type { Db } from '../src/store/db';
 import { getOutboxRow, markDead, markDone, recordFailedAttempt, type OutboxRow } from '../src/store/outbox';
@@ -48,6 +49,8 @@ export interface WorkerDeps {
   readonly onSettled?: (row: { id: string; queue: QueueName }) => void;
   /** Told when a row gives up: its request now needs attention. */
   readonly changes?: RequestChangeFeed;
+  /** Told how long each job ran (ill_job_duration_seconds). */
+  readonly metrics?: Metrics;
 }
 
 export interface WorkerPool {
@@ -61,7 +64,7 @@ export interface WorkerPool {
 export function startWorkers(deps: WorkerDeps): WorkerPool {
   const connections = QUEUE_NAMES.map(() => workerConnection(deps.redisUrl));
   const workers = QUEUE_NAMES.map((queue, i) => {
-    const worker = new Worker<{ outboxId?: string }>(queue, (job) => processJob(deps, queue, job), {
+    const worker = new Worker<{ outboxId?: string }>(queue, (job) => timed(deps, job, () => processJob(deps, queue, job)), {
       connection: connections[i]!,
       prefix: deps.prefix,
       concurrency: deps.concurrency,
@@ -86,6 +89,19 @@ export function startWorkers(deps: WorkerDeps): WorkerPool {
       for (const c of connections) c.disconnect();
     },
   };
+}
+
+/** Runs a job and tells how long it took, done or failed (a failure is rethrown as it was). */
+async function timed(deps: WorkerDeps, job: Job, run: () => Promise<void>): Promise<void> {
+  const started = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+  try {
+    await run();
+    deps.metrics?.job(job.name, 'done', seconds());
+  } catch (err) {
+    deps.metrics?.job(job.name, 'failed', seconds());
+    throw err;
+  }
 }
 
 async function processJob(deps: WorkerDeps, queue: QueueName, job: Job<{ outboxId?: string }>): Promise<void> {

@@ -7,9 +7,9 @@ import type { IncomingMessage } from 'node:http';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import type { Registry } from 'prom-client';
 import { safeRequest } from '../log';
 import { healthRouter, type HealthCheck } from './health';
+import { metricsRouter, type MetricsEndpoint } from './metrics';
 import { notFoundHandler, problemHandler } from './problem';
 
 export interface AppDeps {
@@ -17,7 +17,8 @@ export interface AppDeps {
   /** Largest accepted request body in bytes. */
   readonly bodyLimit: number;
   readonly health: Readonly<Record<string, HealthCheck>>;
-  readonly metrics?: Registry;
+  /** GET /metrics (absent: METRICS=off). */
+  readonly metrics?: MetricsEndpoint;
   /**
    * Protocol routers (ISO 18626, NCIP) read their own bodies, so that even an unreadable one
    * is answered in the protocol's vocabulary; they are mounted before the shared body parsers.
@@ -58,12 +59,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.text({ limit: deps.bodyLimit, type: ['application/xml', 'text/xml', 'application/*+xml'] }));
 
   app.use(healthRouter(deps.health));
-  if (deps.metrics) {
-    const registry = deps.metrics;
-    app.get('/metrics', async (_req, res) => {
-      res.type(registry.contentType).send(await registry.metrics());
-    });
-  }
+  if (deps.metrics) app.use(metricsRouter(deps.metrics));
 
   for (const router of deps.routers ?? []) app.use(router);
   if (deps.web) app.use(deps.web);

@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import type { Metrics } from '../metrics/metrics';
 import type { DirectoryCache } from '../store/directory-cache';
 
 /** What every use case needs: the store, and the clock and ids injected so tests are deterministic. */
@@ -10,6 +11,8 @@ export interface ServiceDeps {
   readonly newId: () => string;
   /** Told after a change of a request commits (live updates, GET /events); absent: nobody listens. */
   readonly changes?: RequestChangeFeed;
+  /** Told what happened, for /metrics (src/metrics); absent: nothing is counted. */
+  readonly metrics?: Metrics;
 }
 
 /**

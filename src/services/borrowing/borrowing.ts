@@ -165,7 +165,7 @@ export async function createBorrowingRequest(
     at,
   };
   // A fresh id cannot be taken: a write that does not happen is a fault, not a race.
-  if (!(await commit(deps, link ? { ...prepared.write, linked: link } : prepared.write))) throw new Error(`borrowing request ${id} could not be saved`);
+  if (!(await commit(deps, link ? { ...prepared.write, linked: link } : prepared.write, prepared.after))) throw new Error(`borrowing request ${id} could not be saved`);
   return prepared.after;
 }
 

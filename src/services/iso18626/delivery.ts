@@ -11,7 +11,8 @@
  * DELIVERY_ATTENTION_AFTER_MS puts the request in front of staff while the retries go on.
  */
 import { buildIso18626, type ErrorData, type ProtocolVersion } from '../../../protocols/iso18626';
-import { errorDataText, sendIso18626 } from '../../iso18626/client';
+import { errorDataText, sendIso18626, type Iso18626Outcome } from '../../iso18626/client';
+import { partnerLabel } from '../../metrics/labels';
 import { JOBS, PermanentJobFailure, requireJob, type SendPayload } from '../../jobs';
 import type { OutboxRow } from '../../store/outbox';
 import { getRequest, type RequestRow } from '../../store/requests';
@@ -40,7 +41,10 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow, optio
   const request = row.requestId ? await getRequest(deps.db, row.requestId) : undefined;
   if (!request) throw new PermanentJobFailure(`outbox row ${row.id} has no request`);
   const recipient = await recipientOf(deps, payload.to);
-  if (recipient.kind === 'none') return refused(deps, row, request.id, payload, recipient.reason);
+  if (recipient.kind === 'none') {
+    await countDelivery(deps, payload.to, payload.message.kind, { kind: 'none' });
+    return refused(deps, row, request.id, payload, recipient.reason);
+  }
   const auth = recipient.kind === 'partner' ? recipient.auth : undefined;
   const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
   const message = outboundMessage(request, payload, {
@@ -56,6 +60,7 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow, optio
     recipient.kind === 'partner'
       ? await sendIso18626({ url: recipient.url, httpHeaders: recipient.auth.outbound.httpHeaders }, xml, { timeoutMs: deps.timeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) })
       : await deliverLocally(deps, xml);
+  await countDelivery(deps, payload.to, message.kind, outcome);
   switch (outcome.kind) {
     case 'transient': {
       const answer = outcome.httpStatus !== undefined ? { responseXml: outcome.responseXml, httpStatus: outcome.httpStatus } : {};
@@ -72,6 +77,19 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow, optio
     case 'confirmed':
       await record({ status: 'confirmed', responseXml: outcome.responseXml, httpStatus: outcome.httpStatus, parsed: outcome.confirmation });
   }
+}
+
+/** What became of one attempt, for /metrics: the message by status, a failure by kind, a partner's ERROR by errorType. */
+async function countDelivery(deps: DeliveryDeps, to: string, messageType: string, outcome: Iso18626Outcome | { readonly kind: 'none' }): Promise<void> {
+  const metrics = deps.metrics;
+  if (!metrics) return;
+  const partner = await partnerLabel(deps.directory, to);
+  if (outcome.kind === 'none') return metrics.deliveryFailure(partner, 'no-recipient');
+  metrics.iso18626Message('out', partner, messageType, outcome.kind === 'transient' ? 'failed' : outcome.kind);
+  if (outcome.kind === 'transient') metrics.deliveryFailure(partner, outcome.reason);
+  if (outcome.kind !== 'refused') return;
+  metrics.deliveryFailure(partner, outcome.reason === 'http-status' ? 'refused-http-status' : 'error-confirmation');
+  if (outcome.reason === 'error-confirmation') metrics.confirmationError('out', partner, outcome.errorData?.errorType);
 }
 
 type Recipient =

@@ -37,6 +37,7 @@ import {
 } from '../../../protocols/iso18626';
 import { startSupplier } from '../../domain/supplier';
 import { IllegalTransition, type Lifecycle } from '../../domain/types';
+import { partnerLabel } from '../../metrics/labels';
 import { findMessageByDedupeKey, recordMessage, undecodableColumns } from '../../store/messages';
 import type { StateWrite } from '../../store/request-writes';
 import { findSupplierRequest, type RequestRow } from '../../store/requests';
@@ -88,6 +89,7 @@ export async function receiveIso18626(deps: LifecycleDeps, body: string | Undeco
         error: `${refusal.errorType}: ${outcome.message.errorData?.errorValue ?? ''}`,
       }),
     );
+    await countInbound(deps, { peer: claimedSender(failure), messageType: failure?.kind, status: 'rejected', errorType: refusal.errorType });
     return { httpStatus: outcome.httpStatus, xml };
   }
   const parsed = parsedOutcome.result;
@@ -97,12 +99,16 @@ export async function receiveIso18626(deps: LifecycleDeps, body: string | Undeco
   for (let attempt = 0; ; attempt++) {
     // From the second try on, the unique index has said the request's key was taken: name it.
     const planned = await plan(deps, body, message, parsed, dedupeKey, attempt > 0, meta.local === true);
-    if (await commit(deps, planned.write)) return planned.answer;
+    if (await commit(deps, planned.write, planned.request)) {
+      await countInbound(deps, planned.counted);
+      return planned.answer;
+    }
     // Nothing written: the same message was recorded first (answer as then), or the request
     // changed or its key was taken meanwhile (decide again on what is there now).
     const previous = await findMessageByDedupeKey(deps.db, 'iso18626', dedupeKey);
     if (previous?.responseXml) {
       await recordMessage(deps.db, inboundRecord(deps, body, { status: 'duplicate', peer: previous.peer, messageType: message.kind, requestId: previous.requestId, responseXml: previous.responseXml, httpStatus: previous.httpStatus ?? 200, parsed: message }));
+      await countInbound(deps, { peer: previous.peer, messageType: message.kind, status: 'duplicate' });
       return { httpStatus: previous.httpStatus ?? 200, xml: previous.responseXml };
     }
     if (attempt >= 3) throw new Conflict(`message ${message.kind} ${message.header.requestingAgencyRequestId} lost the race to change its request ${attempt + 1} times`);
@@ -117,11 +123,20 @@ async function refuseUndecodable(deps: LifecycleDeps, body: Undecodable, now: Da
   const { rawXml, parsed } = undecodableColumns(body);
   // parsed keeps the bytes alone; the errorType leads the error, where conformance reports read it.
   await recordMessage(deps.db, inboundRecord(deps, rawXml, { status: 'rejected', peer: remote, responseXml: xml, httpStatus: outcome.httpStatus, parsed, error: `${failure.errorType}: ${failure.detail}` }));
+  await countInbound(deps, { status: 'rejected', errorType: failure.errorType });
   return { httpStatus: outcome.httpStatus, xml };
 }
 
 /** The answer to a message and what it writes: the change with the message, or the message alone. */
-async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, parsed: ParseResult, dedupeKey: string, recheck: boolean, local: boolean): Promise<{ answer: InboundAnswer; write: StateWrite }> {
+interface Planned {
+  readonly answer: InboundAnswer;
+  readonly write: StateWrite;
+  /** The request as the write leaves it, if the message changes one. */
+  readonly request?: RequestRow;
+  readonly counted: InboundCount;
+}
+
+async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, parsed: ParseResult, dedupeKey: string, recheck: boolean, local: boolean): Promise<Planned> {
   const at = deps.now();
   const sender = symbolOf(message.kind === 'supplyingAgencyMessage' ? message.header.supplyingAgencyId : message.header.requestingAgencyId);
   let prepared: Prepared | undefined;
@@ -160,7 +175,8 @@ async function plan(deps: LifecycleDeps, body: string, message: InboundMessage, 
     error,
     dedupeKey,
   });
-  return { answer: { httpStatus: 200, xml }, write: { ...(prepared?.write ?? {}), message: record } };
+  const counted: InboundCount = { peer: sender, messageType: message.kind, status: error ? 'rejected' : 'answered', ...(refusal ? { errorType: refusal.errorType } : {}) };
+  return { answer: { httpStatus: 200, xml }, write: { ...(prepared?.write ?? {}), message: record }, ...(prepared ? { request: prepared.after } : {}), counted };
 }
 
 async function authenticate(deps: ServiceDeps, message: InboundMessage, sender: string, revision: ProtocolVersion, local: boolean): Promise<void> {
@@ -271,6 +287,22 @@ function elementOf(detail: string): { element?: string } {
 function claimedSender(failure: Iso18626Error | undefined): string | undefined {
   const id = failure?.kind === 'supplyingAgencyMessage' ? failure.header?.supplyingAgencyId : failure?.header?.requestingAgencyId;
   return id?.agencyIdValue ? symbolOf(id) : undefined;
+}
+
+/** A message answered, for ill_iso18626_messages_total (and our ERROR, by errorType). */
+interface InboundCount {
+  /** The sender it claims to be: counted under its symbol only if the directory knows it. */
+  readonly peer?: string | null | undefined;
+  readonly messageType?: string | undefined;
+  readonly status: 'answered' | 'rejected' | 'duplicate';
+  readonly errorType?: string;
+}
+
+async function countInbound(deps: LifecycleDeps, counted: InboundCount): Promise<void> {
+  if (!deps.metrics) return;
+  const partner = await partnerLabel(deps.directory, counted.peer);
+  deps.metrics.iso18626Message('in', partner, counted.messageType, counted.status);
+  if (counted.status === 'rejected') deps.metrics.confirmationError('in', partner, counted.errorType);
 }
 
 /** What the message says, ignoring formatting: two deliveries of one message share it. */

@@ -267,8 +267,9 @@ function clientFor(deps: NcipCirculationDeps, settings: LibraryNcipSettings, req
   return createNcipClient(settings, {
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     now: deps.now,
-    onExchange: (exchange: NcipExchange) =>
-      recordMessage(deps.db, {
+    onExchange: async (exchange: NcipExchange) => {
+      deps.metrics?.ncipCall('out', exchange.service, exchange.outcome);
+      await recordMessage(deps.db, {
         id: deps.newId(),
         protocol: 'ncip',
         direction: 'out',
@@ -283,7 +284,8 @@ function clientFor(deps: NcipCirculationDeps, settings: LibraryNcipSettings, req
         error: exchange.failure ? describeFailure(exchange.failure) : null,
         parsed: null,
         createdAt: exchange.startedAt,
-      }),
+      });
+    },
   });
 }
 

@@ -86,6 +86,7 @@ export async function answerNcip(deps: LifecycleDeps, body: string | Undecodable
     error: answer.problem ? `${answer.problem.type}: ${answer.problem.message}` : null,
     createdAt: deps.now(),
   });
+  deps.metrics?.ncipCall('in', message?.messageType, answer.problem ? 'rejected' : 'answered');
   return answer;
 }
 

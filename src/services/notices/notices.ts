@@ -21,6 +21,7 @@
 import { z } from 'zod';
 import { PATRON_NOTICES, type PatronNotice } from '../../domain/types';
 import { PermanentJobFailure, type NoticePayload } from '../../jobs';
+import type { MailSkipReason } from '../../metrics/metrics';
 import { MailRefused, type MailSender } from '../../notify/mailer';
 import { renderNotice, templateFor, type RenderedNotice } from '../../notify/render';
 import { isPatronNotice, mailSettingsOf, noticeEnabled } from '../../notify/settings';
@@ -55,8 +56,8 @@ export const ON_LOAN_STATES = ['shipped', 'received', 'checked_out', 'overdue', 
 
 export type NoticePlan =
   | { readonly send: true; readonly to: string; readonly from: { address: string; name: string }; readonly replyTo?: string; readonly rendered: RenderedNotice }
-  /** `note`: staff should see this on the request (the patron will not hear from us). */
-  | { readonly send: false; readonly why: string; readonly note: boolean; readonly to: string | null };
+  /** `note`: staff should see this on the request (the patron will not hear from us); `reason`: which kind of skip, for /metrics. */
+  | { readonly send: false; readonly reason: MailSkipReason; readonly why: string; readonly note: boolean; readonly to: string | null };
 
 const emailAddress = z.email();
 
@@ -64,18 +65,18 @@ const emailAddress = z.email();
 export function planNotice(request: RequestRow, library: LibraryRow | undefined, notice: PatronNotice, ctx: { readonly mailFrom: string; readonly dueDate?: string }): NoticePlan {
   const patron: Partial<StoredPatron> = request.data.patron ?? {};
   const to = typeof patron.email === 'string' && patron.email.trim() !== '' ? patron.email.trim() : null;
-  const skip = (why: string, note: boolean): NoticePlan => ({ send: false, why, note, to });
+  const skip = (reason: MailSkipReason, why: string, note: boolean): NoticePlan => ({ send: false, reason, why, note, to });
   // A lending request's patron belongs to the partner library, which tells its own patrons.
-  if (request.role !== 'requester') return skip('patron notices are sent for borrowing requests only', false);
-  if (!library) return skip('the request belongs to no member library', false);
+  if (request.role !== 'requester') return skip('not_borrowing', 'patron notices are sent for borrowing requests only', false);
+  if (!library) return skip('no_library', 'the request belongs to no member library', false);
   const settings = mailSettingsOf(library.settings);
-  if (!settings.ok) return skip(`the library's mail settings are not valid: ${settings.problems.join('; ')}`, true);
-  if (!noticeEnabled(settings.value, notice)) return skip(`${library.name} does not send "${notice}" notices`, false);
+  if (!settings.ok) return skip('invalid_settings', `the library's mail settings are not valid: ${settings.problems.join('; ')}`, true);
+  if (!noticeEnabled(settings.value, notice)) return skip('notice_off', `${library.name} does not send "${notice}" notices`, false);
   const stale = staleReminder(request, notice, ctx.dueDate);
-  if (stale) return skip(stale, false);
-  if (patron.noMail === true) return skip('the patron asked not to receive e-mail', true);
-  if (!to) return skip('the patron has no e-mail address', true);
-  if (!emailAddress.safeParse(to).success) return skip(`the patron's e-mail address "${to}" is not valid`, true);
+  if (stale) return skip(stale.reason, stale.why, false);
+  if (patron.noMail === true) return skip('patron_opted_out', 'the patron asked not to receive e-mail', true);
+  if (!to) return skip('no_address', 'the patron has no e-mail address', true);
+  if (!emailAddress.safeParse(to).success) return skip('invalid_address', `the patron's e-mail address "${to}" is not valid`, true);
   const view = buildNoticeView(request, library, notice, { timeZone: settings.value.timeZone });
   return {
     send: true,
@@ -87,11 +88,11 @@ export function planNotice(request: RequestRow, library: LibraryRow | undefined,
 }
 
 /** A reminder decided for one due date says nothing once the date changed or the item is back. */
-function staleReminder(request: RequestRow, notice: PatronNotice, dueDate: string | undefined): string | undefined {
+function staleReminder(request: RequestRow, notice: PatronNotice, dueDate: string | undefined): { reason: MailSkipReason; why: string } | undefined {
   if (notice !== 'due_soon' && notice !== 'overdue') return undefined;
   const lifecycle = request.data.lifecycle;
-  if (!(ON_LOAN_STATES as readonly string[]).includes(request.state) || lifecycle?.resumeState === 'returned_by_patron') return `the item is no longer on loan (${request.state})`;
-  if (dueDate && lifecycle?.dueDate && new Date(dueDate).getTime() !== new Date(lifecycle.dueDate).getTime()) return `the due date changed to ${lifecycle.dueDate}`;
+  if (!(ON_LOAN_STATES as readonly string[]).includes(request.state) || lifecycle?.resumeState === 'returned_by_patron') return { reason: 'not_on_loan', why: `the item is no longer on loan (${request.state})` };
+  if (dueDate && lifecycle?.dueDate && new Date(dueDate).getTime() !== new Date(lifecycle.dueDate).getTime()) return { reason: 'due_date_changed', why: `the due date changed to ${lifecycle.dueDate}` };
   return undefined;
 }
 
@@ -135,7 +136,7 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
     createdAt: deps.now(),
   });
   if (claimed.status === 'sent' || claimed.status === 'skipped') return;
-  if (!plan.send) return skipNotice(deps, claimed, plan.why, plan.note, plan.to);
+  if (!plan.send) return skipNotice(deps, claimed, plan.reason, plan.why, plan.note, plan.to);
 
   if (!(await startAttempt(deps.db, claimed.id, claimed.attempts, plan.to, deps.now(), row.id))) {
     throw new Error(`notice ${claimed.dedupeKey} is being sent by another worker; checking again later`);
@@ -153,18 +154,21 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
   } catch (err) {
     if (err instanceof MailRefused) {
       const whose = err.refused === 'recipient' ? `the patron's address ${plan.to}` : 'the message';
-      return skipNotice(deps, claimed, `the mail server refused ${whose}: ${err.message}`, true, plan.to);
+      return skipNotice(deps, claimed, err.refused === 'recipient' ? 'address_refused' : 'message_refused', `the mail server refused ${whose}: ${err.message}`, true, plan.to);
     }
     await markFailed(deps.db, claimed.id, err instanceof Error ? err.message : String(err));
     throw err;
   }
   await markSent(deps.db, claimed.id, providerMessageId, deps.now());
+  deps.metrics?.mailSent(notice);
   deps.changes?.changed([claimed.requestId]);
 }
 
-async function skipNotice(deps: NoticeDeps, notification: NotificationRow, why: string, note: boolean, to: string | null): Promise<void> {
+async function skipNotice(deps: NoticeDeps, notification: NotificationRow, reason: MailSkipReason, why: string, note: boolean, to: string | null): Promise<void> {
+  let skipped = false;
   await deps.db.transaction(async (tx: Db) => {
     const settled = await markSkipped(tx, notification.id, why, to);
+    skipped = settled;
     if (!settled || !note) return;
     const request = await getRequest(tx, notification.requestId);
     if (!request) return;
@@ -175,6 +179,8 @@ async function skipNotice(deps: NoticeDeps, notification: NotificationRow, why: 
       at: deps.now(),
     });
   });
+  // Counted once: a replayed job finds the notice skipped already and settles nothing.
+  if (skipped) deps.metrics?.mailSkipped(notification.event, reason);
   deps.changes?.changed([notification.requestId]);
 }
 

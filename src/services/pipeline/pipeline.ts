@@ -27,6 +27,8 @@ import { getRequest, type NewRequestRow, type RequestRow } from '../../store/req
 import type { ServiceDeps } from '../deps';
 import { Conflict, NotFound } from '../errors';
 import { ilsStepsOf } from '../ncip/settings';
+import { partnerLabel } from '../../metrics/labels';
+import type { Metrics, TurnaroundInterval } from '../../metrics/metrics';
 import type { RoutingSettings } from '../borrowing/routing';
 import { outboxRowsFor, type SkippedEffect } from './effects';
 
@@ -224,13 +226,35 @@ export function prepareNew(row: NewRequestRow & { readonly data: RequestData }, 
   return { decision, after: current, write: { request: { kind: 'insert', row: inserted, at: ctx.at }, events, outbox } };
 }
 
-/** Writes a prepared change; false when the request moved on since it was read (or the message was seen). */
-export async function commit(deps: LifecycleDeps, write: StateWrite): Promise<boolean> {
+/**
+ * Writes a prepared change; false when the request moved on since it was read (or the message was seen).
+ * `request`: the request as the write leaves it (Prepared.after), whose role and age its state changes are counted by
+ * (undefined: the write changes no request, a refused message recorded alone).
+ */
+export async function commit(deps: LifecycleDeps, write: StateWrite, request: Pick<RequestRow, 'role' | 'createdAt' | 'supplyingAgencyId'> | undefined): Promise<boolean> {
   const written = await writeState(deps.db, write, deps.newId);
   // wake: after the commit, since the relay only sees committed outbox rows.
   if (written && (write.outbox?.length ?? 0) > 0) deps.wake?.();
   if (written) deps.changes?.changed(changedBy(write));
+  if (written && request && deps.metrics) await countTransitions(deps, deps.metrics, request, write.events ?? []);
   return written;
+}
+
+/** Borrowing milestones, timed from the request's creation (ill_borrowing_turnaround_seconds). */
+const MILESTONES: ReadonlyMap<string, TurnaroundInterval> = new Map([
+  ['shipped', 'request_to_shipped'],
+  ['received', 'request_to_received'],
+]);
+/** States a loan comes back from to where the item is (resumeState): not a milestone reached again. */
+const RESUMED_FROM: ReadonlySet<string | null> = new Set(['overdue', 'recalled', 'renew_pending']);
+
+async function countTransitions(deps: LifecycleDeps, metrics: Metrics, request: Pick<RequestRow, 'role' | 'createdAt' | 'supplyingAgencyId'>, events: readonly EventEntry[]): Promise<void> {
+  for (const event of events) {
+    if (event.fromState === event.toState) continue;
+    metrics.transition(request.role, event.fromState ?? null, event.toState);
+    const milestone = request.role === 'requester' && !RESUMED_FROM.has(event.fromState ?? null) ? MILESTONES.get(event.toState) : undefined;
+    if (milestone) metrics.turnaround(milestone, await partnerLabel(deps.directory, request.supplyingAgencyId), ((event.at ?? deps.now()).getTime() - request.createdAt.getTime()) / 1000);
+  }
 }
 
 /** The requests a committed write changed: its own (inserted, updated, or remarked on) and the one it links to. */
@@ -258,7 +282,7 @@ export async function changeRequest(deps: LifecycleDeps, requestId: string, chan
     if (!request) throw new NotFound('request', requestId);
     if (options.expectedVersion !== undefined && options.expectedVersion !== request.version) throw staleVersion(request, options.expectedVersion);
     const prepared = prepare(request, change, await contextFor(deps, request));
-    if (await commit(deps, prepared.write)) return { request: prepared.after, decision: prepared.decision };
+    if (await commit(deps, prepared.write, prepared.after)) return { request: prepared.after, decision: prepared.decision };
     if (options.expectedVersion !== undefined || attempt >= 3) throw changedMeanwhile(request);
   }
 }
@@ -276,7 +300,7 @@ export async function learnAbout(deps: LifecycleDeps, requestId: string, learned
     const data = learned.data(request.data);
     const events = remark ? [remarkOn(request, remark, remark.data, at)] : [];
     const write: StateWrite = { request: { kind: 'update', id: request.id, expectedVersion: request.version, changes: { data }, at }, events };
-    if (await commit(deps, write)) return { ...request, data, version: request.version + 1, updatedAt: at };
+    if (await commit(deps, write, request)) return { ...request, data, version: request.version + 1, updatedAt: at };
     if (attempt >= 4) throw new Conflict(`request ${requestId} kept changing; what the outside world told about it could not be saved`);
   }
 }
