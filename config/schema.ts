@@ -72,7 +72,7 @@ export const configSchema = z.object({
   /** JSON or YAML file with the server's catalogue sources, for member libraries that name none of their own. */
   catalogueFile: z.string().trim().min(1).optional(),
   /** How the rota of a new borrowing request is ordered (a library's settings may choose another). */
-  routingStrategy: z.enum(['as_given', 'load_balance', 'reciprocal_first'], { error: 'must be as_given, load_balance or reciprocal_first' }).default('as_given'),
+  routingStrategy: z.enum(['as_given', 'load_balance', 'reciprocal_first', 'performance'], { error: 'must be as_given, load_balance, reciprocal_first or performance' }).default('as_given'),
   /** How far back open requests count towards a supplier's load. */
   loadWindowDays: z.coerce.number({ error: 'must be a number of days' }).int().min(1).max(365).default(30),
   /** How long a supplier has to answer a request before the rota moves on (3 days). */

@@ -11,14 +11,17 @@
  *   as_given        the order the candidates came in (holdings order, staff's choice)
  *   load_balance    fewest open loans to us over the last days first; equals round-robin
  *   reciprocal_first partners that list the requester as reciprocal first, then as given
+ *   performance     highest score first (lender-score.ts: measured fill rate and times to answer
+ *                   and ship for this library, a neutral prior for new partners), then fewest open
  * Candidates from a catalogue's holders (src/catalog/candidates.ts) are the only ones considered, and each
  * verdict starts with what the holder's holding says.
  */
+import { DEFAULT_LENDER_SCORE, scoreLender, type LenderRecord, type LenderScoreSettings } from './lender-score';
 import { lendingPolicies } from './policies';
 import { sameSymbol } from './symbols';
 import type { RotaEntry, ServiceType } from './types';
 
-export const ROUTING_STRATEGIES = ['as_given', 'load_balance', 'reciprocal_first'] as const;
+export const ROUTING_STRATEGIES = ['as_given', 'load_balance', 'reciprocal_first', 'performance'] as const;
 export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number];
 
 export interface DirectoryEntry {
@@ -53,6 +56,8 @@ export interface RoutingInput {
   readonly strategy: RoutingStrategy;
   /** Rotates equals under load_balance, so ties do not always favour the same library. */
   readonly roundRobinSeed: number;
+  /** Under `performance`: each lender's record with this library (absent: none yet), and how it is scored. */
+  readonly performance?: { readonly records: Readonly<Record<string, LenderRecord>>; readonly settings: LenderScoreSettings };
   readonly today: string;
 }
 
@@ -142,10 +147,20 @@ function order(kept: readonly Kept[], input: RoutingInput, fromDirectory: boolea
       const turn = (item: Kept) => (item.position - input.roundRobinSeed + n * 1000) % n;
       return [...kept]
         .sort((a, b) => a.load.openLoans - b.load.openLoans || turn(a) - turn(b))
-        .map((item) => ({ item, why: `${item.load.openLoans} open request${item.load.openLoans === 1 ? '' : 's'} from us` }));
+        .map((item) => ({ item, why: openFromUs(item) }));
+    }
+    case 'performance': {
+      const { records = {}, settings = DEFAULT_LENDER_SCORE } = input.performance ?? {};
+      const recordOf = (symbol: string) => Object.entries(records).find(([s]) => sameSymbol(s, symbol))?.[1];
+      const scored = kept.map((item) => ({ item, score: scoreLender(recordOf(item.entry.symbol), settings) }));
+      return scored
+        .sort((a, b) => b.score.score - a.score.score || a.item.load.openLoans - b.item.load.openLoans || a.item.position - b.item.position)
+        .map(({ item, score }) => ({ item, why: `${score.text}; ${openFromUs(item)}` }));
     }
   }
 }
+
+const openFromUs = (item: Kept): string => `${item.load.openLoans} open request${item.load.openLoans === 1 ? '' : 's'} from us`;
 
 function dedupe(entries: readonly RotaEntry[]): RotaEntry[] {
   const seen: RotaEntry[] = [];

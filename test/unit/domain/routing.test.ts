@@ -1,3 +1,4 @@
+import { DEFAULT_LENDER_SCORE } from '../../../src/domain/lender-score';
 import { planRota, type DirectoryEntry, type RoutingInput } from '../../../src/domain/routing';
 
 const partner = (symbol: string, policies: Record<string, unknown> = {}, status: DirectoryEntry['status'] = 'active'): DirectoryEntry => ({ symbol, name: symbol, status, policies });
@@ -98,5 +99,50 @@ describe('routing a borrowing request', () => {
       ['ISIL:DK-HOME', 'is the requesting library itself'],
       ['ISIL:DK-C', 'is suspended in the directory'],
     ]);
+  });
+});
+
+describe('the performance strategy: lenders ranked by how they have served us', () => {
+  const HOUR = 3600;
+  // A: fills 50 of 61, answers in 5 h, ships in 2 days. B: fills 6 of 40, answers in 3 days. C: new here.
+  const records = {
+    'ISIL:DK-A': { ended: 61, filled: 50, answers: 61, medianAnswerSeconds: 5 * HOUR, ships: 50, medianShipSeconds: 48 * HOUR },
+    'isil:dk-b': { ended: 40, filled: 6, answers: 40, medianAnswerSeconds: 72 * HOUR, ships: 6, medianShipSeconds: 120 * HOUR },
+  };
+  const performance = (over: Partial<typeof DEFAULT_LENDER_SCORE> = {}) => ({ records, settings: { ...DEFAULT_LENDER_SCORE, ...over } });
+
+  it('asks the lender that fills most and fastest first, a new partner next (neutral prior), a poor one last', () => {
+    const result = plan({ strategy: 'performance', performance: performance(), candidates: candidates('ISIL:DK-B', 'ISIL:DK-C', 'ISIL:DK-A') });
+    expect(result.rota.map((e) => e.symbol)).toEqual(['ISIL:DK-A', 'ISIL:DK-C', 'ISIL:DK-B']);
+    expect(result.explanation.map((v) => v.reason)).toEqual([
+      'score 0.76: fill rate 0.82 over 61 requests, median answer 5 h, median to ship 2 d; 0 open requests from us',
+      'score 0.50: no request ended yet (neutral prior), median answer not known yet, median to ship not known yet; 0 open requests from us',
+      'score 0.24: fill rate 0.15 over 40 requests, median answer 3 d, median to ship 5 d; 0 open requests from us',
+    ]);
+  });
+
+  it('lets a partner’s own record take over from the prior as its requests add up', () => {
+    const few = { 'ISIL:DK-A': { ended: 2, filled: 2, answers: 2, medianAnswerSeconds: HOUR, ships: 2, medianShipSeconds: HOUR } };
+    const many = { 'ISIL:DK-A': { ended: 50, filled: 50, answers: 50, medianAnswerSeconds: HOUR, ships: 50, medianShipSeconds: HOUR } };
+    const score = (r: typeof few) => Number(/score (\d\.\d\d)/.exec(plan({ strategy: 'performance', performance: { records: r, settings: DEFAULT_LENDER_SCORE }, candidates: candidates('ISIL:DK-A') }).explanation[0]!.reason)![1]);
+    expect(score(few)).toBeGreaterThan(0.5);
+    expect(score(many)).toBeGreaterThan(score(few));
+    expect(plan({ strategy: 'performance', performance: { records: few, settings: DEFAULT_LENDER_SCORE }, candidates: candidates('ISIL:DK-A') }).explanation[0]!.reason).toContain('fill rate 1.00 over 2 requests (with the neutral prior), median answer not known yet');
+  });
+
+  it('weighs the parts as configured: on answer time alone, the quicker answerer goes first', () => {
+    const quickButPoor = { ...records, 'isil:dk-b': { ...records['isil:dk-b'], medianAnswerSeconds: HOUR } };
+    const result = plan({ strategy: 'performance', performance: { records: quickButPoor, settings: { ...DEFAULT_LENDER_SCORE, weights: { fillRate: 0, answer: 1, ship: 0 } } }, candidates: candidates('ISIL:DK-A', 'ISIL:DK-B') });
+    expect(result.rota.map((e) => e.symbol)).toEqual(['ISIL:DK-B', 'ISIL:DK-A']);
+  });
+
+  it('breaks a tie with the current load: fewer open requests from us first', () => {
+    const result = plan({ strategy: 'performance', performance: performance(), load: { 'ISIL:DK-B': { openLoans: 4, today: 0 } }, candidates: candidates('ISIL:DK-B', 'ISIL:DK-C') , directory: [partner('ISIL:DK-B'), partner('ISIL:DK-C')] ,
+    });
+    // B's poor record puts it last whatever its load; two new partners are ordered by load.
+    expect(result.rota.map((e) => e.symbol)).toEqual(['ISIL:DK-C', 'ISIL:DK-B']);
+    const tie = plan({ strategy: 'performance', performance: { records: {}, settings: DEFAULT_LENDER_SCORE }, load: { 'ISIL:DK-A': { openLoans: 3, today: 0 }, 'ISIL:DK-C': { openLoans: 1, today: 0 } }, candidates: candidates('ISIL:DK-A', 'ISIL:DK-C') });
+    expect(tie.rota.map((e) => e.symbol)).toEqual(['ISIL:DK-C', 'ISIL:DK-A']);
+    expect(tie.explanation[1]!.reason).toMatch(/; 3 open requests from us$/);
   });
 });
