@@ -105,7 +105,7 @@ libraries:
       { path: 'libraries[1].settings.mail.fromAddress', message: 'must be an e-mail address' },
       { path: 'libraries[2].settings.pickupLocations[0]', message: 'Invalid input: expected object, received string' },
       { path: 'libraries[2].settings.broker.mode', message: 'Invalid option: expected one of "opaque"|"transparent"' },
-      { path: 'libraries[2].settings.routing.strategy', message: 'Invalid option: expected one of "as_given"|"load_balance"|"reciprocal_first"' },
+      { path: 'libraries[2].settings.routing.strategy', message: 'Invalid option: expected one of "as_given"|"load_balance"|"reciprocal_first"|"performance"' },
       { path: 'libraries[2].settings.colour', message: 'is not a known key' },
     ]);
   });

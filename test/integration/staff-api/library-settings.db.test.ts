@@ -83,7 +83,7 @@ describe('staff API: every library setting (PATCH /libraries/{symbol})', () => {
     const text = JSON.stringify(changes);
     expect(text).toContain('"marc924"');
     expect(text).toContain('"opaque","transparent"');
-    expect(text).toContain('"as_given","load_balance","reciprocal_first"');
+    expect(text).toContain('"as_given","load_balance","reciprocal_first","performance"');
     expect(JSON.stringify(document.components.schemas.Library)).toContain('settingsProblems');
   });
 });

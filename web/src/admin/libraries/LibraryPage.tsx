@@ -64,7 +64,10 @@ function RoutingSection({ symbol, settings, canEdit }: SectionProps) {
       aria-labelledby="routing-heading"
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate({ routing: strategy ? { strategy } : null, broker: mode ? { mode } : null });
+        // The performance strategy's tuning (settings.routing.performance) is kept as it is stored.
+        const { strategy: _old, ...tuning } = (settings.routing ?? {}) as { strategy?: string };
+        const routing = strategy ? { ...tuning, strategy } : Object.keys(tuning).length > 0 ? tuning : null;
+        save.mutate({ routing, broker: mode ? { mode } : null });
       }}
     >
       <h2 id="routing-heading">{t('libraries.routing')}</h2>
@@ -73,7 +76,7 @@ function RoutingSection({ symbol, settings, canEdit }: SectionProps) {
           {({ id, describedBy }) => (
             <select id={id} aria-describedby={describedBy} value={strategy} onChange={(e) => setStrategy(e.target.value)}>
               <option value="">{t('libraries.routing.default')}</option>
-              {(['as_given', 'load_balance', 'reciprocal_first'] as const).map((s) => (
+              {(['as_given', 'load_balance', 'reciprocal_first', 'performance'] as const).map((s) => (
                 <option key={s} value={s}>
                   {t(`libraries.routing.${s}` as MessageKey)}
                 </option>

@@ -15,6 +15,7 @@ export const adminLibraries = {
   'libraries.routing.as_given': 'As given: the rota in the order the directory and the request give',
   'libraries.routing.load_balance': 'Load balance: partners with the fewest open requests first',
   'libraries.routing.reciprocal_first': 'Reciprocal first: partners we lend to most first',
+  'libraries.routing.performance': 'Performance: lenders that fill most and fastest for us first (new partners get a fair start)',
   'libraries.broker.mode': 'Broker mode',
   'libraries.broker.modeHelp': 'Makes this library a broker hub for other libraries. Off by default.',
   'libraries.broker.none': 'Not a broker hub',
