@@ -4,7 +4,7 @@
  * policies), the load figures and the clock come in; a rota and its explanation come out.
  *
  * Rules, in the order they are checked (the first that applies drops a candidate):
- *   the requester itself · not in the directory · inactive · suspended (status, or until a date)
+ *   the requester itself · ruled out by a catalogue (excluded) · not in the directory · inactive · suspended (status, or until a date)
  *   · does not lend · does not supply this service · will not lend this format
  *   · lends to reciprocal partners only · over its daily limit
  * Then the kept candidates are ordered by the strategy:
@@ -51,6 +51,8 @@ export interface RoutingInput {
    * holding says: then they are the only ones considered, even when none is left.
    */
   readonly holdings?: { readonly notes: ReadonlyMap<string, string> };
+  /** Suppliers not to ask, each with why (a catalogue said it cannot serve this request); checked after the requester itself. */
+  readonly excluded?: ReadonlyMap<string, string>;
   readonly directory: readonly DirectoryEntry[];
   readonly load: Readonly<Record<string, SupplierLoad>>;
   readonly strategy: RoutingStrategy;
@@ -104,6 +106,8 @@ export function planRota(input: RoutingInput): RoutingPlan {
 
 function dropReason(input: RoutingInput, entry: RotaEntry, partner: DirectoryEntry | undefined): string | undefined {
   if (sameSymbol(entry.symbol, input.requester)) return 'is the requesting library itself';
+  const excluded = input.excluded && [...input.excluded].find(([symbol]) => sameSymbol(symbol, entry.symbol));
+  if (excluded) return excluded[1];
   if (!partner) return 'is not in the directory';
   if (partner.status === 'inactive') return 'is inactive in the directory';
   if (partner.status === 'suspended') return 'is suspended in the directory';

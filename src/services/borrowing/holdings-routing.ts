@@ -27,7 +27,10 @@ export interface HoldingsRoute {
   readonly candidates?: readonly RotaEntry[];
   /** What each kept holder's holdings say, for its routing verdict. */
   readonly notes: ReadonlyMap<string, string>;
-  /** The holders that may not be asked, as routing verdicts. */
+  /**
+   * The holders that may not be asked, as routing verdicts. Without candidates the request is
+   * routed from the directory, and these stay out of it: the catalogue said why.
+   */
   readonly skipped: readonly RoutingVerdict[];
   /** What to keep on the request. */
   readonly record: HoldingsRecord;
@@ -55,11 +58,12 @@ export async function routeFromHoldings(catalogue: CatalogueSettings, item: Item
   if (catalogue.sources.length === 0) return undefined;
   const search = await findLenders(catalogue, item, { serviceType, cache: cacheFor(catalogue) });
   const record = recordOf(search);
-  if (search.candidates.length === 0) return { notes: new Map(), skipped: [], record };
+  const skipped = search.holders.filter((h) => !h.kept).map((h) => ({ symbol: h.symbol ?? h.codes[0] ?? '?', kept: false as const, reason: h.reason }));
+  if (search.candidates.length === 0) return { notes: new Map(), skipped, record };
   return {
     candidates: search.candidates,
     notes: new Map(search.holders.filter((h) => h.kept && h.symbol).map((h) => [h.symbol!, h.reason])),
-    skipped: search.holders.filter((h) => !h.kept).map((h) => ({ symbol: h.symbol ?? h.codes[0] ?? '?', kept: false, reason: h.reason })),
+    skipped,
     record,
   };
 }

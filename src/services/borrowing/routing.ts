@@ -31,6 +31,8 @@ export interface RouteQuery {
   readonly candidates?: readonly RotaEntry[];
   /** The candidates are a catalogue's holders (holdings-routing.ts), with what each holding says. */
   readonly holdings?: { readonly notes: ReadonlyMap<string, string> };
+  /** Suppliers not to ask, with why (holders whose catalogue rules them out). */
+  readonly excluded?: ReadonlyMap<string, string>;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -53,6 +55,7 @@ export async function routeRequest(db: Db, library: LibraryRow, query: RouteQuer
     ...(query.format ? { format: query.format } : {}),
     ...(query.candidates ? { candidates: query.candidates } : {}),
     ...(query.holdings ? { holdings: query.holdings } : {}),
+    ...(query.excluded ? { excluded: query.excluded } : {}),
     directory: routingDirectory(partners, members, library),
     load,
     strategy,
@@ -89,10 +92,15 @@ export async function routeNewRequest(
   const catalogue = item ? catalogueOf(library, defaults.catalogue) : undefined;
   // Both catalogues are waited for together: the request's creation waits for the slower one only.
   const [found, local] = catalogue && item ? await Promise.all([route.candidates?.length ? undefined : routeFromHoldings(catalogue, item, route.serviceType), checkLocalHoldings(catalogue, item)]) : [];
-  const fromHolders = found?.candidates ? { ...route, candidates: found.candidates, holdings: { notes: found.notes } } : route;
+  // No holder can serve it: the directory is asked, less the holders the catalogue ruled out.
+  const fromHolders = found?.candidates
+    ? { ...route, candidates: found.candidates, holdings: { notes: found.notes } }
+    : found && found.skipped.length > 0
+      ? { ...route, excluded: new Map(found.skipped.map((v) => [v.symbol, v.reason])) }
+      : route;
   const plan = await routeRequest(db, library, fromHolders, defaults, now, directory);
   return {
-    plan: found ? { ...plan, explanation: [...plan.explanation, ...found.skipped] } : plan,
+    plan: found?.candidates ? { ...plan, explanation: [...plan.explanation, ...found.skipped] } : plan,
     ...(found ? { holdings: found.record } : {}),
     ...(local ? { local } : {}),
   };

@@ -135,6 +135,24 @@ describe('routing from a catalogue’s holdings', () => {
     }
   });
 
+  it('routes from the directory when no holder can serve it, leaving out the holders the catalogue ruled out', async () => {
+    const holding = (isil: string, ill: string) => `<datafield tag="924" ind1="0" ind2=" "><subfield code="b">${isil}</subfield><subfield code="d">${ill}</subfield></datafield>`;
+    const body = `<?xml version="1.0"?><zs:searchRetrieveResponse xmlns:zs="http://www.loc.gov/zing/srw/"><zs:version>1.2</zs:version><zs:numberOfRecords>1</zs:numberOfRecords><zs:records><zs:record><zs:recordSchema>marcxml</zs:recordSchema><zs:recordPacking>xml</zs:recordPacking><zs:recordData><record><leader>00000nam a2200000 c 4500</leader><controlfield tag="001">1</controlfield>${holding('DE-18', 'd')}${holding('DE-21', 'e')}</record></zs:recordData><zs:recordPosition>1</zs:recordPosition></zs:record></zs:records></zs:searchRetrieveResponse>`;
+    sru.setMode({ kind: 'body', body, contentType: 'text/xml' });
+    try {
+      const made = await borrow({ isbn: '9783161484100' });
+      expect(made.data.routing.holdings).toMatchObject({ outcome: 'directory', reason: 'no holder in the catalogue can serve this request' });
+      // Every other partner is asked; the two holders are not, with what their holdings say.
+      expect(rotaOf(made)).toEqual(expect.arrayContaining([LIBRARY_B, 'ISIL:DE-705', NOT_A_HOLDER]));
+      expect(rotaOf(made)).not.toContain('ISIL:DE-18');
+      expect(rotaOf(made)).not.toContain('ISIL:DE-21');
+      const skipped = Object.fromEntries(made.data.routing.explanation.filter((v) => !v.kept).map((v) => [v.symbol, v.reason]));
+      expect(skipped).toMatchObject({ 'ISIL:DE-18': expect.stringContaining('no interlibrary loan'), 'ISIL:DE-21': expect.stringContaining('electronic') });
+    } finally {
+      sru.setMode({ kind: 'file', path: GVI_ANSWER });
+    }
+  });
+
   describe.each<[string, Parameters<SruTestServer['setMode']>[0], RegExp]>([
     ['is down', { kind: 'body', body: 'Service Unavailable', status: 503, contentType: 'text/plain' }, /503/],
     ['is slower than its timeout', { kind: 'slow', delayMs: 4000 }, /no answer within 2 s/],
