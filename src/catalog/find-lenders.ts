@@ -9,7 +9,7 @@ import type { RotaEntry, ServiceType } from '../domain/types';
 import { holdersFromHoldings, type HolderVerdict } from './candidates';
 import type { ItemIdentifiers } from './identifiers';
 import { lookupHoldings, type HoldingsLookup, type LookupOptions } from './lookup';
-import type { CatalogueSettings } from './settings';
+import type { CatalogueSettings, CatalogueSource } from './settings';
 
 export interface LenderSearch {
   /** The lenders to route among, available holders first; empty: route from the directory. */
@@ -26,11 +26,21 @@ export interface FindLendersOptions extends LookupOptions {
   readonly serviceType: ServiceType;
 }
 
-export async function findLenders(settings: Pick<CatalogueSettings, 'sources' | 'unavailableHolders'>, item: ItemIdentifiers, options: FindLendersOptions): Promise<LenderSearch> {
+/** Less than this left of the budget, a source is not asked: no catalogue answers that fast. */
+const LEAST_USEFUL_MS = 250;
+
+export async function findLenders(settings: Pick<CatalogueSettings, 'sources' | 'unavailableHolders' | 'lookupBudgetMs'>, item: ItemIdentifiers, options: FindLendersOptions): Promise<LenderSearch> {
+  const clock = options.clock ?? (() => performance.now());
+  const started = clock();
   const lookups: HoldingsLookup[] = [];
   let holders: readonly HolderVerdict[] = [];
   for (const source of settings.sources) {
-    const lookup = await lookupHoldings(source, item, options);
+    const left = settings.lookupBudgetMs - (clock() - started);
+    if (left < LEAST_USEFUL_MS) {
+      lookups.push(notAsked(source, settings.lookupBudgetMs));
+      continue;
+    }
+    const lookup = await lookupHoldings(left < source.timeoutMs ? { ...source, timeoutMs: Math.floor(left) } : source, item, options);
     lookups.push(lookup);
     if (!lookup.ok) continue;
     const plan = holdersFromHoldings(lookup.holdings, { serviceType: options.serviceType, unavailable: settings.unavailableHolders });
@@ -38,6 +48,11 @@ export async function findLenders(settings: Pick<CatalogueSettings, 'sources' | 
     if (holders.length === 0) holders = plan.holders;
   }
   return { candidates: [], holders, lookups, reason: noLenderReason(lookups, holders) };
+}
+
+function notAsked(source: CatalogueSource, budgetMs: number): HoldingsLookup {
+  const reason = `not asked: the sources before it took the lookup’s whole time (lookupBudgetMs ${budgetMs} ms)`;
+  return { ok: false, source: source.name ?? new URL(source.url).host, kind: 'timeout', reason, diagnostics: [], durationMs: 0 };
 }
 
 function noLenderReason(lookups: readonly HoldingsLookup[], holders: readonly HolderVerdict[]): string {

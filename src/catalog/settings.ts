@@ -129,6 +129,8 @@ const sourcesSchema = z.array(catalogueSourceSchema).min(1).max(10).meta({ descr
 const lookupOptionsShape = {
   unavailableHolders: z.enum(['last', 'drop']).default('last').meta({ description: 'Holders whose copies are all unavailable: asked after the others, or not at all' }),
   cacheSeconds: z.number().int().min(0).max(86_400).default(600).meta({ description: 'How long a catalogue’s answer is used again for the same question (0: never); failed lookups are not kept' }),
+  // A request waits for its lookup (an NCIP caller too): the sources together get this long.
+  lookupBudgetMs: z.number().int().min(500).max(120_000).default(15_000).meta({ description: 'The longest all sources together may take for one request; a source left with no time is not asked, and says so' }),
 };
 
 /** The server's catalogues (CATALOGUE_FILE): the sources of every member library that names none of its own. */

@@ -76,7 +76,9 @@ export async function routeFromHoldings(catalogue: CatalogueSettings, item: Item
  */
 export async function checkLocalHoldings(catalogue: CatalogueSettings, item: ItemIdentifiers): Promise<LocalHoldingsRecord | undefined> {
   if (!catalogue.local) return undefined;
-  const lookup = await lookupHoldings(catalogue.local, item, { cache: cacheFor(catalogue) });
+  // Asked alongside the union catalogues, so it keeps to their budget.
+  const local = catalogue.local.timeoutMs > catalogue.lookupBudgetMs ? { ...catalogue.local, timeoutMs: catalogue.lookupBudgetMs } : catalogue.local;
+  const lookup = await lookupHoldings(local, item, { cache: cacheFor(catalogue) });
   const copies = availableLocalCopies(lookup).slice(0, MAX_LOCAL_COPIES);
   return {
     held: copies.length > 0,

@@ -213,6 +213,21 @@ describe('finding lenders for a request without candidates', () => {
     }
   });
 
+  it('keeps to the lookup’s time budget: a source left with no time is not asked, and says so', async () => {
+    server.setMode({ kind: 'slow', delayMs: 5_000 });
+    try {
+      const budgeted = { ...settings({ timeoutMs: 3_000 }), lookupBudgetMs: 600 };
+      const found = await findLenders(budgeted, { isbn: '9783161484100' }, { serviceType: 'Loan' });
+      expect(found.candidates).toEqual([]);
+      expect(found.lookups.map((l) => [l.source, l.ok ? 'ok' : l.reason])).toEqual([
+        ['Alma network zone', expect.stringMatching(/^no answer within \d+ ms$/)],
+        ['GVI', 'not asked: the sources before it took the lookup’s whole time (lookupBudgetMs 600 ms)'],
+      ]);
+    } finally {
+      server.setMode({ kind: 'samples' });
+    }
+  });
+
   it('says so when the catalogues name holders, but none can serve the request', async () => {
     server.setMode({ kind: 'samples', files: [join(SHARED_SRU_DIR, 'upenn-libraries-Find__electronic_bib_availability.xml')] });
     const s = serverCatalogueSchema.parse({ sources: [{ url: server.url, indexes: { recordId: 'alma.mms_id' }, holdings: { kind: 'alma' }, symbols: { table: { '01UPENN_INST': 'ISIL:US-PU' } } }] });

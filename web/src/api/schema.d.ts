@@ -1067,6 +1067,11 @@ export interface components {
                      */
                     version: "1.1" | "1.2" | "2.0";
                 };
+                /**
+                 * @description The longest all sources together may take for one request; a source left with no time is not asked, and says so
+                 * @default 15000
+                 */
+                lookupBudgetMs: number;
                 /** @description The library’s own union catalogues; absent: the server’s (CATALOGUE_FILE), with its unavailableHolders and cacheSeconds */
                 sources?: {
                     /** @description Where a record names its holding libraries and their status */
@@ -1392,11 +1397,55 @@ export interface components {
             }[];
             /** @description null: the server’s ROUTING_STRATEGY */
             routing?: {
+                /** @description How the performance strategy scores lenders; absent: the defaults */
+                performance?: {
+                    /**
+                     * @description Requests a lender needs before its own times count; also the weight of the prior in its fill rate
+                     * @default 5
+                     */
+                    minSample: number;
+                    /**
+                     * @description The fill rate a partner with no record starts at
+                     * @default 0.5
+                     */
+                    priorFillRate: number;
+                    /**
+                     * @description A median time to answer this long scores 0.5; quicker scores higher
+                     * @default 24
+                     */
+                    typicalAnswerHours: number;
+                    /**
+                     * @description A median time from asking to shipping this long scores 0.5
+                     * @default 72
+                     */
+                    typicalShipHours: number;
+                    /**
+                     * @description How much each part counts in the score (a weighted mean)
+                     * @default {
+                     *       "fillRate": 0.6,
+                     *       "answer": 0.2,
+                     *       "ship": 0.2
+                     *     }
+                     */
+                    weights: {
+                        /** @default 0.2 */
+                        answer: number;
+                        /** @default 0.6 */
+                        fillRate: number;
+                        /** @default 0.2 */
+                        ship: number;
+                    };
+                    /**
+                     * @description How far back a lender’s record counts
+                     * @default 365
+                     */
+                    windowDays: number;
+                };
                 /**
-                 * @description as_given: the candidates’ order; load_balance: fewest open requests from us first; reciprocal_first: reciprocal partners first. Absent: the server’s ROUTING_STRATEGY
+                 * @description as_given: the candidates’ order; load_balance: fewest open requests from us first; reciprocal_first: reciprocal partners first; performance: lenders scored by their measured fill rate and times to answer and ship for this library (README, "Finding lenders"). Absent: the server’s ROUTING_STRATEGY
                  * @enum {string}
                  */
-                strategy?: "as_given" | "load_balance" | "reciprocal_first";
+                strategy?: "as_given" | "load_balance" | "reciprocal_first" | "performance";
             } | null;
         };
         MetadataLookup: {
@@ -1967,7 +2016,7 @@ export interface components {
                 symbol: string;
             }[];
             /** @enum {string} */
-            strategy: "as_given" | "load_balance" | "reciprocal_first";
+            strategy: "as_given" | "load_balance" | "reciprocal_first" | "performance";
         };
         SelfTestReport: {
             cancel: {
