@@ -89,32 +89,49 @@ function milestones(role: StatisticsRole, scope: StatisticsScope, period: Period
   const reason = unfilledReason(role);
   const renew = renewals(role);
   const terminal = [...side.unfilled, ...side.cancelled, 'complete'];
-  const sends = role === 'borrowing' ? SENDS_REQUEST : sql`false`;
+  const entered = (states: readonly string[]) => sql`(e.to_state in (${list(states)}) and e.from_state is distinct from e.to_state)`;
+  // Each event is classified once (its data read once), then aggregated by the plain columns.
+  const classified = sql`
+    select e.id, e.at, e.to_state,
+           ${answered(role)} as answer,
+           ${shipped(role)} as fill,
+           ${entered(['received'])} as received,
+           ${entered(side.returned)} as returned,
+           ${entered(terminal)} as ended,
+           ${role === 'borrowing' ? sql`case when e.to_state = 'sent_to_supplier' then ${SENT_INDEX} end` : sql`null::int`} as sent_index,
+           case when ${inPeriod} and ${reason.when} then ${reason.reason} end as reason,
+           case when not ${inPeriod} then null when ${renew.asked} then 'asked' when ${renew.granted} then 'granted' when ${renew.refused} then 'refused' end as renewal,
+           ${inPeriod} and ${entered(['overdue'])} as overdue,
+           ${inPeriod} and ${entered(['recalled'])} as recall
+    from request_events e where e.request_id = r.id
+    -- In id order, so that the arrays are (an ORDER BY inside each aggregate would sort each request's events again).
+    order by e.id`;
   return sql`
     select r.id as request_id, r.service_type, coalesce(nullif(r.data->>'format', ''), 'unknown') as format, r.requesting_agency_id as requester,
            r.data->'lifecycle'->'rota' as rota, x.*
     from requests r
     cross join lateral (
-      select min(e.at) as created_at,
-             min(e.at) filter (where ${answered(role)}) as answered_at,
-             min(e.id) filter (where ${shipped(role)}) as filled_id,
-             min(e.at) filter (where ${shipped(role)}) as filled_at,
-             min(e.at) filter (where e.to_state = 'received' and e.from_state is distinct from 'received') as received_at,
-             min(e.at) filter (where e.to_state in (${list(side.returned)}) and e.from_state is distinct from e.to_state) as returned_at,
-             min(e.at) filter (where e.to_state in (${list(terminal)}) and e.from_state is distinct from e.to_state) as ended_at,
-             (array_agg(e.to_state order by e.id) filter (where e.to_state in (${list(terminal)}) and e.from_state is distinct from e.to_state))[1] as end_state,
-             (count(*) filter (where ${inPeriod} and ${renew.asked}))::int as renewals_asked,
-             (count(*) filter (where ${inPeriod} and ${renew.granted}))::int as renewals_granted,
-             (count(*) filter (where ${inPeriod} and ${renew.refused}))::int as renewals_refused,
-             (count(*) filter (where ${inPeriod} and e.to_state = 'overdue' and e.from_state is distinct from 'overdue'))::int as overdues,
-             (count(*) filter (where ${inPeriod} and e.to_state = 'recalled' and e.from_state is distinct from 'recalled'))::int as recalls,
-             array_agg(${reason.reason}) filter (where ${inPeriod} and ${reason.when}) as reasons,
-             array_agg(e.id order by e.id) filter (where ${sends}) as start_ids,
-             array_agg(${SENT_INDEX} order by e.id) filter (where ${sends}) as start_idx,
-             array_agg(e.at order by e.id) filter (where ${sends}) as start_at,
-             array_agg(e.id order by e.id) filter (where ${role === 'borrowing' ? answered(role) : sql`false`}) as answer_ids,
-             array_agg(e.at order by e.id) filter (where ${role === 'borrowing' ? answered(role) : sql`false`}) as answer_at
-      from request_events e where e.request_id = r.id
+      select min(k.at) as created_at,
+             min(k.at) filter (where k.answer) as answered_at,
+             min(k.id) filter (where k.fill) as filled_id,
+             min(k.at) filter (where k.fill) as filled_at,
+             min(k.at) filter (where k.received) as received_at,
+             min(k.at) filter (where k.returned) as returned_at,
+             min(k.at) filter (where k.ended) as ended_at,
+             -- A request enters one end state only (from there only a re-request, which leaves it as it is).
+             max(k.to_state) filter (where k.ended) as end_state,
+             (count(*) filter (where k.renewal = 'asked'))::int as renewals_asked,
+             (count(*) filter (where k.renewal = 'granted'))::int as renewals_granted,
+             (count(*) filter (where k.renewal = 'refused'))::int as renewals_refused,
+             (count(*) filter (where k.overdue))::int as overdues,
+             (count(*) filter (where k.recall))::int as recalls,
+             array_agg(k.reason) filter (where k.reason is not null) as reasons,
+             array_agg(k.id) filter (where k.sent_index is not null) as start_ids,
+             array_agg(k.sent_index) filter (where k.sent_index is not null) as start_idx,
+             array_agg(k.at) filter (where k.sent_index is not null) as start_at,
+             array_agg(k.id) filter (where k.answer) as answer_ids,
+             array_agg(k.at) filter (where k.answer) as answer_at
+      from (${classified}) k
     ) x
     where r.role = ${REQUEST_ROLE[role]}${library}
       -- A request first seen after the period, or last changed before it, has no event in it.
@@ -124,25 +141,20 @@ function milestones(role: StatisticsRole, scope: StatisticsScope, period: Period
 /** Borrowing: one row per (request, rota position) the request was sent to. */
 function attempts(role: StatisticsRole): SQL {
   const side = SIDES[role];
+  // Per request, from its own arrays: no sort or window over all the attempts.
   return sql`
-    starts as (
-      select m.request_id, s.id, s.idx, s.at from m cross join lateral unnest(m.start_ids, m.start_idx, m.start_at) as s(id, idx, at)
-    ),
-    positions as (
-      select request_id, idx, min(id) as start_id, min(at) as started_at from starts group by request_id, idx
-    ),
-    turns as (
-      select p.*, lead(p.start_id) over w as next_id, lead(p.started_at) over w as next_at
-      from positions p window w as (partition by p.request_id order by p.start_id)
-    ),
     a0 as (
-      select t.request_id, coalesce(m.rota->t.idx->>'symbol', 'unknown') as supplier, t.started_at,
-             (select min(x.at) from unnest(m.answer_ids, m.answer_at) as x(id, at) where x.id > t.start_id and (t.next_id is null or x.id <= t.next_id)) as answered_at,
-             case when m.filled_id > t.start_id and (t.next_id is null or m.filled_id < t.next_id) then m.filled_at end as shipped_at,
-             t.next_at, m.end_state, m.ended_at
-      from turns t join m on m.request_id = t.request_id
+      select m.request_id, coalesce(m.rota->t.idx->>'symbol', 'unknown') as supplier, t.started_at,
+             (select min(x.at) from unnest(m.answer_ids, m.answer_at) as x(id, at) where x.id > t.start_id and (n.next_id is null or x.id <= n.next_id)) as answered_at,
+             case when m.filled_id > t.start_id and (n.next_id is null or m.filled_id < n.next_id) then m.filled_at end as shipped_at,
+             n.next_at, m.end_state, m.ended_at
+      from m
+      -- A rota position's turn starts with its first send (a Retry to it continues the turn) ...
+      cross join lateral (select s.idx, min(s.id) as start_id, min(s.at) as started_at from unnest(m.start_ids, m.start_idx, m.start_at) as s(id, idx, at) group by s.idx) t
+      -- ... and ends when the request is sent to another position.
+      cross join lateral (select min(s.id) as next_id, min(s.at) as next_at from unnest(m.start_ids, m.start_idx, m.start_at) as s(id, idx, at) where s.id > t.start_id and s.idx <> t.idx) n
     ),
-    a as (
+    a as materialized (
       select request_id, supplier, started_at, answered_at, shipped_at,
              case when shipped_at is not null then 'filled'
                   when next_at is not null or end_state in (${list(side.unfilled)}) then 'unfilled'
@@ -190,6 +202,18 @@ export const INTERVALS: Record<StatisticsRole, Readonly<Record<string, readonly 
 
 /** Every figure of one side for a period, in one statement. */
 export async function sideFigures(db: Db, role: StatisticsRole, scope: StatisticsScope, period: Period): Promise<RawFigures> {
+  const query = sideFiguresQuery(role, scope, period);
+  return db.transaction(async (tx) => {
+    // The plan is simple and the statement short-lived: compiling it would cost more than it saves.
+    await tx.execute(sql`set local jit = off`);
+    const result = await tx.execute(query);
+    const row = rowsOf<{ figures: RawFigures | string }>(result)[0]!;
+    return typeof row.figures === 'string' ? (JSON.parse(row.figures) as RawFigures) : row.figures;
+  });
+}
+
+/** The statement of `sideFigures`. */
+function sideFiguresQuery(role: StatisticsRole, scope: StatisticsScope, period: Period): SQL {
   const side = SIDES[role];
   const during = (column: string) => sql`(${sql.raw(column)} >= ${at(period.from)} and ${sql.raw(column)} < ${at(period.to)})`;
   const unfilled = sql`(filled_at is null and end_state in (${list(side.unfilled)}) and ${during('ended_at')})`;
@@ -211,13 +235,12 @@ export async function sideFigures(db: Db, role: StatisticsRole, scope: Statistic
             ${spread('created_at', 'answered_at', period)} as "answerSeconds", ${spread('created_at', 'filled_at', period)} as "shipSeconds"
           from m group by requester`;
   const month = (column: string) => sql.raw(`to_char(date_trunc('month', ${column} at time zone 'UTC'), 'YYYY-MM-DD')`);
-  const shipFrom = role === 'borrowing' ? 'created_at' : 'created_at';
-  const query = sql`
+  return sql`
     with m as materialized (${milestones(role, scope, period)}),
     ${role === 'borrowing' ? attempts(role) : sql`a as (select 1)`},
     marks as (
       select ${month('created_at')} as month, 1 as created, 0 as filled, 0 as unfilled, 0 as cancelled, null::float8 as ship from m where ${during('created_at')}
-      union all select ${month('filled_at')}, 0, 1, 0, 0, ${seconds(shipFrom, 'filled_at')} from m where ${during('filled_at')}
+      union all select ${month('filled_at')}, 0, 1, 0, 0, ${seconds('created_at', 'filled_at')} from m where ${during('filled_at')}
       union all select ${month('ended_at')}, 0, 0, 1, 0, null from m where ${unfilled}
       union all select ${month('ended_at')}, 0, 0, 0, 1, null from m where ${cancelled}
     )
@@ -237,13 +260,6 @@ export async function sideFigures(db: Db, role: StatisticsRole, scope: Statistic
                percentile_cont(0.5) within group (order by ship) as "shipP50"
         from marks group by month) x)
     ) as figures`;
-  return db.transaction(async (tx) => {
-    // The plan is simple and the statement short-lived: compiling it would cost more than it saves.
-    await tx.execute(sql`set local jit = off`);
-    const result = await tx.execute(query);
-    const row = rowsOf<{ figures: RawFigures | string }>(result)[0]!;
-    return typeof row.figures === 'string' ? (JSON.parse(row.figures) as RawFigures) : row.figures;
-  });
 }
 
 /** A borrowing library's supplier attempts touching the window (for `partnerPerformance`). */

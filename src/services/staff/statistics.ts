@@ -63,7 +63,8 @@ export async function statisticsReport(deps: ServiceDeps, query: StatisticsQuery
   const scope = await scopeOf(deps, query.library, principal);
   const period = periodOf(query, deps.now());
   const other: StatisticsRole = query.role === 'borrowing' ? 'lending' : 'borrowing';
-  const [figures, otherFigures] = [await sideFigures(deps.db, query.role, scope, period), await sideFigures(deps.db, other, scope, period)];
+  // Both sides at once (on PostgreSQL, two connections of the pool): reciprocity needs the other's partners.
+  const [figures, otherFigures] = await Promise.all([sideFigures(deps.db, query.role, scope, period), sideFigures(deps.db, other, scope, period)]);
   const partners = partnerRows(figures.partners);
   const otherPartners = partnerRows(otherFigures.partners);
   const volumes = figures.volumes;
