@@ -15,6 +15,7 @@ import { shell } from './en/shell';
 import { states } from './en/states';
 import { adminDirectory } from './en/admin-directory';
 import { adminLibraries } from './en/admin-libraries';
+import { statistics } from './en/statistics';
 
 // One part per line, so parts added at the same time merge cleanly.
 export const en = {
@@ -31,6 +32,7 @@ export const en = {
   ...bulk,
   ...adminDirectory,
   ...adminLibraries,
+  ...statistics,
 } as const;
 
 export type MessageKey = keyof typeof en;
