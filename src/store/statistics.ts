@@ -103,9 +103,8 @@ function milestones(role: StatisticsRole, scope: StatisticsScope, period: Period
            case when not ${inPeriod} then null when ${renew.asked} then 'asked' when ${renew.granted} then 'granted' when ${renew.refused} then 'refused' end as renewal,
            ${inPeriod} and ${entered(['overdue'])} as overdue,
            ${inPeriod} and ${entered(['recalled'])} as recall
-    from request_events e where e.request_id = r.id
-    -- In id order, so that the arrays are (an ORDER BY inside each aggregate would sort each request's events again).
-    order by e.id`;
+    -- No order is needed: the arrays are only searched (min, and ids compared), never read in order.
+    from request_events e where e.request_id = r.id`;
   return sql`
     select r.id as request_id, r.service_type, coalesce(nullif(r.data->>'format', ''), 'unknown') as format, r.requesting_agency_id as requester,
            r.data->'lifecycle'->'rota' as rota, x.*
@@ -260,6 +259,29 @@ function sideFiguresQuery(role: StatisticsRole, scope: StatisticsScope, period: 
                percentile_cont(0.5) within group (order by ship) as "shipP50"
         from marks group by month) x)
     ) as figures`;
+}
+
+/**
+ * How many requests each partner filled in the period, and nothing else: the other side of the
+ * reciprocity table, without that side's whole report. The partner of a borrowing request is the
+ * rota position it was last sent to before it was filled (as an attempt's), of a lending request
+ * the requesting library.
+ */
+export async function partnerFills(db: Db, role: StatisticsRole, scope: StatisticsScope, period: Period): Promise<{ partner: string; filled: number }[]> {
+  const library = scope.libraryId === null ? sql`` : sql` and r.library_id = ${scope.libraryId}::uuid`;
+  const partner =
+    role === 'borrowing'
+      ? sql`coalesce(r.data->'lifecycle'->'rota'->(select ${SENT_INDEX} from request_events e where e.request_id = r.id and e.id < f.id and ${SENDS_REQUEST} order by e.id desc limit 1)->>'symbol', 'unknown')`
+      : sql`r.requesting_agency_id`;
+  const result = await db.execute(sql`
+    select partner, count(*)::int as filled from (
+      select ${partner} as partner
+      from requests r
+      cross join lateral (select e.id, e.at from request_events e where e.request_id = r.id and ${shipped(role)} order by e.id limit 1) f
+      where r.role = ${REQUEST_ROLE[role]}${library} and r.created_at < ${at(period.to)} and r.updated_at >= ${at(period.from)}
+        and f.at >= ${at(period.from)} and f.at < ${at(period.to)}
+    ) p group by partner order by partner`);
+  return rowsOf<{ partner: string; filled: number }>(result).map((r) => ({ partner: r.partner, filled: Number(r.filled) }));
 }
 
 /** A borrowing library's supplier attempts touching the window (for `partnerPerformance`). */

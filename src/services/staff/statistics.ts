@@ -7,7 +7,7 @@ import { canonicalSymbol } from '../../domain/symbols';
 import { STATISTICS_ROLES, type StatisticsRole } from '../../statistics/definitions';
 import { monthsOf, PERIOD_PRESETS, presetPeriod, type Period } from '../../statistics/period';
 import { reciprocity, totalsOf, volumesBy, fillRate, type PartnerRow, type StatisticsReport } from '../../statistics/report';
-import { INTERVALS, sideFigures, type StatisticsScope } from '../../store/statistics';
+import { INTERVALS, partnerFills, sideFigures, type StatisticsScope } from '../../store/statistics';
 import type { Principal } from '../access/api-keys';
 import type { ServiceDeps } from '../deps';
 import { Forbidden, ValidationFailed } from '../errors';
@@ -63,10 +63,9 @@ export async function statisticsReport(deps: ServiceDeps, query: StatisticsQuery
   const scope = await scopeOf(deps, query.library, principal);
   const period = periodOf(query, deps.now());
   const other: StatisticsRole = query.role === 'borrowing' ? 'lending' : 'borrowing';
-  // Both sides at once (on PostgreSQL, two connections of the pool): reciprocity needs the other's partners.
-  const [figures, otherFigures] = await Promise.all([sideFigures(deps.db, query.role, scope, period), sideFigures(deps.db, other, scope, period)]);
+  // At once (on PostgreSQL, two connections of the pool): reciprocity needs what the other side's partners filled.
+  const [figures, otherFills] = await Promise.all([sideFigures(deps.db, query.role, scope, period), partnerFills(deps.db, other, scope, period)]);
   const partners = partnerRows(figures.partners);
-  const otherPartners = partnerRows(otherFigures.partners);
   const volumes = figures.volumes;
   return {
     role: query.role,
@@ -80,7 +79,7 @@ export async function statisticsReport(deps: ServiceDeps, query: StatisticsQuery
     byFormat: volumesBy(volumes, 'format'),
     turnaround: Object.keys(INTERVALS[query.role]).map((interval) => ({ interval, ...figures.turnaround[interval]! })),
     partners,
-    reciprocity: query.role === 'borrowing' ? reciprocity(partners, otherPartners) : reciprocity(otherPartners, partners),
+    reciprocity: query.role === 'borrowing' ? reciprocity(partners, otherFills) : reciprocity(otherFills, partners),
     circulation: figures.circulation,
     unfilledReasons: figures.unfilledReasons,
     // Every month of the period, the quiet ones too: a chart's axis has no gaps.
