@@ -104,7 +104,9 @@ function milestones(role: StatisticsRole, scope: StatisticsScope, period: Period
            ${inPeriod} and ${entered(['overdue'])} as overdue,
            ${inPeriod} and ${entered(['recalled'])} as recall
     -- No order is needed: the arrays are only searched (min, and ids compared), never read in order.
-    from request_events e where e.request_id = r.id`;
+    from request_events e where e.request_id = r.id
+    -- A fence: pulled up into the aggregate, each column's expression would run once per aggregate using it.
+    offset 0`;
   return sql`
     select r.id as request_id, r.service_type, coalesce(nullif(r.data->>'format', ''), 'unknown') as format, r.requesting_agency_id as requester,
            r.data->'lifecycle'->'rota' as rota, x.*
