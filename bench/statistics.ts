@@ -10,7 +10,8 @@
  * Times GET /statistics's use case for last-12-months (borrowing and lending, for one library
  * and for all libraries together; each computes both sides, for reciprocity): the median of
  * RUNS runs after a warm one, on PGlite (a data folder) and on PostgreSQL when one can be had
- * (BENCH_DATABASE_URL as for the other benchmarks). Aim: under 1 s on PostgreSQL.
+ * (BENCH_DATABASE_URL as for the other benchmarks). Aim: under 1 s on PostgreSQL, for one
+ * library's report and for all libraries together (each given its own verdict).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,14 +186,14 @@ async function median(run: () => Promise<unknown>): Promise<number> {
   return times[Math.floor(times.length / 2)]!;
 }
 
-async function report(database: Database, name: string): Promise<number> {
+async function report(database: Database, name: string): Promise<Record<'one library' | 'all libraries', number>> {
   const t = performance.now();
   const { libraryId, events } = await seed(database);
   console.log(`\n### ${name}: ${count(TOTAL)} requests, ${count(events)} events (written in ${ms((performance.now() - t) / 1000)} s)\n`);
   const deps = { db: database.db, directory: database.directory, now: () => NOW, newId: randomUUID };
   const principal = (library: string | null): KeyPrincipal => ({ keyId: 'bench', name: 'bench', role: 'read-only', libraryId: library });
   const rows: string[][] = [];
-  let slowest = 0;
+  const slowest = { 'one library': 0, 'all libraries': 0 };
   for (const role of ['borrowing', 'lending'] as const) {
     for (const [scope, library] of [
       ['one library', libraryId],
@@ -202,7 +203,7 @@ async function report(database: Database, name: string): Promise<number> {
       const took = await median(async () => {
         created = (await statisticsReport(deps, { role, period: 'last-12-months' }, principal(library))).totals.created;
       });
-      slowest = Math.max(slowest, took);
+      slowest[scope] = Math.max(slowest[scope], took);
       rows.push([`${role}, ${scope}`, count(created), ms(took)]);
     }
   }
@@ -224,7 +225,7 @@ async function main(): Promise<void> {
       const postgres = await openDatabase({ driver: 'postgres', url: await freshDatabase(admin, cleanup), poolSize: 2 });
       cleanup.add(() => postgres.close());
       const slowest = await report(postgres, 'PostgreSQL');
-      console.log(`\nAim: the yearly report under 1 s on PostgreSQL: ${verdict(slowest < 1000)} (slowest ${ms(slowest)} ms)`);
+      for (const [scope, took] of Object.entries(slowest)) console.log(`\nAim: the yearly report under 1 s on PostgreSQL, ${scope}: ${verdict(took < 1000)} (slowest ${ms(took)} ms)`);
     }
     for (const note of notes) console.log(`\n${note}`);
   });
