@@ -46,6 +46,8 @@ const router = createBrowserRouter([
       { path: 'requests/:id', element: <RequestPage /> },
       { path: 'search', element: <SearchPage /> },
       { path: 'account', element: <AccountPage /> },
+      // Loaded when opened: the charting library is the bulk of it.
+      { path: 'statistics', lazy: async () => ({ Component: (await import('./statistics/StatisticsPage')).StatisticsPage }) },
       // Loaded when opened: the barcode library is most of their weight, and only printing needs it.
       { path: 'print/pull-slips', lazy: async () => ({ Component: (await import('./print/PullSlipsPage')).PullSlipsPage }) },
       { path: 'print/book-bands', lazy: async () => ({ Component: (await import('./print/BookBandsPage')).BookBandsPage }) },

@@ -17,6 +17,7 @@ import { catalogueRoutes } from './catalogue';
 import { routingRoutes } from './routing';
 import { requestRoutes } from './requests';
 import { sessionRoutes } from './sessions';
+import { statisticsRoutes } from './statistics';
 import { userRoutes } from './users';
 import { DEFAULT_SESSION_LIFETIMES, type SessionLifetimes } from '../../services/access/sessions';
 import { API_BASE, routerFor, type AnyRoute } from './route';
@@ -44,6 +45,7 @@ export function apiRoutes(deps: ApiDeps, sessions: SessionLifetimes = DEFAULT_SE
     ...directoryRoutes(deps),
     ...conformanceRoutes(deps),
     ...routingRoutes(deps),
+    ...statisticsRoutes(deps),
     ...catalogueRoutes(deps),
     ...libraryRoutes(deps),
     ...apiKeyRoutes(deps),

@@ -644,6 +644,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the ILL statistics of a period
+         * @description Figures of one side (borrowing or lending) for a period, computed from the audit trail (request_events), so any past period can be computed again. Counts and intervals belong to the period their ending event falls in; intervals are in seconds (p50, p90 by percentile_cont). Borrowing partners are counted per supplier attempt (a request sent to three lenders is three attempts); lending partners per requesting library. The README’s "Statistics" section defines every figure. With `Accept: text/csv` and `table`, one table as CSV (as GET /statistics/export.csv).
+         */
+        get: operations["getStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/statistics/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download one table of the ILL statistics as CSV
+         * @description The same query and scope as GET /statistics, and `table`: volumes, service-types, formats, turnaround, partners, reciprocity, circulation, unfilled-reasons or months. RFC 4180, UTF-8 with a byte order mark, CRLF; times in hours (one decimal), rates as fractions; a field a spreadsheet would read as a formula starts with an apostrophe.
+         */
+        get: operations["exportStatisticsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -1569,6 +1609,12 @@ export interface components {
             /** Format: date-time */
             until: string;
         };
+        /** @description Seconds: how many intervals, their median and 90th percentile (percentile_cont) */
+        Percentiles: {
+            count: number;
+            p50: number | null;
+            p90: number | null;
+        };
         /** @description RFC 9457 problem details */
         Problem: {
             /** @description 409 on a request: the request as it is now */
@@ -2128,6 +2174,101 @@ export interface components {
         SetupStatus: {
             /** @description True while no staff user exists */
             setupNeeded: boolean;
+        };
+        StatisticsReport: {
+            byFormat: {
+                cancelled: number;
+                created: number;
+                filled: number;
+                /** @description filled ÷ (filled + unfilled); null when none ended */
+                fillRate: number | null;
+                format: string;
+                unfilled: number;
+            }[];
+            byServiceType: {
+                cancelled: number;
+                created: number;
+                filled: number;
+                /** @description filled ÷ (filled + unfilled); null when none ended */
+                fillRate: number | null;
+                serviceType: string;
+                unfilled: number;
+            }[];
+            circulation: {
+                overdues: number;
+                recalls: number;
+                renewalsAsked: number;
+                renewalsGranted: number;
+                renewalsRefused: number;
+            };
+            /** Format: date-time */
+            from: string;
+            /** @description The library’s symbol; null: every library together */
+            library: string | null;
+            months: {
+                cancelled: number;
+                created: number;
+                filled: number;
+                /** @description filled ÷ (filled + unfilled); null when none ended */
+                fillRate: number | null;
+                /** Format: date */
+                month: string;
+                shipP50: number | null;
+                unfilled: number;
+            }[];
+            partners: {
+                answerSeconds: components["schemas"]["Percentiles"];
+                /** @description Borrowing: attempts sent to the partner in the period; lending: requests received from it */
+                asked: number;
+                filled: number;
+                /** @description filled ÷ (filled + unfilled); null when none ended */
+                fillRate: number | null;
+                /** @description Attempts (lending: requests) open now */
+                open: number;
+                partner: string;
+                shipSeconds: components["schemas"]["Percentiles"];
+                unfilled: number;
+            }[];
+            preset: string | null;
+            reciprocity: {
+                balance: number;
+                borrowed: number;
+                lent: number;
+                partner: string;
+            }[];
+            /** @enum {string} */
+            role: "borrowing" | "lending";
+            /**
+             * Format: date-time
+             * @description Exclusive
+             */
+            to: string;
+            totals: {
+                cancelled: number;
+                created: number;
+                filled: number;
+                /** @description filled ÷ (filled + unfilled); null when none ended */
+                fillRate: number | null;
+                unfilled: number;
+            };
+            turnaround: {
+                count: number;
+                interval: string;
+                p50: number | null;
+                p90: number | null;
+            }[];
+            unfilledReasons: {
+                count: number;
+                reason: string;
+            }[];
+            volumes: {
+                cancelled: number;
+                created: number;
+                filled: number;
+                format: string;
+                serviceType: string;
+                unfilled: number;
+            }[];
         };
         TemplatePreview: {
             html: string;
@@ -5218,6 +5359,145 @@ export interface operations {
             };
             /** @description The body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStatistics: {
+        parameters: {
+            query?: {
+                /** @description The period’s first day or instant (inclusive) */
+                from?: string;
+                /** @description A member library’s symbol; a key for one library always gets its own. Absent (a key for all libraries): every library together */
+                library?: string;
+                /** @description A preset period (UTC); ignored when from and to are given. Default: last-12-months */
+                period?: "this-month" | "last-month" | "this-year" | "last-12-months";
+                /** @description borrowing: our requests to partners; lending: partners’ requests to us */
+                role?: "borrowing" | "lending";
+                /** @description With Accept: text/csv: which table */
+                table?: "volumes" | "service-types" | "formats" | "turnaround" | "partners" | "reciprocity" | "circulation" | "unfilled-reasons" | "months";
+                /** @description The period’s last day (inclusive) or end instant (exclusive) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatisticsReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportStatisticsCsv: {
+        parameters: {
+            query: {
+                /** @description The period’s first day or instant (inclusive) */
+                from?: string;
+                /** @description A member library’s symbol; a key for one library always gets its own. Absent (a key for all libraries): every library together */
+                library?: string;
+                /** @description A preset period (UTC); ignored when from and to are given. Default: last-12-months */
+                period?: "this-month" | "last-month" | "this-year" | "last-12-months";
+                /** @description borrowing: our requests to partners; lending: partners’ requests to us */
+                role?: "borrowing" | "lending";
+                /** @description Which table of the report */
+                table: "volumes" | "service-types" | "formats" | "turnaround" | "partners" | "reciprocity" | "circulation" | "unfilled-reasons" | "months";
+                /** @description The period’s last day (inclusive) or end instant (exclusive) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition: attachment) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

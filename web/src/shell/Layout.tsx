@@ -68,6 +68,9 @@ export function Layout() {
               <NavLink to="/requests/new">{t('shell.nav.new')}</NavLink>
             </li>
             <li>
+              <NavLink to="/statistics">{t('statistics.nav')}</NavLink>
+            </li>
+            <li>
               <NavLink to="/account">{t('shell.nav.account')}</NavLink>
             </li>
             {/* Everyone may look (GET routes); only admins see the forms enabled. */}
