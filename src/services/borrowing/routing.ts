@@ -15,6 +15,7 @@ import type { ItemIdentifiers } from '../../catalog/identifiers';
 import type { ServerCatalogue } from '../../catalog/settings';
 import type { HoldingsRecord, LocalHoldingsRecord } from '../../store/request-data';
 import { catalogueOf, checkLocalHoldings, routeFromHoldings } from './holdings-routing';
+import { lenderRecords } from './lender-records';
 import { routingDirectory } from './member-suppliers';
 import { libraryStrategy } from './routing-settings';
 
@@ -44,10 +45,11 @@ const DAY_MS = 24 * 3600 * 1000;
 export async function routeRequest(db: Db, library: LibraryRow, query: RouteQuery, defaults: RoutingSettings, now: Date, directory: Pick<DirectoryCache, 'partners' | 'libraries'>): Promise<RoutingPlan> {
   const strategy = libraryStrategy(library) ?? defaults.strategy;
   const startOfToday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const [partners, members, load] = await Promise.all([
+  const [partners, members, load, performance] = await Promise.all([
     directory.partners(db),
     directory.libraries(db),
     supplierLoad(db, library.id, new Date(now.getTime() - defaults.loadWindowDays * DAY_MS), startOfToday),
+    strategy === 'performance' ? lenderRecords(db, library, now) : undefined,
   ]);
   return planRota({
     requester: library.symbol,
@@ -56,6 +58,7 @@ export async function routeRequest(db: Db, library: LibraryRow, query: RouteQuer
     ...(query.candidates ? { candidates: query.candidates } : {}),
     ...(query.holdings ? { holdings: query.holdings } : {}),
     ...(query.excluded ? { excluded: query.excluded } : {}),
+    ...(performance ? { performance } : {}),
     directory: routingDirectory(partners, members, library),
     load,
     strategy,
