@@ -129,6 +129,7 @@ describe('reading an OpenURL', () => {
     const citation = parseOpenUrl(query);
     expect(['book', 'chapter', 'article', 'journal', 'unknown']).toContain(citation.kind);
     for (const value of Object.values(citation.bibliographic)) {
+      // eslint-disable-next-line no-control-regex -- control characters are what must not be there
       expect(value).not.toMatch(/[\u0000-\u001F]/);
       expect(value.length).toBeLessThanOrEqual(1000);
     }
