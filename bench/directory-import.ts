@@ -12,18 +12,16 @@
  * Figures are printed, never asserted.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { directoryFileSchema, loadDirectory, type DirectoryFile } from '../src/services/directory/directory-file';
 import { importDirectory } from '../src/services/directory/directory-import';
-import { openDatabase, type Database, type Db } from '../src/store/db';
+import { type Database, type Db } from '../src/store/db';
 import { announce } from '../src/store/directory-changes';
 import { partners } from '../src/store/schema';
 import { withCleanup, type Cleanup } from './support/cleanup';
-import { freshDatabase, postgresOrNote } from './support/postgres';
+import { benchPglite, benchPostgres } from './support/databases';
+import { postgresOrNote } from './support/postgres';
 import { count, ms, printTable } from './support/table';
 
 const TOTAL = Number(process.env.BENCH_DIRECTORY_PARTNERS ?? 2000);
@@ -114,20 +112,10 @@ async function report(name: string, open: () => Promise<Database>): Promise<void
 async function main(): Promise<void> {
   await withCleanup(async (cleanup: Cleanup) => {
     const notes: string[] = [];
-    await report('PGlite', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'ill-bench-directory-'));
-      cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
-      const database = await openDatabase({ driver: 'pglite', dataDir: join(dir, 'data'), holder: 'bench' });
-      cleanup.add(() => database.close());
-      return database;
-    });
+    await report('PGlite', () => benchPglite(cleanup, 'directory'));
     const admin = await postgresOrNote(cleanup, notes, 'PostgreSQL');
     if (admin) {
-      await report('PostgreSQL', async () => {
-        const database = await openDatabase({ driver: 'postgres', url: await freshDatabase(admin, cleanup), poolSize: 2 });
-        cleanup.add(() => database.close());
-        return database;
-      });
+      await report('PostgreSQL', () => benchPostgres(cleanup, admin));
     }
     for (const note of notes) console.log(`\n${note}`);
   });

@@ -14,19 +14,17 @@
  * migration costs an existing database. Figures are printed, never asserted.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { conformanceCounts } from '../src/store/conformance';
-import { openDatabase, type Database } from '../src/store/db';
+import { type Database } from '../src/store/db';
 import { lookupIndexes, lookupIndexesMigration } from '../src/store/lookup-indexes';
 import { searchRequests } from '../src/store/request-search';
 import { findRequestByEarlierId } from '../src/store/requests';
 import { requests } from '../src/store/schema';
 import { withCleanup } from './support/cleanup';
-import { freshDatabase, postgresOrNote } from './support/postgres';
+import { benchPglite, benchPostgres } from './support/databases';
+import { postgresOrNote } from './support/postgres';
 import { count, ms, printTable } from './support/table';
 
 const TOTAL = Number(process.env.BENCH_LOOKUP_REQUESTS ?? 20_000);
@@ -162,17 +160,11 @@ async function main(): Promise<void> {
   await withCleanup(async (cleanup) => {
     const notes: string[] = [];
 
-    const dir = mkdtempSync(join(tmpdir(), 'ill-bench-lookups-'));
-    cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
-    const pglite = await openDatabase({ driver: 'pglite', dataDir: join(dir, 'data'), holder: 'bench' });
-    cleanup.add(() => pglite.close());
-    await report(pglite, 'PGlite');
+    await report(await benchPglite(cleanup, 'lookups'), 'PGlite');
 
     const admin = await postgresOrNote(cleanup, notes, 'PostgreSQL');
     if (admin) {
-      const postgres = await openDatabase({ driver: 'postgres', url: await freshDatabase(admin, cleanup), poolSize: 2 });
-      cleanup.add(() => postgres.close());
-      await report(postgres, 'PostgreSQL');
+      await report(await benchPostgres(cleanup, admin), 'PostgreSQL');
     }
     for (const note of notes) console.log(`\n${note}`);
   });

@@ -13,19 +13,17 @@
  * (BENCH_DATABASE_URL as for the other benchmarks). Aim: under 1 s on PostgreSQL, for one
  * library's report and for all libraries together (each given its own verdict).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { KeyPrincipal } from '../src/services/access/api-keys';
 import { statisticsReport } from '../src/services/staff/statistics';
-import { openDatabase, type Database } from '../src/store/db';
+import { type Database } from '../src/store/db';
 import { insertLibrary } from '../src/store/libraries';
 import { Borrowing, insertHistories, Lending, type History } from '../test/helpers/histories';
 import { withCleanup } from './support/cleanup';
-import { freshDatabase, postgresOrNote } from './support/postgres';
+import { benchPglite, benchPostgres } from './support/databases';
+import { postgresOrNote } from './support/postgres';
 import { count, ms, printTable, verdict } from './support/table';
 
 const TOTAL = Number(process.env.BENCH_STATISTICS_REQUESTS ?? 200_000);
@@ -214,17 +212,11 @@ async function report(database: Database, name: string): Promise<Record<'one lib
 async function main(): Promise<void> {
   await withCleanup(async (cleanup) => {
     const notes: string[] = [];
-    const dir = mkdtempSync(join(tmpdir(), 'ill-bench-statistics-'));
-    cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
-    const pglite = await openDatabase({ driver: 'pglite', dataDir: join(dir, 'data'), holder: 'bench' });
-    cleanup.add(() => pglite.close());
-    await report(pglite, 'PGlite');
+    await report(await benchPglite(cleanup, 'statistics'), 'PGlite');
 
     const admin = await postgresOrNote(cleanup, notes, 'PostgreSQL');
     if (admin) {
-      const postgres = await openDatabase({ driver: 'postgres', url: await freshDatabase(admin, cleanup), poolSize: 2 });
-      cleanup.add(() => postgres.close());
-      const slowest = await report(postgres, 'PostgreSQL');
+      const slowest = await report(await benchPostgres(cleanup, admin), 'PostgreSQL');
       for (const [scope, took] of Object.entries(slowest)) console.log(`\nAim: the yearly report under 1 s on PostgreSQL, ${scope}: ${verdict(took < 1000)} (slowest ${ms(took)} ms)`);
     }
     for (const note of notes) console.log(`\n${note}`);
