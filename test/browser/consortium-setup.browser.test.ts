@@ -9,6 +9,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { and, eq } from 'drizzle-orm';
 import { createApiKey } from '../../src/services/access/api-keys';
+import { endOfDay } from '../../src/services/lending/due-date';
 import { getRequest } from '../../src/store/requests';
 import { requests } from '../../src/store/schema';
 import { act, expectState, launchBrowser, makeUser, PASSWORD, seriousViolations, signIn } from '../helpers/browser';
@@ -152,8 +153,10 @@ describe('setting up a consortium in the browser', () => {
     const { db } = server.service.runtime.database;
     const [row] = await db.select({ id: requests.id }).from(requests).where(and(eq(requests.role, 'supplier'), eq(requests.supplyingAgencyId, SOUTH)));
     const lending = await getRequest(db, row!.id);
-    const days = (Date.parse(lending!.data.lifecycle!.dueDate!) - lending!.updatedAt.getTime()) / DAY_MS;
-    expect(Math.round(days)).toBe(14);
+    // Due at the end of the 14th day after shipping, in South's time zone (UTC: it has none set).
+    const shippedDay = lending!.updatedAt.toISOString().slice(0, 10);
+    const dueDay = new Date(Date.parse(`${shippedDay}T00:00:00Z`) + 14 * DAY_MS).toISOString().slice(0, 10);
+    expect(new Date(lending!.data.lifecycle!.dueDate!).toISOString()).toBe(endOfDay(dueDay, 'UTC').toISOString());
 
     await expectState(nora, 'In transit to us');
     await act(nora, 'Receive', 'Received, to give to the patron');
