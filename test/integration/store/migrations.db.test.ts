@@ -13,6 +13,9 @@ import { insertRequest } from '../../../src/store/requests';
 import { requestEvents, schema } from '../../../src/store/schema';
 import { freshDatabase, onPostgres, type TestDatabase } from '../../helpers/db';
 
+// Each test opens embedded databases on disk and migrates them, some twice: slow on a loaded machine.
+jest.setTimeout(120_000);
+
 describe(`store on ${onPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
   let database: TestDatabase;
   beforeAll(async () => {
