@@ -35,7 +35,8 @@ const templateSyntax = z
 /** A stored part must not leave a gap where a name may be missing ("Hi ,"). Its variables are checked per notice (templatesRecord). */
 const templatePart = templateSyntax.superRefine((source, ctx) => {
   for (const name of unguardedVariables(source)) {
-    ctx.addIssue({ code: 'custom', message: `{{${name}}} must be inside {{#if ${name}}}…{{else}}…{{/if}}: a request can come without it, and the mail would say "Hi ,"` });
+    const gap = name === 'patronName' ? 'a request can come without it, and the mail would say "Hi ,"' : 'it can be missing, and the mail would show a gap where it stands';
+    ctx.addIssue({ code: 'custom', message: `{{${name}}} must be inside {{#if ${name}}}…{{else}}…{{/if}}: ${gap}` });
   }
 });
 

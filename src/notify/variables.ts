@@ -132,8 +132,8 @@ export function unknownVariables(source: string, notice?: PatronNotice): Unknown
   });
 }
 
-/** Variables that can be missing from any notice and would leave a gap ("Hi ,"): printed only under their own {{#if}}. */
-const GUARDED: ReadonlySet<string> = new Set(['patronName']);
+/** Variables that can be missing from any notice and would leave a gap ("Hi ,"): printed only under their own {{#if}}. statusUrl is not set yet at all. */
+const GUARDED: ReadonlySet<string> = new Set(['patronName', 'statusUrl']);
 
 /**
  * The names of GUARDED a template prints outside an `{{#if name}}` (or `{{#unless}}`'s else)

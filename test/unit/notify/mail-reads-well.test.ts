@@ -111,6 +111,8 @@ describe('template variables per notice', () => {
     expect(saving('shipped', '{{#if patronName}}Hi {{patronName}},{{else}}Hello,{{/if}} it is on its way')).toEqual([]);
     expect(saving('shipped', '{{#unless patronName}}Hello,{{else}}Hi {{patronName}},{{/unless}}')).toEqual([]);
     expect(saving('shipped', '{{#if item}}Hi {{patronName}}{{/if}}')).toHaveLength(2);
+    expect(saving('shipped', 'Follow it: {{statusUrl}}')[0]).toBe('templates.shipped.text: {{statusUrl}} must be inside {{#if statusUrl}}…{{else}}…{{/if}}: it can be missing, and the mail would show a gap where it stands');
+    expect(saving('shipped', '{{#if statusUrl}}Follow it: {{statusUrl}}{{/if}}')).toEqual([]);
   });
 
   it('refuses another notice’s variable, naming the notices it belongs to', () => {
