@@ -4,8 +4,9 @@
  * (`3F2A-91C4`), so it needs no column, no counter and no migration, reads the same everywhere it
  * is shown (patron mail, the staff interface), and maps back to the ids it can stand for.
  *
- * It is not a sequence: ids are random (UUID v4), so two requests can share a number (32 bits:
- * about one pair in 65,000 requests). A search by number lists every request that has it.
+ * It is not a sequence: ids are random (UUID v4), so two requests can share a number (32 bits: a
+ * shared pair becomes as likely as not at about 77,000 requests on the server). A search by
+ * number lists every request that has it.
  */
 
 const NUMBER = /^([0-9a-f]{4})-?([0-9a-f]{4})$/i;
