@@ -33,13 +33,23 @@ export interface RequesterRequest {
 }
 
 /**
- * A newly created borrowing request: state `new`, and the patron hears it was received. When the
- * library's ILS checks patrons (`ils.lookupUser`), NCIP LookupUser goes out and its answer comes
- * back as `validate` or `validation_failed`; otherwise the service validates at once.
+ * A newly created borrowing request: state `new`. When the library's ILS checks patrons
+ * (`ils.lookupUser`), NCIP LookupUser goes out and its answer comes back as `validate` or
+ * `validation_failed`; otherwise the service validates at once and the patron hears now.
+ *
+ * With the ILS checking, "request received" waits for its answer: the patron's e-mail address
+ * (and name) may come from the ILS, and a notice sent before it would find no address and be
+ * skipped for good (the notifications table sends an event once). A patron the ILS refuses is
+ * not told a request was received that will not go out.
  */
 export function startRequester(_lifecycle: Lifecycle, ctx: { readonly ils?: IlsSteps } = {}): Decision<RequesterState> {
-  if (ctx.ils?.lookupUser) return decision('new', {}, [notify('request_received'), ncip('LookupUser')], 'request created; the patron is being checked in the ILS');
+  if (ctx.ils?.lookupUser) return decision('new', {}, [ncip('LookupUser')], 'request created; the patron is being checked in the ILS');
   return decision('new', {}, [notify('request_received')], 'request created');
+}
+
+/** The patron check passed: with the ILS checking, this is when the patron hears (see startRequester). Asked again later, the notice is not sent twice. */
+function received(ctx: RequesterContext, d: Decision<RequesterState>): Decision<RequesterState> {
+  return ctx.ils?.lookupUser ? { ...d, effects: [notify('request_received'), ...d.effects] } : d;
 }
 
 /** "3 days", "4 hours", "90 minutes" */
@@ -103,8 +113,11 @@ const SYSTEM_ROWS: { readonly [S in RequesterState]?: SystemRow } = {
       to: ['validated', 'sent_to_supplier', 'local_review'],
       run: ({ lifecycle: lc }, _ev, ctx) => {
         // Before anyone else is asked: the library may lend it to its own patron (ReShare's local auto-responder).
-        if (lc.heldLocally) return decision('local_review', {}, [], 'patron validated; held locally: our own catalogue shows an available copy');
-        return (lc.rota ?? []).length === 0 ? decision('validated', {}, [], 'patron validated; no supplier to send to yet') : decision('sent_to_supplier', { rotaIndex: 0 }, sendToSupplier(0, ctx), `sent to ${supplierName(lc, 0)}`);
+        if (lc.heldLocally) return received(ctx, decision('local_review', {}, [], 'patron validated; held locally: our own catalogue shows an available copy'));
+        return received(
+          ctx,
+          (lc.rota ?? []).length === 0 ? decision('validated', {}, [], 'patron validated; no supplier to send to yet') : decision('sent_to_supplier', { rotaIndex: 0 }, sendToSupplier(0, ctx), `sent to ${supplierName(lc, 0)}`),
+        );
       },
     },
     validation_failed: {

@@ -6,7 +6,7 @@
 import Handlebars from 'handlebars';
 import { z } from 'zod';
 import { PATRON_NOTICES, type PatronNotice } from '../domain/types';
-import { unknownVariables } from './variables';
+import { unguardedVariables, unknownVariables, variablesByNotice } from './variables';
 
 export function isPatronNotice(value: string): value is PatronNotice {
   return (PATRON_NOTICES as readonly string[]).includes(value);
@@ -32,12 +32,19 @@ const templateSyntax = z
     }
   });
 
-/** A stored part must also use only the notice's variables: Handlebars would render a misspelt one as nothing. */
+/** A stored part must not leave a gap where a name may be missing ("Hi ,"). Its variables are checked per notice (templatesRecord). */
 const templatePart = templateSyntax.superRefine((source, ctx) => {
-  for (const unknown of unknownVariables(source)) {
-    ctx.addIssue({ code: 'custom', message: `{{${unknown.name}}} is not a variable of patron notices${unknown.suggestion ? ` (did you mean {{${unknown.suggestion}}}?)` : ''}` });
+  for (const name of unguardedVariables(source)) {
+    const gap = name === 'patronName' ? 'a request can come without it, and the mail would say "Hi ,"' : 'it can be missing, and the mail would show a gap where it stands';
+    ctx.addIssue({ code: 'custom', message: `{{${name}}} must be inside {{#if ${name}}}…{{else}}…{{/if}}: ${gap}` });
   }
 });
+
+/** What a saved template's name is wrong about: Handlebars would render it as nothing, so a misspelling would go out silently. */
+export function variableProblem(notice: PatronNotice, unknown: ReturnType<typeof unknownVariables>[number]): string {
+  if (unknown.onlyIn) return `{{${unknown.name}}} is not a variable of ${notice} notices (it has a value only in ${unknown.onlyIn.join(', ')})`;
+  return `{{${unknown.name}}} is not a variable of patron notices${unknown.suggestion ? ` (did you mean {{${unknown.suggestion}}}?)` : ''}`;
+}
 
 /**
  * The two bodies are one message in two forms: overriding one alone would send the new words in
@@ -76,7 +83,26 @@ const timeZone = z
     }
   }, 'must be an IANA time zone such as Europe/Copenhagen');
 
-const mailSettingsWith = <T extends z.ZodType>(template: T) =>
+const PARTS = ['subject', 'text', 'html'] as const;
+
+/** The templates of a library, each checked against its own notice's variables when `checkVariables`. */
+const templatesWith = <T extends z.ZodType>(template: T, checkVariables: boolean) =>
+  z
+    .partialRecord(z.enum(PATRON_NOTICES), template)
+    .superRefine((templates, ctx) => {
+      if (!checkVariables) return;
+      for (const [notice, parts] of Object.entries(templates) as [PatronNotice, Partial<Record<(typeof PARTS)[number], string>>][]) {
+        for (const part of PARTS) {
+          const source = parts?.[part];
+          if (source === undefined) continue;
+          for (const unknown of unknownVariables(source, notice)) ctx.addIssue({ code: 'custom', path: [notice, part], message: variableProblem(notice, unknown) });
+        }
+      }
+    })
+    .default({})
+    .meta({ description: `Per-notice templates (Handlebars: subject, text and html; text and html together); a part left out keeps the default wording. The variables of each notice: ${variablesByNotice(PATRON_NOTICES)}` });
+
+const mailSettingsWith = <T extends z.ZodType>(template: T, checkVariables: boolean) =>
   z
   .object({
     /** Switches all patron mail of the library off (notices are recorded as skipped). */
@@ -91,14 +117,14 @@ const mailSettingsWith = <T extends z.ZodType>(template: T) =>
     /** How due dates are shown to patrons. */
     timeZone: timeZone.default('UTC'),
     /** Per-notice templates; a part left out keeps the default wording. */
-    templates: z.partialRecord(z.enum(PATRON_NOTICES), template).default({}),
+    templates: templatesWith(template, checkVariables),
   })
   .strict();
 
 /** The mail part as it is written and checked (PATCH, the directory file, settingsProblems). */
-export const mailSettingsSchema = mailSettingsWith(noticeTemplateSchema);
+export const mailSettingsSchema = mailSettingsWith(noticeTemplateSchema, true);
 /** The mail part as the sender reads it: only what would stop a notice from being made. */
-const storedMailSettingsSchema = mailSettingsWith(storedTemplateSchema);
+const storedMailSettingsSchema = mailSettingsWith(storedTemplateSchema, false);
 
 export type MailSettings = z.output<typeof mailSettingsSchema>;
 export type MailSettingsInput = z.input<typeof mailSettingsSchema>;

@@ -14,8 +14,9 @@ export interface NoticeTemplate {
 }
 
 const GREETING = '{{#if patronName}}Dear {{patronName}},{{else}}Hello,{{/if}}';
-const SIGNATURE_TEXT = '\n\nKind regards,\n{{libraryName}}\nInterlibrary loan\n{{#if reference}}\nYour request: {{reference}}\n{{/if}}';
-const SIGNATURE_HTML = '<p>Kind regards,<br>{{libraryName}}<br>Interlibrary loan</p>{{#if reference}}<p style="color:#666;font-size:smaller">Your request: {{reference}}</p>{{/if}}';
+const SIGNATURE_TEXT = '\n\nKind regards,\n{{libraryName}}\nInterlibrary loan\n\nYour request number: {{reference}}\n{{#if statusUrl}}Follow your request: {{statusUrl}}\n{{/if}}';
+const SIGNATURE_HTML =
+  '<p>Kind regards,<br>{{libraryName}}<br>Interlibrary loan</p><p style="color:#666;font-size:smaller">Your request number: {{reference}}{{#if statusUrl}}<br><a href="{{statusUrl}}">Follow your request</a>{{/if}}</p>';
 
 /** One notice from its paragraphs; the same words in both bodies. */
 function notice(subject: string, paragraphs: readonly string[]): NoticeTemplate {
@@ -26,7 +27,8 @@ function notice(subject: string, paragraphs: readonly string[]): NoticeTemplate 
   };
 }
 
-const PICKUP = '{{#if pickupLocation}} at {{pickupLocation}}{{/if}}';
+const PLACE = '{{pickupLocation}}{{#if pickupLocationAddress}} ({{pickupLocationAddress}}){{/if}}';
+const PICKUP = `{{#if pickupLocation}} at ${PLACE}{{/if}}`;
 
 export const DEFAULT_TEMPLATES: Readonly<Record<PatronNotice, NoticeTemplate>> = {
   request_received: notice('We have your interlibrary loan request: {{item}}', [
@@ -63,7 +65,7 @@ export const DEFAULT_TEMPLATES: Readonly<Record<PatronNotice, NoticeTemplate>> =
     'We are sorry: we could not get {{item}} for you{{#if reason}} ({{reason}}){{/if}}.',
     'If you would like us to try another way, please contact us.',
   ]),
-  delivered: notice('Your copy has been delivered: {{item}}', ['The copy you asked for, {{item}}, has been delivered{{#if pickupLocation}} to {{pickupLocation}}{{/if}}.']),
+  delivered: notice('Your copy has been delivered: {{item}}', ['The copy you asked for, {{item}}, has been delivered{{#if pickupLocation}} to ' + PLACE + '{{/if}}.']),
   filled_locally: notice('In our own collection: {{item}}', [
     'Good news: our library has {{item}} itself, so we do not need to borrow it from another library.',
     'We are setting a copy aside for you to collect' + PICKUP + '. Please bring your library card.',

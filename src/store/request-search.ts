@@ -2,8 +2,9 @@
  * Staff views of requests: the filtered, keyset-paginated list and the notifications of one
  * request. Queries on `requests.data` use only jsonb operators PostgreSQL 15 and PGlite share.
  */
-import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { QueueDefinition } from '../domain/queues';
+import { requestNumberRange } from '../domain/request-number';
 import type { Db } from './db';
 import { inQueueSql } from './request-queues';
 import { decodeRequest, type RequestRow } from './requests';
@@ -111,7 +112,13 @@ function likePattern(word: string): string {
 function wordMatches(word: string): SQL {
   const digits = word.toLowerCase().replace(/[^0-9x]/g, '');
   const asDigits = digits.replace(/x/g, '').length >= 4 ? [sql`${identifierDigits} like ${likePattern(digits)}`] : [];
-  return or(sql`${searchText} like ${likePattern(foldText(word))}`, ...asDigits)!;
+  return or(sql`${searchText} like ${likePattern(foldText(word))}`, ...asDigits, ...byRequestNumber(word))!;
+}
+
+/** A request number (3F2A-91C4) is the id's first digits: a range of the primary key. */
+function byRequestNumber(text: string): SQL[] {
+  const range = requestNumberRange(text);
+  return range ? [and(gte(requests.id, range.from), lte(requests.id, range.to))!] : [];
 }
 
 /**
@@ -122,6 +129,7 @@ function scanned(code: string): SQL {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(code);
   return or(
     ...(isUuid ? [eq(requests.id, code)] : []),
+    ...byRequestNumber(code),
     eq(requests.requestingAgencyRequestId, code),
     eq(requests.supplyingAgencyRequestId, code),
     ...BARCODES.map((b) => sql`${b} = ${code}`),

@@ -98,7 +98,7 @@ describe('patron e-mail', () => {
     expect(parsed.replyTo?.value[0]?.address).toBe('desk@riverside.example.org');
     expect(parsed.text).toContain('Dear Ada Lovelace,');
     expect(parsed.text).toContain('We have received your request for Kindred by Butler, Octavia E.');
-    expect(parsed.text).toContain(`Your request: ${request.id}`);
+    expect(parsed.text).toContain(`Your request number: ${request.id.slice(0, 4).toUpperCase()}-${request.id.slice(4, 8).toUpperCase()}`);
     expect(parsed.html).toContain('<p>Dear Ada Lovelace,</p>');
     expect(parsed.messageId).toMatch(/^<notice\..+@riverside\.example\.org>$/);
 

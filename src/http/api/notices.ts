@@ -32,10 +32,19 @@ const templatePreviewSchema = z
     text: z.string(),
     html: z.string(),
     renderedFor: z.enum(['request', 'sample']),
-    variables: z.array(z.object({ name: z.string(), description: z.string() })).meta({ description: 'The variables a notice template can use' }),
+    variables: z
+      .array(z.object({ name: z.string(), description: z.string(), notices: z.array(z.enum(PATRON_NOTICES)).optional().meta({ description: 'The notices it has a value in; absent: every notice' }) }))
+      .meta({ description: 'The variables this notice’s template can use (each notice’s are also listed in LibrarySettings mail.templates)' }),
     unknownVariables: z
-      .array(z.object({ part: z.enum(['subject', 'text', 'html']), name: z.string(), suggestion: z.string().optional().meta({ description: 'The known variable nearest in spelling' }) }))
-      .meta({ description: 'Names the draft uses that no notice has: they would render as nothing, and saving refuses them' }),
+      .array(
+        z.object({
+          part: z.enum(['subject', 'text', 'html']),
+          name: z.string(),
+          suggestion: z.string().optional().meta({ description: 'The known variable nearest in spelling' }),
+          onlyIn: z.array(z.enum(PATRON_NOTICES)).optional().meta({ description: 'A variable of other notices only: the ones it has a value in' }),
+        }),
+      )
+      .meta({ description: 'Names the draft uses that this notice does not have: they would render as nothing, and saving refuses them' }),
   })
   .meta({ id: 'TemplatePreview' });
 
@@ -64,7 +73,7 @@ export function noticeRoutes(deps: NoticeDeps): ApiRoute[] {
       operationId: 'previewNoticeTemplate',
       summary: 'Render a draft notice template (not saved) for a request or a sample',
       description:
-        'For the template editor: renders the draft with the default wording for the parts it leaves out, lists the variables a template can use, and reports unknown ones with the nearest known name. Text and html are overridden together (the same rule PATCH applies).',
+        'For the template editor: renders the draft with the default wording for the parts it leaves out, lists the variables this notice’s template can use, and reports unknown ones with the nearest known name (or, for another notice’s variable, the notices that have it). Text and html are overridden together (the same rule PATCH applies).',
       tag: 'Libraries',
       role: 'staff',
       params: symbolParams.extend({ event: z.enum(PATRON_NOTICES) }),

@@ -25,6 +25,7 @@ export const problemSchema = z
 export const requestSchema = z
   .object({
     id: z.uuid(),
+    requestNumber: z.string().meta({ description: 'The request’s number for people (the id’s first eight hex digits, 3F2A-91C4): patron mail quotes it, and the search (q) and scan (barcode) find requests by it. Not a sequence: two requests can share one, and a search then lists both', example: '3F2A-91C4' }),
     library: symbol.nullable().meta({ description: 'The member library the request belongs to' }),
     role: z.enum(['requester', 'supplier', 'broker']),
     state: z.string(),

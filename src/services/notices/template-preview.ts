@@ -1,14 +1,15 @@
 /**
  * The template editor's live preview: a draft template (not saved) rendered for one of the
- * library's requests or for a sample one, with the variables a template can use and the names
- * the draft uses that are none of them (each with the nearest known name).
+ * library's requests or for a sample one, with the variables this notice's template can use and
+ * the names the draft uses that are none of them (each with the nearest known name, or the notices
+ * it belongs to).
  */
 import { z } from 'zod';
 import { PATRON_NOTICES, type PatronNotice } from '../../domain/types';
 import { renderNotice, templateFor, type RenderedNotice } from '../../notify/render';
 import { draftTemplateSchema, isPatronNotice, mailSettingsSchema } from '../../notify/settings';
-import { TEMPLATE_VARIABLES, unknownVariables, type TemplateVariable, type UnknownVariable } from '../../notify/variables';
-import { buildNoticeView, type NoticeSource } from '../../notify/view';
+import { unknownVariables, variablesOf, type TemplateVariable, type UnknownVariable } from '../../notify/variables';
+import { buildNoticeView, pickupPlacesOf, type NoticeSource } from '../../notify/view';
 import type { Principal } from '../access/api-keys';
 import type { ServiceDeps } from '../deps';
 import { visibleLibrary } from '../directory/libraries';
@@ -27,6 +28,7 @@ export type TemplatePreviewInput = z.output<typeof templatePreviewInputSchema>;
 
 export interface TemplatePreview extends RenderedNotice {
   readonly renderedFor: 'request' | 'sample';
+  /** The variables of this notice. */
   readonly variables: readonly TemplateVariable[];
   readonly unknownVariables: readonly (UnknownVariable & { readonly part: 'subject' | 'text' | 'html' })[];
 }
@@ -62,8 +64,8 @@ export async function previewDraftTemplate(deps: ServiceDeps, symbol: string, no
     if (request.libraryId !== library.id) throw new NotFound('request of this library', input.requestId);
     source = request;
   } else {
-    const pickup = (library.settings as { pickupLocations?: { name?: unknown }[] }).pickupLocations?.[0]?.name;
-    source = sampleRequest(notice, typeof pickup === 'string' ? pickup : undefined);
+    // The library's first pickup location, by its code, as a request names it: the view finds its name and address.
+    source = sampleRequest(notice, pickupPlacesOf(library.settings)[0]?.code);
   }
   const template = templateFor(notice, input.template);
   const rendered = renderNotice(template, buildNoticeView(source, library, notice, { timeZone }));
@@ -71,7 +73,7 @@ export async function previewDraftTemplate(deps: ServiceDeps, symbol: string, no
   return {
     ...rendered,
     renderedFor: input.requestId ? 'request' : 'sample',
-    variables: TEMPLATE_VARIABLES,
-    unknownVariables: parts.flatMap((part) => (input.template[part] !== undefined ? unknownVariables(input.template[part]).map((u) => ({ part, ...u })) : [])),
+    variables: variablesOf(notice),
+    unknownVariables: parts.flatMap((part) => (input.template[part] !== undefined ? unknownVariables(input.template[part], notice).map((u) => ({ part, ...u })) : [])),
   };
 }

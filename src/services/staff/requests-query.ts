@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isBrokerState } from '../../domain/broker';
 import { queueById, QUEUE_IDS } from '../../domain/queues';
+import { requestNumber } from '../../domain/request-number';
 import { isRequesterState, REQUESTER_STATE_NAMES } from '../../domain/requester';
 import { isSupplierState, SUPPLIER_STATE_NAMES } from '../../domain/supplier';
 import { canonicalSymbol } from '../../domain/symbols';
@@ -56,7 +57,7 @@ export const requestListQuerySchema = z
       .optional()
       .meta({
         description:
-          'Words that must each appear, accents and case aside (godel finds Gödel), in the title, author, publisher, DOI, ISBN, ISSN or OCLC number (identifiers also compared without hyphens), the patron’s name or id, either agency’s request id, or an item or temporary barcode',
+          'Words that must each appear, accents and case aside (godel finds Gödel), in the title, author, publisher, DOI, ISBN, ISSN or OCLC number (identifiers also compared without hyphens), the patron’s name or id, either agency’s request id, or an item or temporary barcode; a request number (3F2A-91C4) finds the requests that have it',
       }),
     barcode: z
       .string()
@@ -64,7 +65,7 @@ export const requestListQuerySchema = z
       .min(1)
       .max(200)
       .optional()
-      .meta({ description: 'Exactly what was scanned: an item barcode (given at ship), the ILS’s temporary item barcode, our request id, or either agency’s request id' }),
+      .meta({ description: 'Exactly what was scanned: an item barcode (given at ship), the ILS’s temporary item barcode, our request id or request number, or either agency’s request id' }),
     queue: z
       .enum(QUEUE_IDS, { error: (i) => `unknown queue "${String(i.input)}"; one of ${QUEUE_IDS.join(', ')}` })
       .optional()
@@ -85,6 +86,8 @@ export type RequestListQuery = z.output<typeof requestListQuerySchema>;
 
 export interface RequestView {
   readonly id: string;
+  /** What patrons quote and staff type (domain/request-number.ts). */
+  readonly requestNumber: string;
   readonly library: string | null;
   readonly role: RequestRow['role'];
   readonly state: string;
@@ -122,6 +125,7 @@ export async function librarySymbols(deps: ServiceDeps): Promise<Map<string, str
 export function requestView(row: RequestRow, symbols: ReadonlyMap<string, string>): RequestView {
   return {
     id: row.id,
+    requestNumber: requestNumber(row.id),
     library: row.libraryId ? (symbols.get(row.libraryId) ?? null) : null,
     role: row.role,
     state: row.state,

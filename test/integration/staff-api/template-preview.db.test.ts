@@ -74,6 +74,39 @@ describe('staff API: draft template preview (POST /libraries/{symbol}/notices/{e
     expect(sent.body.html).toBe('<p>Your book Middlemarch by Eliot, George is on its way.</p>');
   });
 
+  it('lists each notice’s own variables, reports another notice’s variable with the notices that have it, and saving refuses it as problem+json', async () => {
+    const received = await preview({ template: { subject: 'Got it: {{item}} ({{reason}})' } }, 'request_received');
+    expect(received.status).toBe(200);
+    const names = received.body.variables.map((v: { name: string }) => v.name);
+    expect(names).toEqual(expect.arrayContaining(['patronName', 'item', 'pickupLocation', 'pickupLocationAddress', 'reference', 'statusUrl']));
+    expect(names).not.toContain('dueDate');
+    expect(names).not.toContain('reason');
+    expect(received.body.unknownVariables).toEqual([{ part: 'subject', name: 'reason', onlyIn: ['cancelled', 'unfilled'] }]);
+    expect((await preview({}, 'cancelled')).body.variables.map((v: { name: string }) => v.name)).toContain('reason');
+
+    const saved = await patch({ request_received: { subject: 'Got it: {{item}} ({{reason}})' } });
+    expect(saved.status).toBe(400);
+    expect(saved.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(saved.body.errors).toEqual([{ path: 'settings.mail.templates.request_received.subject', message: '{{reason}} is not a variable of request_received notices (it has a value only in cancelled, unfilled)' }]);
+  });
+
+  it('refuses a template that would print an empty name ("Hi ,"), and takes it with the name under its {{#if}}', async () => {
+    const bare = await patch({ shipped: { subject: 'Hi {{patronName}}, {{item}} is on its way' } });
+    expect(bare.status).toBe(400);
+    expect(bare.body.errors).toEqual([
+      { path: 'settings.mail.templates.shipped.subject', message: '{{patronName}} must be inside {{#if patronName}}…{{else}}…{{/if}}: a request can come without it, and the mail would say "Hi ,"' },
+    ]);
+    expect((await patch({ shipped: { subject: '{{#if patronName}}Hi {{patronName}}, {{/if}}{{item}} is on its way' } })).status).toBe(200);
+  });
+
+  it('documents the variables of every notice with the library settings', async () => {
+    const doc = await request(api.app).get('/api/v1/openapi.json');
+    expect(doc.status).toBe(200);
+    const templates = JSON.stringify(doc.body);
+    expect(templates).toMatch(/Per-notice templates[^"]*The variables of each notice: request_received: patronName, item, title/);
+    expect(templates).toMatch(/cancelled: [^;]*reason/);
+  });
+
   it('keeps other libraries’ requests out of a library’s preview', async () => {
     expect((await preview({ requestId }, 'shipped', api.keys.admin, LIBRARY_B)).status).toBe(404);
     expect((await preview({}, 'shipped', api.keys.staffB)).status).toBe(404);

@@ -242,11 +242,20 @@ describe("with the library's ILS taking part (NCIP)", () => {
     expect(startRequester({ serviceType: 'Loan' }, { ils: { lookupUser: true } })).toEqual({
       state: 'new',
       changes: {},
-      effects: [notice('request_received'), call('LookupUser')],
+      effects: [call('LookupUser')],
       note: 'request created; the patron is being checked in the ILS',
     });
     expect(startRequester({ serviceType: 'Loan' }, { ils: { lookupUser: false } }).effects).toEqual([notice('request_received')]);
     expect(decideRequester(at('new'), { type: 'validate' }, ils).state).toBe('sent_to_supplier');
+  });
+
+  it('tells the patron the request was received once the ILS has accepted them (the address may come from the ILS), and not when it refuses them', () => {
+    expect(decideRequester(at('new'), { type: 'validate' }, ils).effects).toEqual([notice('request_received'), request(0), timer(0)]);
+    expect(decideRequester(at('new', { rota: [] }), { type: 'validate' }, ils)).toMatchObject({ state: 'validated', effects: [notice('request_received')] });
+    expect(decideRequester(at('new', { heldLocally: true }), { type: 'validate' }, ils)).toMatchObject({ state: 'local_review', effects: [notice('request_received')] });
+    expect(decideRequester(at('new'), { type: 'validation_failed', reason: 'blocked', category: 'patron_blocked' }, ils).effects).toEqual([]);
+    // Without the ILS the patron heard at creation (startRequester): validating says nothing again.
+    expect(decideRequester(at('new'), { type: 'validate' }, ctx).effects).toEqual([request(0), timer(0)]);
   });
 
   it('stops in error with the reason when the ILS refuses the patron, and a retry asks the ILS again', () => {

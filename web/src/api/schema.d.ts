@@ -251,7 +251,7 @@ export interface paths {
         put?: never;
         /**
          * Render a draft notice template (not saved) for a request or a sample
-         * @description For the template editor: renders the draft with the default wording for the parts it leaves out, lists the variables a template can use, and reports unknown ones with the nearest known name. Text and html are overridden together (the same rule PATCH applies).
+         * @description For the template editor: renders the draft with the default wording for the parts it leaves out, lists the variables this notice’s template can use, and reports unknown ones with the nearest known name (or, for another notice’s variable, the notices that have it). Text and html are overridden together (the same rule PATCH applies).
          */
         post: operations["previewNoticeTemplate"];
         delete?: never;
@@ -1336,7 +1336,10 @@ export interface components {
                 fromName?: string;
                 /** Format: email */
                 replyTo?: string;
-                /** @default {} */
+                /**
+                 * @description Per-notice templates (Handlebars: subject, text and html; text and html together); a part left out keeps the default wording. The variables of each notice: request_received: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, isCopy, reference, statusUrl, notice; shipped: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; ready_for_pickup: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; due_soon: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; overdue: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; recalled: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; renewed: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; renew_refused: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; cancelled: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, reason, isCopy, reference, statusUrl, notice; unfilled: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, reason, isCopy, reference, statusUrl, notice; delivered: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, isCopy, reference, statusUrl, notice; filled_locally: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, isCopy, reference, statusUrl, notice
+                 * @default {}
+                 */
                 templates: {
                     [key: string]: {
                         html?: string;
@@ -1663,6 +1666,11 @@ export interface components {
             /** @example ISIL:DK-100 */
             requestingAgencyId: string;
             requestingAgencyRequestId: string;
+            /**
+             * @description The request’s number for people (the id’s first eight hex digits, 3F2A-91C4): patron mail quotes it, and the search (q) and scan (barcode) find requests by it. Not a sequence: two requests can share one, and a search then lists both
+             * @example 3F2A-91C4
+             */
+            requestNumber: string;
             /** @enum {string} */
             role: "requester" | "supplier" | "broker";
             /** @enum {string} */
@@ -1986,6 +1994,11 @@ export interface components {
             /** @example ISIL:DK-100 */
             requestingAgencyId: string;
             requestingAgencyRequestId: string;
+            /**
+             * @description The request’s number for people (the id’s first eight hex digits, 3F2A-91C4): patron mail quotes it, and the search (q) and scan (barcode) find requests by it. Not a sequence: two requests can share one, and a search then lists both
+             * @example 3F2A-91C4
+             */
+            requestNumber: string;
             /** @enum {string} */
             role: "requester" | "supplier" | "broker";
             /** @enum {string} */
@@ -2276,18 +2289,22 @@ export interface components {
             renderedFor: "request" | "sample";
             subject: string;
             text: string;
-            /** @description Names the draft uses that no notice has: they would render as nothing, and saving refuses them */
+            /** @description Names the draft uses that this notice does not have: they would render as nothing, and saving refuses them */
             unknownVariables: {
                 name: string;
+                /** @description A variable of other notices only: the ones it has a value in */
+                onlyIn?: ("request_received" | "shipped" | "ready_for_pickup" | "due_soon" | "overdue" | "recalled" | "renewed" | "renew_refused" | "cancelled" | "unfilled" | "delivered" | "filled_locally")[];
                 /** @enum {string} */
                 part: "subject" | "text" | "html";
                 /** @description The known variable nearest in spelling */
                 suggestion?: string;
             }[];
-            /** @description The variables a notice template can use */
+            /** @description The variables this notice’s template can use (each notice’s are also listed in LibrarySettings mail.templates) */
             variables: {
                 description: string;
                 name: string;
+                /** @description The notices it has a value in; absent: every notice */
+                notices?: ("request_received" | "shipped" | "ready_for_pickup" | "due_soon" | "overdue" | "recalled" | "renewed" | "renew_refused" | "cancelled" | "unfilled" | "delivered" | "filled_locally")[];
             }[];
         };
         TimelineEntry: {
@@ -4065,7 +4082,7 @@ export interface operations {
     listRequests: {
         parameters: {
             query?: {
-                /** @description Exactly what was scanned: an item barcode (given at ship), the ILS’s temporary item barcode, our request id, or either agency’s request id */
+                /** @description Exactly what was scanned: an item barcode (given at ship), the ILS’s temporary item barcode, our request id or request number, or either agency’s request id */
                 barcode?: string;
                 /** @description Created before (exclusive) */
                 createdBefore?: string;
@@ -4083,7 +4100,7 @@ export interface operations {
                 partner?: string;
                 /** @description Patron id */
                 patron?: string;
-                /** @description Words that must each appear, accents and case aside (godel finds Gödel), in the title, author, publisher, DOI, ISBN, ISSN or OCLC number (identifiers also compared without hyphens), the patron’s name or id, either agency’s request id, or an item or temporary barcode */
+                /** @description Words that must each appear, accents and case aside (godel finds Gödel), in the title, author, publisher, DOI, ISBN, ISSN or OCLC number (identifiers also compared without hyphens), the patron’s name or id, either agency’s request id, or an item or temporary barcode; a request number (3F2A-91C4) finds the requests that have it */
                 q?: string;
                 /** @description The requests a work queue holds (GET /queues lists them with their counts) */
                 queue?: "borrowing.attention" | "borrowing.new" | "borrowing.local" | "borrowing.waiting" | "borrowing.conditions" | "borrowing.will-supply" | "borrowing.in-transit" | "borrowing.to-patron" | "borrowing.on-loan" | "borrowing.overdue" | "borrowing.returned" | "borrowing.renewal" | "lending.attention" | "lending.new" | "lending.to-pull" | "lending.to-ship" | "lending.conditions" | "lending.cancel-requested" | "lending.renewal" | "lending.on-loan" | "lending.overdue" | "lending.returned" | "broker.active" | "broker.attention";
@@ -4803,7 +4820,7 @@ export interface operations {
     exportRequestsCsv: {
         parameters: {
             query?: {
-                /** @description Exactly what was scanned: an item barcode (given at ship), the ILS’s temporary item barcode, our request id, or either agency’s request id */
+                /** @description Exactly what was scanned: an item barcode (given at ship), the ILS’s temporary item barcode, our request id or request number, or either agency’s request id */
                 barcode?: string;
                 /** @description Created before (exclusive) */
                 createdBefore?: string;
@@ -4818,7 +4835,7 @@ export interface operations {
                 partner?: string;
                 /** @description Patron id */
                 patron?: string;
-                /** @description Words that must each appear, accents and case aside (godel finds Gödel), in the title, author, publisher, DOI, ISBN, ISSN or OCLC number (identifiers also compared without hyphens), the patron’s name or id, either agency’s request id, or an item or temporary barcode */
+                /** @description Words that must each appear, accents and case aside (godel finds Gödel), in the title, author, publisher, DOI, ISBN, ISSN or OCLC number (identifiers also compared without hyphens), the patron’s name or id, either agency’s request id, or an item or temporary barcode; a request number (3F2A-91C4) finds the requests that have it */
                 q?: string;
                 /** @description The requests a work queue holds (GET /queues lists them with their counts) */
                 queue?: "borrowing.attention" | "borrowing.new" | "borrowing.local" | "borrowing.waiting" | "borrowing.conditions" | "borrowing.will-supply" | "borrowing.in-transit" | "borrowing.to-patron" | "borrowing.on-loan" | "borrowing.overdue" | "borrowing.returned" | "borrowing.renewal" | "lending.attention" | "lending.new" | "lending.to-pull" | "lending.to-ship" | "lending.conditions" | "lending.cancel-requested" | "lending.renewal" | "lending.on-loan" | "lending.overdue" | "lending.returned" | "broker.active" | "broker.attention";

@@ -71,6 +71,7 @@ export function Details({ request }: { request: RequestDetail }) {
         <h2 id="ids-heading">{t('request.section.ids')}</h2>
         <Facts
           rows={[
+            ['request.ids.requestNumber', request.requestNumber],
             ['request.ids.ownId', request.id],
             ['request.ids.requestingAgency', request.requestingAgencyId],
             ['request.ids.requestingRequestId', request.requestingAgencyRequestId],

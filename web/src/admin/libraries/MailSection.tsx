@@ -1,6 +1,7 @@
 /**
  * Patron mail: sender, time zone, the notices switched on, and a template editor per notice with
- * a live preview (rendered by the server, not saved) and a warning for each unknown variable.
+ * a live preview (rendered by the server, not saved), the notice's own variables, and a warning for
+ * each unknown variable or one of another notice.
  * The two bodies are edited together: the server refuses one without the other.
  */
 import { useQuery } from '@tanstack/react-query';
@@ -150,7 +151,10 @@ function TemplateEditor({ symbol, notice, timeZone, template, errorOf, onChange 
               <ul className="problem" role="alert">
                 {preview.data.unknownVariables.map((u) => (
                   <li key={`${u.part}:${u.name}`}>
-                    {t('libraries.mail.unknown', { name: u.name, part: u.part })} {u.suggestion && t('libraries.mail.didYouMean', { suggestion: u.suggestion })}
+                    {u.onlyIn
+                      ? t('libraries.mail.onlyIn', { name: u.name, part: u.part, notices: u.onlyIn.map((n) => n.replace(/_/g, ' ')).join(', ') })
+                      : t('libraries.mail.unknown', { name: u.name, part: u.part })}{' '}
+                    {u.suggestion && t('libraries.mail.didYouMean', { suggestion: u.suggestion })}
                   </li>
                 ))}
               </ul>

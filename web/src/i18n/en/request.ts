@@ -53,6 +53,7 @@ export const request = {
   'request.ids.itemBarcode': 'Item barcode',
   'request.ids.temporaryBarcode': 'ILS temporary barcode',
   'request.ids.ownId': 'Our request id',
+  'request.ids.requestNumber': 'Request number',
 
   'request.dates.needBefore': 'Need before',
   'request.dates.due': 'Due',
