@@ -17,6 +17,9 @@ import { decodeRequest } from '../../../src/store/requests';
 import { freshDatabase, type TestDatabase } from '../../helpers/db';
 import { validateAgainst } from '../../helpers/xsd';
 
+// A fresh database (migrations) and a few dozen writes: minutes on a loaded machine, never a timing assertion.
+jest.setTimeout(180_000);
+
 const PATRON = { id: 'P-4711', name: 'Octavia Butler', email: 'octavia@example.org' };
 const LENDER_HERE = 'ISIL:DK-LEND';
 const PARTNER = 'ISIL:DK-FAR';

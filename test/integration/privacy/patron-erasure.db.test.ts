@@ -15,6 +15,9 @@ import { notifications, outbox, requests } from '../../../src/store/schema';
 import { scheduledHandlers } from '../../../workers/handlers';
 import { borrowing, LIBRARY_A, LIBRARY_B, startStaffApi, type StaffApi } from '../../helpers/staff-api';
 
+// A fresh database (migrations) and a few dozen writes: minutes on a loaded machine, never a timing assertion.
+jest.setTimeout(180_000);
+
 const DAY = 24 * 3600 * 1000;
 const OCTAVIA = { id: 'P-4711', name: 'Octavia Butler', email: 'octavia@example.org' };
 const DETAILS = [OCTAVIA.id, 'Octavia', OCTAVIA.email, 'her thesis'];
