@@ -16,6 +16,7 @@ import { states } from './en/states';
 import { adminDirectory } from './en/admin-directory';
 import { adminLibraries } from './en/admin-libraries';
 import { local } from './en/local';
+import { privacy } from './en/privacy';
 
 // One part per line, so parts added at the same time merge cleanly.
 export const en = {
@@ -33,6 +34,7 @@ export const en = {
   ...adminDirectory,
   ...adminLibraries,
   ...local,
+  ...privacy,
 } as const;
 
 export type MessageKey = keyof typeof en;
