@@ -12,7 +12,7 @@ export const QUEUES = {
   ncip: 'ncip',
   /** Patron e-mail. */
   notify: 'notify',
-  /** Time-driven work: rota timeouts, due-soon and overdue sweeps. */
+  /** Time-driven work: rota timeouts, due-soon and overdue sweeps, the retention of patron details. */
   timers: 'timers',
 } as const;
 
@@ -40,6 +40,8 @@ export const JOBS = {
   notice: 'patron.notice',
   /** The daily due-soon and overdue sweep (a BullMQ job scheduler, no outbox row). */
   noticesSweep: 'notices.sweep',
+  /** The daily erasure of patron details past each library's retention (services/privacy/erasure.ts; a job scheduler). */
+  retentionSweep: 'privacy.retention',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -53,12 +55,13 @@ export const JOB_QUEUES = {
   [JOBS.ncip]: QUEUES.ncip,
   [JOBS.notice]: QUEUES.notify,
   [JOBS.noticesSweep]: QUEUES.timers,
+  [JOBS.retentionSweep]: QUEUES.timers,
 } as const satisfies Record<JobName, QueueName>;
 
 export type QueueOf<J extends JobName> = (typeof JOB_QUEUES)[J];
 
 /** Jobs a scheduler starts: they carry no outbox row and no payload. */
-export type ScheduledJobName = typeof JOBS.noticesSweep;
+export type ScheduledJobName = typeof JOBS.noticesSweep | typeof JOBS.retentionSweep;
 
 /** Jobs that run an outbox row. */
 export type OutboxJobName = Exclude<JobName, ScheduledJobName>;

@@ -12,7 +12,7 @@ import { startRelay, type Relay } from '../workers/relay';
 import { startSweeper } from '../workers/sweeper';
 import { startWorkers, type JobHandlers, type WorkerPool } from '../workers/runner';
 import { jobHandlers, scheduledHandlers } from '../workers/handlers';
-import { scheduleNoticesSweep } from '../workers/schedules';
+import { scheduleNoticesSweep, scheduleRetentionSweep } from '../workers/schedules';
 import { createApp } from './http/app';
 import { issueSetupCode } from './services/access/setup';
 import type { ServiceDeps } from './services/deps';
@@ -87,6 +87,7 @@ export async function startService(config: Config, options: StartOptions): Promi
   try {
     await connectionReady(queues.connection);
     await scheduleNoticesSweep(queues.queues.timers, config.noticesSweepHour);
+    await scheduleRetentionSweep(queues.queues.timers);
   } catch (err) {
     await queues.close();
     await runtime.close();

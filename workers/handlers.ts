@@ -10,6 +10,7 @@ import { carryOutNcipCall } from '../src/services/ncip/circulation';
 import type { MailSender } from '../src/notify/mailer';
 import { sendNotice } from '../src/services/notices/notices';
 import { sweepDueDates } from '../src/services/notices/sweep';
+import { sweepRetention } from '../src/services/privacy/erasure';
 import type { JobHandlers, ScheduledHandlers } from './runner';
 
 export type HandlerDeps = DeliveryDeps & {
@@ -49,6 +50,10 @@ export function scheduledHandlers(deps: HandlerDeps): ScheduledHandlers {
     [JOBS.noticesSweep]: async ({ at, log }) => {
       const queued = await sweepDueDates({ ...deps, dueSoonDays: deps.dueSoonDays ?? 3 }, at);
       log.info({ dueSoon: queued.filter((r) => r.notice === 'due_soon').length, overdue: queued.filter((r) => r.notice === 'overdue').length }, 'due-date reminders queued');
+    },
+    [JOBS.retentionSweep]: async ({ at, log }) => {
+      const erased = await sweepRetention(deps, at);
+      log.info({ libraries: erased }, `patron details erased from ${erased.reduce((n, l) => n + l.erased, 0)} ended requests past their library’s retention`);
     },
   };
 }

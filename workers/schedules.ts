@@ -25,3 +25,17 @@ export async function requestNoticesSweep(timers: Queue, at: Date): Promise<stri
   const job = await timers.add(JOBS.noticesSweep, {}, { jobId: `notices-sweep-manual-${at.getTime()}`, attempts: 3 });
   return job.id!;
 }
+
+/**
+ * The retention job: daily at 02:30 server local time, a quiet hour apart from the notices sweep.
+ * It erases what was due since the last run, so a missed day is made up by the next.
+ */
+export const RETENTION_SWEEP_PATTERN = '30 2 * * *';
+
+export async function scheduleRetentionSweep(timers: Queue): Promise<void> {
+  await timers.upsertJobScheduler(JOBS.retentionSweep, { pattern: RETENTION_SWEEP_PATTERN }, {
+    name: JOBS.retentionSweep,
+    data: {},
+    opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 } },
+  });
+}

@@ -163,6 +163,10 @@ function schemaWith(object: typeof z.object) {
     returnTo: object({ agency: optionalText, name: optionalText, address: physicalAddressSchema.optional() })
       .optional()
       .meta({ description: 'Borrowing: where the item goes back to, as the lender said (ISO 18626 returnInfo; book band)' }),
+    /** The patron's details (patron, note) were erased (services/privacy/erasure.ts): when, and why. */
+    patronErased: object({ at: text, reason: z.enum(['retention', 'staff']) })
+      .optional()
+      .meta({ description: 'The patron’s details and the request’s note were erased: by the library’s retention (settings.privacy.retentionDays) or by staff (POST /patrons/erase); the rest of the request stays' }),
     /** A broker row: the hub it belongs to and its mode, fixed at intake. */
     broker: object({ symbol: text, mode: z.enum(BROKER_MODES) }).optional(),
     /** What the library's ILS told us (NCIP). */

@@ -12,6 +12,7 @@ import { eventRoutes, type EventDeps } from './events';
 import { openApiDocument } from './document';
 import { libraryRoutes } from './libraries';
 import { noticeRoutes, type NoticeDeps } from './notices';
+import { privacyRoutes } from './privacy';
 import { queueRoutes } from './queues';
 import { catalogueRoutes } from './catalogue';
 import { routingRoutes } from './routing';
@@ -48,6 +49,7 @@ export function apiRoutes(deps: ApiDeps, sessions: SessionLifetimes = DEFAULT_SE
     ...statisticsRoutes(deps),
     ...catalogueRoutes(deps),
     ...libraryRoutes(deps),
+    ...privacyRoutes(deps),
     ...apiKeyRoutes(deps),
   ];
   return [...routes, ...documentRoutes(() => openApiDocument(routes.concat(documentRoutes(() => undefined))))];

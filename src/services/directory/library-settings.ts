@@ -5,7 +5,7 @@
  * staff and the web interface read them), the broker hub (broker/settings.ts), routing
  * (borrowing/routing-settings.ts) and its lending to the other member libraries served here: a
  * partner's `policies` plus loan periods per requester (lending/due-date.ts), and the catalogues
- * that find lenders (src/catalog/settings.ts). The staff API, the directory file and the check of what is
+ * that find lenders (src/catalog/settings.ts), and its patrons' privacy (privacy/settings.ts). The staff API, the directory file and the check of what is
  * stored all use it, so a setting is valid in one place exactly when it is in the others.
  */
 import type { Logger } from 'pino';
@@ -19,6 +19,7 @@ import { brokerSettingsSchema } from '../broker/settings';
 import type { FieldProblem } from '../errors';
 import { lendingSettingsSchema } from '../lending/due-date';
 import { ncipResponderSettingsSchema } from '../ncip/responder';
+import { privacySettingsSchema } from '../privacy/settings';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -49,6 +50,7 @@ const PARTS = {
     description:
       'What this library lends to the other member libraries served here, as a partner’s `policies` say it (absent: everything, to every member), and how long: loanPeriodDays (also the due date of a ship without one) and a loan period per requesting library',
   }),
+  privacy: privacySettingsSchema.meta({ description: 'Which patron details go to suppliers (absent: none), and how long patron details are kept on ended requests (absent: kept)' }),
 };
 
 export type LibrarySettingsPart = keyof typeof PARTS;
@@ -65,6 +67,7 @@ export const librarySettingsSchema = z
     routing: PARTS.routing.optional(),
     lending: PARTS.lending.optional(),
     catalogue: PARTS.catalogue.optional(),
+    privacy: PARTS.privacy.optional(),
   })
   .strict()
   .meta({ id: 'LibrarySettings' });
@@ -80,6 +83,7 @@ export const librarySettingsChangesSchema = z
     routing: PARTS.routing.nullable().meta({ description: 'null: the server’s ROUTING_STRATEGY' }),
     lending: PARTS.lending.nullable().meta({ description: 'null: lends everything to every member library, and ship needs a due date again' }),
     catalogue: PARTS.catalogue.nullable().meta({ description: 'null: requests without lenders are routed from the directory' }),
+    privacy: PARTS.privacy.nullable().meta({ description: 'null: no patron details to suppliers, and patron details kept' }),
   })
   .partial()
   .strict()

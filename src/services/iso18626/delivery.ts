@@ -22,6 +22,7 @@ import { outboundMessage } from './mapping';
 import { changeRequest, type AnyEvent, type LifecycleDeps } from '../pipeline/pipeline';
 import { partnerAuth, type PartnerAuth } from '../directory/partner-auth';
 import { deliverLocally } from './local-delivery';
+import { patronDetailLevel } from '../privacy/settings';
 
 export interface DeliveryDeps extends LifecycleDeps {
   readonly timeoutMs: number;
@@ -50,6 +51,8 @@ export async function deliverOutboxRow(deps: DeliveryDeps, row: OutboxRow, optio
   const message = outboundMessage(request, payload, {
     timestamp: row.createdAt,
     ...(library ? { libraryName: library.name } : {}),
+    // A hub passes on what the requesting library chose to send; anyone else sends what its own setting allows.
+    patronDetails: request.role === 'broker' ? 'full' : patronDetailLevel(library),
     authentication: auth ? { ...(auth.outbound.accountId ? { accountId: auth.outbound.accountId } : {}), ...(auth.outbound.securityCode ? { securityCode: auth.outbound.securityCode } : {}) } : {},
   });
   // A member library here reads both revisions; v1.2 is the one every peer reads.

@@ -10,6 +10,8 @@ import type { Costs } from '../../domain/types';
 import type { BrokerData, RequestData, RequestDataInput, StoredAddress, StoredBibliographic, StoredPhysicalAddress } from '../../store/request-data';
 import type { RequestRow } from '../../store/requests';
 import type { SendPayload } from '../../jobs';
+import { patronInfoFor } from '../privacy/patron-info';
+import type { PatronDetailLevel } from '../privacy/settings';
 
 export function agencyId(symbol: string): AgencyId {
   const { type, value } = symbolParts(symbol);
@@ -143,6 +145,8 @@ export interface OutboundContext {
   /** Our library's name, for requestingAgencyInfo. */
   readonly libraryName?: string;
   readonly authentication?: { readonly accountId?: string; readonly securityCode?: string };
+  /** What a request tells the supplier about the patron (the library's privacy setting); absent: nothing. */
+  readonly patronDetails?: PatronDetailLevel;
 }
 
 /** The ISO 18626 message an outbox row stands for, built from the request as it is now. */
@@ -182,8 +186,7 @@ export function outboundMessage(request: RequestRow, payload: SendPayload, ctx: 
         }),
         supplierInfo: entry && (entry.localId || entry.callNumber) ? [defined({ supplierCode: agencyId(entry.symbol), supplierDescription: entry.localId, callNumber: entry.callNumber })] : undefined,
         requestingAgencyInfo: requesterName(request, ctx) ? { name: requesterName(request, ctx)! } : undefined,
-        // The patron's id only: name and address stay with the library that knows the patron.
-        patronInfo: data.patron ? { patronId: data.patron.id } : undefined,
+        patronInfo: patronInfoFor(data.patron, ctx.patronDetails ?? 'none'),
         billingInfo: data.billing?.maxCost ? { maximumCosts: costsToIso(data.billing.maxCost) } : undefined,
       });
     }

@@ -292,13 +292,19 @@ export async function changeRequest(deps: LifecycleDeps, requestId: string, chan
  * for a temporary item, a checkout done after the request moved on), with its audit remark, in
  * one write under the optimistic lock.
  */
-export async function learnAbout(deps: LifecycleDeps, requestId: string, learned: Required<Pick<Learned, 'data'>>, remark?: Step & { readonly data: Record<string, unknown> }): Promise<RequestRow> {
+export async function learnAbout(
+  deps: LifecycleDeps,
+  requestId: string,
+  learned: Required<Pick<Learned, 'data'>>,
+  /** `data` may depend on the request data read (what the remark says was changed). */
+  remark?: Step & { readonly data: Record<string, unknown> | ((before: RequestData) => Record<string, unknown>) },
+): Promise<RequestRow> {
   for (let attempt = 0; ; attempt++) {
     const request = await getRequest(deps.db, requestId);
     if (!request) throw new NotFound('request', requestId);
     const at = deps.now();
     const data = learned.data(request.data);
-    const events = remark ? [remarkOn(request, remark, remark.data, at)] : [];
+    const events = remark ? [remarkOn(request, remark, typeof remark.data === 'function' ? remark.data(request.data) : remark.data, at)] : [];
     const write: StateWrite = { request: { kind: 'update', id: request.id, expectedVersion: request.version, changes: { data }, at }, events };
     if (await commit(deps, write, request)) return { ...request, data, version: request.version + 1, updatedAt: at };
     if (attempt >= 4) throw new Conflict(`request ${requestId} kept changing; what the outside world told about it could not be saved`);

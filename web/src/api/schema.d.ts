@@ -356,6 +356,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/patrons/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase one patron’s details from the library’s ended borrowing requests
+         * @description Removes the patron (id, name, e-mail), the request’s note, the patron parts of its kept protocol messages and its mail recipients from every ended borrowing request of the library for that patron id; the requests stay, with their state, dates, partners and audit trail, so statistics do not change. Each request gets `data.patronErased` and a `patron_details_erased` event naming the fields, never their values. Open requests are listed in `kept` and left alone.
+         */
+        post: operations["erasePatron"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/queues": {
         parameters: {
             query?: never;
@@ -1438,6 +1458,19 @@ export interface components {
                 /** @example Main library, lending desk */
                 name: string;
             }[];
+            /** @description null: no patron details to suppliers, and patron details kept */
+            privacy?: {
+                /**
+                 * @description What a request to a supplier (a partner over HTTP, or another member library here) tells about the patron: none (the default: no patronInfo at all, the supplier needs nothing of the patron to lend to the library), name (given name and surname), full (patron id, name and e-mail: ReShare without "suppress patron info")
+                 * @enum {string}
+                 */
+                patronDetailsToSuppliers?: "none" | "name" | "full";
+                /**
+                 * @description Days after a request ended (its last change into a final state) before the daily job erases its patron details; absent: kept
+                 * @example 365
+                 */
+                retentionDays?: number;
+            } | null;
             /** @description null: the server’s ROUTING_STRATEGY */
             routing?: {
                 /** @description How the performance strategy scores lenders; absent: the defaults */
@@ -1611,6 +1644,28 @@ export interface components {
             summary: string;
             /** Format: date-time */
             until: string;
+        };
+        PatronErasure: {
+            erased: {
+                /**
+                 * @description The request data fields that held details (their values are gone)
+                 * @example [
+                 *       "patron.id",
+                 *       "patron.name",
+                 *       "note"
+                 *     ]
+                 */
+                fields: string[];
+                id: string;
+            }[];
+            /** @description Open requests of the patron: not erased, since the item must still reach the patron; erase again once they have ended */
+            kept: {
+                id: string;
+                reason: string;
+                state: string;
+            }[];
+            library: string;
+            patronId: string;
         };
         /** @description Seconds: how many intervals, their median and 90th percentile (percentile_cont) */
         Percentiles: {
@@ -1838,6 +1893,14 @@ export interface components {
                 name?: string;
                 noMail?: boolean;
                 surname?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description The patron’s details and the request’s note were erased: by the library’s retention (settings.privacy.retentionDays) or by staff (POST /patrons/erase); the rest of the request stays */
+            patronErased?: {
+                at: string;
+                /** @enum {string} */
+                reason: "retention" | "staff";
             } & {
                 [key: string]: unknown;
             };
@@ -4005,6 +4068,86 @@ export interface operations {
             };
             /** @description Not found, or not visible to this key (another library’s request answers 404, not 403) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    erasePatron: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The member library whose patron it is
+                     * @example ISIL:DK-100
+                     */
+                    library: string;
+                    /**
+                     * @description The patron’s id in the library’s ILS, as its borrowing requests carry it
+                     * @example P-1001
+                     */
+                    patronId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What was erased, and what was kept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatronErasure"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -17,6 +17,7 @@ import { adminDirectory } from './en/admin-directory';
 import { adminLibraries } from './en/admin-libraries';
 import { local } from './en/local';
 import { statistics } from './en/statistics';
+import { privacy } from './en/privacy';
 
 // One part per line, so parts added at the same time merge cleanly.
 export const en = {
@@ -35,6 +36,7 @@ export const en = {
   ...adminLibraries,
   ...local,
   ...statistics,
+  ...privacy,
 } as const;
 
 export type MessageKey = keyof typeof en;

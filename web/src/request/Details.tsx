@@ -31,6 +31,8 @@ export function Details({ request }: { request: RequestDetail }) {
   const patron = data.patron;
   const patronName = patron?.name ?? ([patron?.givenName, patron?.surname].filter(Boolean).join(' ') || undefined);
   const lifecycle = data.lifecycle;
+  // Staff reading an empty patron section should know the details were there and why they went.
+  const erased = data.patronErased ? <p>{t(`privacy.erased.${data.patronErased.reason}`, { date: formatDate(data.patronErased.at, timeZone) })}</p> : null;
   return (
     <div className="request-details">
       <section aria-labelledby="item-heading">
@@ -48,6 +50,7 @@ export function Details({ request }: { request: RequestDetail }) {
               ['request.requester.serviceLevel', data.serviceLevel],
             ]}
           />
+          {erased}
         </section>
       ) : (
         <section aria-labelledby="patron-heading">
@@ -63,7 +66,7 @@ export function Details({ request }: { request: RequestDetail }) {
               ]}
             />
           ) : (
-            <p>{t('request.patron.none')}</p>
+            (erased ?? <p>{t('request.patron.none')}</p>)
           )}
         </section>
       )}
