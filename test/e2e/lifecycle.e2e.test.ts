@@ -54,7 +54,9 @@ describe('a loan between two ILL servers', () => {
     expect(borrowing.state).toBe('sent_to_supplier');
     const lending = await lenderRequest(borrowing, 'ISIL:DK-B1');
     expect(lending).toMatchObject({ state: 'validated', requestingAgencyId: 'ISIL:DK-A', serviceType: 'Loan' });
-    expect(lending.data).toMatchObject({ bibliographic: { title: 'The Dispossessed', isbn: '9780060512750' }, patron: { id: 'P-77' } });
+    expect(lending.data).toMatchObject({ bibliographic: { title: 'The Dispossessed', isbn: '9780060512750' } });
+    // The borrower's default privacy setting tells the lender nothing of the patron.
+    expect(lending.data.patron).toBeUndefined();
 
     await act(b, lending.id, 'will_supply');
     await waitForState(a, borrowing.id, 'will_supply');
