@@ -91,7 +91,11 @@ describe('a loan between two ILL servers', () => {
       'staff:complete -> complete',
     ]);
     // Every message went out once and was confirmed: nothing failed, nothing was repeated.
-    const outgoing = await a.service.runtime.database.db.select().from(protocolMessages).where(and(eq(protocolMessages.requestId, borrowing.id), eq(protocolMessages.direction, 'out')));
+    const outgoing = await a.service.runtime.database.db
+      .select()
+      .from(protocolMessages)
+      .where(and(eq(protocolMessages.requestId, borrowing.id), eq(protocolMessages.direction, 'out')))
+      .orderBy(protocolMessages.createdAt);
     expect(outgoing.map((m) => [m.messageType, m.status])).toEqual([
       ['request', 'confirmed'],
       ['requestingAgencyMessage', 'confirmed'],

@@ -140,7 +140,11 @@ describe('a loan between two ILL servers, each library with its ILS over NCIP', 
       'staff:complete -> complete',
     ]);
     // Every exchange with the ILSs is kept.
-    const exchanged = await a.service.runtime.database.db.select().from(protocolMessages).where(and(eq(protocolMessages.requestId, borrowing.id), eq(protocolMessages.protocol, 'ncip')));
+    const exchanged = await a.service.runtime.database.db
+      .select()
+      .from(protocolMessages)
+      .where(and(eq(protocolMessages.requestId, borrowing.id), eq(protocolMessages.protocol, 'ncip')))
+      .orderBy(protocolMessages.createdAt);
     expect(exchanged.map((m) => [m.messageType, m.status, m.peer])).toEqual(
       ['LookupUser', 'AcceptItem', 'CheckInItem', 'DeleteItem'].map((service) => [service, 'confirmed', ilsA.url]),
     );

@@ -315,7 +315,7 @@ describe('receiving ISO 18626 messages (POST /iso18626)', () => {
       expect(moved).toMatchObject({ state: 'sent_to_supplier', data: { lifecycle: { rotaIndex: 1 } } });
       expect(String((await listEvents(database.db, req.id)).at(-1)?.data.note)).toMatch(/did not answer within 1 hour/);
       // The silent supplier is withdrawn from (Cancel), the next one is asked.
-      const sends = (await database.db.select().from(outbox).where(eq(outbox.requestId, req.id))).filter((r) => r.queue === 'delivery').map((r) => r.payload);
+      const sends = (await database.db.select().from(outbox).where(eq(outbox.requestId, req.id)).orderBy(outbox.seq)).filter((r) => r.queue === 'delivery').map((r) => r.payload);
       expect(sends).toEqual([
         { to: 'ISIL:DK-P', message: { kind: 'request', rotaIndex: 0 } },
         { to: 'ISIL:DK-P', message: { kind: 'requestingAgencyMessage', action: 'Cancel', rotaIndex: 0, note: expect.stringMatching(/^No answer in time/) } },
