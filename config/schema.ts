@@ -89,6 +89,10 @@ export const configSchema = z.object({
   sessionIdleMs: positiveMs.default(8 * 3600_000),
   /** A staff session ends this long after sign-in, however busy (7 days). */
   sessionMaxMs: positiveMs.default(7 * 24 * 3600_000),
+  /** A patron's session unused this long ends (20 minutes: a patron at a shared catalogue PC walks away). */
+  patronSessionIdleMs: positiveMs.default(20 * 60_000),
+  /** A patron's session ends this long after sign-in, however busy (2 hours). */
+  patronSessionMaxMs: positiveMs.default(2 * 3600_000),
   /** GET /metrics (Prometheus): on, or off to serve none. */
   metrics: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
   /** Bearer token a scrape of /metrics must send; required when HOST is not a loopback address (unless METRICS=off). */
@@ -131,6 +135,8 @@ export const ENV_KEYS: Readonly<Record<keyof Config, string>> = {
   deliveryAttentionAfterMs: 'DELIVERY_ATTENTION_AFTER_MS',
   sessionIdleMs: 'SESSION_IDLE_MS',
   sessionMaxMs: 'SESSION_MAX_MS',
+  patronSessionIdleMs: 'PATRON_SESSION_IDLE_MS',
+  patronSessionMaxMs: 'PATRON_SESSION_MAX_MS',
   metrics: 'METRICS',
   metricsToken: 'METRICS_TOKEN',
 };

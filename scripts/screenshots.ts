@@ -1,6 +1,7 @@
 /**
- * `npm run screenshots`: pictures of the staff interface's main screens, for the README and for
- * reviewing a change of the interface, written to docs/screenshots/. Two servers on loopback
+ * `npm run screenshots`: pictures of the staff interface's main screens and of the patron pages
+ * (at a phone's width), for the README and for reviewing a change of the interface, written to
+ * docs/screenshots/. Two servers on loopback
  * (a borrowing and a lending library) with a private Redis; a few hundred sample requests fill
  * the queues, and one real loan, run through ISO 18626 between them, gives the request page a
  * timeline.
@@ -11,7 +12,9 @@ import type { Page } from 'playwright-core';
 import { seedOpenRequests } from '../bench/support/open-requests';
 import { createApiKey } from '../src/services/access/api-keys';
 import { createBorrowingRequest, parseBorrowingRequest } from '../src/services/borrowing/borrowing';
+import { openPatronSession } from '../src/services/patrons/sessions';
 import { startRedisServer } from '../workers/redis-server';
+import { startMockIls } from '../test/helpers/mock-ils';
 import { launchBrowser } from '../test/helpers/browser';
 import { act, lenderRequest, waitForState } from '../test/helpers/e2e';
 import { addPartners, changeLibrarySettings, startInstance, type Instance } from '../test/helpers/instances';
@@ -43,11 +46,19 @@ async function main(): Promise<void> {
   process.env.REDIS_URL = redis.url;
   const [a, b] = await Promise.all([startInstance('shots-a', ['ISIL:DK-A']), startInstance('shots-b', ['ISIL:DK-B1'])]);
   const browser = await launchBrowser();
+  const ils = await startMockIls({ agencyId: 'DK-A-ILS', users: [{ id: 'P-1042', barcode: '20001042', pin: '4711', givenName: 'Genly', surname: 'Ai', email: 'genly@example.org' }] });
   try {
     await addPartners(a, [{ symbol: 'ISIL:DK-B1', name: 'Lender one', at: b, inboundSecret: 'from-b', outboundSecret: 'from-a' }]);
     await addPartners(b, [{ symbol: 'ISIL:DK-A', name: 'Borrower', at: a, inboundSecret: 'from-a', outboundSecret: 'from-b' }]);
     await changeLibrarySettings(b, 'ISIL:DK-B1', { lending: { loanPeriodDays: 28 } });
-    await changeLibrarySettings(a, 'ISIL:DK-A', { mail: { timeZone: 'Europe/Copenhagen' }, pickupLocations: [{ code: 'MAIN', name: 'Main desk' }, { code: 'NORTH', name: 'North branch' }] });
+    const settingsA = {
+      mail: { timeZone: 'Europe/Copenhagen' },
+      pickupLocations: [
+        { code: 'MAIN', name: 'Main desk', address: 'Nørre Allé 49, Copenhagen' },
+        { code: 'NORTH', name: 'North branch' },
+      ],
+    };
+    await changeLibrarySettings(a, 'ISIL:DK-A', settingsA);
     const partners = Array.from({ length: 12 }, (_, i) => `ISIL:DK-${710 + i * 7}`);
     await seedOpenRequests(a.service.runtime.database.db, { libraryId: a.libraryIds['ISIL:DK-A']!, symbol: 'ISIL:DK-A', partners, count: 240 });
 
@@ -83,7 +94,19 @@ async function main(): Promise<void> {
     await shoot(page, `${a.url}/requests/${borrowing.id}`, 'request', (p) => p.getByRole('heading', { name: /The Left Hand of Darkness/ }).first().waitFor());
     await shoot(page, `${a.url}/search?q=earthsea`, 'search', rows);
     await shoot(page, `${a.url}/requests/new`, 'new-request', nav);
+
+    // The patron side, at a phone's width: the form a discovery layer's OpenURL opens, and the
+    // patron's page (signed in with the card, checked by the ILS).
+    await changeLibrarySettings(a, 'ISIL:DK-A', { ...settingsA, ncip: { enabled: true, url: ils.url, fromAgencyId: 'ILL', toAgencyId: 'DK-A-ILS', timeoutMs: 5000 } });
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    const patronPage = await phone.newPage();
+    const citation = new URLSearchParams({ ctx_ver: 'Z39.88-2004', rft_val_fmt: 'info:ofi/fmt:kev:mtx:journal', 'rft.genre': 'article', 'rft.atitle': 'A theory of the learnable', 'rft.jtitle': 'Communications of the ACM', 'rft.au': 'Valiant, L. G.', 'rft.date': '1984', 'rft.volume': '27', 'rft.issue': '11', 'rft.spage': '1134', 'rft.epage': '1142', rft_id: 'info:doi/10.1145/1968.1972', rfr_id: 'info:sid/primo.exlibrisgroup.com' });
+    await shoot(patronPage, `${a.url}/openurl/ISIL:DK-A?${citation}`, 'patron-request-form', (p) => p.getByRole('heading', { level: 1 }).waitFor());
+    const { token } = await openPatronSession(a.service.lifecycle, { libraryId: a.libraryIds['ISIL:DK-A']!, patronId: 'P-1042', method: 'ils', details: { name: 'Genly Ai', email: 'genly@example.org', blockReasons: [] } });
+    await phone.addCookies([{ name: 'ill_patron', value: token, url: a.url }]);
+    await shoot(patronPage, `${a.url}/patron/ISIL:DK-A`, 'patron-requests', (p) => p.getByText('The Left Hand of Darkness').first().waitFor());
   } finally {
+    await ils.close();
     await browser.close();
     await Promise.all([a.destroy(), b.destroy()]);
     await redis.stop();

@@ -119,7 +119,7 @@ export async function startService(config: Config, options: StartOptions): Promi
   };
   const runWorkers = role === 'workers' || config.workers === 'inprocess';
   const mail = createMailSender({ ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), dataDir: config.dataDir });
-  const handlerDeps = { ...lifecycle, mail, mailFrom: config.mailFrom, dueSoonDays: config.dueSoonDays };
+  const handlerDeps = { ...lifecycle, mail, mailFrom: config.mailFrom, dueSoonDays: config.dueSoonDays, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) };
   const workers: WorkerPool | undefined = runWorkers
     ? startWorkers({
         db: runtime.database.db,
@@ -154,7 +154,7 @@ export async function startService(config: Config, options: StartOptions): Promi
       bodyLimit: config.bodyLimit,
       ...(config.metrics === 'on' ? { metrics: { registry: metrics.registry, ...(config.metricsToken ? { token: config.metricsToken } : {}) } } : {}),
       protocolRouters: [iso18626Router(lifecycle, config.bodyLimit), ncipRouter(lifecycle, config.bodyLimit)],
-      routers: [apiRouter({ ...lifecycle, mailFrom: config.mailFrom, live }, { sessions: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs } })],
+      routers: [apiRouter({ ...lifecycle, mailFrom: config.mailFrom, live, mail, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }, { sessions: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionMaxMs }, patrons: { lifetimes: { idleMs: config.patronSessionIdleMs, absoluteMs: config.patronSessionMaxMs } } })],
       web: webRouter(),
       health: {
         database: () => runtime.database.ping(),

@@ -17,6 +17,8 @@ export type HandlerDeps = DeliveryDeps & {
   /** Patron mail (server.ts always gives one; tests of other queues may leave it out). */
   readonly mail?: MailSender;
   readonly mailFrom?: string;
+  /** PUBLIC_URL: patron mail's status links start with it. */
+  readonly publicUrl?: string;
   readonly dueSoonDays?: number;
 };
 

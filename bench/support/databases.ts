@@ -18,8 +18,8 @@ export async function benchPglite(cleanup: Cleanup, name: string): Promise<Datab
   return database;
 }
 
-export async function benchPostgres(cleanup: Cleanup, adminUrl: string): Promise<Database> {
-  const database = await openDatabase({ driver: 'postgres', url: await freshDatabase(adminUrl, cleanup), poolSize: 2 });
+export async function benchPostgres(cleanup: Cleanup, adminUrl: string, poolSize = 2): Promise<Database> {
+  const database = await openDatabase({ driver: 'postgres', url: await freshDatabase(adminUrl, cleanup), poolSize });
   cleanup.add(() => database.close());
   return database;
 }

@@ -33,6 +33,16 @@ export function targetsOf<M extends MachineName>(machine: M, state: StateOf<M>, 
   return [...(modelOf(machine).rows[state]?.[event]?.to ?? [])] as StateOf<M>[];
 }
 
+/** The states a request of this machine has ended in (terminal), in the machine's state order. */
+export function endedStates<M extends MachineName>(machine: M): StateOf<M>[] {
+  return Object.entries(modelOf(machine).states).flatMap(([name, { terminal }]) => (terminal ? [name as StateOf<M>] : []));
+}
+
+/** Whether a request of this machine in `state` has ended (false for a state the machine does not have). */
+export function hasEnded(machine: MachineName, state: string): boolean {
+  return modelOf(machine).states[state]?.terminal ?? false;
+}
+
 export interface StateModel {
   readonly machine: MachineName;
   readonly initial: readonly string[];

@@ -2,7 +2,7 @@
  * RFC 9457 problem details: the one place where errors become HTTP answers for JSON clients.
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { Conflict, Forbidden, NotFound, TooManyAttempts, Unauthenticated, ValidationFailed } from '../services/errors';
+import { Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyAttempts, Unauthenticated, ValidationFailed, type ProblemCode } from '../services/errors';
 import { asDatabaseUnavailable } from '../store/unavailable';
 
 /** What a 503 tells the caller to wait: a PostgreSQL restart or failover takes seconds. */
@@ -53,18 +53,23 @@ export function problemFor(err: unknown, req: Request): Problem {
     body: { type: `${TYPE_BASE}${slug}`, title, status, ...(detail ? { detail } : {}), instance: req.originalUrl, ...extensions },
     headers,
   });
+  const coded = (code: ProblemCode | undefined) => (code === undefined ? {} : { code });
   if (err instanceof NotFound) return problem(404, 'not-found', 'Not Found', err.message);
-  if (err instanceof Conflict) return problem(409, 'conflict', 'Conflict', err.message, err.current === undefined ? {} : { current: err.current });
-  if (err instanceof Forbidden) return problem(403, 'forbidden', 'Forbidden', err.message);
-  if (err instanceof ValidationFailed) return problem(400, 'validation', 'Validation failed', err.message, { errors: err.fields });
+  if (err instanceof Conflict) return problem(409, 'conflict', 'Conflict', err.message, { ...(err.current === undefined ? {} : { current: err.current }), ...coded(err.code) });
+  if (err instanceof Forbidden) return problem(403, 'forbidden', 'Forbidden', err.message, coded(err.code));
+  if (err instanceof ValidationFailed) return problem(400, 'validation', 'Validation failed', err.message, { errors: err.fields, ...coded(err.code) });
   if (err instanceof Unauthenticated) {
     // RFC 6750 section 3: a challenge always; error="invalid_token" when a key was sent and refused.
     headers['WWW-Authenticate'] = `Bearer realm="ill"${err.presented ? ', error="invalid_token"' : ''}`;
-    return problem(401, 'unauthorized', 'Unauthorized', err.message);
+    return problem(401, 'unauthorized', 'Unauthorized', err.message, coded(err.code));
   }
   if (err instanceof TooManyAttempts) {
     headers['Retry-After'] = String(err.retryAfterSeconds);
-    return problem(429, 'too-many-attempts', 'Too Many Requests', err.message);
+    return problem(429, 'too-many-attempts', 'Too Many Requests', err.message, coded(err.code));
+  }
+  if (err instanceof ServiceUnavailable) {
+    headers['Retry-After'] = String(err.retryAfterSeconds);
+    return problem(503, 'unavailable', 'Service Unavailable', err.message, coded(err.code));
   }
   const down = asDatabaseUnavailable(err);
   if (down) {

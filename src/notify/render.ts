@@ -5,15 +5,18 @@
  */
 import Handlebars from 'handlebars';
 import type { PatronNotice } from '../domain/types';
+import type { PatronLanguage } from '../services/patrons/settings';
 import type { NoticeTemplateOverride } from './settings';
 import { DEFAULT_TEMPLATES, type NoticeTemplate } from './templates';
 import type { NoticeView } from './view';
 
-export interface RenderedNotice {
+export interface RenderedMail {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
 }
+
+export type RenderedNotice = RenderedMail;
 
 const handlebars = Handlebars.create();
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
@@ -57,21 +60,27 @@ export function textFromHtml(html: string): string {
 }
 
 /**
- * The library's override where it has one, the default wording for each part it leaves out. The
- * two bodies are one message: a template (saved before both were required) that overrides one
- * alone gets the other derived from it, never the default's other wording.
+ * The library's override where it has one, the default wording in the library's patron language
+ * for each part it leaves out. The two bodies are one message: a template (saved before both were
+ * required) that overrides one alone gets the other derived from it, never the default's other
+ * wording.
  */
-export function templateFor(notice: PatronNotice, override?: NoticeTemplateOverride): NoticeTemplate {
+export function templateFor(notice: PatronNotice, language: PatronLanguage, override?: NoticeTemplateOverride): NoticeTemplate {
   const bodies =
     override?.text !== undefined && override.html === undefined
       ? { html: htmlFromText(override.text) }
       : override?.html !== undefined && override.text === undefined
         ? { text: textFromHtml(override.html) }
         : {};
-  return { ...DEFAULT_TEMPLATES[notice], ...override, ...bodies };
+  return { ...DEFAULT_TEMPLATES[language][notice], ...override, ...bodies };
 }
 
 export function renderNotice(template: NoticeTemplate, view: NoticeView): RenderedNotice {
+  return renderMail(template, view);
+}
+
+/** Any mail written as a subject and two Handlebars bodies: the same escaping for every mail the server sends patrons. */
+export function renderMail(template: NoticeTemplate, view: object): RenderedMail {
   return {
     // A header is one line: newlines in request data must not start another header.
     subject: compile(template.subject, false)(view).replace(/\s+/g, ' ').trim(),

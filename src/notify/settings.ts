@@ -100,7 +100,7 @@ const templatesWith = <T extends z.ZodType>(template: T, checkVariables: boolean
       }
     })
     .default({})
-    .meta({ description: `Per-notice templates (Handlebars: subject, text and html; text and html together); a part left out keeps the default wording. The variables of each notice: ${variablesByNotice(PATRON_NOTICES)}` });
+    .meta({ description: `Per-notice templates (Handlebars: subject, text and html; text and html together); a part left out keeps the default wording, in the library’s patron language (patrons.language). The variables of each notice: ${variablesByNotice(PATRON_NOTICES)}` });
 
 const mailSettingsWith = <T extends z.ZodType>(template: T, checkVariables: boolean) =>
   z

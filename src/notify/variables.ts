@@ -21,21 +21,25 @@ const ON_LOAN: readonly PatronNotice[] = ['shipped', 'ready_for_pickup', 'due_so
 /** Every field of NoticeView, in the order a template writer looks for them. */
 export const TEMPLATE_VARIABLES: readonly TemplateVariable[] = [
   { name: 'patronName', description: 'The patron’s name: as the request gives it, else the ILS’s. May be missing: use it inside {{#if patronName}}…{{else}}…{{/if}}' },
-  { name: 'item', description: 'The item as one phrase: “Kindred by Butler, Octavia”, “"Article" in Journal”, or by ISBN' },
+  { name: 'item', description: 'The item as one phrase in the library’s patron language: “Kindred by Butler, Octavia”, “"Article" in Journal”, or by ISBN (German: “Butler, Octavia: Kindred”, “„Article“ in: Journal”)' },
   { name: 'title', description: 'Title' },
   { name: 'author', description: 'Author' },
   { name: 'articleTitle', description: 'Title of the article or chapter (copies)' },
   { name: 'pickupLocation', description: 'Where to collect it: the pickup location’s name from the library’s settings (the request’s own words when it names no configured location)' },
   { name: 'pickupLocationAddress', description: 'The pickup location’s address, when the library’s settings give one' },
-  { name: 'dueDate', description: 'Due date written out (“Monday 1 March 2027”), in the library’s time zone; set once loaned', notices: ON_LOAN },
+  { name: 'dueDate', description: 'Due date written out in the library’s patron language (“Monday 1 March 2027”, “Montag, 1. März 2027”), in the library’s time zone; set once loaned', notices: ON_LOAN },
   { name: 'dueDateIso', description: 'Due date as an ISO 8601 timestamp', notices: ON_LOAN },
-  { name: 'neededBy', description: 'The date the patron needs it by, written out' },
+  { name: 'neededBy', description: 'The date the patron needs it by, written out as dueDate is' },
   { name: 'libraryName', description: 'The library’s name' },
-  { name: 'reason', description: 'Why the request was cancelled or unfilled, in plain words', notices: ['cancelled', 'unfilled'] },
+  { name: 'reason', description: 'Why the request was cancelled or unfilled, in plain words of the library’s patron language', notices: ['cancelled', 'unfilled'] },
   { name: 'isCopy', description: 'True for a copy (article scan), false for a loan' },
   { name: 'renewals', description: 'How many times the loan has been renewed (absent before the first renewal)', notices: ON_LOAN },
   { name: 'reference', description: 'The request number the patron can quote (3F2A-91C4); staff find the request by it' },
-  { name: 'statusUrl', description: 'A link to the patron’s page of this request: not set yet (it comes with patron status pages), so use it inside {{#if statusUrl}}…{{/if}}' },
+  {
+    name: 'statusUrl',
+    description:
+      'A signed link that opens this request’s status without signing in (valid for the library’s settings.patrons.statusLinkDays, 60 by default); missing when the request has no patron id (erased), so use it inside {{#if statusUrl}}…{{/if}}',
+  },
   { name: 'notice', description: 'The notice’s name (shipped, due_soon, …)' },
 ];
 
@@ -132,7 +136,7 @@ export function unknownVariables(source: string, notice?: PatronNotice): Unknown
   });
 }
 
-/** Variables that can be missing from any notice and would leave a gap ("Hi ,"): printed only under their own {{#if}}. statusUrl is not set yet at all. */
+/** Variables that can be missing from any notice and would leave a gap ("Hi ,"): printed only under their own {{#if}}. */
 const GUARDED: ReadonlySet<string> = new Set(['patronName', 'statusUrl']);
 
 /**

@@ -1,17 +1,22 @@
 /**
  * The view model a notice template sees: the request's data in the words a patron reads (the
- * item, where to collect it, the due date written out), never internal codes or partner symbols.
- * Pure: the time zone comes from the library's settings, nothing reads the clock.
+ * item, where to collect it, the due date written out), never internal codes or partner symbols,
+ * in the library's patron language. Pure: the time zone and the language come from the library's
+ * settings, nothing reads the clock.
  */
 import { requestNumber } from '../domain/request-number';
 import type { PatronNotice } from '../domain/types';
+import { pickupPlaceAsNamed, pickupPlacesOf } from '../services/directory/pickup-locations';
+import type { PatronLanguage } from '../services/patrons/settings';
 import type { RequestDataInput, StoredBibliographic, StoredPatron } from '../store/request-data';
+import { MAIL_WORDING } from './templates';
+import type { MailWording } from './templates/wording';
 
 export interface NoticeView {
   readonly notice: PatronNotice;
   /** The name as the request gives it, else the ILS's (LookupUser); absent, never empty, when neither has one. */
   readonly patronName?: string;
-  /** The item as one phrase: `Kindred by Butler, Octavia`, `"Article" in Journal`, `ISBN 978...`. */
+  /** The item as one phrase: `Kindred by Butler, Octavia`, `"Article" in Journal`, `the item with ISBN 978...` (de: `Butler, Octavia: Kindred`, `„Article“ in: Journal`). */
   readonly item: string;
   readonly title?: string;
   readonly author?: string;
@@ -20,7 +25,7 @@ export interface NoticeView {
   readonly pickupLocation?: string;
   /** The configured location's address, when it has one. */
   readonly pickupLocationAddress?: string;
-  /** For people: `Monday 1 March 2027`, in the library's time zone. */
+  /** For people: `Monday 1 March 2027` (de: `Montag, 1. März 2027`), in the library's time zone. */
   readonly dueDate?: string;
   readonly dueDateIso?: string;
   readonly neededBy?: string;
@@ -32,22 +37,17 @@ export interface NoticeView {
   /** The request number the patron can quote and staff find the request by (domain/request-number.ts). */
   readonly reference: string;
   /**
-   * The patron's page for this request. Not set yet: it will be a signed, expiring link once
-   * patrons have status pages; until then no mail carries a link staff would have to sign in to.
+   * The request's status page: a signed, expiring link (services/patrons/status-link.ts) that the
+   * caller of planNotice signs and passes in; the view itself stays pure.
    */
   readonly statusUrl?: string;
-}
-
-/** A pickup location as the library's settings name it (settings.pickupLocations). */
-export interface PickupPlace {
-  readonly code: string;
-  readonly name: string;
-  readonly address?: string;
 }
 
 /** What the view needs of a request row (role-agnostic, so previews can be fed test data). */
 export interface NoticeSource {
   readonly id: string;
+  /** The library's number for the request (requests.number), the mail's reference. */
+  readonly number: number | null;
   readonly serviceType: string;
   /** The request's data as the store decodes it (a preview's sample may leave the lifecycle out). */
   readonly data: RequestDataInput;
@@ -59,30 +59,39 @@ export interface NoticeLibrary {
   readonly settings?: Record<string, unknown>;
 }
 
-export function buildNoticeView(request: NoticeSource, library: NoticeLibrary, notice: PatronNotice, options: { readonly timeZone: string }): NoticeView {
+export interface NoticeViewOptions {
+  /** The library's mail time zone (settings.mail.timeZone). */
+  readonly timeZone: string;
+  /** The library's patron language (patronLanguageOf). */
+  readonly language: PatronLanguage;
+}
+
+export function buildNoticeView(request: NoticeSource, library: NoticeLibrary, notice: PatronNotice, options: NoticeViewOptions): NoticeView {
   const { data } = request;
+  const { language, timeZone } = options;
+  const words = MAIL_WORDING[language];
   const patronName = patronNameOf(data.patron);
-  const pickup = data.pickupLocation ? pickupPlace(data.pickupLocation, pickupPlacesOf(library.settings)) : undefined;
+  const pickup = data.pickupLocation ? pickupPlaceAsNamed(pickupPlacesOf(library.settings), data.pickupLocation) : undefined;
   const bib = data.bibliographic ?? {};
   const lifecycle = data.lifecycle;
   const dueDate = lifecycle?.dueDate;
-  const reason = patronReason(notice, lifecycle?.reason);
+  const reason = patronReason(words, notice, lifecycle?.reason);
   return {
     notice,
     ...(patronName ? { patronName } : {}),
-    item: itemPhrase(bib),
+    item: itemPhrase(words, bib),
     ...(bib.title ? { title: bib.title } : {}),
     ...(bib.author ? { author: bib.author } : {}),
     ...(bib.titleOfComponent ? { articleTitle: bib.titleOfComponent } : {}),
     ...(pickup ? { pickupLocation: pickup.name, ...(pickup.address ? { pickupLocationAddress: pickup.address } : {}) } : {}),
-    ...(dueDate && isDate(dueDate) ? { dueDate: formatDate(dueDate, options.timeZone), dueDateIso: new Date(dueDate).toISOString() } : {}),
+    ...(dueDate && isDate(dueDate) ? { dueDate: formatDate(dueDate, timeZone, language), dueDateIso: new Date(dueDate).toISOString() } : {}),
     // A date without a time (2026-12-31) is that calendar day wherever the patron is.
-    ...(data.neededBy && isDate(data.neededBy) ? { neededBy: formatDate(data.neededBy, /^\d{4}-\d{2}-\d{2}$/.test(data.neededBy) ? 'UTC' : options.timeZone) } : {}),
+    ...(data.neededBy && isDate(data.neededBy) ? { neededBy: formatDate(data.neededBy, /^\d{4}-\d{2}-\d{2}$/.test(data.neededBy) ? 'UTC' : timeZone, language) } : {}),
     libraryName: library.name,
     ...(reason ? { reason } : {}),
     isCopy: request.serviceType === 'Copy',
     ...(lifecycle?.renewals ? { renewals: lifecycle.renewals } : {}),
-    reference: requestNumber(request.id),
+    reference: requestNumber(request),
   };
 }
 
@@ -94,67 +103,47 @@ function patronNameOf(patron: Partial<StoredPatron> | undefined): string | undef
   return structured === '' ? undefined : structured;
 }
 
-/** The library's pickup locations as stored, read leniently: an entry without a code and a name is left out, not guessed at. */
-export function pickupPlacesOf(settings: Record<string, unknown> | undefined): PickupPlace[] {
-  const list = settings?.pickupLocations;
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((entry: unknown) => {
-    const e = entry as { code?: unknown; name?: unknown; address?: unknown };
-    if (typeof e?.code !== 'string' || typeof e.name !== 'string' || e.name.trim() === '') return [];
-    return [{ code: e.code, name: e.name.trim(), ...(typeof e.address === 'string' && e.address.trim() !== '' ? { address: e.address.trim() } : {}) }];
-  });
-}
-
-/** A request names its pickup location by code (codes are unique without regard to case); free text stays as written. */
-function pickupPlace(given: string, places: readonly PickupPlace[]): { readonly name: string; readonly address?: string } {
-  const place = places.find((p) => p.code.toLowerCase() === given.trim().toLowerCase());
-  return place ?? { name: given };
-}
-
-function itemPhrase(bib: StoredBibliographic): string {
-  if (bib.titleOfComponent) return bib.title ? `"${bib.titleOfComponent}" in ${bib.title}` : `"${bib.titleOfComponent}"`;
-  if (bib.title) return bib.author ? `${bib.title} by ${bib.author}` : bib.title;
-  if (bib.isbn) return `the item with ISBN ${bib.isbn}`;
-  if (bib.issn) return `the item with ISSN ${bib.issn}`;
-  if (bib.doi) return `the item with DOI ${bib.doi}`;
-  return 'the item you asked for';
+function itemPhrase(words: MailWording, bib: StoredBibliographic): string {
+  const { item } = words;
+  if (bib.titleOfComponent) return bib.title ? item.articleInJournal(bib.titleOfComponent, bib.title) : item.article(bib.titleOfComponent);
+  if (bib.title) return bib.author ? item.titleByAuthor(bib.title, bib.author) : bib.title;
+  if (bib.isbn) return item.byNumber('ISBN', bib.isbn);
+  if (bib.issn) return item.byNumber('ISSN', bib.issn);
+  if (bib.doi) return item.byNumber('DOI', bib.doi);
+  return item.unknown;
 }
 
 const isDate = (s: string): boolean => !Number.isNaN(new Date(s).getTime());
 
-/** `Monday 1 March 2027`, assembled from parts: ICU versions punctuate `dateStyle: 'full'` differently. */
-export function formatDate(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone }).formatToParts(new Date(iso));
+/**
+ * `Monday 1 March 2027`, `Montag, 1. März 2027`: assembled from parts, since ICU versions
+ * punctuate `dateStyle: 'full'` differently and a mail should not change with the Node version.
+ */
+export function formatDate(iso: string, timeZone: string, language: PatronLanguage): string {
+  const parts = new Intl.DateTimeFormat(DATE_LOCALES[language], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone }).formatToParts(new Date(iso));
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
+  switch (language) {
+    case 'de':
+      return `${part('weekday')}, ${part('day')}. ${part('month')} ${part('year')}`;
+    case 'en':
+      return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
+  }
 }
 
-/**
- * ISO 18626 reasonUnfilled values (an open list; these are the ones peers send) in words for
- * patrons. The lifecycle keeps the staff wording ("rota exhausted: ISIL:DK-2 answered Unfilled
- * (NotHeld)"), which names partners and codes a patron has no use for.
- */
-const UNFILLED_REASONS: Readonly<Record<string, string>> = {
-  notheld: 'none of the libraries we asked hold it',
-  notonshelf: 'it was not on the shelf at the libraries we asked',
-  notavailableforill: 'the libraries that hold it do not lend it',
-  nonavailableforill: 'the libraries that hold it do not lend it',
-  inuse: 'it is in use at the libraries that hold it',
-  lost: 'it is missing at the libraries that hold it',
-  damaged: 'it is too fragile or damaged to send',
-  duplicate: 'it duplicates a request you already have with us',
-  copyrightrestrictions: 'copyright does not allow it to be supplied',
-  policyproblem: 'the lending libraries’ rules do not allow it',
-  charges: 'the charges would be too high',
-};
+const DATE_LOCALES: Readonly<Record<PatronLanguage, string>> = { en: 'en-GB', de: 'de-DE' };
 
-function patronReason(notice: PatronNotice, reason: string | undefined): string | undefined {
+/**
+ * A reason in words for patrons. The lifecycle keeps the staff wording ("rota exhausted:
+ * ISIL:DK-2 answered Unfilled (NotHeld)"), which names partners and codes a patron has no use
+ * for: only the ISO 18626 ReasonUnfilled code at its end is read.
+ */
+function patronReason(words: MailWording, notice: PatronNotice, reason: string | undefined): string | undefined {
   if (notice === 'unfilled') {
     const code = reason ? /\(([A-Za-z]+)\)\s*$/.exec(reason)?.[1]?.toLowerCase() : undefined;
-    return (code && UNFILLED_REASONS[code]) ?? 'no library we asked could supply it';
+    return (code && words.reasons.unfilled[code]) ?? words.reasons.unfilledOther;
   }
   if (notice === 'cancelled') {
-    if (reason === 'cancelled by the supplier') return 'the lending library cancelled it';
+    if (reason === 'cancelled by the supplier') return words.reasons.cancelledBySupplier;
     return undefined;
   }
   return undefined;

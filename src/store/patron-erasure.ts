@@ -3,8 +3,9 @@
  * and the copies outside the request row (kept protocol messages, mail recipients). Rows are never
  * deleted: statistics count requests and their events, and those stay as they were.
  */
-import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from './db';
+import { ofPatron } from './patron-requests';
 import { notifications, protocolMessages, requests } from './schema';
 
 /** Request data that holds patron details (the fields erasure.ts removes). */
@@ -30,8 +31,7 @@ export async function endedRequestsHoldingPatronDetails(db: Db, libraryId: strin
 
 /** The library's borrowing requests for the patron with this id (in the ILS), oldest first. */
 export async function borrowingRequestsOfPatron(db: Db, libraryId: string, patronId: string): Promise<{ id: string; state: string }[]> {
-  const condition: SQL = and(eq(requests.libraryId, libraryId), eq(requests.role, 'requester'), sql`${requests.data}->'patron'->>'id' = ${patronId}`)!;
-  return db.select({ id: requests.id, state: requests.state }).from(requests).where(condition).orderBy(asc(requests.createdAt), asc(requests.id));
+  return db.select({ id: requests.id, state: requests.state }).from(requests).where(ofPatron(libraryId, patronId)).orderBy(asc(requests.createdAt), asc(requests.id));
 }
 
 /** Rewrites the request's kept protocol messages with `redact` applied (raw text, answer, parsed). */

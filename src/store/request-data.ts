@@ -125,8 +125,8 @@ function schemaWith(object: typeof z.object) {
     note: optionalText,
     /** Suppliers the request named (staff, a discovery layer, or a brokered request's candidates). */
     candidates: z.array(rotaEntrySchema).optional(),
-    /** Who made a borrowing request: staff, or an NCIP caller with the id it gave the request. */
-    source: object({ channel: z.enum(['staff', 'ncip']), externalId: optionalText }).optional(),
+    /** Who made a borrowing request: staff, an NCIP caller with the id it gave the request, or the patron (with where their citation came from, an OpenURL's rfr_id or sid). */
+    source: object({ channel: z.enum(['staff', 'ncip', 'patron']), externalId: optionalText, referrer: optionalText }).optional(),
     /** How the rota was chosen, for staff to read. */
     routing: object({ strategy: text, explanation: z.array(routingVerdictSchema), at: text, holdings: holdingsRecordSchema.optional(), local: localHoldingsRecordSchema.optional() }).optional(),
     /** The most the library will pay (ISO 18626 billingInfo maximumCosts), e.g. as staff set it taking up a retry offer. */

@@ -4,7 +4,7 @@
  */
 import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { QueueDefinition } from '../domain/queues';
-import { requestNumberRange } from '../domain/request-number';
+import { requestCountOf, requestNumberRange } from '../domain/request-number';
 import type { Db } from './db';
 import { inQueueSql } from './request-queues';
 import { decodeRequest, type RequestRow } from './requests';
@@ -115,10 +115,14 @@ function wordMatches(word: string): SQL {
   return or(sql`${searchText} like ${likePattern(foldText(word))}`, ...asDigits, ...byRequestNumber(word))!;
 }
 
-/** A request number (3F2A-91C4) is the id's first digits: a range of the primary key. */
+/**
+ * A request number: the library's count (1042, on index requests_number_key), or the earlier
+ * form older mail quotes (3F2A-91C4), the id's first digits, a range of the primary key.
+ */
 function byRequestNumber(text: string): SQL[] {
+  const count = requestCountOf(text);
   const range = requestNumberRange(text);
-  return range ? [and(gte(requests.id, range.from), lte(requests.id, range.to))!] : [];
+  return [...(count !== undefined ? [eq(requests.number, count)] : []), ...(range ? [and(gte(requests.id, range.from), lte(requests.id, range.to))!] : [])];
 }
 
 /**

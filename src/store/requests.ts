@@ -7,7 +7,7 @@ import { requests } from './schema';
 type StoredRequest = typeof requests.$inferSelect;
 /** A request as the server works on it: the row, with `data` decoded (request-data.ts). */
 export type RequestRow = Omit<StoredRequest, 'data'> & { readonly data: RequestData };
-export type NewRequestRow = Omit<typeof requests.$inferInsert, 'version' | 'createdAt' | 'updatedAt' | 'data'> & { id: string; data?: RequestDataInput };
+export type NewRequestRow = Omit<typeof requests.$inferInsert, 'version' | 'createdAt' | 'updatedAt' | 'data' | 'number'> & { id: string; data?: RequestDataInput };
 
 /** Every read of a request goes through here: `data` is decoded once, by one schema. */
 export function decodeRequest(row: StoredRequest): RequestRow {
@@ -17,6 +17,12 @@ export function decodeRequest(row: StoredRequest): RequestRow {
 export async function insertRequest(tx: Db, row: NewRequestRow, at: Date): Promise<RequestRow> {
   const [created] = await tx.insert(requests).values({ ...row, data: stored(row.data ?? {}), version: 1, createdAt: at, updatedAt: at }).returning();
   return decodeRequest(created!);
+}
+
+/** The number the database gave a request as it stored it (requests.number: the library's count). */
+export async function storedNumberOf(db: Db, id: string): Promise<number | null> {
+  const [row] = await db.select({ number: requests.number }).from(requests).where(eq(requests.id, id));
+  return row?.number ?? null;
 }
 
 export async function getRequest(db: Db, id: string): Promise<RequestRow | undefined> {

@@ -48,6 +48,13 @@ export const requests = pgTable(
   {
     id: uuid('id').primaryKey(),
     libraryId: uuid('library_id').references(() => libraries.id),
+    /**
+     * The request's number for people, counted per library from 1 (what patrons quote and staff
+     * type). Given by the database as the row is inserted (trigger requests_number, one sequence
+     * per library): no lock, so concurrent intake for one library does not queue on a counter.
+     * A number taken by an insert that does not happen is skipped, never given twice.
+     */
+    number: integer('number'),
     role: text('role').$type<'requester' | 'supplier' | 'broker'>().notNull(),
     state: text('state').notNull(),
     serviceType: text('service_type').$type<'Loan' | 'Copy' | 'CopyOrLoan'>().notNull(),
@@ -73,6 +80,11 @@ export const requests = pgTable(
     // A broker brokers one transaction per request id (the id goes unchanged to every supplier,
     // so it must be unique at the hub, as CrossLink requires).
     uniqueIndex('requests_broker_key').on(t.libraryId, t.requestingAgencyRequestId).where(sql`${t.role} = 'broker'`),
+    // One patron's requests at a library: the patron's page, the limits on placing, staff's
+    // patron filter and the erasure of one patron (store/patron-requests.ts, request-search.ts).
+    index('requests_library_patron_idx').on(t.libraryId, sql`(${t.data}->'patron'->>'id')`),
+    // Number first: a search by number alone (every library staff may see) uses it too.
+    uniqueIndex('requests_number_key').on(t.number, t.libraryId),
   ],
 );
 
@@ -289,4 +301,54 @@ export const setupCodes = pgTable('setup_codes', {
   expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
 });
 
-export const schema = { libraries, partners, requests, requestEvents, protocolMessages, deliveryFailures, outbox, notifications, apiKeys, staffUsers, staffSessions, setupCodes };
+/**
+ * Sessions of signed-in patrons: apart from staff sessions (own table, own cookie, short
+ * lifetimes). The cookie carries 256 random bits; the table keeps only their SHA-256.
+ */
+export const patronSessions = pgTable(
+  'patron_sessions',
+  {
+    id: uuid('id').primaryKey(),
+    tokenHash: text('token_hash').notNull().unique(),
+    libraryId: uuid('library_id')
+      .notNull()
+      .references(() => libraries.id, { onDelete: 'cascade' }),
+    /** The patron's id: the ILS's user id (card sign-in), or the e-mail address (link sign-in). */
+    patronId: text('patron_id').notNull(),
+    /** How they signed in: `ils` (card and PIN through NCIP LookupUser) or `email` (a one-time link). */
+    method: text('method').$type<'ils' | 'email'>().notNull(),
+    /** What the ILS told at sign-in (name, e-mail, blocks), so pages need not ask it again on every call. */
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
+    idleExpiresAt: timestamp('idle_expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('patron_sessions_patron_idx').on(t.libraryId, t.patronId), index('patron_sessions_idle_idx').on(t.idleExpiresAt)],
+);
+
+/** One-time sign-in links mailed to patrons of libraries without NCIP; only the token's SHA-256 is kept. */
+export const patronSignInLinks = pgTable('patron_sign_in_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  libraryId: uuid('library_id')
+    .notNull()
+    .references(() => libraries.id, { onDelete: 'cascade' }),
+  email: text('email').notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  /** Set when the link is used: a link signs in once. */
+  usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+});
+
+/**
+ * Keys the server makes for itself on first use and keeps here, so that every instance on the
+ * same database signs alike and a restart does not invalidate what was signed (status links).
+ */
+export const serverKeys = pgTable('server_keys', {
+  name: text('name').primaryKey(),
+  /** base64url of 32 random bytes. */
+  secret: text('secret').notNull(),
+  createdAt: createdAt(),
+});
+
+export const schema = { libraries, partners, requests, requestEvents, protocolMessages, deliveryFailures, outbox, notifications, apiKeys, staffUsers, staffSessions, setupCodes, patronSessions, patronSignInLinks, serverKeys };

@@ -10,6 +10,7 @@ import { createApiKey } from '../../src/services/access/api-keys';
 import { launchBrowser, makeUser, seriousViolations, signIn } from '../helpers/browser';
 import { startInstance, type Instance } from '../helpers/instances';
 import { startMockIls, type MockIls } from '../helpers/mock-ils';
+import { eventually } from '../helpers/queues';
 
 jest.setTimeout(180_000);
 
@@ -74,6 +75,9 @@ describe('administration: member libraries in the browser', () => {
     await ncip.getByText('LookupUser request').waitFor();
 
     const mail = page.getByRole('form', { name: 'Patron mail' });
+    // The bodies start from the default wording's sources, variables and all, not from what they render to.
+    const body = mail.getByLabel('Plain-text body');
+    await eventually(async () => (await body.inputValue()).startsWith('{{#if patronName}}Dear {{patronName}},{{else}}Hello,{{/if}}\n\nGood news: the lending library has sent {{item}} to us.'), 30_000);
     await mail.getByLabel('Subject', { exact: true }).fill('Hello {{patronNmae}}');
     await mail.getByText('Did you mean {{patronName}}?').waitFor();
     await mail.getByLabel('Subject', { exact: true }).fill('Hello {{patronName}}');

@@ -51,11 +51,13 @@ export interface InstanceOptions {
 export async function startInstance(name: string, librarySymbols: readonly string[], overrides: Partial<Config> = {}, options: InstanceOptions = {}): Promise<Instance> {
   const dataDir = mkdtempSync(join(tmpdir(), `ill-e2e-${name}-`));
   const pg: TestDatabase | undefined = process.env.TEST_DATABASE_URL ? await freshDatabase() : undefined;
-  const port = await freeLoopbackPort();
+  const port = overrides.port ?? (await freeLoopbackPort());
   const prefix = `e2e-${name}-${randomUUID().slice(0, 8)}`;
   const config: Config = {
     ...loadConfig({ env: {} }),
     port,
+    // What links in mail point at (status and sign-in links): this instance, not the default port.
+    publicUrl: `http://127.0.0.1:${port}`,
     dataDir,
     redisUrl: process.env.REDIS_URL,
     ...(pg?.url ? { databaseUrl: pg.url } : {}),

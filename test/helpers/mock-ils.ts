@@ -15,6 +15,7 @@ import {
   buildProblemResponse,
   parseNcip,
   serviceProblemScheme,
+  type AuthenticationInput,
   type InitiationHeader,
   type NcipMessage,
   type NcipMessageOf,
@@ -31,6 +32,10 @@ export interface MockUser {
   blocked?: boolean;
   /** Also found by this username through AuthenticationInput. */
   username?: string;
+  /** The library card's barcode: found by it (or by its id) through AuthenticationInput "Barcode Id". */
+  barcode?: string;
+  /** Checked when AuthenticationInput carries a PIN; a user with one must present it with the barcode. */
+  pin?: string;
 }
 
 export interface MockItem {
@@ -269,10 +274,19 @@ class Responder {
     return `${prefix}-${this.sequence}`;
   }
 
-  private user(userId: UserId | undefined, auth: readonly { authenticationInputData: string }[] | undefined): MockUser {
-    const key = userId?.userIdentifierValue ?? auth?.[0]?.authenticationInputData ?? '';
-    const user = this.state.users.get(key) ?? [...this.state.users.values()].find((u) => u.username !== undefined && u.username === key);
+  private user(userId: UserId | undefined, auth: readonly AuthenticationInput[] | undefined): MockUser {
+    const input = (type: string) => auth?.find((a) => a.authenticationInputType.value.toLowerCase() === type)?.authenticationInputData;
+    const barcode = userId === undefined ? input('barcode id') : undefined;
+    const key = userId?.userIdentifierValue ?? barcode ?? input('username') ?? auth?.[0]?.authenticationInputData ?? '';
+    const users = [...this.state.users.values()];
+    const user =
+      barcode !== undefined
+        ? (users.find((u) => u.barcode === barcode) ?? this.state.users.get(barcode))
+        : (this.state.users.get(key) ?? users.find((u) => u.username !== undefined && u.username === key));
     if (user === undefined) throw new Refusal('Unknown User', `no patron ${key}`, 'UserId', key);
+    // NCIP's standard Problem for a wrong (or missing) PIN; the element is the input that failed.
+    const pin = input('pin');
+    if (barcode !== undefined && user.pin !== undefined && pin !== user.pin) throw new Refusal('User Authentication Failed', 'the barcode and PIN do not match', 'AuthenticationInput');
     return user;
   }
 

@@ -32,12 +32,12 @@ export interface StaffApi {
   readonly keyIds: Readonly<Record<string, string>>;
 }
 
-/** `now`: the clock the use cases read (session expiry tests drive it). */
-export async function startStaffApi(options: ApiOptions & { readonly now?: () => Date; readonly routing?: RoutingSettings } = {}): Promise<StaffApi> {
+/** `now`: the clock the use cases read (session expiry tests drive it); `publicUrl`: PUBLIC_URL (status links in notice previews). */
+export async function startStaffApi(options: ApiOptions & { readonly now?: () => Date; readonly routing?: RoutingSettings; readonly publicUrl?: string } = {}): Promise<StaffApi> {
   const database = await freshDatabase();
-  const { now = () => new Date(), routing, ...apiOptions } = options;
+  const { now = () => new Date(), routing, publicUrl, ...apiOptions } = options;
   const deps: LifecycleDeps = { db: database.db, directory: database.directory, now, newId: randomUUID, supplierTimeoutMs: 3600_000, ...(routing ? { routing } : {}) };
-  const app = createApp({ log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), bodyLimit: 64 * 1024, health: {}, routers: [apiRouter(deps, { checkAnswers: true, ...apiOptions })] });
+  const app = createApp({ log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), bodyLimit: 64 * 1024, health: {}, routers: [apiRouter({ ...deps, ...(publicUrl ? { publicUrl } : {}) }, { checkAnswers: true, ...apiOptions })] });
   const a = randomUUID();
   const b = randomUUID();
   await insertLibrary(database.db, { id: a, symbol: LIBRARY_A, name: 'Main Library', settings: {} });

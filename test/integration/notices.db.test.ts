@@ -98,7 +98,9 @@ describe('patron e-mail', () => {
     expect(parsed.replyTo?.value[0]?.address).toBe('desk@riverside.example.org');
     expect(parsed.text).toContain('Dear Ada Lovelace,');
     expect(parsed.text).toContain('We have received your request for Kindred by Butler, Octavia E.');
-    expect(parsed.text).toContain(`Your request number: ${request.id.slice(0, 4).toUpperCase()}-${request.id.slice(4, 8).toUpperCase()}`);
+    // The library's own count: this is the first request of a new library.
+    expect(request.number).toBe(1);
+    expect(parsed.text).toContain('Your request number: 1\n');
     expect(parsed.html).toContain('<p>Dear Ada Lovelace,</p>');
     expect(parsed.messageId).toMatch(/^<notice\..+@riverside\.example\.org>$/);
 
@@ -129,6 +131,22 @@ describe('patron e-mail', () => {
     expect(parsed.subject).toBe('Ready for pickup: Kindred by Butler, Octavia E.');
     expect(parsed.text).toContain('is ready for you to collect at Main desk, 2nd floor.');
     expect(parsed.text).toContain('It is due back on Monday 1 March 2027.');
+  });
+
+  it('writes to a German library’s patrons in German, with German dates, in both bodies', async () => {
+    const id = randomUUID();
+    const settings = { patrons: { language: 'de' }, mail: { timeZone: 'Europe/Berlin' } };
+    await database.directory.write((db) => insertLibrary(db, { id, symbol: `ISIL:DE-${id.slice(0, 8)}`, name: 'Universitätsbibliothek Beispielstadt', settings }));
+    const request = await onLoan(await borrow(id, { id: 'P-3', name: 'Erika Mustermann', email: 'erika@example.org' }), '2027-03-01T12:00:00Z', 'received');
+    await sendNotice(deps, await queueNotice(request.id, 'ready_for_pickup'));
+    const parsed = smtp.received[0]!.parsed;
+    expect(parsed.subject).toBe('Zur Abholung bereit: Butler, Octavia E.: Kindred');
+    expect(parsed.from?.value[0]).toEqual({ address: 'ill@server.example.org', name: 'Universitätsbibliothek Beispielstadt' });
+    expect(parsed.text).toMatch(/^Guten Tag Erika Mustermann,\n\nIhre Fernleihe liegt zur Abholung für Sie bereit: Butler, Octavia E.: Kindred\. Abholort: Main desk, 2nd floor\./);
+    expect(parsed.text).toContain('Die Leihfrist endet am Montag, 1. März 2027.');
+    expect(parsed.text).toContain('Mit freundlichen Grüßen\nUniversitätsbibliothek Beispielstadt\nFernleihe');
+    expect(parsed.html).toContain('<html lang="de">');
+    expect(parsed.html).toContain('<p>Guten Tag Erika Mustermann,</p>');
   });
 
   it('sends one mail per event however often the job runs', async () => {

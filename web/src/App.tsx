@@ -1,6 +1,7 @@
 /**
- * The app's one route table. Everything but setup and sign-in needs a signed-in person
- * (SignedIn redirects to /sign-in otherwise and provides the session to the pages).
+ * The staff app's one route table. Everything but setup and sign-in needs a signed-in member of
+ * staff (SignedIn redirects to /sign-in otherwise and provides the session to the pages). The
+ * patron pages are an app of their own (patron/PatronApp.tsx); main.tsx picks one by the path.
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider } from 'react-router';
@@ -12,7 +13,7 @@ import { PartnerPage } from './admin/directory/PartnerPage';
 import { PartnersPage } from './admin/directory/PartnersPage';
 import { LibrariesPage } from './admin/libraries/LibrariesPage';
 import { LibraryPage } from './admin/libraries/LibraryPage';
-import { ApiError } from './api/client';
+import { retryUnlessRefused } from './api/client';
 import { AccountPage } from './pages/AccountPage';
 import { NewRequestPage } from './pages/NewRequestPage';
 import { QueueListPage } from './pages/QueueListPage';
@@ -28,8 +29,7 @@ const queryClient = new QueryClient({
     queries: {
       // Live events (server-sent) invalidate what changed; no polling needed.
       staleTime: 30_000,
-      // A 4xx will not get better by asking again.
-      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+      retry: retryUnlessRefused,
     },
   },
 });

@@ -10,9 +10,10 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { authenticate } from '../../services/access/api-keys';
 import { authenticateSession, DEFAULT_SESSION_LIFETIMES, type SessionLifetimes } from '../../services/access/sessions';
 import type { ServiceDeps } from '../../services/deps';
+import { authenticatePatronSession, DEFAULT_PATRON_SESSION_LIFETIMES, type PatronSessionLifetimes } from '../../services/patrons/sessions';
 import { Forbidden, TooManyAttempts, Unauthenticated } from '../../services/errors';
 import { anonymousRequestAllowed, cookieRequestAllowed } from './csrf';
-import { clearSessionCookie, sessionTokenOf } from './session-cookie';
+import { clearPatronCookie, clearSessionCookie, patronTokenOf, sessionTokenOf } from './session-cookie';
 
 export interface AuthFailureLimit {
   /** Failed attempts allowed per client address and window. */
@@ -28,6 +29,8 @@ export interface AccessGate {
   readonly authenticate: RequestHandler;
   /** For anonymous routes: the limit and the cross-site rule only. */
   readonly anonymous: RequestHandler;
+  /** For patron routes: the patron's session cookie (`ill_patron`); sets `res.locals.patron`. */
+  readonly patron: RequestHandler;
   /** Counts one failed authentication of this client. */
   countFailure(req: Request, res: Response): Promise<void>;
 }
@@ -39,7 +42,7 @@ function presentedKey(authorization: string | undefined, apiKeyHeader: string | 
   return key ? key : undefined;
 }
 
-export function accessGate(deps: ServiceDeps, limit: AuthFailureLimit = DEFAULT_AUTH_FAILURE_LIMIT, lifetimes: SessionLifetimes = DEFAULT_SESSION_LIFETIMES): AccessGate {
+export function accessGate(deps: ServiceDeps, limit: AuthFailureLimit = DEFAULT_AUTH_FAILURE_LIMIT, lifetimes: SessionLifetimes = DEFAULT_SESSION_LIFETIMES, patronLifetimes: PatronSessionLifetimes = DEFAULT_PATRON_SESSION_LIFETIMES): AccessGate {
   const clientOf = (ip: string | undefined) => ipKeyGenerator(ip ?? 'unknown');
   const tooMany = (resetTime: Date | undefined) => {
     const seconds = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + limit.windowMs) - Date.now()) / 1000));
@@ -99,5 +102,19 @@ export function accessGate(deps: ServiceDeps, limit: AuthFailureLimit = DEFAULT_
     return next();
   };
 
-  return { authenticate: authenticateRequest, anonymous, countFailure };
+  // A patron's session reaches the patron routes only; staff keys and sessions are not patrons.
+  const patron: RequestHandler = async (req, res, next) => {
+    const token = patronTokenOf(req);
+    if (token === undefined) return next(new Unauthenticated('sign in with your library card first', false));
+    const result = await authenticatePatronSession(deps, token, patronLifetimes);
+    if (!result.ok) {
+      clearPatronCookie(req, res);
+      return next(new Unauthenticated('you were signed out after a while without use; sign in again', false));
+    }
+    if (!cookieRequestAllowed(req)) return next(new Forbidden('refused: this change came from another site'));
+    res.locals.patron = result.patron;
+    return next();
+  };
+
+  return { authenticate: authenticateRequest, anonymous, patron, countFailure };
 }

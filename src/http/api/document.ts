@@ -11,6 +11,7 @@ const PROBLEM_TITLES: Readonly<Record<number, string>> = {
   409: 'Conflict: someone changed it first (stale `version`), the action does not fit the state, or it exists already',
   413: 'The body is too large',
   429: 'Too many failed authentications from this address',
+  503: 'Something the answer depends on (the library’s ILS, the mail server) does not answer now; try again later (Retry-After)',
 };
 
 const problem = (status: number) => ({ description: PROBLEM_TITLES[status]!, content: { 'application/problem+json': { schema: problemSchema } } });
@@ -26,6 +27,7 @@ function operation(route: AnyRoute): ZodOpenApiOperationObject {
     };
   }
   const anonymous = route.access === 'anonymous';
+  const patron = route.access === 'patron';
   const statuses = new Set<number>([...(anonymous ? (route.method === 'get' ? [] : [403]) : [401, 403]), 429, ...(route.problems ?? [])]);
   if (route.query || route.body) statuses.add(400);
   if (route.params) statuses.add(404);
@@ -50,7 +52,7 @@ function operation(route: AnyRoute): ZodOpenApiOperationObject {
     ...(route.params || route.query ? { requestParams: { ...(route.params ? { path: route.params } : {}), ...(route.query ? { query: route.query } : {}) } } : {}),
     // A body whose schema takes no body at all (every field defaulted) may be left out.
     ...(route.body ? { requestBody: { required: !route.body.safeParse(undefined).success, content: { 'application/json': { schema: route.body } } } } : {}),
-    ...(anonymous ? { security: [] } : route.access === 'person' ? { security: [{ session: [] }], 'x-signed-in-person': true } : { 'x-required-role': route.role }),
+    ...(anonymous ? { security: [] } : patron ? { security: [{ patronSession: [] }], 'x-patron': true } : route.access === 'person' ? { security: [{ session: [] }], 'x-signed-in-person': true } : { 'x-required-role': route.role }),
     ...(route.allLibraries ? { 'x-all-libraries-key': true } : {}),
     responses,
   };
@@ -77,6 +79,7 @@ export function openApiDocument(routes: readonly AnyRoute[]): ReturnType<typeof 
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer ill_...`' },
         apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
         session: { type: 'apiKey', in: 'cookie', name: 'ill_session', description: 'The session of a signed-in person (POST /session sets it)' },
+        patronSession: { type: 'apiKey', in: 'cookie', name: 'ill_patron', description: 'The session of a signed-in patron (the patron sign-in routes set it); it reaches only the /patron routes' },
       },
     },
     paths,

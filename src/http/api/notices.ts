@@ -4,6 +4,8 @@ import { PATRON_NOTICES } from '../../domain/types';
 import type { LifecycleDeps } from '../../services/pipeline/pipeline';
 import { previewNotice } from '../../services/notices/notices';
 import { NotFound } from '../../services/errors';
+import { PATRON_LANGUAGES } from '../../services/patrons/settings';
+import { statusLinkFor } from '../../services/patrons/status-link';
 import { visibleRequest } from '../../services/staff/requests-query';
 import { previewDraftTemplate, templatePreviewInputSchema } from '../../services/notices/template-preview';
 import { apiRoute, type ApiRoute } from './route';
@@ -12,6 +14,8 @@ import { symbolParams } from './schemas';
 export interface NoticeDeps extends LifecycleDeps {
   /** The server's default sender (MAIL_FROM), for libraries that set none. */
   readonly mailFrom?: string;
+  /** The server's address for patrons (PUBLIC_URL): status links in patron mail start with it. */
+  readonly publicUrl?: string;
 }
 
 const address = z.object({ address: z.string(), name: z.string().optional() });
@@ -32,6 +36,10 @@ const templatePreviewSchema = z
     text: z.string(),
     html: z.string(),
     renderedFor: z.enum(['request', 'sample']),
+    language: z.enum(PATRON_LANGUAGES).meta({ description: 'The language of the default wording and of dates: the one asked for, else the library’s patron language' }),
+    template: z
+      .object({ subject: z.string(), text: z.string(), html: z.string() })
+      .meta({ description: 'The Handlebars sources rendered: the draft’s parts, the default wording in `language` for the parts it leaves out (what the editor starts from)' }),
     variables: z
       .array(z.object({ name: z.string(), description: z.string(), notices: z.array(z.enum(PATRON_NOTICES)).optional().meta({ description: 'The notices it has a value in; absent: every notice' }) }))
       .meta({ description: 'The variables this notice’s template can use (each notice’s are also listed in LibrarySettings mail.templates)' }),
@@ -55,7 +63,7 @@ export function noticeRoutes(deps: NoticeDeps): ApiRoute[] {
       path: '/requests/{id}/notices/{event}/preview',
       operationId: 'previewNotice',
       summary: 'Render a patron notice for a request without sending it',
-      description: `Uses the library's templates (or the defaults) and the request as it is now. Events: ${PATRON_NOTICES.join(', ')}.`,
+      description: `Uses the library's templates (or the defaults, in the library's patron language) and the request as it is now. Events: ${PATRON_NOTICES.join(', ')}.`,
       tag: 'Requests',
       role: 'read-only',
       params: z.object({ id: z.string(), event: z.enum(PATRON_NOTICES) }),
@@ -64,7 +72,9 @@ export function noticeRoutes(deps: NoticeDeps): ApiRoute[] {
         const request = await visibleRequest(deps, params.id!, principal);
         const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
         if (!library) throw new NotFound('library of request', params.id!);
-        return previewNotice(request, library, params.event!, { mailFrom: deps.mailFrom ?? 'ill@localhost' });
+        // A real link, as the mail would carry it: it opens what the staff member can read anyway.
+        const statusUrl = await statusLinkFor(deps, request, library, deps.publicUrl);
+        return previewNotice(request, library, params.event!, { mailFrom: deps.mailFrom ?? 'ill@localhost', ...(statusUrl ? { statusUrl } : {}) });
       },
     },
     apiRoute({

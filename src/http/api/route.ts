@@ -7,6 +7,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { z } from 'zod';
 import { hasRole, isPerson, type ApiRole, type Principal } from '../../services/access/api-keys';
 import { Forbidden, Unauthenticated } from '../../services/errors';
+import type { PatronPrincipal } from '../../services/patrons/sessions';
 import type { AccessGate } from './auth';
 import { fieldProblems } from '../../services/validation';
 
@@ -26,16 +27,20 @@ export interface RouteContext<Body = unknown, Query = unknown> {
 /** What an anonymous route's handler gets: no principal. */
 export type AnonymousContext<Body = unknown, Query = unknown> = Omit<RouteContext<Body, Query>, 'principal'>;
 
+/** What a patron route's handler gets: the signed-in patron instead of a staff principal. */
+export type PatronContext<Body = unknown, Query = unknown> = AnonymousContext<Body, Query> & { readonly patron: PatronPrincipal };
+
 /**
  * Who may call a route: `any` (a key or a session, by role), `person` (a signed-in person only:
  * signing out, changing one's password), `anonymous` (first-run setup and signing in; its
- * refusals count as failed authentications).
+ * refusals count as failed authentications), `patron` (a signed-in patron's cookie; no staff
+ * key or session reaches these routes, nor a patron any other).
  */
-export type RouteAccess = 'any' | 'person' | 'anonymous';
+export type RouteAccess = 'any' | 'person' | 'anonymous' | 'patron';
 
 /** `contentType`: a streamed answer's media type (`text/event-stream`); JSON otherwise. */
 export type RouteSuccess =
-  | { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType; readonly contentType?: string }
+  | { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: z.ZodType; readonly contentType?: string }
   | { readonly status: 204; readonly description: string; readonly schema?: undefined; readonly contentType?: undefined };
 
 interface RouteEntry<Body extends z.ZodType, Query extends z.ZodObject> {
@@ -52,12 +57,17 @@ interface RouteEntry<Body extends z.ZodType, Query extends z.ZodObject> {
   readonly access?: RouteAccess;
   /** Only a key for all libraries may (the directory and the set of libraries are server-wide). */
   readonly allLibraries?: boolean;
+  /**
+   * An anonymous route that limits its failed attempts itself (patron sign-in: per card and per
+   * address, sign-in-limits.ts): its refusals are not counted against the staff API's limit.
+   */
+  readonly ownFailureLimit?: boolean;
   readonly params?: z.ZodObject;
   readonly query?: Query;
   readonly body?: Body;
   readonly success: RouteSuccess;
   /** Problems the use case can answer besides the ones every route has (400, 401, 403, 404, 429). */
-  readonly problems?: readonly (401 | 409 | 413)[];
+  readonly problems?: readonly (401 | 409 | 413 | 503)[];
   /** URL of the resource made (201 answers carry it as Location). */
   readonly location?: (body: unknown) => string;
   /**
@@ -95,6 +105,13 @@ export function anonymousRoute<Body extends z.ZodType = z.ZodType, Query extends
   route: Omit<RouteEntry<Body, Query>, 'role' | 'access' | 'allLibraries'> & { handle(ctx: AnonymousContext<z.output<Body>, z.output<Query>>): Promise<unknown> },
 ): ApiRoute {
   return { ...route, role: 'read-only', access: 'anonymous' } as unknown as ApiRoute;
+}
+
+/** An entry for signed-in patrons (the `ill_patron` cookie): it documents `security: [{ patronSession: [] }]`. */
+export function patronRoute<Body extends z.ZodType = z.ZodType, Query extends z.ZodObject = z.ZodObject>(
+  route: Omit<RouteEntry<Body, Query>, 'role' | 'access' | 'allLibraries'> & { handle(ctx: PatronContext<z.output<Body>, z.output<Query>>): Promise<unknown> },
+): ApiRoute {
+  return { ...route, role: 'read-only', access: 'patron' } as unknown as ApiRoute;
 }
 
 /** Public pages (the document and its viewer) need no key and answer in their own media types. */
@@ -179,13 +196,14 @@ export function routerFor(routes: readonly AnyRoute[], gate: AccessGate, options
       continue;
     }
     const anonymous = route.access === 'anonymous';
-    const handlers: RequestHandler[] = anonymous ? [gate.anonymous] : [gate.authenticate];
+    const patron = route.access === 'patron';
+    const handlers: RequestHandler[] = anonymous ? [gate.anonymous] : patron ? [gate.patron] : [gate.authenticate];
     router[route.method](path, ...handlers, async (req, res) => {
-      const principal = anonymous ? undefined : principalOf(res);
+      const principal = anonymous || patron ? undefined : principalOf(res);
       if (principal) checkAccess(route, principal);
       const query = route.query ? parse(route.query, flatQuery(req.query), 'query') : {};
       const body = route.body ? parse(route.body, req.body) : req.body;
-      const ctx = { principal: principal!, params: req.params as Record<string, string>, query, body, http: { req, res } };
+      const ctx = { principal: principal!, ...(patron ? { patron: res.locals.patron as PatronPrincipal } : {}), params: req.params as Record<string, string>, query, body, http: { req, res } };
       if (route.stream) return route.stream(ctx, req, res);
       if (route.alternative && req.accepts(['application/json', route.alternative.contentType]) === route.alternative.contentType) return route.alternative.stream(ctx, req, res);
       let answer: unknown;
@@ -193,7 +211,7 @@ export function routerFor(routes: readonly AnyRoute[], gate: AccessGate, options
         answer = await route.handle(ctx);
       } catch (err) {
         // A wrong password or setup code is a failed authentication like a wrong key.
-        if (anonymous && (err instanceof Unauthenticated || err instanceof Forbidden)) await gate.countFailure(req, res);
+        if (anonymous && !route.ownFailureLimit && (err instanceof Unauthenticated || err instanceof Forbidden)) await gate.countFailure(req, res);
         throw err;
       }
       if (options.checkAnswers) checkAnswer(route, answer);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { PROTOCOL_VERSIONS } from '../../../protocols/iso18626';
 import { API_ROLES } from '../../services/access/api-keys';
+import { PROBLEM_CODES } from '../../services/errors';
 import { requestDataSchema } from '../../store/request-data';
 
 const instant = z.iso.datetime({ offset: true });
@@ -19,13 +20,14 @@ export const problemSchema = z
       .object({ state: z.string(), version: z.number().int(), actions: z.array(z.string()).optional() })
       .optional()
       .meta({ description: '409 on a request: the request as it is now' }),
+    code: z.enum(PROBLEM_CODES).optional().meta({ description: 'Patron routes: why, as a key the patron pages translate (wrong_card, blocked, limit_open, …)' }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
 export const requestSchema = z
   .object({
     id: z.uuid(),
-    requestNumber: z.string().meta({ description: 'The request’s number for people (the id’s first eight hex digits, 3F2A-91C4): patron mail quotes it, and the search (q) and scan (barcode) find requests by it. Not a sequence: two requests can share one, and a search then lists both', example: '3F2A-91C4' }),
+    requestNumber: z.string().meta({ description: 'The request’s number for people: the library’s count of its requests (borrowing and lending), unique within the library. Patron mail quotes it, and the search (q) and scan (barcode) find requests by it, also as #1042. Mail sent before requests were counted quotes the id’s first eight hex digits (3F2A-91C4); the search finds those too', example: '1042' }),
     library: symbol.nullable().meta({ description: 'The member library the request belongs to' }),
     role: z.enum(['requester', 'supplier', 'broker']),
     state: z.string(),
@@ -63,7 +65,7 @@ export const timelineEntrySchema = z
       fromState: z.string().nullable(),
       toState: z.string(),
       actor: z.string().meta({ description: '`user:<user id>` (a person), `staff:<key id>` (an API key), `partner:<symbol>`, `system...`' }),
-      actorName: z.string().nullable().meta({ description: 'The person’s display name or the key’s name; null for the system and partners' }),
+      actorName: z.string().nullable().meta({ description: 'The person’s display name or the key’s name, "the patron" for the request’s own patron (actor patron); null for the system and partners' }),
       data: z.record(z.string(), z.unknown()),
     }),
     z.object({

@@ -8,7 +8,7 @@ import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition, type Lifecycle } from '../../domain/types';
 import type { RequestData } from '../../store/request-data';
 import type { EventEntry } from '../../store/request-writes';
-import { getRequest, type RequestRow } from '../../store/requests';
+import { getRequest, storedNumberOf, type RequestRow } from '../../store/requests';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { changeRequest, commit, DEFAULT_ROUTING, prepareNew, type LifecycleDeps } from '../pipeline/pipeline';
 import { ilsStepsOf } from '../ncip/settings';
@@ -81,7 +81,7 @@ export const newBorrowingRequestSchema = z
 
 export type NewBorrowingRequest = z.input<typeof newBorrowingRequestSchema>;
 export type BorrowingRequestInput = z.output<typeof newBorrowingRequestSchema>;
-export type RequestSource = { readonly channel: 'staff' | 'ncip'; readonly externalId?: string };
+export type RequestSource = { readonly channel: 'staff' | 'ncip' | 'patron'; readonly externalId?: string; readonly referrer?: string };
 
 /**
  * A new request asked for again from an ended one (re-request): the ended one gets `rerequestedAs`
@@ -166,7 +166,8 @@ export async function createBorrowingRequest(
   };
   // A fresh id cannot be taken: a write that does not happen is a fault, not a race.
   if (!(await commit(deps, link ? { ...prepared.write, linked: link } : prepared.write, prepared.after))) throw new Error(`borrowing request ${id} could not be saved`);
-  return prepared.after;
+  // The one part of the stored request the database chose: whoever placed it is told its number.
+  return { ...prepared.after, number: await storedNumberOf(deps.db, id) };
 }
 
 /**

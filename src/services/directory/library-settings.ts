@@ -5,7 +5,7 @@
  * staff and the web interface read them), the broker hub (broker/settings.ts), routing
  * (borrowing/routing-settings.ts) and its lending to the other member libraries served here: a
  * partner's `policies` plus loan periods per requester (lending/due-date.ts), and the catalogues
- * that find lenders (src/catalog/settings.ts), and its patrons' privacy (privacy/settings.ts). The staff API, the directory file and the check of what is
+ * that find lenders (src/catalog/settings.ts), and its patrons' privacy (privacy/settings.ts), and its patron-facing side (patrons/settings.ts). The staff API, the directory file and the check of what is
  * stored all use it, so a setting is valid in one place exactly when it is in the others.
  */
 import type { Logger } from 'pino';
@@ -19,23 +19,9 @@ import { brokerSettingsSchema } from '../broker/settings';
 import type { FieldProblem } from '../errors';
 import { lendingSettingsSchema } from '../lending/due-date';
 import { ncipResponderSettingsSchema } from '../ncip/responder';
+import { patronSettingsSchema } from '../patrons/settings';
 import { privacySettingsSchema } from '../privacy/settings';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-export const pickupLocationSchema = z
-  .object({
-    code: text(50).meta({ description: 'What requests carry as pickupLocation', example: 'MAIN' }),
-    name: text(200).meta({ example: 'Main library, lending desk' }),
-    address: text(500).optional(),
-    email: z.email('must be an e-mail address').optional(),
-  })
-  .strict();
-
-export const pickupLocationsSchema = z
-  .array(pickupLocationSchema)
-  .max(500)
-  .refine((list) => new Set(list.map((l) => l.code.toLowerCase())).size === list.length, 'codes must be unique');
+import { pickupLocationsSchema } from './pickup-locations';
 
 /** The parts, each with the schema of the module that reads it. */
 const PARTS = {
@@ -51,6 +37,7 @@ const PARTS = {
       'What this library lends to the other member libraries served here, as a partner’s `policies` say it (absent: everything, to every member), and how long: loanPeriodDays (also the due date of a ship without one) and a loan period per requesting library',
   }),
   privacy: privacySettingsSchema.meta({ description: 'Which patron details go to suppliers (absent: none), and how long patron details are kept on ended requests (absent: kept)' }),
+  patrons: patronSettingsSchema.meta({ description: 'The patron-facing side: the OpenURL request form and the patron page (README, "Patrons"): sign-in, limits, language' }),
 };
 
 export type LibrarySettingsPart = keyof typeof PARTS;
@@ -68,6 +55,7 @@ export const librarySettingsSchema = z
     lending: PARTS.lending.optional(),
     catalogue: PARTS.catalogue.optional(),
     privacy: PARTS.privacy.optional(),
+    patrons: PARTS.patrons.optional(),
   })
   .strict()
   .meta({ id: 'LibrarySettings' });
@@ -84,6 +72,7 @@ export const librarySettingsChangesSchema = z
     lending: PARTS.lending.nullable().meta({ description: 'null: lends everything to every member library, and ship needs a due date again' }),
     catalogue: PARTS.catalogue.nullable().meta({ description: 'null: requests without lenders are routed from the directory' }),
     privacy: PARTS.privacy.nullable().meta({ description: 'null: no patron details to suppliers, and patron details kept' }),
+    patrons: PARTS.patrons.nullable().meta({ description: 'null: the defaults (card sign-in where NCIP checks patrons, 10 open requests, English)' }),
   })
   .partial()
   .strict()

@@ -33,13 +33,17 @@ import { claimNotification, markFailed, markSent, markSkipped, startAttempt, typ
 import type { OutboxRow } from '../../store/outbox';
 import type { StoredPatron } from '../../store/request-data';
 import { getRequest, type RequestRow } from '../../store/requests';
+import { patronLanguageOf } from '../patrons/settings';
 import type { ServiceDeps } from '../deps';
 import { ValidationFailed } from '../errors';
+import { statusLinkFor } from '../patrons/status-link';
 
 export interface NoticeDeps extends ServiceDeps {
   readonly mail: MailSender;
   /** Sender when the library names none (MAIL_FROM). */
   readonly mailFrom: string;
+  /** The server's address for patrons (PUBLIC_URL), which status links start with; absent: mail carries no status link. */
+  readonly publicUrl?: string;
 }
 
 /** Notices that can recur for a new due date: a renewal's new date gets its own reminders. */
@@ -61,8 +65,11 @@ export type NoticePlan =
 
 const emailAddress = z.email();
 
-/** What to do for `notice` on `request`, from the request, its library and the settings. Pure. */
-export function planNotice(request: RequestRow, library: LibraryRow | undefined, notice: PatronNotice, ctx: { readonly mailFrom: string; readonly dueDate?: string }): NoticePlan {
+/**
+ * What to do for `notice` on `request`, from the request, its library and the settings. Pure:
+ * the caller signs the request's status link (`statusUrl`) and passes it in.
+ */
+export function planNotice(request: RequestRow, library: LibraryRow | undefined, notice: PatronNotice, ctx: { readonly mailFrom: string; readonly dueDate?: string; readonly statusUrl?: string }): NoticePlan {
   const patron: Partial<StoredPatron> = request.data.patron ?? {};
   const to = typeof patron.email === 'string' && patron.email.trim() !== '' ? patron.email.trim() : null;
   const skip = (reason: MailSkipReason, why: string, note: boolean): NoticePlan => ({ send: false, reason, why, note, to });
@@ -77,13 +84,14 @@ export function planNotice(request: RequestRow, library: LibraryRow | undefined,
   if (patron.noMail === true) return skip('patron_opted_out', 'the patron asked not to receive e-mail', true);
   if (!to) return skip('no_address', 'the patron has no e-mail address', true);
   if (!emailAddress.safeParse(to).success) return skip('invalid_address', `the patron's e-mail address "${to}" is not valid`, true);
-  const view = buildNoticeView(request, library, notice, { timeZone: settings.value.timeZone });
+  const language = patronLanguageOf(library);
+  const view = { ...buildNoticeView(request, library, notice, { timeZone: settings.value.timeZone, language }), ...(ctx.statusUrl ? { statusUrl: ctx.statusUrl } : {}) };
   return {
     send: true,
     to,
     from: { address: settings.value.fromAddress ?? ctx.mailFrom, name: settings.value.fromName ?? library.name },
     ...(settings.value.replyTo ? { replyTo: settings.value.replyTo } : {}),
-    rendered: renderNotice(templateFor(notice, settings.value.templates[notice]), view),
+    rendered: renderNotice(templateFor(notice, language, settings.value.templates[notice]), view),
   };
 }
 
@@ -108,12 +116,14 @@ export interface NoticePreview extends RenderedNotice {
  * without sending or recording anything (the staff API's preview). Renders even when the notice
  * would be skipped (opted-out patron, event switched off), saying so in `notSent`.
  */
-export function previewNotice(request: RequestRow, library: LibraryRow, event: string, ctx: { readonly mailFrom: string }): NoticePreview {
+export function previewNotice(request: RequestRow, library: LibraryRow, event: string, ctx: { readonly mailFrom: string; readonly statusUrl?: string }): NoticePreview {
   if (!isPatronNotice(event)) throw new ValidationFailed([{ path: 'event', message: `must be one of ${PATRON_NOTICES.join(', ')}` }], `unknown notice "${event}"`);
   const settings = mailSettingsOf(library.settings);
   if (!settings.ok) throw new ValidationFailed(settings.problems.map((p) => ({ path: `settings.${p.split(':')[0]}`, message: p.slice(p.indexOf(':') + 2) })), 'the library’s mail settings are not valid');
   const plan = planNotice(request, library, event, ctx);
-  const rendered = renderNotice(templateFor(event, settings.value.templates[event]), buildNoticeView(request, library, event, { timeZone: settings.value.timeZone }));
+  const language = patronLanguageOf(library);
+  const view = { ...buildNoticeView(request, library, event, { timeZone: settings.value.timeZone, language }), ...(ctx.statusUrl ? { statusUrl: ctx.statusUrl } : {}) };
+  const rendered = renderNotice(templateFor(event, language, settings.value.templates[event]), view);
   const from = { address: settings.value.fromAddress ?? ctx.mailFrom, name: settings.value.fromName ?? library.name };
   return { ...rendered, to: plan.to, from, ...(plan.send ? {} : { notSent: plan.why }) };
 }
@@ -126,7 +136,9 @@ export async function sendNotice(deps: NoticeDeps, row: OutboxRow): Promise<void
   const request = row.requestId ? await getRequest(deps.db, row.requestId) : undefined;
   if (!request) throw new PermanentJobFailure(`outbox row ${row.id} has no request`);
   const library = request.libraryId ? await deps.directory.libraryById(request.libraryId) : undefined;
-  const plan = planNotice(request, library, notice, { mailFrom: deps.mailFrom, ...(payload.dueDate ? { dueDate: payload.dueDate } : {}) });
+  // Signed at each attempt: the link's days count from the mail that carries it.
+  const statusUrl = await statusLinkFor(deps, request, library, deps.publicUrl);
+  const plan = planNotice(request, library, notice, { mailFrom: deps.mailFrom, ...(payload.dueDate ? { dueDate: payload.dueDate } : {}), ...(statusUrl ? { statusUrl } : {}) });
   const { row: claimed } = await claimNotification(deps.db, {
     id: deps.newId(),
     requestId: request.id,

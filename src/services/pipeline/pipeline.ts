@@ -207,7 +207,7 @@ export interface Step {
  * received). Every step has its audit event and its effects.
  */
 export function prepareNew(row: NewRequestRow & { readonly data: RequestData }, start: Step & { readonly decision: Decision<string> }, then: readonly (Step & { readonly input: AnyEvent })[], ctx: Context): Prepared {
-  let current: RequestRow = { libraryId: null, supplyingAgencyId: null, supplyingAgencyRequestId: null, needsAttention: false, ...row, state: start.decision.state, version: 1, createdAt: ctx.at, updatedAt: ctx.at };
+  let current: RequestRow = { libraryId: null, number: null, supplyingAgencyId: null, supplyingAgencyRequestId: null, needsAttention: false, ...row, state: start.decision.state, version: 1, createdAt: ctx.at, updatedAt: ctx.at };
   const events: EventEntry[] = [];
   const outbox: NonNullable<StateWrite['outbox']>[number][] = [];
   let decision = start.decision;
@@ -222,7 +222,7 @@ export function prepareNew(row: NewRequestRow & { readonly data: RequestData }, 
     current = { ...current, state: decision.state, data: { ...current.data, lifecycle }, needsAttention: decision.state === 'error' };
     fromState = decision.state;
   }
-  const { version: _v, createdAt: _c, updatedAt: _u, ...inserted } = current;
+  const { version: _v, createdAt: _c, updatedAt: _u, number: _n, ...inserted } = current;
   return { decision, after: current, write: { request: { kind: 'insert', row: inserted, at: ctx.at }, events, outbox } };
 }
 

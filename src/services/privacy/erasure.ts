@@ -16,13 +16,12 @@
  * this library only there), ended requests only, since an open request still needs its patron:
  * the ILS's hold, the mail saying the item is ready, the desk handing it over.
  */
-import { BROKER_STATES } from '../../domain/broker-states';
-import { REQUESTER_STATES } from '../../domain/requester-states';
-import { SUPPLIER_STATES } from '../../domain/supplier-states';
+import { endedStates, hasEnded } from '../../domain/state-models';
 import type { Principal } from '../access/api-keys';
 import { actorOf } from '../access/api-keys';
 import type { RequestData } from '../../store/request-data';
 import { borrowingRequestsOfPatron, endedRequestsHoldingPatronDetails, forgetMailRecipients, redactMessagesOf } from '../../store/patron-erasure';
+import { deleteSessionsOfPatron } from '../../store/patron-sessions';
 import { getRequest, type RequestRow } from '../../store/requests';
 import { visibleLibrary } from '../directory/libraries';
 import { learnAbout, type LifecycleDeps } from '../pipeline/pipeline';
@@ -35,17 +34,12 @@ export const PATRON_ERASED_EVENT = 'patron_details_erased';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-const endedStates = (states: Readonly<Record<string, { readonly terminal: boolean }>>) => Object.entries(states).flatMap(([state, { terminal }]) => (terminal ? [state] : []));
 /** The states a request has ended in, per role. */
-export const ENDED_STATES: Readonly<Record<RequestRow['role'], readonly string[]>> = {
-  requester: endedStates(REQUESTER_STATES),
-  supplier: endedStates(SUPPLIER_STATES),
-  broker: endedStates(BROKER_STATES),
+const ENDED_STATES: Readonly<Record<RequestRow['role'], readonly string[]>> = {
+  requester: endedStates('requester'),
+  supplier: endedStates('supplier'),
+  broker: endedStates('broker'),
 };
-
-export function hasEnded(request: Pick<RequestRow, 'role' | 'state'>): boolean {
-  return ENDED_STATES[request.role].includes(request.state);
-}
 
 /** The request data without the patron's details, and the names of the fields that held some. Pure. */
 export function withoutPatronDetails(data: RequestData, erased: { at: Date; reason: ErasureReason }): { data: RequestData; fields: string[] } {
@@ -101,13 +95,18 @@ export interface PatronErasure {
   readonly kept: readonly { readonly id: string; readonly state: string; readonly reason: string }[];
 }
 
-/** Staff: erases one patron's details from the library's ended borrowing requests; open ones are named, not erased. */
+/**
+ * Staff: erases one patron's details from the library's ended borrowing requests; open ones are
+ * named, not erased. The patron's sessions end too: they hold what the ILS said at sign-in
+ * (name, e-mail), and a patron whose data was erased signs in afresh if they come back.
+ */
 export async function erasePatron(deps: LifecycleDeps, input: { readonly library: string; readonly patronId: string }, principal: Principal): Promise<PatronErasure> {
   const library = await visibleLibrary(deps, input.library, principal);
+  await deleteSessionsOfPatron(deps.db, library.id, input.patronId);
   const erased: PatronErasure['erased'][number][] = [];
   const kept: PatronErasure['kept'][number][] = [];
   for (const { id, state } of await borrowingRequestsOfPatron(deps.db, library.id, input.patronId)) {
-    if (!hasEnded({ role: 'requester', state })) {
+    if (!hasEnded('requester', state)) {
       kept.push({ id, state, reason: `the request is open (${state}): its patron is still needed to hand the item over; erase again once it has ended` });
       continue;
     }

@@ -1,11 +1,13 @@
 /**
  * The names timelines show for actors: a person's display name for `user:<id>`, a key's name
- * for `staff:<key id>`; partners and the system have none (their actor says who they are).
+ * for `staff:<key id>`, "the patron" for the request's own patron (who acted on the patron pages);
+ * partners and the system have none (their actor says who they are).
  */
 import { z } from 'zod';
 import { apiKeyNames } from '../../store/api-keys';
 import type { Db } from '../../store/db';
 import { staffUserNames } from '../../store/staff-users';
+import { PATRON_ACTOR } from '../patrons/sessions';
 
 export type ActorNames = (actor: string) => string | null;
 
@@ -27,6 +29,7 @@ export async function actorNames(db: Db, actors: Iterable<string>): Promise<Acto
   return (actor) => {
     if (actor.startsWith('user:')) return users.get(actor.slice(5)) ?? null;
     if (actor.startsWith('staff:')) return keys.get(actor.slice(6)) ?? null;
+    if (actor === PATRON_ACTOR) return 'the patron';
     return null;
   };
 }

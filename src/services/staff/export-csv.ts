@@ -5,9 +5,7 @@
  * spreadsheets; `turnaroundDays` is defined in `turnaroundDays` below.
  */
 import type { z } from 'zod';
-import { BROKER_STATES } from '../../domain/broker-states';
-import { REQUESTER_STATES } from '../../domain/requester-states';
-import { SUPPLIER_STATES } from '../../domain/supplier-states';
+import { hasEnded } from '../../domain/state-models';
 import { searchRequests } from '../../store/request-search';
 import type { RequestRow } from '../../store/requests';
 import type { Principal } from '../access/api-keys';
@@ -50,17 +48,12 @@ export const CSV_COLUMNS = [
 /** Excel opens a file with a byte order mark as UTF-8 (without it: the system's code page). */
 export const BOM = '\uFEFF';
 
-function ended(row: RequestRow): boolean {
-  const states: Record<string, { readonly terminal: boolean }> = row.role === 'supplier' ? SUPPLIER_STATES : row.role === 'broker' ? BROKER_STATES : REQUESTER_STATES;
-  return states[row.state]?.terminal ?? false;
-}
-
 /**
  * Days from the request's creation to its end (its last update, for a request in a final state:
  * complete, unfilled, cancelled, closed) or, while it goes on, to `now`; one decimal.
  */
 export function turnaroundDays(row: RequestRow, now: Date): string {
-  const end = ended(row) ? row.updatedAt : now;
+  const end = hasEnded(row.role, row.state) ? row.updatedAt : now;
   return (Math.max(0, end.getTime() - row.createdAt.getTime()) / DAY_MS).toFixed(1);
 }
 

@@ -125,7 +125,7 @@ export async function librarySymbols(deps: ServiceDeps): Promise<Map<string, str
 export function requestView(row: RequestRow, symbols: ReadonlyMap<string, string>): RequestView {
   return {
     id: row.id,
-    requestNumber: requestNumber(row.id),
+    requestNumber: requestNumber(row),
     library: row.libraryId ? (symbols.get(row.libraryId) ?? null) : null,
     role: row.role,
     state: row.state,

@@ -15,8 +15,8 @@ describe('staff API: authentication, roles and the failed-authentication limit',
   });
   afterAll(() => api.database.close());
 
-  /** Routes that need a key or a session (setup and sign-in are anonymous, see sessions.db.test.ts). */
-  const routes = () => apiRoutes(api.deps).filter((r): r is ApiRoute => !isPublic(r) && r.access !== 'anonymous');
+  /** Routes that need a key or a session (setup and sign-in are anonymous, see sessions.db.test.ts; patron routes take the patron's cookie only, test/integration/patrons). */
+  const routes = () => apiRoutes(api.deps).filter((r): r is ApiRoute => !isPublic(r) && r.access !== 'anonymous' && r.access !== 'patron');
   const call = (route: ApiRoute, auth?: Record<string, string>) => {
     let req = request(api.app)[route.method](urlOf(route));
     for (const [name, value] of Object.entries(auth ?? {})) req = req.set(name, value);

@@ -79,7 +79,7 @@ describe('staff API: every library setting (PATCH /libraries/{symbol})', () => {
   it('describes every setting part in the OpenAPI document, with the closed vocabularies', async () => {
     const document = (await request(api.app).get('/api/v1/openapi.json')).body as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } };
     const changes = document.components.schemas.LibrarySettingsChanges!;
-    expect(Object.keys(changes.properties).sort()).toEqual(['broker', 'catalogue', 'lending', 'mail', 'ncip', 'ncipResponder', 'pickupLocations', 'privacy', 'routing']);
+    expect(Object.keys(changes.properties).sort()).toEqual(['broker', 'catalogue', 'lending', 'mail', 'ncip', 'ncipResponder', 'patrons', 'pickupLocations', 'privacy', 'routing']);
     const text = JSON.stringify(changes);
     expect(text).toContain('"marc924"');
     expect(text).toContain('"opaque","transparent"');

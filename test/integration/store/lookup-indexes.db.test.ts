@@ -1,6 +1,6 @@
 /**
  * The lookups staff and partners wait on are index scans, as written: the folded search (`q`),
- * what a scanner reads (`barcode=`), a late message under an id a retry replaced, and one
+ * a request number, what a scanner reads (`barcode=`), a late message under an id a retry replaced, and one
  * partner's inbound messages for the conformance counts. Sequential scans are priced out so the
  * plan shows whether an index can serve the query at all (a small table would be scanned anyway).
  */
@@ -49,6 +49,11 @@ describe(`lookup indexes on ${onPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
     const shown = await plan(page({ words: ['0-441-56959-5'] }));
     expect(shown).toContain('requests_search_trgm_idx');
     expect(shown).toContain('requests_identifier_digits_trgm_idx');
+  });
+
+  it('finds a request number, typed or scanned, through the number index', async () => {
+    expect(await plan(page({ words: ['1042'] }))).toContain('requests_number_key');
+    expect(await plan(page({ barcode: '1042' }))).toContain('requests_number_key');
   });
 
   it('finds a scanned code by either agency request id and every barcode a request carries', async () => {

@@ -6,10 +6,11 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { migrationsFolder, openDatabase, type Db } from '../../../src/store/db';
+import { migrationsFolder, openDatabase } from '../../../src/store/db';
+import { PGLITE_EXTENSIONS } from '../../../src/store/pglite-extensions';
 import { searchRequests } from '../../../src/store/request-search';
 import { appendEvent, listEvents } from '../../../src/store/events';
-import { insertRequest } from '../../../src/store/requests';
+import { getRequest, insertRequest } from '../../../src/store/requests';
 import { requestEvents, schema } from '../../../src/store/schema';
 import { freshDatabase, onPostgres, type TestDatabase } from '../../helpers/db';
 
@@ -73,35 +74,70 @@ describe('embedded PGlite data directory', () => {
   });
 });
 
+/**
+ * An embedded database as an earlier version left it: migrated only up to (not including)
+ * migration `upTo`, in `root`/data. Its rows are written in plain SQL: the current schema
+ * names columns that version did not have.
+ */
+async function embeddedDatabaseBefore(root: string, upTo: number, fill: (db: PGlite) => Promise<void>): Promise<string> {
+  const dataDir = join(root, 'data');
+  const before = join(root, `migrations-before-${upTo}`);
+  cpSync(migrationsFolder(), before, { recursive: true });
+  const journalFile = join(before, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { idx: number; tag: string }[] };
+  for (const e of journal.entries.filter((e) => e.idx >= upTo)) rmSync(join(before, `${e.tag}.sql`));
+  writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx < upTo) }));
+  const old = new PGlite(dataDir, { extensions: PGLITE_EXTENSIONS });
+  await migrate(drizzle({ client: old, schema }), { migrationsFolder: before });
+  await fill(old);
+  await old.close();
+  return dataDir;
+}
+
 describe('an embedded database made before the search indexes (migrations up to 0007)', () => {
   it('is upgraded when it is opened, and its requests are found by the indexed search', async () => {
     const root = mkdtempSync(join(tmpdir(), 'ill-pglite-upgrade-'));
-    const dataDir = join(root, 'data');
-    const before = join(root, 'migrations-0007');
     try {
-      // The migrations as that version shipped them: none from 0008 on written yet.
-      cpSync(migrationsFolder(), before, { recursive: true });
-      const journalFile = join(before, 'meta', '_journal.json');
-      const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { idx: number; tag: string }[] };
-      const later = journal.entries.filter((e) => e.idx >= 8);
-      for (const e of later) rmSync(join(before, `${e.tag}.sql`));
-      writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx < 8) }));
-      const old = new PGlite(dataDir);
-      const oldDb = drizzle({ client: old, schema });
-      await migrate(oldDb, { migrationsFolder: before });
-      await insertRequest(
-        oldDb as unknown as Db,
-        { id: randomUUID(), role: 'supplier', state: 'new', serviceType: 'Loan', requestingAgencyId: 'ISIL:DK-1', requestingAgencyRequestId: 'r-1', data: { bibliographic: { title: 'Gödel, Escher, Bach' } } },
-        new Date('2026-11-26T10:00:00Z'),
-      );
-      await old.close();
-
+      const dataDir = await embeddedDatabaseBefore(root, 8, async (old) => {
+        await old.query(`insert into requests (id, role, state, service_type, requesting_agency_id, requesting_agency_request_id, data, created_at, updated_at)
+          values ($1, 'supplier', 'new', 'Loan', 'ISIL:DK-1', 'r-1', $2, '2026-11-26T10:00:00Z', '2026-11-26T10:00:00Z')`, [randomUUID(), { bibliographic: { title: 'Gödel, Escher, Bach' } }]);
+      });
       const upgraded = await openDatabase({ driver: 'pglite', dataDir });
       try {
         const indexes = await upgraded.db.execute<{ indexname: string }>(sql`select indexname from pg_indexes where tablename = 'requests'`);
         expect(rowsOf<{ indexname: string }>(indexes).map((r) => r.indexname)).toEqual(expect.arrayContaining(['requests_search_trgm_idx', 'requests_earlier_ids_idx']));
         const found = await searchRequests(upgraded.db, { words: ['godel', 'escher'] }, { sort: 'createdAt', direction: 'desc', limit: 10 });
         expect(found.rows.map((r) => r.requestingAgencyRequestId)).toEqual(['r-1']);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an embedded database made before requests were counted (migrations up to 0011)', () => {
+  it('numbers each library’s requests in the order they came, and goes on counting after them', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ill-pglite-numbers-'));
+    const [a, b] = [randomUUID(), randomUUID()];
+    const ids: Record<string, string> = {};
+    try {
+      const dataDir = await embeddedDatabaseBefore(root, 12, async (old) => {
+        await old.query(`insert into libraries (id, symbol, name) values ($1, 'ISIL:DK-A', 'A'), ($2, 'ISIL:DK-B', 'B')`, [a, b]);
+        // Stored out of their order: the number follows when each came, not the insert.
+        for (const [name, library, at] of [['a2', a, '2026-03-02'], ['b1', b, '2026-03-01'], ['a1', a, '2026-03-01'], ['a3', a, '2026-03-03']] as const) {
+          ids[name] = randomUUID();
+          await old.query(`insert into requests (id, library_id, role, state, service_type, requesting_agency_id, requesting_agency_request_id, created_at, updated_at)
+            values ($1, $2, 'requester', 'new', 'Loan', 'ISIL:DK-A', $3, $4, $4)`, [ids[name], library, name, at]);
+        }
+      });
+      const upgraded = await openDatabase({ driver: 'pglite', dataDir });
+      try {
+        const numberOf = async (id: string) => (await getRequest(upgraded.db, id))!.number;
+        expect([await numberOf(ids.a1!), await numberOf(ids.a2!), await numberOf(ids.a3!), await numberOf(ids.b1!)]).toEqual([1, 2, 3, 1]);
+        const next = await insertRequest(upgraded.db, { id: randomUUID(), libraryId: a, role: 'requester', state: 'new', serviceType: 'Loan', requestingAgencyId: 'ISIL:DK-A', requestingAgencyRequestId: 'r-next' }, new Date());
+        expect(next.number).toBe(4);
       } finally {
         await upgraded.close();
       }

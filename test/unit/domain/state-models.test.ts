@@ -10,7 +10,7 @@ import { decideBroker, brokerEventKey, type BrokerEvent, type BrokerEventKey } f
 import { isNoChange } from '../../../src/domain/decision';
 import { SUPPLIER_MESSAGE_KEYS } from '../../../src/domain/event-keys';
 import { decideRequester, requesterActions, requesterEventKey, ITEM_PLACES, REQUESTER_STAFF_ACTIONS, type RequesterEvent, type RequesterEventKey } from '../../../src/domain/requester';
-import { acceptedEvents, MACHINE_NAMES, MACHINES, stateModel, targetsOf, type MachineName } from '../../../src/domain/state-models';
+import { acceptedEvents, endedStates, hasEnded, MACHINE_NAMES, MACHINES, stateModel, targetsOf, type MachineName } from '../../../src/domain/state-models';
 import { SUPPLIER_STATUSES } from '../../../src/domain/statuses';
 import { decideSupplier, supplierActions, supplierEventKey, SUPPLIER_STAFF_ACTIONS, type SupplierEvent, type SupplierEventKey } from '../../../src/domain/supplier';
 import { IllegalTransition, type Decision, type Lifecycle, type ReasonForMessage, type RequesterAction, type SupplierStatus } from '../../../src/domain/types';
@@ -336,5 +336,13 @@ describe('asking the model', () => {
     expect(acceptedEvents('broker', 'cancel_pending')).toContain('sam:CancelResponse');
     expect(acceptedEvents('broker', 'searching')).not.toContain('sam:CancelResponse');
     expect(acceptedEvents('supplier', 'shipped')).toEqual(['ram:StatusRequest', 'ram:Received', 'ram:Cancel', 'ram:Renew', 'ram:ShippedReturn', 'staff:mark_overdue', 'staff:recall', 'staff:check_in']);
+  });
+
+  it('says which states a request has ended in, and that a state the machine lacks has not ended', () => {
+    expect(endedStates('requester')).toEqual(expect.arrayContaining(['complete', 'cancelled', 'unfilled']));
+    expect(endedStates('requester')).not.toContain('shipped');
+    expect(hasEnded('supplier', 'complete')).toBe(true);
+    expect(hasEnded('supplier', 'shipped')).toBe(false);
+    expect(hasEnded('broker', 'no-such-state')).toBe(false);
   });
 });

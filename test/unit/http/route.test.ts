@@ -27,7 +27,7 @@ function app(answer: (body: { count: number }) => unknown, checkAnswers: boolean
     success: { status: 200, description: 'The thing', schema: z.object({ count: z.number(), at: z.string() }).strict() },
     handle: async ({ body }) => answer(body),
   });
-  const gate = { authenticate: authenticate as never, anonymous: authenticate as never, countFailure: async () => {} };
+  const gate = { authenticate: authenticate as never, anonymous: authenticate as never, patron: authenticate as never, countFailure: async () => {} };
   return createApp({ log: pino({ level: 'silent' }), bodyLimit: 1024, health: {}, routers: [routerFor([route], gate, { checkAnswers })] });
 }
 

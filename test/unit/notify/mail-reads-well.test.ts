@@ -14,6 +14,7 @@ import { buildNoticeView, type NoticeSource } from '../../../src/notify/view';
 const ID = '3f2a91c4-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
 const request = (patron: Record<string, unknown>, more: Record<string, unknown> = {}): NoticeSource => ({
   id: ID,
+  number: 1042,
   serviceType: 'Loan',
   data: {
     bibliographic: { title: 'Kindred', author: 'Butler, Octavia E.' },
@@ -27,7 +28,7 @@ const library = {
   name: 'Riverside Library',
   settings: { pickupLocations: [{ code: 'SCI', name: 'Science Library, ground floor', address: 'Universitetsparken 1, 2100 København Ø' }, { code: 'MAIN', name: 'Main desk' }] },
 };
-const render = (notice: PatronNotice, source: NoticeSource) => renderNotice(templateFor(notice), buildNoticeView(source, library, notice, { timeZone: 'UTC' }));
+const render = (notice: PatronNotice, source: NoticeSource) => renderNotice(templateFor(notice, 'en'), buildNoticeView(source, library, notice, { timeZone: 'UTC', language: 'en' }));
 /** A greeting with the name left out: "Dear ,", "Hi ,", "Dear  Urras", "Dear </p>". */
 const EMPTY_NAME = /\b(Dear|Hi)\s*(,|<)|\b(Dear|Hi)\s{2,}|\b(Dear|Hi)$/m;
 
@@ -64,19 +65,19 @@ describe('the pickup location', () => {
 });
 
 describe('the reference', () => {
-  it('is the request number, not the UUID, and there is no status link until patrons have status pages', () => {
+  it('is the library’s request number, not the UUID, and no status link is printed when the view has none', () => {
     for (const notice of PATRON_NOTICES) {
       const { text, html } = render(notice, request({ name: 'Ada' }));
-      expect(text).toContain('Your request number: 3F2A-91C4');
-      expect(html).toContain('Your request number: 3F2A-91C4');
+      expect(text).toContain('Your request number: 1042');
+      expect(html).toContain('Your request number: 1042');
       expect(`${text}${html}`).not.toContain(ID);
       expect(`${text}${html}`).not.toMatch(/Follow your request|href/);
     }
   });
 
   it('shows the status link in both bodies once the view has one', () => {
-    const view = { ...buildNoticeView(request({}), library, 'shipped', { timeZone: 'UTC' }), statusUrl: 'https://ill.example.org/patron/requests/x?t=1' };
-    const { text, html } = renderNotice(templateFor('shipped'), view);
+    const view = { ...buildNoticeView(request({}), library, 'shipped', { timeZone: 'UTC', language: 'en' }), statusUrl: 'https://ill.example.org/patron/requests/x?t=1' };
+    const { text, html } = renderNotice(templateFor('shipped', 'en'), view);
     expect(text).toContain('Follow your request: https://ill.example.org/patron/requests/x?t=1');
     expect(html).toContain('<a href="https://ill.example.org/patron/requests/x?t&#x3D;1">Follow your request</a>');
   });
@@ -94,7 +95,7 @@ describe('template variables per notice', () => {
   });
 
   it('the default wording uses only its own notice’s variables and prints no name outside its {{#if}}', () => {
-    const parsed = mailSettingsSchema.safeParse({ templates: DEFAULT_TEMPLATES });
+    const parsed = mailSettingsSchema.safeParse({ templates: DEFAULT_TEMPLATES.en });
     expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
   });
 

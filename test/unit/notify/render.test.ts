@@ -8,6 +8,7 @@ import { reminderFor } from '../../../src/services/notices/sweep';
 
 const loan = (over: Record<string, unknown> = {}, lifecycle: Record<string, unknown> = {}): NoticeSource => ({
   id: 'req-1',
+  number: 7,
   serviceType: 'Loan',
   data: {
     bibliographic: { title: 'Kindred', author: 'Butler, Octavia E.' },
@@ -18,7 +19,7 @@ const loan = (over: Record<string, unknown> = {}, lifecycle: Record<string, unkn
   },
 });
 const library = { name: 'Riverside Library' };
-const render = (notice: PatronNotice, source = loan()) => renderNotice(templateFor(notice), buildNoticeView(source, library, notice, { timeZone: 'UTC' }));
+const render = (notice: PatronNotice, source = loan()) => renderNotice(templateFor(notice, 'en'), buildNoticeView(source, library, notice, { timeZone: 'UTC', language: 'en' }));
 
 describe('default notices', () => {
   it.each(PATRON_NOTICES)('%s names the item in subject and both bodies, and signs with the library', (notice) => {
@@ -72,16 +73,16 @@ describe('default notices', () => {
   });
 
   it('writes due dates in the library’s time zone', () => {
-    expect(formatDate('2027-03-01T23:30:00Z', 'UTC')).toBe('Monday 1 March 2027');
-    expect(formatDate('2027-03-01T23:30:00Z', 'Europe/Copenhagen')).toBe('Tuesday 2 March 2027');
+    expect(formatDate('2027-03-01T23:30:00Z', 'UTC', 'en')).toBe('Monday 1 March 2027');
+    expect(formatDate('2027-03-01T23:30:00Z', 'Europe/Copenhagen', 'en')).toBe('Tuesday 2 March 2027');
   });
 });
 
 describe('a library’s template override', () => {
   it('replaces only the parts it names', () => {
-    const template = templateFor('shipped', { subject: 'Sent: {{title}}' });
+    const template = templateFor('shipped', 'en', { subject: 'Sent: {{title}}' });
     expect(template.subject).toBe('Sent: {{title}}');
-    expect(template.text).toBe(templateFor('shipped').text);
+    expect(template.text).toBe(templateFor('shipped', 'en').text);
   });
 });
 

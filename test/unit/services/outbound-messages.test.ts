@@ -16,6 +16,7 @@ function row(role: RequestRow['role'], data: Record<string, unknown>, over: Part
   return decodeRequest({
     id: '3b1f6a56-8d0a-4c59-9d39-2b8f4b0a7e11',
     libraryId: '0f6a2c1e-5b8b-4c3d-9e7f-1a2b3c4d5e6f',
+    number: 7,
     role,
     state: 'shipped',
     serviceType: 'Loan',

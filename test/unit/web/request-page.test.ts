@@ -5,6 +5,7 @@ import { deadWork } from '../../../web/src/request/dead-work';
 import { nextAction } from '../../../web/src/request/next-action';
 import { rotaRows } from '../../../web/src/request/rota';
 import type { RequestData, TimelineEntry } from '../../../web/src/request/types';
+import { placedBy } from '../../../web/src/request/source';
 
 const event = (id: string, name: string, data: Record<string, unknown> = {}, at = '2026-12-01T10:00:00Z'): TimelineEntry => ({ kind: 'event', id, at, event: name, fromState: 'a', toState: 'a', actor: 'system', actorName: null, data });
 
@@ -102,5 +103,19 @@ describe('what changed while staff looked', () => {
     const message: TimelineEntry = { kind: 'message', id: 'm1', at: '2026-12-01T10:01:00Z', protocol: 'iso18626', direction: 'out', peer: 'ISIL:A', messageType: 'supplyingAgencyMessage', status: 'sent', rawXml: '<x/>', responseXml: null, httpStatus: 200, error: null, attempts: 1, lastAttemptAt: null };
     const shipped = { ...event('2', 'staff:ship'), actorName: 'Ada Lovelace' };
     expect(eventsSince(seen, [...seen, message, shipped])).toEqual([shipped]);
+  });
+});
+
+describe('where a request came from, on the request page', () => {
+  it('says a patron placed it online, and from which discovery layer', () => {
+    expect(placedBy({ channel: 'patron', referrer: 'info:sid/primo.exlibrisgroup.com' })).toBe('by the patron, online, from primo.exlibrisgroup.com');
+    expect(placedBy({ channel: 'patron', referrer: 'EBSCO:Academic Search' })).toBe('by the patron, online, from EBSCO:Academic Search');
+    expect(placedBy({ channel: 'patron' })).toBe('by the patron, online');
+  });
+
+  it('names NCIP, and says nothing when staff typed it', () => {
+    expect(placedBy({ channel: 'ncip', externalId: 'R-7' })).toBe('through NCIP (the ILS or discovery layer)');
+    expect(placedBy({ channel: 'staff' })).toBeUndefined();
+    expect(placedBy(undefined)).toBeUndefined();
   });
 });

@@ -17,6 +17,8 @@ export interface Problem {
   readonly status: number;
   readonly detail?: string;
   readonly errors?: readonly { readonly path: string; readonly message: string }[];
+  /** Patron routes: why, as a key the patron pages translate (wrong_card, blocked, limit_open, …). */
+  readonly code?: Schemas['Problem']['code'];
 }
 
 export class ApiError extends Error {
@@ -26,6 +28,11 @@ export class ApiError extends Error {
   get status(): number {
     return this.problem.status;
   }
+}
+
+/** TanStack Query's retry rule for both apps: a 4xx will not get better by asking again. */
+export function retryUnlessRefused(count: number, error: unknown): boolean {
+  return !(error instanceof ApiError && error.status < 500) && count < 2;
 }
 
 /** The data of an openapi-fetch answer, or the problem thrown as an ApiError (TanStack Query's error). */

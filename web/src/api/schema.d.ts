@@ -356,6 +356,212 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/patron/citation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an OpenURL citation for the request form
+         * @description Pass the OpenURL’s own parameters (1.0 key/encoded-value such as rft.btitle, rft.atitle, rft_id=info:doi/…, rfr_id; or 0.1 such as title, aulast, id=doi:…, sid) as the query. Never fails: what cannot be read is left out of the form, for the patron to fill in.
+         */
+        get: operations["readCitation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patron/libraries/{library}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A library as its patron pages show it
+         * @description Name, language, whether patrons may request online and how they sign in, pickup locations. Anyone may ask: it is what the OpenURL form shows before sign-in.
+         */
+        get: operations["getPatronLibrary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patron/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in patron’s requests */
+        get: operations["listPatronRequests"];
+        put?: never;
+        /**
+         * Place a request as the signed-in patron
+         * @description Made as staff would make it (routing, the patron check, mail), for the patron who signed in (their id, name and e-mail from the ILS). Refused: a blocked patron (403, code blocked), as many open requests as the library allows (409, code limit_open), more than the library allows in 24 hours (429, code limit_rate, with Retry-After), a pickup location the library does not have (400).
+         */
+        post: operations["createPatronRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patron/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the signed-in patron’s requests
+         * @description Another patron’s request is not found (404).
+         */
+        get: operations["getPatronRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patron/requests/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel one of the patron’s requests
+         * @description Only while nothing is on its way (`actions` has cancel); a lender that has it is asked, and the request shows cancelRequested until it answers. Otherwise 409, code not_cancellable.
+         */
+        post: operations["cancelPatronRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patron/requests/{id}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a renewal of one of the patron’s loans
+         * @description Only on loan (`actions` has renew); the lender answers later (renewalPending until then). Otherwise 409, code not_renewable.
+         */
+        post: operations["renewPatronRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patron/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in patron’s session
+         * @description 401 when no patron is signed in here (the page then offers sign-in). Each use moves the idle expiry on.
+         */
+        get: operations["getPatronSession"];
+        put?: never;
+        /**
+         * Sign in with the library card
+         * @description The barcode and PIN are checked by the library’s ILS (NCIP LookupUser with AuthenticationInput). A wrong card or PIN answers 401 with code wrong_card; after a few for one card, or more from one address, 429 for a while (a right PIN included). An ILS that does not answer: 503 with code sign_in_unavailable. A blocked patron is signed in (blocked: true, with the reasons), so the form can say why before anything is submitted. A library whose patrons sign in otherwise: 409.
+         */
+        post: operations["patronSignIn"];
+        /** Sign the patron out */
+        delete: operations["patronSignOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patron/session/email-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a one-time sign-in link
+         * @description For libraries whose patrons sign in by e-mail (no NCIP): the link goes to the address, if it is at one of the library’s e-mail domains (else 400 with code not_allowed_domain), and signs in once within 15 minutes. A library whose patrons sign in otherwise: 409. A few links per address and window, then 429. No mail could be sent: 503 with code sign_in_unavailable.
+         */
+        post: operations["sendPatronSignInLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patron/session/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a mailed link
+         * @description The token is the last part of the link’s path. A link used before or unknown: 401 with code link_invalid; one past its 15 minutes: 401 with code link_expired.
+         */
+        post: operations["patronSignInWithLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patron/status/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open a request’s status from the link in a patron mail
+         * @description No sign-in: the signed link names one request and its patron and expires (the library’s statusLinkDays). It only reads: actions is empty. A changed or unknown link: 401, code link_invalid; an expired one: 401, code link_expired.
+         */
+        get: operations["readPatronStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/patrons/erase": {
         parameters: {
             query?: never;
@@ -527,7 +733,7 @@ export interface paths {
         };
         /**
          * Render a patron notice for a request without sending it
-         * @description Uses the library's templates (or the defaults) and the request as it is now. Events: request_received, shipped, ready_for_pickup, due_soon, overdue, recalled, renewed, renew_refused, cancelled, unfilled, delivered, filled_locally.
+         * @description Uses the library's templates (or the defaults, in the library's patron language) and the request as it is now. Events: request_received, shipped, ready_for_pickup, due_soon, overdue, recalled, renewed, renew_refused, cancelled, unfilled, delivered, filled_locally.
          */
         get: operations["previewNotice"];
         put?: never;
@@ -787,6 +993,63 @@ export interface components {
             revokedAt: string | null;
             /** @enum {string} */
             role: "admin" | "staff" | "read-only";
+        };
+        Citation: {
+            bibliographic: {
+                author?: string;
+                authorOfComponent?: string;
+                doi?: string;
+                edition?: string;
+                isbn?: string;
+                issn?: string;
+                issue?: string;
+                oclcNumber?: string;
+                pagesRequested?: string;
+                placeOfPublication?: string;
+                publicationDate?: string;
+                publisher?: string;
+                title?: string;
+                titleOfComponent?: string;
+                volume?: string;
+            };
+            /** @enum {string} */
+            kind: "book" | "chapter" | "article" | "journal" | "unknown";
+            pmid?: string;
+            /**
+             * @description rfr_id (1.0) or sid (0.1)
+             * @example primo.exlibrisgroup.com
+             */
+            referrer?: string;
+            /** @enum {string} */
+            serviceType: "Loan" | "Copy";
+            /** @enum {string} */
+            version: "1.0" | "0.1";
+        };
+        /** @description The fields of POST /patron/requests the citation fills */
+        CitationForm: {
+            articleAuthor?: string;
+            articleTitle?: string;
+            author?: string;
+            doi?: string;
+            edition?: string;
+            isbn?: string;
+            issn?: string;
+            issue?: string;
+            /** @enum {string} */
+            kind: "loan" | "copy";
+            oclcNumber?: string;
+            pages?: string;
+            placeOfPublication?: string;
+            pmid?: string;
+            publicationDate?: string;
+            publisher?: string;
+            referrer?: string;
+            title?: string;
+            volume?: string;
+        };
+        CitationReading: {
+            citation: components["schemas"]["Citation"];
+            form: components["schemas"]["CitationForm"];
         };
         ConformanceList: {
             partners: {
@@ -1357,7 +1620,7 @@ export interface components {
                 /** Format: email */
                 replyTo?: string;
                 /**
-                 * @description Per-notice templates (Handlebars: subject, text and html; text and html together); a part left out keeps the default wording. The variables of each notice: request_received: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, isCopy, reference, statusUrl, notice; shipped: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; ready_for_pickup: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; due_soon: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; overdue: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; recalled: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; renewed: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; renew_refused: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; cancelled: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, reason, isCopy, reference, statusUrl, notice; unfilled: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, reason, isCopy, reference, statusUrl, notice; delivered: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, isCopy, reference, statusUrl, notice; filled_locally: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, isCopy, reference, statusUrl, notice
+                 * @description Per-notice templates (Handlebars: subject, text and html; text and html together); a part left out keeps the default wording, in the library’s patron language (patrons.language). The variables of each notice: request_received: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, isCopy, reference, statusUrl, notice; shipped: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; ready_for_pickup: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; due_soon: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; overdue: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; recalled: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; renewed: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; renew_refused: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, dueDate, dueDateIso, neededBy, libraryName, isCopy, renewals, reference, statusUrl, notice; cancelled: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, reason, isCopy, reference, statusUrl, notice; unfilled: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, reason, isCopy, reference, statusUrl, notice; delivered: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, isCopy, reference, statusUrl, notice; filled_locally: patronName, item, title, author, articleTitle, pickupLocation, pickupLocationAddress, neededBy, libraryName, isCopy, reference, statusUrl, notice
                  * @default {}
                  */
                 templates: {
@@ -1444,6 +1707,34 @@ export interface components {
             } | null;
             ncipResponder?: {
                 fromAgencyAuthentication?: string;
+            } | null;
+            /** @description null: the defaults (card sign-in where NCIP checks patrons, 10 open requests, English) */
+            patrons?: {
+                /**
+                 * @description For e-mail sign-in: the domains whose addresses may sign in (subdomains not included)
+                 * @example [
+                 *       "uni.example.org"
+                 *     ]
+                 */
+                emailDomains?: string[];
+                /** @description Whether patrons may request and follow requests online (the OpenURL form and the patron page); default true */
+                enabled?: boolean;
+                /**
+                 * @description The language of patron pages and mails (default en)
+                 * @enum {string}
+                 */
+                language?: "en" | "de";
+                /** @description Requests one patron may have open at once (default 10) */
+                maxOpenRequests?: number;
+                /** @description Requests one patron may place in 24 hours (default 20) */
+                requestsPerDay?: number;
+                /**
+                 * @description How patrons sign in: ils (library card and PIN, checked by the ILS through NCIP LookupUser; the default when the library’s NCIP checks patrons) or email (a one-time link mailed to an address at one of emailDomains; WEAKER: whoever reads that mailbox signs in as that patron, and no ILS tells of blocks)
+                 * @enum {string}
+                 */
+                signIn?: "ils" | "email";
+                /** @description Days a status link in a patron mail stays valid (default 60) */
+                statusLinkDays?: number;
             } | null;
             /** @description Where patrons collect items */
             pickupLocations?: {
@@ -1645,6 +1936,30 @@ export interface components {
             /** Format: date-time */
             until: string;
         };
+        PatronCardSignIn: {
+            /** @description The library card’s number (barcode) */
+            barcode: string;
+            /**
+             * @description The library’s symbol
+             * @example ISIL:DE-1
+             */
+            library: string;
+            /** @description The card’s PIN or password, as the ILS checks it */
+            pin: string;
+        };
+        PatronEmailLinkRequest: {
+            /**
+             * Format: email
+             * @description An address at one of the library’s e-mail domains
+             * @example ada@uni.example.org
+             */
+            email: string;
+            /**
+             * @description The library’s symbol
+             * @example ISIL:DE-1
+             */
+            library: string;
+        };
         PatronErasure: {
             erased: {
                 /**
@@ -1667,6 +1982,174 @@ export interface components {
             library: string;
             patronId: string;
         };
+        PatronLibrary: {
+            /** @description Patrons may request here online: the patron side is on and they have a way to sign in */
+            acceptsRequests: boolean;
+            /** @description For e-mail sign-in: the domains whose addresses may sign in (empty otherwise) */
+            emailDomains: string[];
+            /**
+             * @description The language of the library’s patron pages and mails
+             * @enum {string}
+             */
+            language: "en" | "de";
+            maxOpenRequests: number;
+            name: string;
+            pickupLocations: components["schemas"]["PatronPickupLocation"][];
+            /** @description ils: library card and PIN; email: a one-time link mailed to an address at one of emailDomains; null: no online sign-in */
+            signIn: ("ils" | "email") | null;
+            /** @example ISIL:DE-1 */
+            symbol: string;
+        };
+        PatronLibraryBrief: {
+            /**
+             * @description The language of the library’s patron pages and mails
+             * @enum {string}
+             */
+            language: "en" | "de";
+            name: string;
+            /** @example ISIL:DE-1 */
+            symbol: string;
+        };
+        PatronLinkSignIn: {
+            /** @description The token from the mailed link (the last part of its path) */
+            token: string;
+        };
+        PatronPickupLocation: {
+            address?: string;
+            /** @example MAIN */
+            code: string;
+            name: string;
+        };
+        PatronRequest: {
+            /** @description What the patron may do now: cancel (before the item is shipped), renew (on loan) */
+            actions: ("cancel" | "renew")[];
+            /** @description Copies: the article or chapter, in the journal or book named by title */
+            articleTitle?: string;
+            author?: string;
+            /** @description A cancel was asked for; the lender has not answered yet */
+            cancelRequested: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description While on its way, ready or on loan: when the loan is due back (ISO 8601) */
+            dueDate?: string;
+            /** Format: date-time */
+            endedAt?: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "loan" | "copy";
+            /** @description The last day the patron still wants it (YYYY-MM-DD) */
+            neededBy?: string;
+            /** @description The due date has passed while the patron has the item */
+            overdue: boolean;
+            /**
+             * @description Where the request is, in the patron’s words: submitted (with the library), searching (being asked of lending libraries), held_locally (the library’s own copy is set aside), on_the_way (shipped), ready_for_pickup, on_loan, returned (on its way back), delivered (a copy), completed, cancelled, unfilled
+             * @enum {string}
+             */
+            phase: "submitted" | "searching" | "held_locally" | "on_the_way" | "ready_for_pickup" | "on_loan" | "returned" | "delivered" | "completed" | "cancelled" | "unfilled";
+            pickupLocation?: {
+                address?: string;
+                code: string;
+                name: string;
+            };
+            /** @description The lender wants the item back early */
+            recalled: boolean;
+            /** @description A renewal was asked for; the lender has not answered yet */
+            renewalPending: boolean;
+            /**
+             * @description The number the patron quotes to staff (in every patron mail): the library’s count of its requests
+             * @example 1042
+             */
+            requestNumber: string;
+            /** Format: date-time */
+            shippedAt?: string;
+            title: string;
+        };
+        PatronRequestInput: {
+            articleAuthor?: string;
+            /** @description Copies: the article’s or chapter’s title */
+            articleTitle?: string;
+            author?: string;
+            doi?: string;
+            edition?: string;
+            isbn?: string;
+            issn?: string;
+            issue?: string;
+            /**
+             * @description loan: the item itself; copy: a copy of a part (an article, a chapter)
+             * @enum {string}
+             */
+            kind: "loan" | "copy";
+            /** @description The last day the patron still wants it (YYYY-MM-DD) */
+            neededBy?: string;
+            /** @description A note to the library’s staff */
+            note?: string;
+            oclcNumber?: string;
+            pages?: string;
+            /** @description The code of one of the library’s pickup locations */
+            pickupLocation?: string;
+            placeOfPublication?: string;
+            pmid?: string;
+            publicationDate?: string;
+            publisher?: string;
+            /** @description Where the citation came from (the OpenURL’s rfr_id or sid) */
+            referrer?: string;
+            /** @description The book’s or the journal’s title */
+            title: string;
+            volume?: string;
+        };
+        PatronRequestList: {
+            /** @description Newest first: the open ones and those ended in the last year */
+            items: components["schemas"]["PatronRequest"][];
+        };
+        PatronSession: {
+            /** @description The ILS says this patron may not borrow now: new requests are refused */
+            blocked: boolean;
+            /** @description Why, in the ILS’s words */
+            blockReasons: string[];
+            /** @description From the ILS, or the address the sign-in link went to */
+            email?: string;
+            /**
+             * Format: date-time
+             * @description The session ends here however busy (2 hours after sign-in)
+             */
+            expiresAt: string;
+            /**
+             * Format: date-time
+             * @description The session ends here unless used before (20 minutes; each use moves it on)
+             */
+            idleExpiresAt: string;
+            library: components["schemas"]["PatronLibraryBrief"];
+            maxOpenRequests: number;
+            /**
+             * @description How the patron signed in
+             * @enum {string}
+             */
+            method: "ils" | "email";
+            /** @description As the ILS knows the patron */
+            name?: string;
+            /** @description The patron’s requests at this library that have not ended */
+            openRequests: number;
+        };
+        PatronSignInLinkSent: {
+            /**
+             * Format: date-time
+             * @description The link works until then (15 minutes), once
+             */
+            expiresAt: string;
+            /** @description The address the link went to */
+            sentTo: string;
+        };
+        PatronStatusPage: {
+            library: {
+                /** @enum {string} */
+                language: "en" | "de";
+                name: string;
+                symbol: string;
+            };
+            /** @description The request the link is for; its actions are always empty (the link only reads) */
+            request: components["schemas"]["PatronRequest"];
+        };
         /** @description Seconds: how many intervals, their median and 90th percentile (percentile_cont) */
         Percentiles: {
             count: number;
@@ -1675,6 +2158,11 @@ export interface components {
         };
         /** @description RFC 9457 problem details */
         Problem: {
+            /**
+             * @description Patron routes: why, as a key the patron pages translate (wrong_card, blocked, limit_open, …)
+             * @enum {string}
+             */
+            code?: "wrong_card" | "blocked" | "limit_open" | "limit_rate" | "not_allowed_domain" | "link_invalid" | "link_expired" | "sign_in_unavailable" | "not_cancellable" | "not_renewable";
             /** @description 409 on a request: the request as it is now */
             current?: {
                 actions?: string[];
@@ -1722,8 +2210,8 @@ export interface components {
             requestingAgencyId: string;
             requestingAgencyRequestId: string;
             /**
-             * @description The request’s number for people (the id’s first eight hex digits, 3F2A-91C4): patron mail quotes it, and the search (q) and scan (barcode) find requests by it. Not a sequence: two requests can share one, and a search then lists both
-             * @example 3F2A-91C4
+             * @description The request’s number for people: the library’s count of its requests (borrowing and lending), unique within the library. Patron mail quotes it, and the search (q) and scan (barcode) find requests by it, also as #1042. Mail sent before requests were counted quotes the id’s first eight hex digits (3F2A-91C4); the search finds those too
+             * @example 1042
              */
             requestNumber: string;
             /** @enum {string} */
@@ -2028,8 +2516,9 @@ export interface components {
             serviceLevel?: string;
             source?: {
                 /** @enum {string} */
-                channel: "staff" | "ncip";
+                channel: "staff" | "ncip" | "patron";
                 externalId?: string;
+                referrer?: string;
             } & {
                 [key: string]: unknown;
             };
@@ -2058,8 +2547,8 @@ export interface components {
             requestingAgencyId: string;
             requestingAgencyRequestId: string;
             /**
-             * @description The request’s number for people (the id’s first eight hex digits, 3F2A-91C4): patron mail quotes it, and the search (q) and scan (barcode) find requests by it. Not a sequence: two requests can share one, and a search then lists both
-             * @example 3F2A-91C4
+             * @description The request’s number for people: the library’s count of its requests (borrowing and lending), unique within the library. Patron mail quotes it, and the search (q) and scan (barcode) find requests by it, also as #1042. Mail sent before requests were counted quotes the id’s first eight hex digits (3F2A-91C4); the search finds those too
+             * @example 1042
              */
             requestNumber: string;
             /** @enum {string} */
@@ -2348,9 +2837,20 @@ export interface components {
         };
         TemplatePreview: {
             html: string;
+            /**
+             * @description The language of the default wording and of dates: the one asked for, else the library’s patron language
+             * @enum {string}
+             */
+            language: "en" | "de";
             /** @enum {string} */
             renderedFor: "request" | "sample";
             subject: string;
+            /** @description The Handlebars sources rendered: the draft’s parts, the default wording in `language` for the parts it leaves out (what the editor starts from) */
+            template: {
+                html: string;
+                subject: string;
+                text: string;
+            };
             text: string;
             /** @description Names the draft uses that this notice does not have: they would render as nothing, and saving refuses them */
             unknownVariables: {
@@ -2373,7 +2873,7 @@ export interface components {
         TimelineEntry: {
             /** @description `user:<user id>` (a person), `staff:<key id>` (an API key), `partner:<symbol>`, `system...` */
             actor: string;
-            /** @description The person’s display name or the key’s name; null for the system and partners */
+            /** @description The person’s display name or the key’s name, "the patron" for the request’s own patron (actor patron); null for the system and partners */
             actorName: string | null;
             /** Format: date-time */
             at: string;
@@ -3405,6 +3905,11 @@ export interface operations {
             content: {
                 "application/json": {
                     /**
+                     * @description Patron language as chosen in the form (default wording, dates, the item phrase); absent: the library’s (settings.patrons.language)
+                     * @enum {string}
+                     */
+                    language?: "en" | "de";
+                    /**
                      * Format: uuid
                      * @description Render for this request of the library; absent: a sample request
                      */
@@ -4077,6 +4582,790 @@ export interface operations {
             };
             /** @description The body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readCitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The citation and the form fields it fills */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CitationReading"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPatronLibrary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The library’s symbol, e.g. ISIL:DE-1 (case does not matter) */
+                library: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The library */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatronLibrary"];
+                };
+            };
+            /** @description Not found, or not visible to this key (another library’s request answers 404, not 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPatronRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open requests and those ended in the last year, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatronRequestList"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPatronRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatronRequestInput"];
+            };
+        };
+        responses: {
+            /** @description The request as placed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatronRequest"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: someone changed it first (stale `version`), the action does not fit the state, or it exists already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPatronRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Request id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatronRequest"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this key (another library’s request answers 404, not 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelPatronRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Request id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request after the cancel */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatronRequest"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this key (another library’s request answers 404, not 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: someone changed it first (stale `version`), the action does not fit the state, or it exists already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    renewPatronRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Request id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request, with the renewal asked for */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatronRequest"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this key (another library’s request answers 404, not 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: someone changed it first (stale `version`), the action does not fit the state, or it exists already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPatronSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatronSession"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patronSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatronCardSignIn"];
+            };
+        };
+        responses: {
+            /** @description The patron’s session; the ill_patron cookie is set */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatronSession"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: someone changed it first (stale `version`), the action does not fit the state, or it exists already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something the answer depends on (the library’s ILS, the mail server) does not answer now; try again later (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patronSignOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; the cookie is cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendPatronSignInLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatronEmailLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description The link was sent */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatronSignInLinkSent"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: someone changed it first (stale `version`), the action does not fit the state, or it exists already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something the answer depends on (the library’s ILS, the mail server) does not answer now; try again later (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patronSignInWithLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatronLinkSignIn"];
+            };
+        };
+        responses: {
+            /** @description The patron’s session; the ill_patron cookie is set */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatronSession"];
+                };
+            };
+            /** @description The input is not valid: `errors` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role or library of the key or user does not allow this, or a change came with the session cookie from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: someone changed it first (stale `version`), the action does not fit the state, or it exists already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readPatronStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of the status link in a patron mail */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The library and the request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatronStatusPage"];
+                };
+            };
+            /** @description No API key or session, an unknown or revoked key, or an ended session (sign-in: a wrong username or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this key (another library’s request answers 404, not 403) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

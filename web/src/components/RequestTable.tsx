@@ -102,6 +102,7 @@ export function RequestTable({ rows, caption, sorting, rowAction, selection }: P
                   <SelectPage rows={rows} selection={selection} />
                 </th>
               )}
+              <th scope="col">{t('list.col.number')}</th>
               <th scope="col">{t('list.col.title')}</th>
               <th scope="col">{t('list.col.who')}</th>
               <th scope="col">{t('list.col.partner')}</th>
@@ -125,6 +126,7 @@ export function RequestTable({ rows, caption, sorting, rowAction, selection }: P
                       <input type="checkbox" aria-label={t('bulk.select', { title })} checked={selection.has(row.id)} onChange={() => selection.toggle(row)} />
                     </td>
                   )}
+                  <td className="number-cell">{row.requestNumber}</td>
                   <td>
                     <Link to={`/requests/${row.id}`}>{title}</Link>
                     {author && <div className="muted">{t('list.by', { author })}</div>}

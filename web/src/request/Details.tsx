@@ -3,6 +3,7 @@ import { formatDate, formatDateTime } from '../format';
 import { t, tOr } from '../i18n/t';
 import type { MessageKey } from '../i18n/en';
 import { useSession } from '../session';
+import { placedBy } from './source';
 import type { RequestDetail } from './types';
 
 type Row = readonly [MessageKey, string | null | undefined];
@@ -63,6 +64,7 @@ export function Details({ request }: { request: RequestDetail }) {
                 ['request.patron.email', patron.email],
                 ['request.patron.noMail', patron.noMail ? t('common.yes') : undefined],
                 ['request.patron.pickupLocation', data.pickupLocation],
+                ['request.patron.placedVia', placedBy(data.source)],
               ]}
             />
           ) : (

@@ -114,10 +114,10 @@ function TemplateEditor({ symbol, notice, timeZone, template, errorOf, onChange 
   const body = (part: 'text' | 'html', label: string) => (
     <Field label={label} error={errorOf(part)}>
       {({ id, describedBy }) => (
-        <textarea id={id} aria-describedby={describedBy} rows={8} value={template[part] ?? preview.data?.[part] ?? ''} onChange={(e) => {
+        <textarea id={id} aria-describedby={describedBy} rows={8} value={template[part] ?? preview.data?.template[part] ?? ''} onChange={(e) => {
           // Editing one body starts overriding both, the other from what it says now.
           const other = part === 'text' ? 'html' : 'text';
-          onChange({ ...template, [part]: e.target.value, [other]: template[other] ?? preview.data?.[other] ?? '' });
+          onChange({ ...template, [part]: e.target.value, [other]: template[other] ?? preview.data?.template[other] ?? '' });
         }} />
       )}
     </Field>
@@ -128,13 +128,13 @@ function TemplateEditor({ symbol, notice, timeZone, template, errorOf, onChange 
         {t('libraries.mail.template')}: {notice.replace(/_/g, ' ')}
       </h3>
       <Field label={t('libraries.mail.subject')} error={errorOf('subject')}>
-        {({ id, describedBy }) => <input id={id} aria-describedby={describedBy} value={template.subject ?? ''} placeholder={preview.data ? undefined : ''} onChange={(e) => set('subject', e.target.value)} />}
+        {({ id, describedBy }) => <input id={id} aria-describedby={describedBy} value={template.subject ?? ''} placeholder={preview.data?.template.subject ?? ''} onChange={(e) => set('subject', e.target.value)} />}
       </Field>
       <p className="admin-help">{t('libraries.mail.bodiesRule')}</p>
       {body('text', t('libraries.mail.text'))}
       {body('html', t('libraries.mail.html'))}
       <p>
-        <button type="button" onClick={() => onChange({ ...template, html: htmlFromText(template.text ?? preview.data?.text ?? '') , text: template.text ?? preview.data?.text ?? '' })}>
+        <button type="button" onClick={() => onChange({ ...template, html: htmlFromText(template.text ?? preview.data?.template.text ?? ''), text: template.text ?? preview.data?.template.text ?? '' })}>
           {t('libraries.mail.deriveHtml')}
         </button>{' '}
         <button type="button" onClick={() => onChange({})}>

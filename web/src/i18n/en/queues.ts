@@ -45,6 +45,7 @@ export const queues = {
   'list.sortBy': 'Sort by {column}',
   'list.sorted.asc': 'sorted ascending',
   'list.sorted.desc': 'sorted descending',
+  'list.col.number': 'No.',
   'list.col.title': 'Title and author',
   'list.col.who': 'Patron or requester',
   'list.col.partner': 'Partner',

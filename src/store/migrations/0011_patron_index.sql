@@ -1,0 +1,1 @@
+CREATE INDEX "requests_library_patron_idx" ON "requests" USING btree ("library_id",("data"->'patron'->>'id'));
