@@ -9,6 +9,10 @@
  * - events and outbox rows only with the request (or, for a remark, with the message);
  * - the message only with the request, so a recorded answer always matches what was saved.
  *
+ * A guarded write (WriteGuard, a limit checked against what is stored) is the one exception: its
+ * check and the statement share a transaction under a lock, since one statement's snapshot cannot
+ * see a racing writer's row.
+ *
  * A new request from a partner is then one round trip; two deliveries of one message racing each
  * other are settled by the unique indexes (dedupe key, request keys), not by a read beforehand:
  * the loser writes nothing and is told so, and the caller answers from the winner's record.
@@ -44,6 +48,19 @@ export interface StateWrite {
    * read it before loses its optimistic lock instead of writing the link away.
    */
   readonly linked?: { readonly id: string; readonly data: Record<string, unknown>; readonly events: readonly EventEntry[]; readonly at: Date };
+  /** A check that must still hold when the write is made (a patron's limits): see WriteGuard. */
+  readonly guard?: WriteGuard;
+}
+
+/**
+ * A condition on what is already stored, checked in the write's own transaction under a lock on
+ * `key` (a transaction-scoped advisory lock): writes with the same key check and write one after
+ * another, so each check sees what the one before it wrote, and two at once cannot both pass a
+ * limit the first of them reaches. `check` throws to stop the write; nothing is written then.
+ */
+export interface WriteGuard {
+  readonly key: string;
+  readonly check: (tx: Db) => Promise<void>;
 }
 
 /**
@@ -51,6 +68,16 @@ export interface StateWrite {
  * key is taken, or the message's dedupe key was recorded first (the caller finds out which).
  */
 export async function writeState(db: Db, write: StateWrite, newId: () => string): Promise<boolean> {
+  const { guard } = write;
+  if (!guard) return writeStatement(db, write, newId);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${guard.key}, 0))`);
+    await guard.check(tx);
+    return writeStatement(tx, write, newId);
+  });
+}
+
+async function writeStatement(db: Db, write: StateWrite, newId: () => string): Promise<boolean> {
   const parts: SQL[] = [];
   const target = write.request;
   const dedupe = write.message?.dedupeKey ? write.message : undefined;

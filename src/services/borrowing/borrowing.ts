@@ -7,7 +7,7 @@ import { startRequester, type RequesterEvent } from '../../domain/requester';
 import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition, type Lifecycle } from '../../domain/types';
 import type { RequestData } from '../../store/request-data';
-import type { EventEntry } from '../../store/request-writes';
+import type { EventEntry, WriteGuard } from '../../store/request-writes';
 import { getRequest, storedNumberOf, type RequestRow } from '../../store/requests';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { changeRequest, commit, DEFAULT_ROUTING, prepareNew, type LifecycleDeps } from '../pipeline/pipeline';
@@ -94,6 +94,12 @@ export interface Rerequest {
   readonly remark: (newId: string) => EventEntry;
 }
 
+export interface CreateOptions {
+  readonly rerequest?: Rerequest;
+  /** A condition checked in the write's transaction (the patron's limits): racing submits pass it one at a time. */
+  readonly guard?: WriteGuard;
+}
+
 /** A borrowing request as a caller sent it, validated once (the staff API's route does this with its own schema). */
 export function parseBorrowingRequest(input: unknown): BorrowingRequestInput {
   const parsed = newBorrowingRequestSchema.safeParse(input);
@@ -107,7 +113,7 @@ export async function createBorrowingRequest(
   input: BorrowingRequestInput,
   actor: string,
   source: RequestSource,
-  rerequest?: Rerequest,
+  { rerequest, guard }: CreateOptions = {},
 ): Promise<RequestRow> {
   const library = await deps.directory.libraryById(libraryId);
   if (!library) throw new NotFound('library', libraryId);
@@ -165,7 +171,7 @@ export async function createBorrowingRequest(
     at,
   };
   // A fresh id cannot be taken: a write that does not happen is a fault, not a race.
-  if (!(await commit(deps, link ? { ...prepared.write, linked: link } : prepared.write, prepared.after))) throw new Error(`borrowing request ${id} could not be saved`);
+  if (!(await commit(deps, { ...prepared.write, ...(link ? { linked: link } : {}), ...(guard ? { guard } : {}) }, prepared.after))) throw new Error(`borrowing request ${id} could not be saved`);
   // The one part of the stored request the database chose: whoever placed it is told its number.
   return { ...prepared.after, number: await storedNumberOf(deps.db, id) };
 }

@@ -49,5 +49,5 @@ export async function rerequestBorrowing(deps: LifecycleDeps, request: RequestRo
     candidates: [...(edits.candidates ?? [])],
   };
   const maxCost = edits.maxCost ?? data.billing?.maxCost;
-  return createBorrowingRequest(deps, request.libraryId, again, actor, { channel: 'staff' }, { of: request, ...(maxCost ? { billing: { maxCost } } : {}), remark });
+  return createBorrowingRequest(deps, request.libraryId, again, actor, { channel: 'staff' }, { rerequest: { of: request, ...(maxCost ? { billing: { maxCost } } : {}), remark } });
 }

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { getRequest, type RequestRow } from '../../store/requests';
+import type { Db } from '../../store/db';
 import type { LibraryRow } from '../../store/libraries';
 import { countOpenRequestsOfPatron, listRequestsOfPatron, requestTimesOfPatron, shippedTimes } from '../../store/patron-requests';
 import { cancelBorrowingRequest, createBorrowingRequest, requestRenewal, type BorrowingRequestInput } from '../borrowing/borrowing';
@@ -121,18 +122,22 @@ export async function getPatronRequest(deps: LifecycleDeps, patron: PatronPrinci
   return (await patronRequestViews(deps, await libraryOf(deps, patron), [request]))[0]!;
 }
 
-/** The library's limits, checked before anything is written. */
-async function checkLimits(deps: LifecycleDeps, library: LibraryRow, patron: PatronPrincipal): Promise<void> {
+/**
+ * The library's limits on what the patron has placed, read through `db`: checked before the
+ * request is routed (a patron at the limit is told at once), and again in the write's transaction,
+ * where two submits at once are checked one after the other.
+ */
+async function checkLimits(deps: LifecycleDeps, db: Db, library: LibraryRow, patron: PatronPrincipal): Promise<void> {
   const settings = patronSettingsOf(library);
   if (!settings.enabled) throw new Forbidden(`${library.name} does not take requests online`);
   const reasons = patron.details.blockReasons ?? [];
   if (reasons.length > 0) throw new Forbidden(`your library account is blocked: ${reasons.join('; ')}`, 'blocked');
-  const open = await countOpenRequestsOfPatron(deps.db, library.id, patron.patronId);
+  const open = await countOpenRequestsOfPatron(db, library.id, patron.patronId);
   if (open >= settings.maxOpenRequests) {
     throw new Conflict(`you have ${open} open requests, the most ${library.name} allows at once (${settings.maxOpenRequests}); one must end before you place another`, undefined, 'limit_open');
   }
   const now = deps.now().getTime();
-  const lately = await requestTimesOfPatron(deps.db, library.id, patron.patronId, new Date(now - DAY_MS));
+  const lately = await requestTimesOfPatron(db, library.id, patron.patronId, new Date(now - DAY_MS));
   if (lately.length >= settings.requestsPerDay) {
     // The earliest of the window has to leave it for there to be room again.
     const seconds = Math.max(1, Math.ceil((lately[lately.length - settings.requestsPerDay]!.getTime() + DAY_MS - now) / 1000));
@@ -184,11 +189,15 @@ export async function createPatronRequest(deps: LifecycleDeps, patron: PatronPri
     if (!place) throw new ValidationFailed([{ path: 'pickupLocation', message: `${library.name} has no pickup location ${input.pickupLocation}` }], 'The pickup location is not one of the library’s');
     pickupCode = place.code;
   }
-  await checkLimits(deps, library, patron);
-  const created = await createBorrowingRequest(deps, library.id, borrowingInput(input, patron, pickupCode), PATRON_ACTOR, {
-    channel: 'patron',
-    ...(input.referrer ? { referrer: input.referrer } : {}),
-  });
+  await checkLimits(deps, deps.db, library, patron);
+  const created = await createBorrowingRequest(
+    deps,
+    library.id,
+    borrowingInput(input, patron, pickupCode),
+    PATRON_ACTOR,
+    { channel: 'patron', ...(input.referrer ? { referrer: input.referrer } : {}) },
+    { guard: { key: `patron-limits:${library.id}:${patron.patronId}`, check: (tx) => checkLimits(deps, tx, library, patron) } },
+  );
   return (await patronRequestViews(deps, library, [created]))[0]!;
 }
 

@@ -4,7 +4,7 @@
  * seeing only one's own, cancelling before anything is shipped and asking for a renewal on loan,
  * the request's phase in plain words along a whole loan, and the citation an OpenURL gives.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { deliverOutboxRow, type DeliveryDeps } from '../../../src/services/iso18626/delivery';
 import { openPatronSession, type PatronDetails } from '../../../src/services/patrons/sessions';
@@ -199,6 +199,22 @@ describe('the patron’s requests', () => {
 
     clock = new Date(clock.getTime() + 22 * HOUR);
     await place(busy);
+    await setPatronSettings(null);
+  });
+
+  it('holds a patron to the open-request limit when several submits arrive at once (a double click, two tabs)', async () => {
+    const eager = { patronId: 'P-EAGER', details: {} };
+    await setPatronSettings({ maxOpenRequests: 2, requestsPerDay: 20 });
+    const cookie = await signIn(eager);
+    // One listening server, so the submits reach it together rather than one server start apart.
+    const server = api.app.listen(0, '127.0.0.1');
+    const submits = await Promise.all(
+      Array.from({ length: 6 }, () => request(server).post('/api/v1/patron/requests').set('Cookie', cookie).set('Sec-Fetch-Site', 'same-origin').send(BOOK)),
+    ).finally(() => server.close());
+    expect(submits.map((res) => res.status).sort()).toEqual([201, 201, 409, 409, 409, 409]);
+    expect(submits.filter((res) => res.status === 409).every((res) => res.body.code === 'limit_open')).toBe(true);
+    const stored = await api.database.db.select().from(requests).where(and(eq(requests.role, 'requester'), sql`${requests.data}->'patron'->>'id' = 'P-EAGER'`));
+    expect(stored).toHaveLength(2);
     await setPatronSettings(null);
   });
 
