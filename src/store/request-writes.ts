@@ -64,10 +64,16 @@ export interface WriteGuard {
 }
 
 /**
+ * What a write did: nothing (false), or it wrote; an inserted request comes back with the number
+ * the database gave it as it was stored (requests.number, its library's count), else null.
+ */
+export type Written = false | { readonly number: number | null };
+
+/**
  * Writes it all, or nothing. False when nothing was written: the version moved on, the request's
  * key is taken, or the message's dedupe key was recorded first (the caller finds out which).
  */
-export async function writeState(db: Db, write: StateWrite, newId: () => string): Promise<boolean> {
+export async function writeState(db: Db, write: StateWrite, newId: () => string): Promise<Written> {
   const { guard } = write;
   if (!guard) return writeStatement(db, write, newId);
   return db.transaction(async (tx) => {
@@ -77,7 +83,7 @@ export async function writeState(db: Db, write: StateWrite, newId: () => string)
   });
 }
 
-async function writeStatement(db: Db, write: StateWrite, newId: () => string): Promise<boolean> {
+async function writeStatement(db: Db, write: StateWrite, newId: () => string): Promise<Written> {
   const parts: SQL[] = [];
   const target = write.request;
   const dedupe = write.message?.dedupeKey ? write.message : undefined;
@@ -87,7 +93,7 @@ async function writeStatement(db: Db, write: StateWrite, newId: () => string): P
   // `w` is the written request's id, the anchor every other part hangs on.
   if (target?.kind === 'insert') {
     const row = { ...target.row, data: target.row.data ?? {}, version: 1, needsAttention: target.row.needsAttention ?? false, createdAt: target.at, updatedAt: target.at };
-    parts.push(sql`w as (insert into requests select * from jsonb_populate_record(null::requests, ${json(columnsOf(requests, row))}::jsonb) where ${unseen} on conflict do nothing returning id)`);
+    parts.push(sql`w as (insert into requests select * from jsonb_populate_record(null::requests, ${json(columnsOf(requests, row))}::jsonb) where ${unseen} on conflict do nothing returning id, number)`);
   } else if (target?.kind === 'update') {
     parts.push(sql`w as (update requests set ${assignments(target.changes, target.at)} where id = ${target.id} and version = ${target.expectedVersion} and ${unseen} returning id)`);
   } else {
@@ -120,9 +126,11 @@ async function writeStatement(db: Db, write: StateWrite, newId: () => string): P
         order by x.ordinality)`);
     }
   }
-  const result = await db.execute<{ written: number }>(sql`with ${sql.join(parts, sql`, `)} select (select count(*) from w)::int as written`);
-  const rows = (result as unknown as { rows?: { written: number }[] }).rows ?? (result as unknown as { written: number }[]);
-  return Number(rows[0]?.written ?? 0) > 0;
+  const number = target?.kind === 'insert' ? sql`(select number from w)` : sql`null::int`;
+  type Row = { written: number; number: number | null };
+  const result = await db.execute<Row>(sql`with ${sql.join(parts, sql`, `)} select (select count(*) from w)::int as written, ${number} as number`);
+  const [row] = (result as unknown as { rows?: Row[] }).rows ?? (result as unknown as Row[]);
+  return Number(row?.written ?? 0) > 0 && { number: row?.number === null || row?.number === undefined ? null : Number(row.number) };
 }
 
 function messagePart(message: NewProtocolMessage, condition: SQL): SQL {

@@ -19,12 +19,6 @@ export async function insertRequest(tx: Db, row: NewRequestRow, at: Date): Promi
   return decodeRequest(created!);
 }
 
-/** The number the database gave a request as it stored it (requests.number: the library's count). */
-export async function storedNumberOf(db: Db, id: string): Promise<number | null> {
-  const [row] = await db.select({ number: requests.number }).from(requests).where(eq(requests.id, id));
-  return row?.number ?? null;
-}
-
 export async function getRequest(db: Db, id: string): Promise<RequestRow | undefined> {
   const [row] = await db.select().from(requests).where(eq(requests.id, id));
   return row && decodeRequest(row);

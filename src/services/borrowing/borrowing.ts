@@ -8,7 +8,7 @@ import { canonicalSymbol } from '../../domain/symbols';
 import { IllegalTransition, type Lifecycle } from '../../domain/types';
 import type { RequestData } from '../../store/request-data';
 import type { EventEntry, WriteGuard } from '../../store/request-writes';
-import { getRequest, storedNumberOf, type RequestRow } from '../../store/requests';
+import { getRequest, type RequestRow } from '../../store/requests';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { changeRequest, commit, DEFAULT_ROUTING, prepareNew, type LifecycleDeps } from '../pipeline/pipeline';
 import { ilsStepsOf } from '../ncip/settings';
@@ -171,9 +171,10 @@ export async function createBorrowingRequest(
     at,
   };
   // A fresh id cannot be taken: a write that does not happen is a fault, not a race.
-  if (!(await commit(deps, { ...prepared.write, ...(link ? { linked: link } : {}), ...(guard ? { guard } : {}) }, prepared.after))) throw new Error(`borrowing request ${id} could not be saved`);
+  const written = await commit(deps, { ...prepared.write, ...(link ? { linked: link } : {}), ...(guard ? { guard } : {}) }, prepared.after);
+  if (!written) throw new Error(`borrowing request ${id} could not be saved`);
   // The one part of the stored request the database chose: whoever placed it is told its number.
-  return { ...prepared.after, number: await storedNumberOf(deps.db, id) };
+  return { ...prepared.after, number: written.number };
 }
 
 /**

@@ -22,7 +22,7 @@ import { decideSupplier, supplierEventLabel, type SupplierEvent, type SupplierSt
 import type { Decision, Lifecycle } from '../../domain/types';
 import type { LibraryRow } from '../../store/libraries';
 import type { RequestData } from '../../store/request-data';
-import { writeState, type EventEntry, type StateWrite } from '../../store/request-writes';
+import { writeState, type EventEntry, type StateWrite, type Written } from '../../store/request-writes';
 import { getRequest, type NewRequestRow, type RequestRow } from '../../store/requests';
 import type { ServiceDeps } from '../deps';
 import { Conflict, NotFound } from '../errors';
@@ -231,7 +231,7 @@ export function prepareNew(row: NewRequestRow & { readonly data: RequestData }, 
  * `request`: the request as the write leaves it (Prepared.after), whose role and age its state changes are counted by
  * (undefined: the write changes no request, a refused message recorded alone).
  */
-export async function commit(deps: LifecycleDeps, write: StateWrite, request: Pick<RequestRow, 'role' | 'createdAt' | 'supplyingAgencyId'> | undefined): Promise<boolean> {
+export async function commit(deps: LifecycleDeps, write: StateWrite, request: Pick<RequestRow, 'role' | 'createdAt' | 'supplyingAgencyId'> | undefined): Promise<Written> {
   const written = await writeState(deps.db, write, deps.newId);
   // wake: after the commit, since the relay only sees committed outbox rows.
   if (written && (write.outbox?.length ?? 0) > 0) deps.wake?.();
