@@ -5,7 +5,7 @@
  * SQL must also run on PostgreSQL 15 (CI) as well as PGlite (PostgreSQL 17+ in WASM).
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { ProtocolVersion } from '../../protocols/iso18626';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -341,6 +341,23 @@ export const patronSignInLinks = pgTable('patron_sign_in_links', {
 });
 
 /**
+ * Failed patron sign-ins (wrong PINs, unknown cards) and mailed sign-in links, counted per limit
+ * window (`kind`: which limit) and key (a digest of the card, address or mailbox, never the value
+ * itself), in the database so every instance behind a load balancer counts the same attempts.
+ */
+export const signInAttempts = pgTable(
+  'sign_in_attempts',
+  {
+    kind: text('kind').notNull(),
+    key: text('key').notNull(),
+    count: integer('count').notNull(),
+    /** When the window that began at the key's first attempt ends; a later attempt starts a new one. */
+    resetAt: timestamp('reset_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.key] }), index('sign_in_attempts_reset_idx').on(t.resetAt)],
+);
+
+/**
  * Keys the server makes for itself on first use and keeps here, so that every instance on the
  * same database signs alike and a restart does not invalidate what was signed (status links).
  */
@@ -351,4 +368,4 @@ export const serverKeys = pgTable('server_keys', {
   createdAt: createdAt(),
 });
 
-export const schema = { libraries, partners, requests, requestEvents, protocolMessages, deliveryFailures, outbox, notifications, apiKeys, staffUsers, staffSessions, setupCodes, patronSessions, patronSignInLinks, serverKeys };
+export const schema = { libraries, partners, requests, requestEvents, protocolMessages, deliveryFailures, outbox, notifications, apiKeys, staffUsers, staffSessions, setupCodes, patronSessions, patronSignInLinks, signInAttempts, serverKeys };

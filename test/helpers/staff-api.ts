@@ -37,7 +37,7 @@ export async function startStaffApi(options: ApiOptions & { readonly now?: () =>
   const database = await freshDatabase();
   const { now = () => new Date(), routing, publicUrl, ...apiOptions } = options;
   const deps: LifecycleDeps = { db: database.db, directory: database.directory, now, newId: randomUUID, supplierTimeoutMs: 3600_000, ...(routing ? { routing } : {}) };
-  const app = createApp({ log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), bodyLimit: 64 * 1024, health: {}, routers: [apiRouter({ ...deps, ...(publicUrl ? { publicUrl } : {}) }, { checkAnswers: true, ...apiOptions })] });
+  const app = appOn(deps, publicUrl, apiOptions);
   const a = randomUUID();
   const b = randomUUID();
   await insertLibrary(database.db, { id: a, symbol: LIBRARY_A, name: 'Main Library', settings: {} });
@@ -67,6 +67,15 @@ export async function startStaffApi(options: ApiOptions & { readonly now?: () =>
     },
     keyIds: Object.fromEntries(Object.entries(made).map(([k, v]) => [k, v.id])),
   };
+}
+
+function appOn(deps: LifecycleDeps, publicUrl: string | undefined, options: ApiOptions): StaffApi['app'] {
+  return createApp({ log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), bodyLimit: 64 * 1024, health: {}, routers: [apiRouter({ ...deps, ...(publicUrl ? { publicUrl } : {}) }, { checkAnswers: true, ...options })] });
+}
+
+/** A second server on the same database, as another instance behind a load balancer (its own in-memory state). */
+export function anotherServer(api: StaffApi, options: ApiOptions = {}): StaffApi['app'] {
+  return appOn(api.deps, undefined, options);
 }
 
 /** A borrowing request body as a staff member fills it in. */

@@ -28,7 +28,7 @@ export interface PatronSessionOptions {
 const addressOf = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
 
 export function patronSessionRoutes(deps: PatronSessionDeps, options: PatronSessionOptions = {}): ApiRoute[] {
-  const guard = signInGuard(options.limits ?? DEFAULT_PATRON_SIGN_IN_LIMITS, deps.now);
+  const guard = signInGuard(options.limits ?? DEFAULT_PATRON_SIGN_IN_LIMITS, deps);
   /** A sign-in that succeeded, either way: the cookie, and the session as the pages show it. */
   const signedIn = (http: { readonly req: Request; readonly res: Response }, opened: OpenedPatronSession) => {
     setPatronCookie(http.req, http.res, opened.token, opened.patron.expiresAt);

@@ -71,11 +71,11 @@ export async function sendSignInLink(deps: EmailLinkDeps, guard: SignInGuard, in
   }
   const mailbox = limitKey(library.id, email.toLowerCase());
   const address = limitKey(client.address);
-  const wait = guard.mailboxes.refusedFor(mailbox) ?? guard.linkAddresses.refusedFor(address);
+  const wait = (await guard.mailboxes.refusedFor(mailbox)) ?? (await guard.linkAddresses.refusedFor(address));
   if (wait !== undefined) throw new TooManyAttempts(`enough sign-in links were sent for now; try again in ${wait} s`, wait);
   if (!deps.mail || !deps.publicUrl) throw new ServiceUnavailable('this server sends no sign-in links: it has no mail or no PUBLIC_URL set up', MAIL_RETRY_AFTER_SECONDS, 'sign_in_unavailable');
-  guard.mailboxes.count(mailbox);
-  guard.linkAddresses.count(address);
+  await guard.mailboxes.count(mailbox);
+  await guard.linkAddresses.count(address);
 
   const now = deps.now();
   const token = randomBytes(32).toString('base64url');

@@ -9,9 +9,12 @@
  * - e-mail links: a few links per mailbox and more per address in the window, so nobody can
  *   fill a patron's mailbox or send mail through the library in bulk.
  *
- * Counted in this process's memory, like the staff limit: each instance limits on its own.
+ * Counted in the database, shared by every instance on it (the staff API's limit is counted in
+ * each process's memory).
  */
 import { createHash } from 'node:crypto';
+import type { Db } from '../../store/db';
+import { attemptsOf, countAttempt, deleteEndedAttempts } from '../../store/sign-in-attempts';
 
 export interface AttemptLimit {
   readonly max: number;
@@ -38,41 +41,32 @@ export const DEFAULT_PATRON_SIGN_IN_LIMITS: PatronSignInLimits = {
   linksPerAddress: { max: 20, windowMs: 15 * MINUTE },
 };
 
-/** Attempts per key in fixed windows that start at a key's first attempt. */
+/**
+ * One limit's attempts per key, in fixed windows that start at a key's first attempt; counted in
+ * the database (store/sign-in-attempts.ts), so that a guesser spreading attempts over the
+ * instances behind a load balancer gets no more tries than at one.
+ */
 export class AttemptWindow {
-  private readonly seen = new Map<string, { count: number; resetAt: number }>();
-
   constructor(
+    /** Which limit this is: the counts of one limit never mix with another's for the same key. */
+    private readonly kind: string,
     private readonly limit: AttemptLimit,
-    private readonly now: () => Date,
+    private readonly deps: { readonly db: Db; readonly now: () => Date },
   ) {}
 
   /** Seconds until the key may try again, or undefined when it may now. */
-  refusedFor(key: string): number | undefined {
-    const entry = this.current(key);
+  async refusedFor(key: string): Promise<number | undefined> {
+    const at = this.deps.now();
+    const entry = await attemptsOf(this.deps.db, this.kind, key, at);
     if (!entry || entry.count < this.limit.max) return undefined;
-    return Math.max(1, Math.ceil((entry.resetAt - this.now().getTime()) / 1000));
+    return Math.max(1, Math.ceil((entry.resetAt.getTime() - at.getTime()) / 1000));
   }
 
-  count(key: string): void {
-    const at = this.now().getTime();
-    const entry = this.current(key);
-    if (entry) entry.count += 1;
-    else this.seen.set(key, { count: 1, resetAt: at + this.limit.windowMs });
-    if (this.seen.size > 10_000) this.sweep(at);
-  }
-
-  private current(key: string): { count: number; resetAt: number } | undefined {
-    const entry = this.seen.get(key);
-    if (entry && entry.resetAt <= this.now().getTime()) {
-      this.seen.delete(key);
-      return undefined;
-    }
-    return entry;
-  }
-
-  private sweep(at: number): void {
-    for (const [key, entry] of this.seen) if (entry.resetAt <= at) this.seen.delete(key);
+  async count(key: string): Promise<void> {
+    const at = this.deps.now();
+    await countAttempt(this.deps.db, this.kind, key, this.limit.windowMs, at);
+    // Ended windows go as attempts come: the table holds the keys of the last window or so.
+    await deleteEndedAttempts(this.deps.db, at);
   }
 }
 

@@ -7,6 +7,7 @@
  * fill it in (submitting is refused). A wrong card or PIN is one answer, whichever was wrong.
  */
 import { z } from 'zod';
+import type { Db } from '../../store/db';
 import { createNcipClient, type NcipFailure, type NcipRefusalProblem } from '../../ncip/client';
 import type { ServiceDeps } from '../deps';
 import { ServiceUnavailable, TooManyAttempts, Unauthenticated } from '../errors';
@@ -42,7 +43,7 @@ const WRONG_CARD = new Set(['User Authentication Failed', 'Unknown User', 'User 
 /** The ILS gave a verdict "blocked" without saying why. */
 export const UNSTATED_BLOCK = 'The library has blocked this card';
 
-/** The failure windows of one server: create once, share between requests. */
+/** The limits' windows, counted in the database: create once per server, share between requests. */
 export interface SignInGuard {
   readonly limits: PatronSignInLimits;
   readonly cards: AttemptWindow;
@@ -51,13 +52,13 @@ export interface SignInGuard {
   readonly linkAddresses: AttemptWindow;
 }
 
-export function signInGuard(limits: PatronSignInLimits, now: () => Date): SignInGuard {
+export function signInGuard(limits: PatronSignInLimits, deps: { readonly db: Db; readonly now: () => Date }): SignInGuard {
   return {
     limits,
-    cards: new AttemptWindow(limits.perCard, now),
-    addresses: new AttemptWindow(limits.perAddress, now),
-    mailboxes: new AttemptWindow(limits.linksPerMailbox, now),
-    linkAddresses: new AttemptWindow(limits.linksPerAddress, now),
+    cards: new AttemptWindow('card', limits.perCard, deps),
+    addresses: new AttemptWindow('address', limits.perAddress, deps),
+    mailboxes: new AttemptWindow('mailbox', limits.linksPerMailbox, deps),
+    linkAddresses: new AttemptWindow('link_address', limits.linksPerAddress, deps),
   };
 }
 
@@ -67,7 +68,7 @@ export async function signInWithCard(deps: PatronSignInDeps, guard: SignInGuard,
 
   const card = limitKey(library.id, input.barcode.toLowerCase());
   const address = limitKey(client.address);
-  const wait = guard.cards.refusedFor(card) ?? guard.addresses.refusedFor(address);
+  const wait = (await guard.cards.refusedFor(card)) ?? (await guard.addresses.refusedFor(address));
   if (wait !== undefined) throw new TooManyAttempts(`too many wrong card numbers or PINs; try again in ${wait} s`, wait);
 
   const ncip = parseLibraryNcip(library);
@@ -79,8 +80,8 @@ export async function signInWithCard(deps: PatronSignInDeps, guard: SignInGuard,
   const result = await ils.lookupUser({ barcode: input.barcode, pin: input.pin });
   if (!result.ok) {
     if (isWrongCard(result.error)) {
-      guard.cards.count(card);
-      guard.addresses.count(address);
+      await guard.cards.count(card);
+      await guard.addresses.count(address);
       throw new Unauthenticated('the card number or PIN is not right', false, 'wrong_card');
     }
     throw unavailable(`${library.name}’s library system did not check the card (${failureWord(result.error)}); try again shortly`);

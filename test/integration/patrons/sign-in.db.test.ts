@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import request from 'supertest';
 import { sessionCookieOf } from '../../helpers/accounts';
 import { startMockIls, type MockIls } from '../../helpers/mock-ils';
-import { borrowing, LIBRARY_A, LIBRARY_B, startStaffApi, type StaffApi } from '../../helpers/staff-api';
+import { anotherServer, borrowing, LIBRARY_A, LIBRARY_B, startStaffApi, type StaffApi } from '../../helpers/staff-api';
 
 const ADA = { barcode: '21000001', pin: '1234' };
 const BO = { barcode: '21000002', pin: '9999' };
@@ -280,6 +280,35 @@ describe('patron sign-in limits', () => {
     for (const barcode of ['1', '2', '3']) expect((await signIn({ library: LIBRARY_A, barcode, pin: 'x' })).status).toBe(401);
     const res = await signIn({ library: LIBRARY_A, barcode: '21000003', pin: '0000' });
     expect(res.status).toBe(429);
+  });
+});
+
+describe('patron sign-in limits on several servers', () => {
+  const limits = {
+    perCard: { max: 4, windowMs: 60 * 60_000 },
+    perAddress: { max: 50, windowMs: 60 * 60_000 },
+    linksPerMailbox: { max: 3, windowMs: 60 * 60_000 },
+    linksPerAddress: { max: 10, windowMs: 60 * 60_000 },
+  };
+  let api: StaffApi;
+  let ils: MockIls;
+  beforeAll(async () => {
+    api = await startStaffApi({ patrons: { limits } });
+    ils = await startMockIls({ users: mockUsers() });
+    await configure(api, ils);
+  }, 120_000);
+  afterAll(async () => {
+    await ils.close();
+    await api.database.close();
+  });
+
+  it('counts a card’s wrong PINs on every server alike: going round them gives a guesser no more tries', async () => {
+    const servers = [api.app, anotherServer(api, { patrons: { limits } })];
+    for (let i = 0; i < 4; i++) {
+      const res = await request(servers[i % 2]!).post('/api/v1/patron/session').send({ library: LIBRARY_A, barcode: ADA.barcode, pin: `guess-${i}` });
+      expect(res.status).toBe(401);
+    }
+    for (const server of servers) expect((await request(server).post('/api/v1/patron/session').send({ library: LIBRARY_A, ...ADA })).status).toBe(429);
   });
 });
 
