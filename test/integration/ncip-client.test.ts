@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { parseNcipSettings, createNcipClient, type NcipClient, type NcipExchange, type NcipSettingsInput } from '../../src/ncip';
 import { startMockIls, type MockIls } from '../helpers/mock-ils';
 import { validateAgainst } from '../helpers/xsd';
+import { closedPort } from '../helpers/ports';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 const SECRET = 'agency-s3cret-value';
@@ -252,10 +252,3 @@ describe('NCIP client against a mock ILS over HTTP', () => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -3,11 +3,11 @@
  * ILS over real HTTP) in an NCIP LookupUser with AuthenticationInput; the answer's name, e-mail
  * and blocks come back in the patron's session, which lives in its own cookie.
  */
-import { createServer } from 'node:net';
 import request from 'supertest';
 import { sessionCookieOf } from '../../helpers/accounts';
 import { startMockIls, type MockIls } from '../../helpers/mock-ils';
 import { anotherServer, borrowing, LIBRARY_A, LIBRARY_B, startStaffApi, type StaffApi } from '../../helpers/staff-api';
+import { closedPort } from '../../helpers/ports';
 
 const ADA = { barcode: '21000001', pin: '1234' };
 const BO = { barcode: '21000002', pin: '9999' };
@@ -18,14 +18,6 @@ function patronCookieOf(res: { headers: Record<string, unknown> }): string | und
   return set.find((c) => c.startsWith('ill_patron='))?.split(';')[0];
 }
 
-/** A loopback port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function configure(api: StaffApi, ils: MockIls): Promise<void> {
   const a = await request(api.app)
@@ -55,18 +47,26 @@ const mockUsers = () => [
   { id: 'P-300', barcode: '21000003', pin: '0000', surname: 'Limit' },
 ];
 
+/** The staff API on a fresh database, library A checking cards with a mock ILS of its own. */
+async function startSignInServer(options: Parameters<typeof startStaffApi>[0] = {}): Promise<{ api: StaffApi; ils: MockIls }> {
+  const api = await startStaffApi(options);
+  const ils = await startMockIls({ users: mockUsers() });
+  await configure(api, ils);
+  return { api, ils };
+}
+
+async function stopSignInServer(api: StaffApi | undefined, ils: MockIls | undefined): Promise<void> {
+  await ils?.close();
+  await api?.database.close();
+}
+
 describe('patron sign-in with the library card', () => {
   let api: StaffApi;
   let ils: MockIls;
   beforeAll(async () => {
-    api = await startStaffApi();
-    ils = await startMockIls({ users: mockUsers() });
-    await configure(api, ils);
+    ({ api, ils } = await startSignInServer());
   }, 120_000);
-  afterAll(async () => {
-    await ils.close();
-    await api.database.close();
-  });
+  afterAll(() => stopSignInServer(api, ils));
 
   const signIn = (body: object) => request(api.app).post('/api/v1/patron/session').send(body);
   const asPatron = (cookie: string) => ({
@@ -239,7 +239,7 @@ describe('patron sign-in limits', () => {
   let api: StaffApi;
   let ils: MockIls;
   beforeAll(async () => {
-    api = await startStaffApi({
+    ({ api, ils } = await startSignInServer({
       authFailureLimit: { max: 3, windowMs: 60 * 60_000 },
       patrons: {
         limits: {
@@ -249,14 +249,9 @@ describe('patron sign-in limits', () => {
           linksPerAddress: { max: 10, windowMs: 60 * 60_000 },
         },
       },
-    });
-    ils = await startMockIls({ users: mockUsers() });
-    await configure(api, ils);
+    }));
   }, 120_000);
-  afterAll(async () => {
-    await ils.close();
-    await api.database.close();
-  });
+  afterAll(() => stopSignInServer(api, ils));
 
   const signIn = (body: object) => request(api.app).post('/api/v1/patron/session').send(body);
 
@@ -293,14 +288,9 @@ describe('patron sign-in limits on several servers', () => {
   let api: StaffApi;
   let ils: MockIls;
   beforeAll(async () => {
-    api = await startStaffApi({ patrons: { limits } });
-    ils = await startMockIls({ users: mockUsers() });
-    await configure(api, ils);
+    ({ api, ils } = await startSignInServer({ patrons: { limits } }));
   }, 120_000);
-  afterAll(async () => {
-    await ils.close();
-    await api.database.close();
-  });
+  afterAll(() => stopSignInServer(api, ils));
 
   it('counts a card’s wrong PINs on every server alike: going round them gives a guesser no more tries', async () => {
     const servers = [api.app, anotherServer(api, { patrons: { limits } })];
@@ -320,14 +310,9 @@ describe('patron session lifetimes', () => {
   const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
   beforeAll(async () => {
     clock = new Date('2026-05-04T09:00:00.000Z');
-    api = await startStaffApi({ now: () => clock, patrons: { lifetimes: { idleMs: 20 * MINUTE, absoluteMs: 120 * MINUTE } } });
-    ils = await startMockIls({ users: mockUsers() });
-    await configure(api, ils);
+    ({ api, ils } = await startSignInServer({ now: () => clock, patrons: { lifetimes: { idleMs: 20 * MINUTE, absoluteMs: 120 * MINUTE } } }));
   }, 120_000);
-  afterAll(async () => {
-    await ils.close();
-    await api.database.close();
-  });
+  afterAll(() => stopSignInServer(api, ils));
 
   const signedIn = async () => patronCookieOf(await request(api.app).post('/api/v1/patron/session').send({ library: LIBRARY_A, ...ADA }).expect(201))!;
   const session = (cookie: string) => request(api.app).get('/api/v1/patron/session').set('Cookie', cookie);

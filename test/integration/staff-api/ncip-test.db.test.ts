@@ -3,19 +3,11 @@
  * LookupUser for a test patron, with the stored settings or the ones typed in a form. What the ILS
  * says (or that nothing answers) is the answer in plain words, never a server error.
  */
-import { createServer } from 'node:net';
 import request from 'supertest';
 import { LIBRARY_A, startStaffApi, type StaffApi } from '../../helpers/staff-api';
 import { startMockIls, type MockIls } from '../../helpers/mock-ils';
+import { closedPort } from '../../helpers/ports';
 
-/** A loopback port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Step {
   service: string;
