@@ -16,6 +16,7 @@ function request(more: Partial<RequestRow> & { data?: RequestRow['data'] }): Req
     library: 'ISIL:DK-B1',
     requestingAgencyId: 'ISIL:DK-A',
     requestingAgencyRequestId: `A-${n}`,
+    requestNumber: String(1000 + n),
     supplyingAgencyId: 'ISIL:DK-B1',
     supplyingAgencyRequestId: id,
     partner: 'ISIL:DK-A',
@@ -30,7 +31,7 @@ function request(more: Partial<RequestRow> & { data?: RequestRow['data'] }): Req
 }
 
 describe('pull slips', () => {
-  it('say what to pull, from where, for whom and by when, with the id the scan box finds', () => {
+  it('say what to pull, from where, for whom and by when, with the id the scan box finds and the number staff search for', () => {
     const row = request({
       data: {
         bibliographic: { title: 'Gödel, Escher, Bach', author: 'Hofstadter, Douglas' },
@@ -50,6 +51,7 @@ describe('pull slips', () => {
       needBefore: '2026-12-24',
       ourRequestId: row.supplyingAgencyRequestId,
       theirRequestId: row.requestingAgencyRequestId,
+      requestNumber: row.requestNumber,
       serviceLevel: 'Express',
     });
   });
@@ -73,9 +75,9 @@ describe('pull slips', () => {
 
 describe('book bands', () => {
   const borrowing = (data: RequestRow['data']) =>
-    request({ role: 'requester', state: 'received', library: 'ISIL:DK-A', requestingAgencyId: 'ISIL:DK-A', requestingAgencyRequestId: 'OUR-1', supplyingAgencyId: 'ISIL:DK-B1', supplyingAgencyRequestId: 'LENDER-7', data });
+    request({ role: 'requester', state: 'received', library: 'ISIL:DK-A', requestingAgencyId: 'ISIL:DK-A', requestingAgencyRequestId: 'OUR-1', supplyingAgencyId: 'ISIL:DK-B1', supplyingAgencyRequestId: 'LENDER-7', requestNumber: '241', data });
 
-  it('name the patron, the pickup desk by its name, the due date in the library’s zone, where it goes back and the temporary barcode', () => {
+  it('name the patron, the pickup desk by its name, the request number the patron’s mail quotes, the due date in the library’s zone, where it goes back and the temporary barcode', () => {
     const band = bookBandOf(
       borrowing({
         bibliographic: { title: 'A book' },
@@ -99,6 +101,7 @@ describe('book bands', () => {
       lenderRequestId: 'LENDER-7',
       lender: 'ISIL:DK-B1',
       ourRequestId: 'OUR-1',
+      requestNumber: '241',
     });
   });
 

@@ -34,6 +34,7 @@ function Band({ band }: { readonly band: BookBand }) {
       </h2>
       {band.dueDate && <Line label={t('print.band.due')}>{band.dueDate}</Line>}
       {band.pickupLocation && <Line label={t('print.band.pickup')}>{band.pickupLocation}</Line>}
+      <Line label={t('print.band.number')}>{band.requestNumber}</Line>
       <p className="slip-title">{band.title ?? t('print.untitled')}</p>
       {bar ? (
         <div className="barcode" role="img" aria-label={t('print.band.barcode', { barcode: band.temporaryBarcode! })} dangerouslySetInnerHTML={{ __html: bar }} />

@@ -38,6 +38,7 @@ function Slip({ slip, timeZone }: { readonly slip: PullSlip; readonly timeZone: 
           <Field label={t('print.slip.requester')} value={`${slip.requester} (${slip.requesterSymbol})`} />
           <Field label={t('print.slip.needBefore')} value={slip.needBefore ? formatDate(slip.needBefore, timeZone) : undefined} />
           <Field label={t('print.slip.service')} value={[slip.serviceType, slip.serviceLevel].filter(Boolean).join(', ')} />
+          <Field label={t('print.slip.number')} value={slip.requestNumber} name="slip-number" />
           <Field label={t('print.slip.ourId')} value={slip.ourRequestId} />
           <Field label={t('print.slip.theirId')} value={slip.theirRequestId} />
           <Field label={t('print.slip.note')} value={slip.note} />

@@ -22,6 +22,8 @@ export interface PullSlip {
   /** What the barcode and QR code carry: the id we gave the requester, which the scan box finds. */
   readonly ourRequestId: string;
   readonly theirRequestId: string;
+  /** Our library's number for the request, as staff search for it. */
+  readonly requestNumber: string;
   readonly serviceType: Request['serviceType'];
   readonly serviceLevel: string | undefined;
   readonly note: string | undefined;
@@ -42,6 +44,8 @@ export interface BookBand {
   readonly lenderRequestId: string | undefined;
   readonly lender: string | undefined;
   readonly ourRequestId: string;
+  /** Our library's number for the request: the one the patron's mail quotes. */
+  readonly requestNumber: string;
 }
 
 export interface PickupLocationName {
@@ -69,6 +73,7 @@ export function pullSlipOf(request: Request): PullSlip {
     needBefore: data.neededBy,
     ourRequestId: request.supplyingAgencyRequestId ?? request.id,
     theirRequestId: request.requestingAgencyRequestId,
+    requestNumber: request.requestNumber,
     serviceType: request.serviceType,
     serviceLevel: data.serviceLevel,
     note: data.note,
@@ -116,6 +121,7 @@ export function bookBandOf(request: Request, pickupLocations: readonly PickupLoc
     lenderRequestId: request.supplyingAgencyRequestId ?? undefined,
     lender: returnTo?.agency ?? request.supplyingAgencyId ?? undefined,
     ourRequestId: request.requestingAgencyRequestId,
+    requestNumber: request.requestNumber,
   };
 }
 
