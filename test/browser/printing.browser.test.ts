@@ -31,6 +31,7 @@ describe('printing', () => {
   let browser: Browser;
   let page: Page;
   let bandId: string;
+  let bandNumber: number | null;
 
   beforeAll(async () => {
     server = await startInstance('print', ['ISIL:DK-B1', 'ISIL:DK-A']);
@@ -64,7 +65,7 @@ describe('printing', () => {
       );
     }
     bandId = randomUUID();
-    await insertRequest(
+    ({ number: bandNumber } = await insertRequest(
       db,
       {
         id: bandId,
@@ -86,7 +87,7 @@ describe('printing', () => {
         },
       },
       new Date(clock),
-    );
+    ));
 
     const key = (await createApiKey(server.service.lifecycle, { name: 'test admin', role: 'admin' })).key;
     await makeUser(server, key, { username: 'desk', displayName: 'Desk staff', role: 'staff' });
@@ -116,6 +117,9 @@ describe('printing', () => {
       .sort((a, b) => collator.compare(a.location, b.location) || collator.compare(a.callNumber, b.callNumber))
       .map((s) => `${s.location} | ${s.callNumber}`);
     expect(shelves).toEqual(expected);
+    // Each slip with the lending library's own number for its request: DK-B1's 1 to 200.
+    const numbers = (await page.locator('.pull-slip dd.slip-number').allTextContents()).map(Number);
+    expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: SLIPS }, (_, n) => n + 1));
     expect(await page.locator('.pull-slip .barcode svg').count()).toBe(SLIPS);
     expect(await page.locator('.pull-slip .qrcode svg').count()).toBe(SLIPS);
 
@@ -145,6 +149,7 @@ describe('printing', () => {
     const band = page.locator('article.book-band');
     await page.getByRole('img', { name: 'Temporary barcode TMP-0042' }).waitFor();
     expect(await band.locator('.barcode svg').count()).toBe(1);
+    expect(await band.locator('.band-line', { hasText: 'Request number' }).locator('.band-value').innerText()).toBe(String(bandNumber));
     const text = await band.innerText();
     for (const words of ['Ada Lovelace (P-42)', 'Main library, lending desk', '29 Dec 2026', 'Lender two, ILL', 'Harbour road 3', '8000 Aarhus', 'LENDER-77', 'The banded book']) expect(text).toContain(words);
     expect(await seriousViolations(page)).toEqual([]);
