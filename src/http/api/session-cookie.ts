@@ -8,39 +8,30 @@ import type { Request, Response } from 'express';
 
 export const SESSION_COOKIE = 'ill_session';
 
-export function sessionTokenOf(req: Request): string | undefined {
-  const header = req.get('cookie');
-  if (!header) return undefined;
-  const token = parseCookie(header)[SESSION_COOKIE];
-  return token ? token : undefined;
-}
-
-/** Lives as long as the session's absolute expiry; the server ends it sooner when idle. */
-export function setSessionCookie(req: Request, res: Response, token: string, expiresAt: Date): void {
-  res.append('Set-Cookie', stringifySetCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure, expires: expiresAt }));
-}
-
-export function clearSessionCookie(req: Request, res: Response): void {
-  res.append('Set-Cookie', stringifySetCookie(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure, expires: new Date(0) }));
-}
-
 /**
  * The patron's cookie, `ill_patron`: apart from the staff cookie, so that a patron signing in at
  * a staff desk's browser does not end (or borrow) the staff session, and the other way round.
  */
 export const PATRON_COOKIE = 'ill_patron';
 
-export function patronTokenOf(req: Request): string | undefined {
+type CookieName = typeof SESSION_COOKIE | typeof PATRON_COOKIE;
+
+function tokenOf(req: Request, name: CookieName): string | undefined {
   const header = req.get('cookie');
   if (!header) return undefined;
-  const token = parseCookie(header)[PATRON_COOKIE];
+  const token = parseCookie(header)[name];
   return token ? token : undefined;
 }
 
-export function setPatronCookie(req: Request, res: Response, token: string, expiresAt: Date): void {
-  res.append('Set-Cookie', stringifySetCookie(PATRON_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure, expires: expiresAt }));
+/** Lives as long as the session's absolute expiry (the server ends it sooner when idle); an empty token at the epoch clears it. */
+function setCookie(req: Request, res: Response, name: CookieName, token: string, expiresAt: Date): void {
+  res.append('Set-Cookie', stringifySetCookie(name, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure, expires: expiresAt }));
 }
 
-export function clearPatronCookie(req: Request, res: Response): void {
-  res.append('Set-Cookie', stringifySetCookie(PATRON_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure, expires: new Date(0) }));
-}
+export const sessionTokenOf = (req: Request): string | undefined => tokenOf(req, SESSION_COOKIE);
+export const setSessionCookie = (req: Request, res: Response, token: string, expiresAt: Date): void => setCookie(req, res, SESSION_COOKIE, token, expiresAt);
+export const clearSessionCookie = (req: Request, res: Response): void => setCookie(req, res, SESSION_COOKIE, '', new Date(0));
+
+export const patronTokenOf = (req: Request): string | undefined => tokenOf(req, PATRON_COOKIE);
+export const setPatronCookie = (req: Request, res: Response, token: string, expiresAt: Date): void => setCookie(req, res, PATRON_COOKIE, token, expiresAt);
+export const clearPatronCookie = (req: Request, res: Response): void => setCookie(req, res, PATRON_COOKIE, '', new Date(0));
