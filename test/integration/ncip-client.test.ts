@@ -120,6 +120,8 @@ describe('NCIP client against a mock ILS over HTTP', () => {
     const ncip = client();
     await ncip.lookupUser({ patronId: 'P-1' });
     await ncip.lookupUser({ username: 'ada' });
+    // Patron sign-in: the card's barcode and its PIN, two AuthenticationInputs.
+    await ncip.lookupUser({ barcode: '21000001', pin: '1234' });
     await ncip.acceptItem({ requestId: 'ILL-1', patronId: 'P-1', itemBarcode: 'ILL-1-1', title: 'Sketch & <notes>', author: 'Menabrea', callNumber: 'QA75', pickupLocation: 'CIRC' });
     await ncip.acceptItem({ requestId: 'ILL-2', patronId: 'P-1' });
     await ncip.checkOutItem({ patronId: 'P-1', itemBarcode: 'ILL-1-1', requestId: 'ILL-1' });
